@@ -1,0 +1,1 @@
+"""Built-in criteria-set plugins, one package per set (see docs/criteria-sets.md)."""

@@ -1,0 +1,1 @@
+"""Built-in plugins that are not criteria sets: rule types, audit log, navigation."""

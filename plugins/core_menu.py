@@ -1,0 +1,16 @@
+"""The core navigation entries, given through the menu hook like any plugin's."""
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from server.hookspecs import hookimpl
+
+
+@hookimpl
+def parindex_menu_items(user):
+    if not user.is_authenticated:
+        return []
+    items = [{"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
+    if user.has_role("admin"):
+        items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
+    return items

@@ -1,0 +1,76 @@
+"""The application factory."""
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pluggy
+from flask import Flask, g, request, session
+
+from server.config import load_settings
+from server.criteria_registry import CriteriaRegistry, build_registry
+from server.extensions import babel, csrf, db, login_manager, migrate
+from server.plugins import build_plugin_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class ParIndexState:
+    """What the app loads once at start: plugins and criteria sets (read-only afterwards)."""
+
+    pm: pluggy.PluginManager
+    criteria: CriteriaRegistry
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    instance = Path(os.environ.get("PARINDEX_INSTANCE_DIR", ROOT / "instance")).resolve()
+    app = Flask(
+        __name__.split(".")[0],
+        instance_path=str(instance),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(load_settings(instance))
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    pm = build_plugin_manager(app.config["PLUGINS"] or None, app.config["PLUGIN_MODULES"])
+    app.extensions["parindex"] = ParIndexState(pm=pm, criteria=build_registry(pm))
+
+    from server import auth, cli, web
+    from server.api import init_api
+
+    auth.init_app(app)
+    web.init_app(app)
+    init_api(app)
+    app.cli.add_command(cli.build_cli(pm))
+
+    app.before_request(_assign_request_id)
+    app.after_request(_security_headers)
+    return app
+
+
+def _select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in LANGUAGES else None
+
+
+def _assign_request_id() -> None:
+    # A caller-supplied id lets a reverse proxy's log and our audit log be joined.
+    supplied = request.headers.get("X-Request-ID", "")
+    g.request_id = supplied[:64] if supplied.isprintable() and supplied else uuid.uuid4().hex
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response

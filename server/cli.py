@@ -1,0 +1,146 @@
+"""`flask --app wsgi parindex …`: the administrator's commands."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pluggy
+from flask import current_app
+from flask.cli import with_appcontext
+
+from server.criteria import criteria_registry
+from server.engine import AnswersError, score
+from server.plugins import describe_plugins
+
+
+def build_cli(pm: pluggy.PluginManager) -> click.Group:
+    @click.group("parindex", help="ParIndex administration.")
+    def cli():
+        pass
+
+    cli.add_command(plugins_command)
+    cli.add_command(criteria_group)
+    cli.add_command(score_command)
+    cli.add_command(upgrade_command)
+    cli.add_command(demo_command)
+    cli.add_command(create_user_command)
+    pm.hook.parindex_register_commands(cli=cli)
+    return cli
+
+
+def _find_set(set_id: str, version: str | None):
+    criteria_set = criteria_registry().get(set_id, version)
+    if criteria_set is None:
+        raise click.ClickException(
+            f"criteria set {set_id}{'@' + version if version else ''} is not installed"
+        )
+    return criteria_set
+
+
+@click.command("plugins")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@with_appcontext
+def plugins_command(fmt):
+    """List the loaded plugins with their versions, and criteria files that were refused."""
+    state = current_app.extensions["parindex"]
+    rows = describe_plugins(state.pm)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            click.echo(f"{row['name']:<24} {row['version']:<10} {row['origin']:<20} "
+                       f"{', '.join(row['hooks'])}")
+    for path, error in state.criteria.errors.items():
+        click.echo(f"refused {path}:\n{error}", err=True)
+
+
+@click.group("criteria")
+def criteria_group():
+    """Criteria-set tools."""
+
+
+@criteria_group.command("list")
+@with_appcontext
+def criteria_list():
+    """Installed criteria sets, with how much of each is verified."""
+    for s in criteria_registry().all():
+        v = s.verification()
+        click.echo(f"{s.id}@{s.version}  {s.title}  ({v['verified']}/{v['nodes']} verified)")
+
+
+@criteria_group.command("show")
+@click.argument("set_id")
+@click.option("--version", default=None, help="Default: the highest installed version.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@with_appcontext
+def criteria_show(set_id, version, fmt):
+    """Print a set's full tree (codes, titles, max points, rules, verified flags)."""
+    click.echo(json.dumps(_find_set(set_id, version).to_dict(), ensure_ascii=False, indent=2))
+
+
+@click.command("score")
+@click.argument("set_id")
+@click.argument("answers_file", type=click.File("r", encoding="utf-8"))
+@click.option("--version", default=None, help="Default: the highest installed version.")
+@with_appcontext
+def score_command(set_id, answers_file, version):
+    """Score ANSWERS_FILE (JSON: {"answers": {code: {value, not_applicable}}}) and print JSON."""
+    criteria_set = _find_set(set_id, version)
+    try:
+        payload = json.load(answers_file)
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"{answers_file.name}: not valid JSON: {error}") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        raise click.ClickException(f'{answers_file.name}: expected {{"answers": {{...}}}}')
+    try:
+        result = score(criteria_set, payload["answers"])
+    except AnswersError as error:
+        for problem in error.problems:
+            click.echo(f"{problem.code}: {problem.message}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+
+
+@click.command("upgrade")
+@with_appcontext
+def upgrade_command():
+    """Create or upgrade the database to the latest migration."""
+    from flask_migrate import upgrade
+
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no unit yet.")
+@with_appcontext
+def demo_command(if_empty):
+    """Load a demo province: units, one user per role, an open campaign."""
+    from server.demo import load_demo
+
+    loaded = load_demo(only_if_empty=if_empty)
+    click.echo("demo data loaded" if loaded else "database not empty: demo data not loaded")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="ROLE or ROLE:UNIT_CODE (repeatable), e.g. --role unit_editor:SNV")
+@click.option("--full-name", default="")
+@click.option("--email", default=None)
+@click.password_option(help="Asked for when not given.")
+@with_appcontext
+def create_user_command(username, roles, full_name, email, password):
+    """Create a user with one or more roles."""
+    from server.extensions import db
+    from server.users import UserInputError, create_user
+
+    try:
+        create_user(username, password, [r.partition(":")[::2] for r in roles],
+                    full_name=full_name, email=email)
+    except UserInputError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"user {username} created")

@@ -1,0 +1,58 @@
+"""Settings: `PARINDEX_*` environment variables over embedded defaults.
+
+The embedded default needs nothing installed: a SQLite file and an evidence folder under the
+instance folder. Secrets never have a default in code: when `PARINDEX_SECRET_KEY` is not set, a
+random key is generated once into the instance folder and reused by every worker.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+PREFIX = "PARINDEX_"
+
+
+def _secret_key(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        # Written to a temporary name then renamed, so two workers starting at once agree.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        if not path.exists():
+            tmp.replace(path)
+        else:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def load_settings(instance: Path) -> dict:
+    """Return the Flask config for an app whose instance folder is `instance`."""
+    env = {key[len(PREFIX):]: value for key, value in os.environ.items() if key.startswith(PREFIX)}
+    instance.mkdir(parents=True, exist_ok=True)
+    return {
+        "SQLALCHEMY_DATABASE_URI": env.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'parindex.sqlite3'}"
+        ),
+        "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance),
+        "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(instance / "evidence")),
+        "BABEL_DEFAULT_LOCALE": env.get("LOCALE", "vi"),
+        "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Asia/Ho_Chi_Minh"),
+        # A comma-separated allow-list of plugin names; empty means every installed plugin.
+        "PLUGINS": [p.strip() for p in env.get("PLUGINS", "").split(",") if p.strip()],
+        # Comma-separated importable modules registered as plugins without being packaged.
+        "PLUGIN_MODULES": [m.strip() for m in env.get("PLUGIN_MODULES", "").split(",")
+                           if m.strip()],
+        "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "90")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SECURE_COOKIES", "0") == "1",
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_MB", "60")) * 1024 * 1024,
+        # flask-smorest serves the OpenAPI document at /api/v1/openapi.json.
+        "API_TITLE": "ParIndex API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }

@@ -1,0 +1,118 @@
+"""Checking a unit's answers against a set before anything is scored."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from server.engine.fields import shown
+from server.engine.model import CriteriaSet
+from server.engine.rules import InvalidAnswer, Outcome
+
+ANSWER_KEYS = ("value", "not_applicable")
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """One refused answer.
+
+    `field` is the answer key at fault ("value", "not_applicable", an unknown key) or "" when the
+    whole answer is; `kind` is a stable machine key the web layer translates, `message` English
+    with the values in it, `params` those values as text.
+    """
+
+    code: str
+    field: str
+    kind: str
+    message: str
+    params: dict = field(default_factory=dict, compare=False)
+
+
+class AnswersError(ValueError):
+    """Some answers cannot be scored; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[AnswerProblem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(f"{p.code}: {p.message}" for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An accepted answer: not applicable, or a value and the outcome the leaf's rule gave it."""
+
+    value: object
+    not_applicable: bool
+    outcome: Outcome | None
+
+
+def read_answers(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> dict[str, Answer]:
+    """code -> Answer for every leaf answered (a value, or not applicable).
+
+    An answer without a value that is not marked not applicable counts as no answer, as a
+    half-filled form sends it. Raises AnswersError listing every problem.
+    """
+    if not isinstance(answers, Mapping):
+        raise TypeError("answers must be a mapping of code -> answer, "
+                        f"got {type(answers).__name__}")
+    accepted, problems = {}, []
+    for code, answer in answers.items():
+        found = _read_answer(criteria_set, code, answer)
+        if isinstance(found, list):
+            problems.extend(found)
+        elif found is not None:
+            accepted[code] = found
+    if problems:
+        raise AnswersError(problems)
+    return accepted
+
+
+def _read_answer(criteria_set: CriteriaSet, code, answer) -> Answer | list[AnswerProblem] | None:
+    if not _is_node(criteria_set, code):
+        return [AnswerProblem(str(code), "", "unknown_code", f"{shown(code)} is not a code of "
+                              f"{criteria_set.id} {criteria_set.version}", {"code": str(code)})]
+    try:
+        leaf = criteria_set.leaf(code)
+    except KeyError:
+        return [AnswerProblem(code, "", "not_a_leaf", f"{code} is not scored itself: answer "
+                              "its sub-criteria", {"code": code})]
+    if not isinstance(answer, Mapping):
+        return [AnswerProblem(code, "", "not_a_mapping", f"the answer to {code} must be "
+                              f"{{value, not_applicable}}, got {shown(answer)}", {"code": code})]
+    problems = [AnswerProblem(code, str(key), "unknown_key", f"unknown key {shown(key)} in the "
+                              f"answer to {code}", {"code": code, "key": str(key)})
+                for key in answer if key not in ANSWER_KEYS]
+    value = answer.get("value")
+    not_applicable = answer.get("not_applicable", False)
+    if not isinstance(not_applicable, bool):
+        problems.append(AnswerProblem(
+            code, "not_applicable", "not_a_boolean",
+            f"not_applicable of {code} must be true or false, got {shown(not_applicable)}",
+            {"code": code, "value": str(not_applicable)}))
+    elif not_applicable and not leaf.not_applicable_allowed:
+        problems.append(AnswerProblem(code, "not_applicable", "not_applicable_not_allowed",
+                                      f"{code} may not be marked not applicable", {"code": code}))
+    elif not_applicable and value is not None:
+        # Refused rather than ignored: which of the two the unit meant is not ours to guess.
+        problems.append(AnswerProblem(code, "value", "value_with_not_applicable",
+                                      f"{code} is marked not applicable and also has a value",
+                                      {"code": code}))
+    outcome = None
+    if value is not None and not not_applicable:
+        try:
+            outcome = leaf.rule.score(value)
+        except InvalidAnswer as error:
+            problems.append(AnswerProblem(code, "value", error.kind, f"{code}: {error.message}",
+                                          {"code": code, **error.params}))
+    if problems:
+        return problems
+    if not_applicable:
+        return Answer(None, True, None)
+    return Answer(value, False, outcome) if outcome else None
+
+
+def _is_node(criteria_set: CriteriaSet, code) -> bool:
+    if not isinstance(code, str):
+        return False
+    try:
+        criteria_set.node(code)
+    except KeyError:
+        return False
+    return True

@@ -1,0 +1,239 @@
+"""A criteria set as the engine holds it: an immutable tree of domains, criteria and leaves."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from server.engine.decimals import plain
+from server.engine.rules import RuleType
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """The decision that issued the set: its number, its date (ISO yyyy-mm-dd) and title."""
+
+    number: str
+    date: str
+    title: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "date": self.date, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A classification band: an index of `min` or more (and below the band above) gets `label`."""
+
+    label: str
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class TieRule:
+    """How ranks treat equal indices.
+
+    `compare`: "unrounded" or "rounded" (which index decides equality);
+    `ranks`: "shared" (1, 1, 3) or "distinct" (by unit code).
+    """
+
+    compare: str
+    ranks: str
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A scored item: a sub-criterion, or a criterion that has no sub-criteria."""
+
+    code: str
+    title: str
+    max_points: Decimal
+    source: str  # "self" (self-assessed, then appraised) or "survey" (imported)
+    rule: RuleType
+    verified: bool
+    not_applicable_allowed: bool
+    evidence_required: bool
+    responsible_agency: str | None  # inherited from the nearest node above that names one
+    level: str  # "sub_criterion", or "criterion" when a criterion is itself the leaf
+
+    def leaves(self) -> tuple["Leaf", ...]:
+        return (self,)
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "verified": self.verified,
+            "responsible_agency": self.responsible_agency,
+            "max_points": plain(self.max_points),
+            "source": self.source,
+            "not_applicable_allowed": self.not_applicable_allowed,
+            "evidence_required": self.evidence_required,
+            "rule": self.rule.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion: either the parent of sub-criteria, or itself a leaf (`leaf` is then set)."""
+
+    level: ClassVar[str] = "criterion"
+
+    code: str
+    title: str
+    verified: bool
+    responsible_agency: str | None
+    sub_criteria: tuple[Leaf, ...] = ()
+    leaf: Leaf | None = None
+
+    def leaves(self) -> tuple[Leaf, ...]:
+        return (self.leaf,) if self.leaf else self.sub_criteria
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((leaf.max_points for leaf in self.leaves()), Decimal(0))
+
+    def to_dict(self) -> dict:
+        if self.leaf:
+            return self.leaf.to_dict()
+        return {
+            "code": self.code,
+            "title": self.title,
+            "verified": self.verified,
+            "responsible_agency": self.responsible_agency,
+            "max_points": plain(self.max_points),
+            "sub_criteria": [leaf.to_dict() for leaf in self.sub_criteria],
+        }
+
+
+@dataclass(frozen=True)
+class Domain:
+    level: ClassVar[str] = "domain"
+
+    code: str
+    title: str
+    verified: bool
+    responsible_agency: str | None
+    criteria: tuple[Criterion, ...]
+
+    def leaves(self) -> tuple[Leaf, ...]:
+        return tuple(leaf for criterion in self.criteria for leaf in criterion.leaves())
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((leaf.max_points for leaf in self.leaves()), Decimal(0))
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "verified": self.verified,
+            "responsible_agency": self.responsible_agency,
+            "max_points": plain(self.max_points),
+            "criteria": [criterion.to_dict() for criterion in self.criteria],
+        }
+
+
+Node = Domain | Criterion | Leaf
+
+
+def tree_totals(domains: tuple[Domain, ...]) -> dict:
+    """The figures a set may declare under `totals`, computed from its tree."""
+    leaves = [leaf for domain in domains for leaf in domain.leaves()]
+
+    def points(source: str) -> Decimal:
+        return sum((leaf.max_points for leaf in leaves if leaf.source == source), Decimal(0))
+
+    return {
+        "max_points": points("self") + points("survey"),
+        "self_assessed": points("self"),
+        "survey": points("survey"),
+        "domains": len(domains),
+        "criteria": sum(len(domain.criteria) for domain in domains),
+        "sub_criteria": len(leaves),
+    }
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    version: str
+    title: str
+    level: str  # province | ministry | department | district | commune
+    legal_basis: LegalBasis
+    years: tuple[int, ...]
+    source_note: str | None
+    verified: bool
+    survey_optional: bool
+    bands: tuple[Band, ...]  # highest first
+    tie_rule: TieRule
+    domains: tuple[Domain, ...]
+    _index: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        # A leaf criterion is one node: the index holds the Criterion, the leaf list its Leaf.
+        index = {}
+        for domain in self.domains:
+            index[domain.code] = domain
+            for criterion in domain.criteria:
+                index[criterion.code] = criterion
+                index.update((leaf.code, leaf) for leaf in criterion.sub_criteria)
+        object.__setattr__(self, "_index", index)
+
+    def nodes(self) -> list[Node]:
+        """Every domain, criterion and sub-criterion, in tree order."""
+        return list(self._index.values())
+
+    def node(self, code: str) -> Node:
+        """The node with `code` (a Criterion for a leaf criterion); KeyError when there is none."""
+        return self._index[code]
+
+    def leaves(self) -> list[Leaf]:
+        """Every scored item, in tree order."""
+        return [leaf for domain in self.domains for leaf in domain.leaves()]
+
+    def leaf(self, code: str) -> Leaf:
+        """The scored item with `code`; KeyError when `code` is not a leaf."""
+        node = self._index[code]
+        leaf = node.leaf if isinstance(node, Criterion) else node
+        if not isinstance(leaf, Leaf):
+            raise KeyError(code)
+        return leaf
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((domain.max_points for domain in self.domains), Decimal(0))
+
+    def totals(self) -> dict:
+        return tree_totals(self.domains)
+
+    def verification(self) -> dict:
+        """How many nodes were checked against the official text."""
+        verified = sum(1 for node in self.nodes() if node.verified)
+        return {"nodes": len(self._index), "verified": verified,
+                "unverified": len(self._index) - verified}
+
+    def classify(self, index: Decimal | None) -> str | None:
+        """The label of the first band whose min the index reaches; None below every band."""
+        if index is None:
+            return None
+        return next((band.label for band in self.bands if index >= band.min), None)
+
+    def to_dict(self) -> dict:
+        """The whole set, JSON-ready, in the YAML format: parsing it gives an equal set."""
+        totals = self.totals()
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "level": self.level,
+            "legal_basis": self.legal_basis.to_dict(),
+            "years": list(self.years),
+            "source_note": self.source_note,
+            "verified": self.verified,
+            "totals": {key: plain(value) if isinstance(value, Decimal) else value
+                       for key, value in totals.items()},
+            "survey": {"optional": self.survey_optional},
+            "bands": [{"label": band.label, "min": plain(band.min)} for band in self.bands],
+            "tie_rule": {"compare": self.tie_rule.compare, "ranks": self.tie_rule.ranks},
+            "domains": [domain.to_dict() for domain in self.domains],
+        }

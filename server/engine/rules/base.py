@@ -1,0 +1,108 @@
+"""The interface every rule type implements, built-in or added by a plugin."""
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from server.engine.decimals import NotANumber, parse_decimal, plain
+from server.engine.fields import FieldReader, shown
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule made of one answer: the points and the outcome or band that gave them."""
+
+    points: Decimal
+    label: str
+
+
+class InvalidAnswer(ValueError):
+    """A value the rule refuses.
+
+    `kind` is a stable machine key ("not_a_number", "out_of_range", ...) the web layer
+    translates; `message` is English with the values in it; `params` holds those values as text.
+    """
+
+    def __init__(self, kind: str, message: str, params: dict | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.params = dict(params or {})
+
+
+class RuleType:
+    """How one leaf turns an answer value into points.
+
+    A plugin adds a rule type by subclassing this class and returning it from the
+    `parindex_rule_types` hook. A subclass sets `name` (what YAML writes as `rule: {type: ...}`)
+    and implements:
+
+    - `from_params(params, max_points)`, a classmethod reading its parameters through `params`,
+      a `FieldReader` over the rule mapping. Every problem is reported (the reader's getters do
+      it, `params.report(message)` for other checks), never raised, so a file's problems are
+      listed together. After a problem it may return an incomplete rule: the set is refused and
+      the rule never used. The loader reports keys the rule did not read.
+    - `score(value) -> Outcome`, raising `InvalidAnswer` for a value it refuses.
+    - `max_input()` / `zero_input()`: an answer value earning the max points / the fewest points
+      (test cases use them to fill leaves they do not list).
+    - `params_dict()`: the parameters, JSON-ready, written as YAML writes them.
+
+    A rule is not changed after construction; two rules are equal when their type, max points and
+    parameters are equal.
+    """
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, max_points: Decimal):
+        self.max_points = max_points
+
+    @classmethod
+    def from_params(cls, params: FieldReader, max_points: Decimal) -> "RuleType":
+        return cls(max_points)
+
+    def score(self, value) -> Outcome:
+        raise NotImplementedError
+
+    def max_input(self):
+        raise NotImplementedError
+
+    def zero_input(self):
+        raise NotImplementedError
+
+    def params_dict(self) -> dict:
+        return {}
+
+    def to_dict(self) -> dict:
+        return {"type": self.name, **self.params_dict()}
+
+    def __eq__(self, other) -> bool:
+        return (type(self) is type(other) and self.max_points == other.max_points
+                and self.to_dict() == other.to_dict())
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.max_points, json.dumps(self.to_dict(), sort_keys=True)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(max_points={plain(self.max_points)}, {self.params_dict()!r})"
+
+
+def number_value(value, what: str = "value") -> Decimal:
+    """An answer's number, or InvalidAnswer("not_a_number")."""
+    try:
+        return parse_decimal(value)
+    except NotANumber:
+        raise InvalidAnswer("not_a_number", f"{what} {shown(value)} is not a number",
+                            {"value": str(value)}) from None
+
+
+def points_value(value, max_points: Decimal) -> Decimal:
+    """An answer that is itself points: a number from 0 to max, or InvalidAnswer("out_of_range")."""
+    points = number_value(value)
+    if not Decimal(0) <= points <= max_points:
+        raise InvalidAnswer(
+            "out_of_range",
+            f"value {plain(points)} is outside 0..{plain(max_points)}",
+            {"value": plain(points), "min": "0", "max": plain(max_points)},
+        )
+    return points

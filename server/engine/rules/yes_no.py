@@ -1,0 +1,44 @@
+"""`yes_no`: "Đạt / Không đạt"; yes earns the max points unless the set says otherwise."""
+
+from decimal import Decimal
+
+from server.engine.decimals import plain
+from server.engine.fields import FieldReader, shown
+from server.engine.rules.base import InvalidAnswer, Outcome, RuleType
+
+# Web forms post text, so the two words are accepted besides JSON booleans.
+_WORDS = {"true": True, "false": False}
+
+
+class YesNoRule(RuleType):
+    name = "yes_no"
+
+    def __init__(self, max_points: Decimal, yes: Decimal, no: Decimal):
+        super().__init__(max_points)
+        self.yes = yes
+        self.no = no
+
+    @classmethod
+    def from_params(cls, params: FieldReader, max_points: Decimal) -> "YesNoRule":
+        yes = params.number("yes", default=max_points, low=Decimal(0), high=max_points)
+        no = params.number("no", default=Decimal(0), low=Decimal(0), high=max_points)
+        if yes is not None and no is not None and max(yes, no) != max_points:
+            params.report(f"neither yes nor no earns the max points {plain(max_points)}")
+        return cls(max_points, yes, no)
+
+    def score(self, value) -> Outcome:
+        if isinstance(value, str):
+            value = _WORDS.get(value.strip().lower(), value)
+        if not isinstance(value, bool):
+            raise InvalidAnswer("not_a_boolean", f"value {shown(value)} is not true or false",
+                                {"value": str(value)})
+        return Outcome(self.yes, "yes") if value else Outcome(self.no, "no")
+
+    def max_input(self) -> bool:
+        return self.yes >= self.no
+
+    def zero_input(self) -> bool:
+        return self.yes < self.no
+
+    def params_dict(self) -> dict:
+        return {"yes": plain(self.yes), "no": plain(self.no)}

@@ -1,0 +1,22 @@
+"""The data model. Each module holds one part; import models from here."""
+
+from server.models.assessments import SOURCES, Answer, Assessment
+from server.models.audit import AuditEvent
+from server.models.campaigns import Campaign, CampaignCriteriaSet
+from server.models.units import LEVELS, Unit
+from server.models.users import ROLES, ApiToken, RoleMembership, User
+
+__all__ = [
+    "LEVELS",
+    "ROLES",
+    "SOURCES",
+    "Answer",
+    "ApiToken",
+    "Assessment",
+    "AuditEvent",
+    "Campaign",
+    "CampaignCriteriaSet",
+    "RoleMembership",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,62 @@
+"""Assessments (campaign × unit) and their answers, one row per sub-criterion and source."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.extensions import db
+from server.models.types import Timestamp, utcnow
+
+# The three sources are stored apart and never overwrite each other; the final score is derived.
+SOURCES = ("self", "appraisal", "survey")
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # A stable workflow state key (see server.workflow); labels are translated when shown.
+    state: Mapped[str] = mapped_column(String(30), default="draft")
+    # Copied from the campaign's pin when the assessment is opened, so it never drifts.
+    criteria_set_id: Mapped[str] = mapped_column(String(80))
+    criteria_set_version: Mapped[str] = mapped_column(String(40))
+    row_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    campaign = relationship("Campaign", lazy="joined")
+    unit = relationship("Unit", lazy="joined")
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "code", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(20))
+    # The rule's input (an outcome key, a percentage, counts...), as the engine accepts it.
+    value: Mapped[object | None] = mapped_column(JSON)
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    # For appraisal rows: why the reviewer changed the score; for survey rows: the imported file.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    row_version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")

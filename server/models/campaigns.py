@@ -1,0 +1,48 @@
+"""Campaigns: one year's index, with the criteria-set version pinned for each unit group."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.extensions import db
+from server.models.types import Timestamp, utcnow
+
+CAMPAIGN_STATES = ("planning", "open", "closed")
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(20), default="planning")
+    # Deadlines are instants; the server compares them in Asia/Ho_Chi_Minh time.
+    self_assessment_deadline: Mapped[datetime | None] = mapped_column(Timestamp)
+    appraisal_deadline: Mapped[datetime | None] = mapped_column(Timestamp)
+    explanation_deadline: Mapped[datetime | None] = mapped_column(Timestamp)
+    publication_date: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    pins: Mapped[list["CampaignCriteriaSet"]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def pin_for(self, group: str) -> "CampaignCriteriaSet | None":
+        return next((p for p in self.pins if p.unit_group == group), None)
+
+
+class CampaignCriteriaSet(db.Model):
+    """The criteria-set id and version a campaign uses for one unit group; never edited in place."""
+
+    __tablename__ = "campaign_criteria_sets"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    unit_group: Mapped[str] = mapped_column(String(40))
+    criteria_set_id: Mapped[str] = mapped_column(String(80))
+    criteria_set_version: Mapped[str] = mapped_column(String(40))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="pins")

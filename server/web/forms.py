@@ -1,0 +1,16 @@
+"""Web forms (Flask-WTF: every form carries a CSRF token)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username."))])
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(_l("Enter your password."))])
+
+
+class LogoutForm(FlaskForm):
+    """Logout is a POST with a CSRF token, so no other site can log a user out."""

@@ -1,0 +1,36 @@
+"""Settings from PARINDEX_* variables; the secret key is generated, never a constant."""
+
+from server.app import create_app
+
+
+def test_secret_key_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARINDEX_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("PARINDEX_SECRET_KEY", raising=False)
+    first = create_app()
+    second = create_app()
+    key = (tmp_path / "secret_key").read_text().strip()
+    assert len(key) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'parindex.sqlite3'}"
+
+
+def test_two_instances_get_different_keys(tmp_path, monkeypatch):
+    monkeypatch.delenv("PARINDEX_SECRET_KEY", raising=False)
+    keys = set()
+    for name in ("a", "b"):
+        monkeypatch.setenv("PARINDEX_INSTANCE_DIR", str(tmp_path / name))
+        keys.add(create_app().config["SECRET_KEY"])
+    assert len(keys) == 2
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARINDEX_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("PARINDEX_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("PARINDEX_DATABASE_URL", "sqlite:///elsewhere.db")
+    monkeypatch.setenv("PARINDEX_LOCALE", "en")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///elsewhere.db"
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "en"
+    assert not (tmp_path / "secret_key").exists()
