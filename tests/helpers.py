@@ -6,7 +6,7 @@ PASSWORD = "correct horse battery"
 
 
 def csrf_token(response) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"',
                       response.get_data(as_text=True))
     assert match, "the page has no CSRF token"
     return match.group(1)

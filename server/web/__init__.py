@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import Blueprint, current_app
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ def init_app(app) -> None:
     from server.web import views  # noqa: F401  (registers the routes on bp)
 
     app.register_blueprint(bp)
-    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime)
     app.jinja_env.filters["points"] = _points
     app.jinja_env.filters["vn_date"] = _vn_date
     app.jinja_env.filters["band_text"] = _band_text

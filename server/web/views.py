@@ -16,11 +16,6 @@ from server.web import bp
 from server.web.forms import LoginForm, LogoutForm
 
 
-@bp.app_context_processor
-def _logout_form():
-    return {"logout_form": LogoutForm()}
-
-
 @bp.route("/")
 @login_required
 def index():
