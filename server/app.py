@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pluggy
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 
 from server.config import load_settings
 from server.criteria_registry import CriteriaRegistry, build_registry
@@ -57,7 +57,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
-def _select_locale() -> str:
+def _select_locale() -> str | None:
+    if not has_request_context():  # CLI and background work speak the default language
+        return None
     lang = session.get("lang")
     return lang if lang in LANGUAGES else None
 

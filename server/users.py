@@ -5,8 +5,7 @@ from sqlalchemy import select
 from server.events import emit
 from server.extensions import db
 from server.models import ROLES, RoleMembership, Unit, User
-
-UNIT_ROLES = ("unit_head", "unit_editor")
+from server.permissions import UNIT_ROLES
 
 
 class UserInputError(ValueError):
