@@ -12,7 +12,12 @@ BUILTINS = {
     "rule-types": "plugins.rule_types",
     "audit": "plugins.audit",
     "core-menu": "plugins.core_menu",
+    "province-2017": "criteria.province_2017",
     "province-2020": "criteria.province_2020",
+    "ministry-2022": "criteria.ministry_2022",
+    "department": "criteria.department",
+    "district": "criteria.district",
+    "commune": "criteria.commune",
 }
 ENTRY_POINT_GROUP = "parindex"
 

@@ -21,7 +21,7 @@ def test_log_in_and_open_the_criteria_tree(live_server, page, make, tmp_path):
     page.get_by_role("button", name="Đăng nhập").click()
     assert page.url == f"{live_server}/criteria-sets"
 
-    page.get_by_role("link", name="Chỉ số cải cách hành chính cấp tỉnh").click()
+    page.get_by_role("link", name="Chỉ số cải cách hành chính cấp tỉnh (PAR INDEX)").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith(
         "Chỉ số cải cách hành chính cấp tỉnh")
     rows = page.locator("table.tree tbody tr")
