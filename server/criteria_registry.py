@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pluggy
 
-from server.engine import CriteriaSet, CriteriaSetError, RuleType, load_criteria_set
+from server.engine import CriteriaSet, CriteriaSetError, RuleType, parse_criteria_set
+from server.engine.extends import base_reference, resolve_extends
+from server.engine.loader import read_criteria_file
 
 
 class RegistryError(Exception):
@@ -31,6 +33,25 @@ class CriteriaRegistry:
         ids = sorted({i for i, _ in self.sets})
         return [self.get(i) for i in ids]
 
+    def add(self, path: Path, build) -> None:
+        """Install the set `build()` returns, or file its error under `path`.
+
+        Two different sets under one id@version are refused: the second is an error.
+        """
+        try:
+            criteria_set = build()
+        except CriteriaSetError as error:
+            self.errors[str(path)] = error
+            return
+        key = (criteria_set.id, criteria_set.version)
+        if key in self.sets and self.sets[key].to_dict() != criteria_set.to_dict():
+            self.errors[str(path)] = CriteriaSetError.single(
+                str(path), criteria_set.id,
+                f"{criteria_set.id}@{criteria_set.version} is already defined differently",
+            )
+            return
+        self.sets[key] = criteria_set
+
     def all(self) -> list[CriteriaSet]:
         return [self.sets[k] for k in sorted(self.sets, key=lambda k: (k[0], _version_key(k[1])))]
 
@@ -46,19 +67,26 @@ def build_registry(pm: pluggy.PluginManager) -> CriteriaRegistry:
             if rule_type.name in registry.rule_types:
                 raise RegistryError(f"two plugins define the rule type {rule_type.name!r}")
             registry.rule_types[rule_type.name] = rule_type
-    for paths in pm.hook.parindex_criteria_sets():
-        for path in paths:
-            try:
-                criteria_set = load_criteria_set(Path(path), registry.rule_types)
-            except CriteriaSetError as error:
-                registry.errors[str(path)] = error
-                continue
-            key = (criteria_set.id, criteria_set.version)
-            if key in registry.sets and registry.sets[key].to_dict() != criteria_set.to_dict():
-                registry.errors[str(path)] = CriteriaSetError.single(
-                    str(path), criteria_set.id,
-                    f"{criteria_set.id}@{criteria_set.version} is already defined differently",
-                )
-                continue
-            registry.sets[key] = criteria_set
+    paths = [Path(p) for group in pm.hook.parindex_criteria_sets() for p in group]
+    pending = []  # (path, data, (base id, base version)) of sets that extend another
+    for path in paths:
+        try:
+            data = read_criteria_file(path)
+        except CriteriaSetError as error:
+            registry.errors[str(path)] = error
+            continue
+        base = base_reference(data)
+        if base:
+            pending.append((path, data, base))
+        else:
+            registry.add(path, lambda p=path, d=data: parse_criteria_set(d, str(p),
+                                                                         registry.rule_types))
+    # Adaptations may extend adaptations: resolve in rounds while a base becomes available.
+    while pending:
+        ready = [item for item in pending if item[2] in registry.sets]
+        for item in ready if ready else pending:
+            path, data = item[0], item[1]
+            registry.add(path, lambda p=path, d=data: resolve_extends(
+                d, str(p), registry.get, registry.rule_types))
+        pending = [item for item in pending if item not in ready] if ready else []
     return registry

@@ -26,17 +26,31 @@ POINT_TOTALS = ("max_points", "self_assessed", "survey")
 COUNT_TOTALS = ("domains", "criteria", "sub_criteria")
 
 
-def load_criteria_set(path, rule_types: Mapping[str, type[RuleType]] | None = None) -> CriteriaSet:
-    """The set in the YAML file at `path`, or CriteriaSetError naming `path` in every problem."""
+def load_criteria_set(path, rule_types: Mapping[str, type[RuleType]] | None = None,
+                      lookup=None) -> CriteriaSet:
+    """The set in the YAML file at `path`, or CriteriaSetError naming `path` in every problem.
+
+    A file that `extends` another set is resolved through `lookup(id, version)`, which returns an
+    installed CriteriaSet or None (see server.engine.extends).
+    """
+    data = read_criteria_file(path)
+    if isinstance(data, Mapping) and "extends" in data:
+        from server.engine.extends import resolve_extends
+
+        return resolve_extends(data, str(path), lookup or (lambda *_: None), rule_types)
+    return parse_criteria_set(data, str(path), rule_types)
+
+
+def read_criteria_file(path):
+    """The data in the YAML file at `path`; CriteriaSetError when it cannot be read or parsed."""
     source = str(path)
     try:
-        data = read_yaml(Path(path))
+        return read_yaml(Path(path))
     except OSError as error:
         raise CriteriaSetError.single(source, "file", f"cannot be read: {error.strerror}") \
             from error
     except yaml.YAMLError as error:
         raise CriteriaSetError.single(source, *yaml_error_place(error)) from error
-    return parse_criteria_set(data, source, rule_types)
 
 
 def parse_criteria_set(data: dict, source: str,
