@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server.criteria import criteria_registry
+from server.criteria_io.commands import COMMANDS as CRITERIA_IO_COMMANDS
 from server.engine import AnswersError, score
 from server.plugins import describe_plugins
 
@@ -58,6 +59,10 @@ def plugins_command(fmt):
 @click.group("criteria")
 def criteria_group():
     """Criteria-set tools."""
+
+
+for _command in CRITERIA_IO_COMMANDS:
+    criteria_group.add_command(_command)
 
 
 @criteria_group.command("list")

@@ -20,6 +20,8 @@ class CriteriaRegistry:
     # Files that did not validate: path -> the error listing every problem. They stay refused.
     errors: dict[str, CriteriaSetError] = field(default_factory=dict)
     rule_types: dict[str, type[RuleType]] = field(default_factory=dict)
+    # (id, version) -> the file the set was loaded from (its test cases live beside it)
+    paths: dict[tuple[str, str], Path] = field(default_factory=dict)
 
     def get(self, set_id: str, version: str | None = None) -> CriteriaSet | None:
         """The set `set_id` at `version`, or its highest version when `version` is None."""
@@ -51,6 +53,7 @@ class CriteriaRegistry:
             )
             return
         self.sets[key] = criteria_set
+        self.paths.setdefault(key, Path(path))
 
     def all(self) -> list[CriteriaSet]:
         return [self.sets[k] for k in sorted(self.sets, key=lambda k: (k[0], _version_key(k[1])))]

@@ -1,0 +1,1 @@
+"""Criteria sets to and from the official tables (.xlsx / .docx): import, export, YAML output."""

@@ -1,0 +1,331 @@
+"""Reading an official criteria table (STT | content | max points | scoring lines) into a set.
+
+The table is read from .xlsx (openpyxl) or .docx (python-docx) into rows of text; `rows_to_tree`
+turns rows into the YAML data of a set. Every row that cannot be understood is reported with its
+row number and text, and nothing is returned unless the whole table is understood and the set
+validates (see `import_table`).
+
+Layout: a header row whose first cell is "STT" (rows above it are titles and are ignored); the
+content column is the next one, the max-points column is headed "Điểm tối đa" (else the third);
+an optional column headed "Cách chấm" / "Hướng dẫn chấm" holds scoring lines. Below the header:
+- STT "1" / "I" is a domain, "1.1" a criterion, "1.1.1" a sub-criterion (a trailing dot is fine);
+- a row without STT holds scoring lines for the item above it: "Ban hành kịp thời: 1", or the
+  condition in the content cell and its points in the max-points cell;
+- the content cell of an item may also carry its scoring lines below the title, one per line;
+- a row whose content starts with "Tổng" ("Tổng cộng", "Tổng điểm") is the total row: its max
+  points, when given, must equal the sum of the set.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from server.criteria_io.rule_lines import LineError, parse_line, rule_from_lines
+from server.engine import CriteriaSetError, parse_criteria_set
+from server.engine.decimals import NotANumber, parse_decimal, plain
+
+HEADER_SEARCH_ROWS = 30
+SKIPPED = object()  # stands for an item that was refused, while its scoring lines are skipped
+_CODE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?\.?$")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
+          "X": 10}
+
+
+@dataclass(frozen=True)
+class TableProblem:
+    row: int | None  # 1-based row of the sheet or table; None for the file as a whole
+    text: str        # the row's text as read, so the user finds it
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "table"
+        return f"{where}: {self.message}" + (f" [{self.text}]" if self.text else "")
+
+
+class TableImportError(Exception):
+    """The table was refused; `problems` lists every row that could not be understood."""
+
+    def __init__(self, problems: list[TableProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Row:
+    number: int
+    cells: list[str]
+    merged: list[str] = field(default_factory=list)  # merged ranges touching the row
+
+    @property
+    def text(self) -> str:
+        return " | ".join(c for c in self.cells if c)
+
+
+@dataclass
+class _Item:
+    code: str
+    title: str
+    row: int
+    max_points: Decimal | None
+    outcomes: list = field(default_factory=list)
+    special: dict | None = None
+    children: list = field(default_factory=list)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_xlsx(path) -> list[Row]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise TableImportError([TableProblem(None, "", f"cannot read {Path(path).name} as "
+                                             f".xlsx: {error}")]) from error
+    sheet = workbook.worksheets[0]
+    merged = {}
+    for cell_range in sheet.merged_cells.ranges:
+        for number in range(cell_range.min_row, cell_range.max_row + 1):
+            merged.setdefault(number, []).append(str(cell_range))
+    return [Row(number, [_cell(v) for v in values], merged.get(number, []))
+            for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+
+
+def read_docx(path) -> list[Row]:
+    import docx
+
+    try:
+        document = docx.Document(path)
+    except Exception as error:  # python-docx raises several kinds for a file that is not .docx
+        raise TableImportError([TableProblem(None, "", f"cannot read {Path(path).name} as "
+                                             f".docx: {error}")]) from error
+    for table in document.tables:
+        rows = []
+        for number, row in enumerate(table.rows, 1):
+            cells, seen, merged = [], [], []
+            for cell in row.cells:
+                if any(cell._tc is other for other in seen):  # a merged cell repeats its _tc
+                    merged.append(f"row {number}, column {len(cells) + 1}")
+                seen.append(cell._tc)
+                cells.append(cell.text.strip())
+            rows.append(Row(number, cells, merged))
+        if _header_index(rows) is not None:
+            return rows
+    raise TableImportError([TableProblem(None, "", "no table with a header row starting "
+                                         "with 'STT' was found")])
+
+
+def read_table(path) -> list[Row]:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    if suffix == ".docx":
+        return read_docx(path)
+    raise TableImportError([TableProblem(None, "", f"{Path(path).name}: only .xlsx and .docx "
+                                         "tables can be imported")])
+
+
+def _header_index(rows: list[Row]) -> int | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if row.cells and row.cells[0].strip().upper().rstrip(".") == "STT":
+            return index
+    return None
+
+
+def _column(header: list[str], words: tuple[str, ...], default: int | None) -> int | None:
+    for index, text in enumerate(header):
+        if any(word in text.lower() for word in words):
+            return index
+    return default
+
+
+def _code(text: str) -> tuple[str, int] | None:
+    """("1.2.3", depth) for an STT cell, or None when it is not a code."""
+    text = text.strip()
+    if text.upper().rstrip(".") in _ROMAN:
+        return str(_ROMAN[text.upper().rstrip(".")]), 1
+    match = _CODE.match(text)
+    if not match:
+        return None
+    parts = [p for p in match.groups() if p is not None]
+    return ".".join(str(int(p)) for p in parts), len(parts)
+
+
+def rows_to_tree(rows: list[Row]) -> tuple[list[dict], dict[str, int], tuple | None]:
+    """(domains in the YAML format, code -> row number, (row, max points) of the total row).
+
+    Raises TableImportError listing every row that could not be understood.
+    """
+    problems: list[TableProblem] = []
+    header_at = _header_index(rows)
+    if header_at is None:
+        raise TableImportError([TableProblem(None, "", "no header row starting with 'STT' in "
+                                             f"the first {HEADER_SEARCH_ROWS} rows")])
+    header = [c.lower() for c in rows[header_at].cells]
+    content_col = 1
+    points_col = _column(header, ("điểm tối đa", "max"), 2)
+    lines_col = _column(header, ("cách chấm", "hướng dẫn chấm", "cách tính"), None)
+    domains: list[_Item] = []
+    items: dict[str, _Item] = {}
+    rows_of: dict[str, int] = {}
+    last = None  # the item the next lines without STT belong to
+    total: tuple[int, Decimal] | None = None
+
+    def cell(row: Row, col: int | None) -> str:
+        return row.cells[col] if col is not None and col < len(row.cells) else ""
+
+    def add_lines(item: _Item, texts: list[str], row: Row, points=None) -> None:
+        for text in texts:
+            if not text.strip():
+                continue
+            try:
+                parsed = parse_line(text, points)
+            except (LineError, NotANumber) as error:
+                problems.append(TableProblem(row.number, text, f"cannot read the scoring line: "
+                                                               f"{error}"))
+                continue
+            if parsed[0] == "special":
+                if item.special or item.outcomes:
+                    problems.append(TableProblem(row.number, text, f"{item.code}: this line "
+                                                 "cannot be combined with other scoring lines"))
+                else:
+                    item.special = parsed[1]
+            elif item.special:
+                problems.append(TableProblem(row.number, text, f"{item.code}: this line cannot "
+                                             "be combined with other scoring lines"))
+            else:
+                item.outcomes.append((parsed[1], parsed[2]))
+
+    for row in rows[header_at + 1:]:
+        if not any(row.cells):
+            continue
+        if row.merged:
+            problems.append(TableProblem(row.number, row.text, "merged cells "
+                                         f"({', '.join(sorted(set(row.merged)))}): unmerge them "
+                                         "so every value sits in its own cell"))
+            last = SKIPPED
+            continue
+        stt, content, points = cell(row, 0), cell(row, content_col), cell(row, points_col)
+        if not stt:
+            if content.lower().startswith("tổng"):
+                try:
+                    total = (row.number, parse_decimal(points)) if points else None
+                except NotANumber:
+                    problems.append(TableProblem(row.number, row.text,
+                                                 f"total max points {points!r} is not a number"))
+                continue
+            if last is None:
+                problems.append(TableProblem(row.number, row.text, "a line without STT before "
+                                             "the first domain"))
+            elif last is not SKIPPED:
+                add_lines(last, content.splitlines(), row, points)
+            continue
+        # The lines below a refused item belong to it: they are skipped, not given to another.
+        last = SKIPPED
+        parsed = _code(stt)
+        if parsed is None:
+            problems.append(TableProblem(row.number, row.text, f"STT {stt!r} is not a code such "
+                                         "as 1, 1.1 or 1.1.1"))
+            continue
+        code, depth = parsed
+        if code in items:
+            problems.append(TableProblem(row.number, row.text, f"code {code} is already used on "
+                                         f"row {items[code].row}"))
+            continue
+        title, *more = content.splitlines() or [""]
+        if not title.strip():
+            problems.append(TableProblem(row.number, row.text, f"{code} has no title"))
+        max_points = None
+        if points:
+            try:
+                max_points = parse_decimal(points)
+            except NotANumber:
+                problems.append(TableProblem(row.number, row.text, f"{code}: max points "
+                                             f"{points!r} is not a number"))
+        item = _Item(code, title.strip(), row.number, max_points)
+        parent_code = code.rpartition(".")[0]
+        if depth > 1 and parent_code not in items:
+            problems.append(TableProblem(row.number, row.text, f"{code} has no parent "
+                                         f"{parent_code} above it"))
+            continue
+        (items[parent_code].children if depth > 1 else domains).append(item)
+        items[code], rows_of[code], last = item, row.number, item
+        add_lines(item, more, row)
+        if lines_col is not None:
+            add_lines(item, cell(row, lines_col).splitlines(), row)
+
+    tree = [_domain(d, problems) for d in domains]
+    if not domains and not problems:
+        problems.append(TableProblem(None, "", "the table has no domain row below its header"))
+    if problems:
+        raise TableImportError(problems)
+    return tree, rows_of, total
+
+
+def _leaf_fields(item: _Item, problems: list[TableProblem]) -> dict:
+    if item.max_points is None:
+        problems.append(TableProblem(item.row, item.title, f"{item.code} is scored but has no "
+                                     "max points"))
+    try:
+        rule = rule_from_lines(item.outcomes, item.special)
+    except LineError as error:
+        problems.append(TableProblem(item.row, item.title, f"{item.code}: {error}"))
+        rule = {"type": "manual"}
+    data = {"code": item.code, "title": item.title, "max_points": item.max_points,
+            "verified": False}
+    data["source"] = "survey" if rule["type"] == "survey" else "self"
+    data["rule"] = rule
+    return data
+
+
+def _node(item: _Item, key: str, build, problems) -> dict:
+    data = {"code": item.code, "title": item.title, "verified": False}
+    if item.max_points is not None:
+        data["max_points"] = item.max_points  # a declared sum: the loader checks it
+    if item.outcomes or item.special:
+        problems.append(TableProblem(item.row, item.title, f"{item.code} has items below it, so "
+                                     "it cannot carry scoring lines"))
+    data[key] = [build(child, problems) for child in item.children]
+    return data
+
+
+def _domain(item: _Item, problems) -> dict:
+    if not item.children:
+        problems.append(TableProblem(item.row, item.title, f"domain {item.code} has no criteria"))
+    return _node(item, "criteria", _criterion, problems)
+
+
+def _criterion(item: _Item, problems) -> dict:
+    if not item.children:
+        return _leaf_fields(item, problems)
+    return _node(item, "sub_criteria", _leaf_fields, problems)
+
+
+def import_table(path, meta: dict, rule_types=None) -> dict:
+    """The YAML data of the set in the table at `path`, validated; `meta` gives the set-level
+    fields (id, version, title, level, legal_basis, years, bands, tie_rule, survey ...).
+
+    Raises TableImportError: every row not understood, or every problem of the resulting set
+    with the row it comes from.
+    """
+    domains, rows_of, total = rows_to_tree(read_table(path))
+    data = {**meta, "domains": domains}
+    data.setdefault("verified", False)
+    try:
+        criteria_set = parse_criteria_set(data, str(path), rule_types)
+    except CriteriaSetError as error:
+        raise TableImportError([TableProblem(rows_of.get(p.code), "", f"{p.code}: {p.message}")
+                                for p in error.problems]) from error
+    if total is not None and total[1] != criteria_set.max_points:
+        raise TableImportError([TableProblem(total[0], "", f"the total row says "
+                                             f"{plain(total[1])} points "
+                                             f"but the items add up to "
+                                             f"{plain(criteria_set.max_points)}")])
+    return data

@@ -1,0 +1,90 @@
+"""`parindex criteria import | export | validate | test`."""
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from tests.cli.test_commands import run
+from tests.criteria_io.tables import GOOD, write_xlsx
+
+IMPORT_ARGS = ["--id", "commune-test", "--level", "commune", "--legal-number", "12/QĐ-UBND",
+               "--legal-date", "2024-03-01", "--year", "2024", "--bands", "Tốt:80,Khá:70,Yếu:0"]
+CRITERIA = Path(__file__).resolve().parents[2] / "criteria"
+
+
+def test_import_writes_a_valid_set(app, tmp_path):
+    table = write_xlsx(tmp_path / "table.xlsx", GOOD)
+    out = tmp_path / "commune-test.yaml"
+    result = run(app, "criteria", "import", str(table), *IMPORT_ARGS, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["id"] == "commune-test" and data["verified"] is False
+    assert data["bands"][1] == {"label": "Khá", "min": 70}
+    assert "not yet checked" in data["source_note"]
+    validated = run(app, "criteria", "validate", str(out))
+    assert validated.exit_code == 0, validated.output
+    assert "valid: commune-test@1.0.0, 2 domains" in validated.output
+    again = run(app, "criteria", "import", str(table), *IMPORT_ARGS, "--out", str(out))
+    assert again.exit_code != 0 and "--force" in again.output
+
+
+def test_a_refused_table_writes_nothing(app, tmp_path):
+    rows = [list(r) for r in GOOD]
+    rows[5][2] = "một"                           # 1.1.1: points are not a number
+    table = write_xlsx(tmp_path / "table.xlsx", rows)
+    out = tmp_path / "commune-test.yaml"
+    result = run(app, "criteria", "import", str(table), *IMPORT_ARGS, "--out", str(out))
+    assert result.exit_code == 1
+    assert "refused, nothing written" in result.output
+    assert "row 6: 1.1.1: max points 'một' is not a number" in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [table]  # no temporary file left either
+
+
+def test_export_writes_the_table(app, tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = run(app, "criteria", "export", "district", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK"
+    assert run(app, "criteria", "export", "nope").exit_code != 0
+
+
+def test_validate_reports_every_problem(app, tmp_path):
+    path = tmp_path / "broken.yaml"
+    data = yaml.safe_load((CRITERIA / "commune" / "criteria.yaml").read_text(encoding="utf-8"))
+    data["domains"][0]["max_points"] = 99
+    data["domains"][1]["criteria"][0]["code"] = "7.7"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run(app, "criteria", "validate", str(path))
+    assert result.exit_code == 1
+    assert f"{path}: 1:" in result.output and "7.7" in result.output
+
+
+def test_validate_resolves_an_adaptation_against_installed_sets(app, tmp_path):
+    path = tmp_path / "qb.yaml"
+    path.write_text(yaml.safe_dump({"id": "commune-qb", "version": "1.0.0",
+                                    "extends": "commune@1.0.0", "drop": ["1.1.1"]}))
+    result = run(app, "criteria", "validate", str(path))
+    assert result.exit_code == 0, result.output
+    assert "commune-qb@1.0.0" in result.output
+
+
+def test_test_runs_the_cases_of_a_set(app):
+    result = run(app, "criteria", "test", "commune")
+    assert result.exit_code == 0, result.output
+    assert "survey_absent.yaml" in result.output and "0 failing" in result.output
+
+
+def test_test_fails_when_a_case_fails(app, tmp_path, monkeypatch):
+    folder = tmp_path / "commune"
+    shutil.copytree(CRITERIA / "commune", folder)
+    case = folder / "cases" / "full_marks.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("'100.00'", "'99.00'", 1),
+                    encoding="utf-8")
+    registry = app.extensions["parindex"].criteria
+    key = ("commune", "1.0.0")
+    monkeypatch.setitem(registry.paths, key, folder / "criteria.yaml")
+    result = run(app, "criteria", "test", "commune")
+    assert result.exit_code == 1
+    assert "FAIL full_marks.yaml" in result.output and "1 failing" in result.output

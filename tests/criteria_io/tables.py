@@ -1,0 +1,68 @@
+"""Tables in the official layout, built in the tests: .xlsx through openpyxl, .docx through
+python-docx, from rows of cell values (row 1 of the list is row 1 of the sheet or table)."""
+
+HEADER = ["STT", "Lĩnh vực / Tiêu chí / Tiêu chí thành phần", "Điểm tối đa",
+          "Điểm tự đánh giá", "Điểm thẩm định", "Ghi chú"]
+
+
+def write_xlsx(path, rows, merges=()):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(list(row))
+    for cell_range in merges:
+        sheet.merge_cells(cell_range)
+    book.save(path)
+    return path
+
+
+def write_docx(path, rows, merges=()):
+    """`merges`: ((row, first column, last column), ...), 0-based, merged horizontally."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = "" if value is None else str(value)
+    for r, first, last in merges:
+        table.cell(r, first).merge(table.cell(r, last))
+    document.save(path)
+    return path
+
+
+# A small table with the awkward but legal things official tables do: merged title rows above
+# the header, Roman domain numbers, trailing dots, decimal commas in text, scoring lines inside
+# the content cell and on rows of their own (points after a colon or in the max-points column),
+# percentage wording, "Đạt / Không đạt", a survey item and a total row.
+GOOD = [
+    ["BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2024", None, None, None, None, None],
+    [None] * 6,
+    HEADER,
+    ["I", "Công tác chỉ đạo, điều hành CCHC", "4,5", None, None, None],
+    ["1.1.", "Kế hoạch CCHC năm", "3", None, None, None],
+    ["1.1.1", "Ban hành kế hoạch CCHC năm\n- Ban hành kịp thời: 1\n- Ban hành không kịp thời: 0,5"
+              "\n- Không ban hành: 0", "1", None, None, None],
+    ["1.1.2", "Mức độ thực hiện kế hoạch CCHC", 2, None, None, None],
+    [None, "Thực hiện trên 90% kế hoạch: 2", None, None, None, None],
+    [None, "Từ 70% - 90%", "1", None, None, None],
+    [None, "Dưới 70%: 0", None, None, None, None],
+    ["1.2", "Báo cáo CCHC đủ số lượng và đúng thời gian", "0,5", None, None, None],
+    [None, "- Đạt: 0,5", None, None, None, None],
+    [None, "- Không đạt: 0", None, None, None, None],
+    ["1.3", "Đánh giá của người dân về công tác chỉ đạo, điều hành", 1, None, None, None],
+    [None, "Điểm ĐTXHH", None, None, None, None],
+    ["2", "Cải cách thủ tục hành chính", 2.5, None, None, None],
+    ["2.1", "Giải quyết hồ sơ TTHC", None, None, None, None],
+    ["2.1.1", "Tỷ lệ hồ sơ giải quyết đúng hạn", "1,5", None, None, None],
+    [None, "≥ 95%: 1,5", None, None, None, None],
+    [None, "Từ 80% đến dưới 95%: 0,75", None, None, None, None],
+    [None, "< 80%: 0", None, None, None, None],
+    ["2.1.2", "Công khai TTHC đầy đủ", 1, None, None, None],
+    [None, "Mỗi TTHC không công khai trừ 0,25 điểm, tối thiểu 0 điểm", None, None, None, None],
+    [None, "Tổng cộng", 7, None, None, None],
+]
