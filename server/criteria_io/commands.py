@@ -156,4 +156,24 @@ def test_command(set_id, version):
     sys.exit(1 if failures else 0)
 
 
-COMMANDS = (import_command, export_command, validate_command, test_command)
+@click.command("new")
+@click.argument("name")
+@click.option("--level", type=click.Choice(LEVELS), default="commune", show_default=True)
+@click.option("--dir", "parent", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Where to create parindex-criteria-NAME/.")
+def new_command(name, level, parent):
+    """Create an installable criteria-set plugin package for the set NAME."""
+    from server.criteria_io.scaffold_files import ScaffoldError, write_scaffold
+
+    target = parent / f"parindex-criteria-{name}"
+    try:
+        written = write_scaffold(target, name, level)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from error
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"next: edit the YAML, then `pip install {target}` and "
+               f"`flask --app wsgi parindex criteria test {name}`")
+
+
+COMMANDS = (new_command, import_command, export_command, validate_command, test_command)
