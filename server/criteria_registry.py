@@ -6,8 +6,10 @@ from pathlib import Path
 import pluggy
 
 from server.engine import CriteriaSet, CriteriaSetError, RuleType, parse_criteria_set
+from server.engine.carry_over import check_carry_over
 from server.engine.extends import base_reference, resolve_extends
 from server.engine.loader import read_criteria_file
+from server.engine.problems import Problem
 
 
 class RegistryError(Exception):
@@ -92,4 +94,20 @@ def build_registry(pm: pluggy.PluginManager) -> CriteriaRegistry:
             registry.add(path, lambda p=path, d=data: resolve_extends(
                 d, str(p), registry.get, registry.rule_types))
         pending = [item for item in pending if item not in ready] if ready else []
+    _check_carry_overs(registry)
     return registry
+
+
+def _check_carry_overs(registry: CriteriaRegistry) -> None:
+    """A carry-over map naming old codes its installed previous set lacks is refused."""
+    for key, criteria_set in list(registry.sets.items()):
+        carry = criteria_set.carry_over
+        if carry is None:
+            continue
+        previous = registry.get(*carry.previous.split("@"))
+        problems = check_carry_over(previous, criteria_set) if previous else []
+        if problems:
+            path = str(registry.paths.pop(key))
+            del registry.sets[key]
+            registry.errors[path] = CriteriaSetError([Problem(path, "carry_over", message)
+                                                      for message in problems])

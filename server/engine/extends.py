@@ -27,7 +27,7 @@ from server.engine.problems import CriteriaSetError, ProblemLog
 from server.engine.rules import RuleType
 
 DERIVED_ONLY = ("extends", "override", "add", "drop")
-NOT_INHERITED = ("totals", "verified")
+NOT_INHERITED = ("totals", "verified", "carry_over")
 OVERRIDABLE = ("title", "max_points", "rule", "verified", "source", "not_applicable_allowed",
                "evidence_required", "responsible_agency")
 

@@ -10,7 +10,7 @@ import yaml
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.model import Band, CriteriaSet, LegalBasis, TieRule, tree_totals
+from server.engine.model import Band, CarryOver, CriteriaSet, LegalBasis, TieRule, tree_totals
 from server.engine.problems import CriteriaSetError, ProblemLog
 from server.engine.rules import RuleType, builtin_rule_types
 from server.engine.tree_parser import TreeParser
@@ -80,13 +80,40 @@ def parse_criteria_set(data: dict, source: str,
     problems_before_tree = len(log.problems)
     parser = TreeParser(log, builtin_rule_types() if rule_types is None else rule_types)
     domains = parser.domains(top.entries("domains", required=True) or [])
+    carry_over = _carry_over(top, domains)
     top.finish()
     if len(log.problems) == problems_before_tree:
         _check_totals(totals, declared, tree_totals(domains))
     if log.problems:
         raise CriteriaSetError(log.problems)
     return CriteriaSet(set_id, version, title, level, legal_basis, years, source_note, verified,
-                       survey_optional, bands, tie_rule, domains)
+                       survey_optional, bands, tie_rule, domains, carry_over)
+
+
+def _carry_over(top: FieldReader, domains) -> CarryOver | None:
+    section = top.section("carry_over")
+    if section is None:
+        return None
+    previous = section.text("from", required=True)
+    if previous is not None and not re.fullmatch(r"[a-z0-9-]+@[0-9]+\.[0-9]+\.[0-9]+", previous):
+        section.report(f"'carry_over.from' must be id@version such as province-2017@1.0.0, "
+                       f"got {previous!r}")
+    codes = section.raw("codes", required=True) or {}
+    section.finish()
+    if not isinstance(codes, Mapping):
+        section.report("'carry_over.codes' must map an old code to its new code (or null)")
+        return None
+    leaves = {leaf.code for domain in domains for leaf in domain.leaves()}
+    pairs = []
+    for old, new in codes.items():
+        if not isinstance(old, str) or not (new is None or isinstance(new, str)):
+            section.report(f"'carry_over.codes': write codes as quoted text, got {old!r}: {new!r}")
+        elif new is not None and new not in leaves:
+            section.report(f"'carry_over.codes': {old} is carried to {new}, which is not a "
+                           "scored item of this set")
+        else:
+            pairs.append((old, new))
+    return CarryOver(previous, tuple(pairs)) if previous else None
 
 
 def _version(top: FieldReader) -> str | None:

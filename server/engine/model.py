@@ -154,6 +154,25 @@ def tree_totals(domains: tuple[Domain, ...]) -> dict:
 
 
 @dataclass(frozen=True)
+class CarryOver:
+    """How this version's codes follow from an earlier set's (`previous` = "id@version").
+
+    `codes` maps an old code to its new code, or to None when the item has no successor; an old
+    code that is not listed keeps its code. It lets a unit compare with last year when codes
+    change.
+    """
+
+    previous: str
+    codes: tuple[tuple[str, str | None], ...]
+
+    def new_code(self, old: str) -> str | None:
+        return dict(self.codes).get(old, old)
+
+    def to_dict(self) -> dict:
+        return {"from": self.previous, "codes": dict(self.codes)}
+
+
+@dataclass(frozen=True)
 class CriteriaSet:
     id: str
     version: str
@@ -167,6 +186,7 @@ class CriteriaSet:
     bands: tuple[Band, ...]  # highest first
     tie_rule: TieRule
     domains: tuple[Domain, ...]
+    carry_over: CarryOver | None = None
     _index: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -236,4 +256,4 @@ class CriteriaSet:
             "bands": [{"label": band.label, "min": plain(band.min)} for band in self.bands],
             "tie_rule": {"compare": self.tie_rule.compare, "ranks": self.tie_rule.ranks},
             "domains": [domain.to_dict() for domain in self.domains],
-        }
+        } | ({"carry_over": self.carry_over.to_dict()} if self.carry_over else {})
