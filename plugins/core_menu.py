@@ -13,4 +13,5 @@ def parindex_menu_items(user):
     items = [{"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
     if user.has_role("admin"):
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
+        items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
     return items
