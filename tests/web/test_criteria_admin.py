@@ -48,7 +48,9 @@ def test_diff_page_shows_two_sets_side_by_side(client, make, login):
 def test_diff_of_two_versions_node_by_node():
     old, new = parse_criteria_set(OLD, "old"), parse_criteria_set(NEW, "new")
     rows = {row.code: row for row in diff_sets(old, new)}
-    assert rows["1.1.1"].status == "same"
+    assert rows["1.1.1"].status == "same" and rows["1.1.1"].carried_to is None
+    # The new version's carry-over map says where the renumbered old codes went.
+    assert rows["1.1.2"].carried_to == "1.1.3" and rows["1.1.4"].carried_to == "1.1.2"
     assert rows["1.1.2"].status == "changed" and rows["1.1.2"].changed == ("title",)
     assert rows["1.1.3"].changed == ("title", "max_points")
     assert rows["1.1.4"].status == "removed" and rows["1.1.4"].right is None
@@ -57,3 +59,17 @@ def test_diff_of_two_versions_node_by_node():
     assert rows["1"].right["max_points"] == Decimal(6)
     same = parse_criteria_set(yaml.safe_load(yaml.safe_dump(OLD)), "copy")
     assert {row.status for row in diff_sets(old, same)} == {"same"}
+    assert {row.carried_to for row in diff_sets(new, old)} == {None}  # the map goes one way
+
+
+def test_diff_page_shows_where_codes_were_carried(client, make, login, app, tmp_path):
+    registry = app.extensions["parindex"].criteria
+    old, new = parse_criteria_set(OLD, "old"), parse_criteria_set(NEW, "new")
+    registry.sets[("xa", "1.0.0")], registry.sets[("xa", "2.0.0")] = old, new
+    try:
+        login(make.user("admin"))
+        text = client.get("/admin/criteria-sets/diff?left=xa@1.0.0&right=xa@2.0.0") \
+            .get_data(as_text=True)
+    finally:
+        del registry.sets[("xa", "1.0.0")], registry.sets[("xa", "2.0.0")]
+    assert "chuyển sang 1.1.3" in text
