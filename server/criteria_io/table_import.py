@@ -26,6 +26,7 @@ from server.engine import CriteriaSetError, parse_criteria_set
 from server.engine.decimals import NotANumber, parse_decimal, plain
 
 HEADER_SEARCH_ROWS = 30
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$|^\(\d{1,2}\)\s*=.*$")
 SKIPPED = object()  # stands for an item that was refused, while its scoring lines are skipped
 _CODE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?\.?$")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
@@ -56,6 +57,7 @@ class Row:
     number: int
     cells: list[str]
     merged: list[str] = field(default_factory=list)  # merged ranges touching the row
+    merged_from: int | None = None  # the first row of the highest merged range touching it
 
     @property
     def text(self) -> str:
@@ -90,11 +92,13 @@ def read_xlsx(path) -> list[Row]:
         raise TableImportError([TableProblem(None, "", f"cannot read {Path(path).name} as "
                                              f".xlsx: {error}")]) from error
     sheet = workbook.worksheets[0]
-    merged = {}
+    merged, merged_from = {}, {}
     for cell_range in sheet.merged_cells.ranges:
         for number in range(cell_range.min_row, cell_range.max_row + 1):
             merged.setdefault(number, []).append(str(cell_range))
-    return [Row(number, [_cell(v) for v in values], merged.get(number, []))
+            merged_from[number] = min(merged_from.get(number, number), cell_range.min_row)
+    return [Row(number, [_cell(v) for v in values], merged.get(number, []),
+                merged_from.get(number))
             for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
 
 
@@ -176,6 +180,7 @@ def rows_to_tree(rows: list[Row]) -> tuple[list[dict], dict[str, int], tuple | N
     items: dict[str, _Item] = {}
     rows_of: dict[str, int] = {}
     last = None  # the item the next lines without STT belong to
+    refused: set[str] = set()  # codes of refused rows, whose children are skipped silently
     total: tuple[int, Decimal] | None = None
 
     def cell(row: Row, col: int | None) -> str:
@@ -203,14 +208,23 @@ def rows_to_tree(rows: list[Row]) -> tuple[list[dict], dict[str, int], tuple | N
             else:
                 item.outcomes.append((parsed[1], parsed[2]))
 
+    header_row = rows[header_at].number
+    in_header = True
     for row in rows[header_at + 1:]:
         if not any(row.cells):
             continue
+        # A header of two rows (cells merged down from the header row) and the row that numbers
+        # the columns "(1) | (2) | (3)" belong to the header, not to the criteria.
+        if in_header and ((row.merged_from is not None and row.merged_from <= header_row)
+                          or all(_COLUMN_NUMBER.match(c) for c in row.cells if c)):
+            continue
+        in_header = False
         if row.merged:
             problems.append(TableProblem(row.number, row.text, "merged cells "
                                          f"({', '.join(sorted(set(row.merged)))}): unmerge them "
                                          "so every value sits in its own cell"))
             last = SKIPPED
+            refused.add((_code(cell(row, 0)) or ("",))[0])
             continue
         stt, content, points = cell(row, 0), cell(row, content_col), cell(row, points_col)
         if not stt:
@@ -251,6 +265,9 @@ def rows_to_tree(rows: list[Row]) -> tuple[list[dict], dict[str, int], tuple | N
                                              f"{points!r} is not a number"))
         item = _Item(code, title.strip(), row.number, max_points)
         parent_code = code.rpartition(".")[0]
+        if depth > 1 and parent_code in refused:
+            refused.add(code)  # its parent's row is already reported: no second report
+            continue
         if depth > 1 and parent_code not in items:
             problems.append(TableProblem(row.number, row.text, f"{code} has no parent "
                                          f"{parent_code} above it"))

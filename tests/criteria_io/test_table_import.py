@@ -131,3 +131,22 @@ def test_not_a_table_file(tmp_path):
         import_table(path, META)
     with pytest.raises(TableImportError, match=r"only \.xlsx and \.docx"):
         import_table(tmp_path / "table.csv", META)
+
+
+def test_a_two_row_header_and_a_column_numbering_row_are_part_of_the_header(tmp_path):
+    rows = [list(r) for r in GOOD]
+    at = rows.index(HEADER)
+    rows[at] = ["STT", "Nội dung", "Điểm", None, None, None]
+    rows.insert(at + 1, [None, None, "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định", None])
+    rows.insert(at + 2, ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"])
+    # STT and content are merged down over the two header rows, "Điểm" across three columns.
+    merges = [f"A{at + 1}:A{at + 2}", f"B{at + 1}:B{at + 2}", f"C{at + 1}:E{at + 1}"]
+    path = write_xlsx(tmp_path / "two_rows.xlsx", rows, merges)
+    cset = _set(import_table(path, META))
+    assert cset.max_points == Decimal(7)
+    # Below the header, a merged cell is still refused.
+    first = at + 4
+    path = write_xlsx(tmp_path / "merged.xlsx", rows, [*merges, f"B{first}:C{first}"])
+    with pytest.raises(TableImportError) as raised:
+        import_table(path, META)
+    assert [p.row for p in raised.value.problems] == [first]
