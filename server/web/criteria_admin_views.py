@@ -1,6 +1,6 @@
 """Administrator pages of the criteria-set library: what is installed, two sets side by side."""
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from server.criteria import criteria_registry, summary
@@ -39,3 +39,18 @@ def criteria_diff():
               for status in ("same", "changed", "added", "removed")}
     return render_template("criteria/diff.html", left=left, right=right, rows=rows,
                            counts=counts, sets=[summary(s) for s in criteria_registry().all()])
+
+
+@bp.route("/admin/criteria-sets/<set_id>/<version>/table.xlsx")
+@login_required
+def criteria_table(set_id, version):
+    """The set as the official self-assessment table, ready to print and fill in."""
+    from server.criteria_io.table_export import export_xlsx
+
+    _require_admin()
+    criteria_set = criteria_registry().get(set_id, version)
+    if criteria_set is None:
+        abort(404)
+    return Response(export_xlsx(criteria_set), mimetype="application/vnd.openxmlformats-"
+                    "officedocument.spreadsheetml.sheet", headers={
+                        "Content-Disposition": f"attachment; filename={set_id}-{version}.xlsx"})

@@ -22,9 +22,21 @@ def test_library_lists_sets_with_verified_and_unverified_counts(client, make, lo
     assert "/criteria-sets/province-2017/1.0.0" in text          # the tree
 
 
+def test_the_table_downloads_as_xlsx(client, make, login):
+    login(make.user("admin"))
+    text = client.get("/admin/criteria-sets").get_data(as_text=True)
+    assert "/admin/criteria-sets/commune/1.0.0/table.xlsx" in text
+    response = client.get("/admin/criteria-sets/commune/1.0.0/table.xlsx")
+    assert response.status_code == 200
+    assert response.data[:2] == b"PK"
+    assert "commune-1.0.0.xlsx" in response.headers["Content-Disposition"]
+    assert client.get("/admin/criteria-sets/commune/9.9.9/table.xlsx").status_code == 404
+
+
 def test_library_and_diff_are_refused_to_others(client, make, login):
     login(make.user("viewer"))
     assert client.get("/admin/criteria-sets").status_code == 403
+    assert client.get("/admin/criteria-sets/commune/1.0.0/table.xlsx").status_code == 403
     assert client.get("/admin/criteria-sets/diff?left=commune@1.0.0&right=district@1.0.0") \
         .status_code == 403
 
