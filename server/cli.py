@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from server.criteria import criteria_registry
 from server.criteria_io.commands import COMMANDS as CRITERIA_IO_COMMANDS
 from server.engine import AnswersError, score
+from server.engine.decimals import plain
 from server.plugins import describe_plugins
 
 
@@ -91,7 +92,12 @@ def criteria_show(set_id, version, fmt):
 @with_appcontext
 def score_command(set_id, answers_file, version):
     """Score ANSWERS_FILE (JSON: {"answers": {code: {value, not_applicable}}}) and print JSON."""
-    criteria_set = _find_set(set_id, version)
+    result = _scored(_find_set(set_id, version), answers_file)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _scored(criteria_set, answers_file):
+    """The score of the answers in the JSON file; every refused answer printed, then exit 1."""
     try:
         payload = json.load(answers_file)
     except json.JSONDecodeError as error:
@@ -99,12 +105,38 @@ def score_command(set_id, answers_file, version):
     if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
         raise click.ClickException(f'{answers_file.name}: expected {{"answers": {{...}}}}')
     try:
-        result = score(criteria_set, payload["answers"])
+        return score(criteria_set, payload["answers"])
     except AnswersError as error:
         for problem in error.problems:
-            click.echo(f"{problem.code}: {problem.message}", err=True)
+            click.echo(f"{answers_file.name}: {problem.code}: {problem.message}", err=True)
         sys.exit(1)
-    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+
+
+@criteria_group.command("compare")
+@click.argument("previous")
+@click.argument("previous_answers", type=click.File("r", encoding="utf-8"))
+@click.argument("current")
+@click.argument("current_answers", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+def criteria_compare(previous, previous_answers, current, current_answers):
+    """Compare a unit's scores of two years, item by item, following the carry-over map.
+
+    PREVIOUS and CURRENT are id@version; the answer files are JSON as for `score`.
+    """
+    from server.engine.carry_over import compare
+
+    old_set, new_set = (_find_set(*ref.partition("@")[::2]) for ref in (previous, current))
+    try:
+        lines = compare(old_set, _scored(old_set, previous_answers),
+                        new_set, _scored(new_set, current_answers))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    for line in lines:
+        before = "new" if line.previous_points is None else (
+            f"{plain(line.previous_points)} ({', '.join(line.previous_codes)})")
+        change = "" if line.change is None else f"  {'+' if line.change >= 0 else ''}" \
+            f"{plain(line.change)}"
+        click.echo(f"{line.code:<10} {plain(line.points):>6}  before: {before}{change}")
 
 
 @click.command("upgrade")

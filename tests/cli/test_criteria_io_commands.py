@@ -88,3 +88,36 @@ def test_test_fails_when_a_case_fails(app, tmp_path, monkeypatch):
     result = run(app, "criteria", "test", "commune")
     assert result.exit_code == 1
     assert "FAIL full_marks.yaml" in result.output and "1 failing" in result.output
+
+
+def test_compare_follows_the_carry_over_map(app, tmp_path):
+    import json
+
+    from server.engine import parse_criteria_set
+    from tests.engine.test_carry_over import NEW, OLD
+
+    registry = app.extensions["parindex"].criteria
+    registry.sets[("xa", "1.0.0")] = parse_criteria_set(OLD, "old")
+    registry.sets[("xa", "2.0.0")] = parse_criteria_set(NEW, "new")
+    old_answers, new_answers = tmp_path / "2023.json", tmp_path / "2024.json"
+    old_answers.write_text(json.dumps({"answers": {"1.1.2": {"value": 2},
+                                                   "1.1.3": {"value": "0,5"},
+                                                   "1.1.4": {"value": 1}}}))
+    new_answers.write_text(json.dumps({"answers": {"1.1.2": {"value": 1},
+                                                   "1.1.3": {"value": 2}}}))
+    try:
+        result = run(app, "criteria", "compare", "xa@1.0.0", str(old_answers), "xa@2.0.0",
+                     str(new_answers))
+        backwards = run(app, "criteria", "compare", "xa@2.0.0", str(new_answers), "xa@1.0.0",
+                        str(old_answers))
+        bad = run(app, "criteria", "compare", "xa@1.0.0", str(new_answers), "xa@2.0.0",
+                  str(new_answers))
+    finally:
+        del registry.sets[("xa", "1.0.0")], registry.sets[("xa", "2.0.0")]
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines()}
+    assert "before: 1.5 (1.1.3, 1.1.4)  -0.5" in lines["1.1.2"]
+    assert "before: 2 (1.1.2)  +0" in lines["1.1.3"]
+    assert "before: new" in lines["1.1.5"]
+    assert backwards.exit_code == 0  # no map from 2.0.0 to 1.0.0: codes compared as they are
+    assert bad.exit_code == 1 and "2024.json: 1.1.3" in bad.output  # 2 > max 1 in 1.0.0
