@@ -150,3 +150,24 @@ def test_a_two_row_header_and_a_column_numbering_row_are_part_of_the_header(tmp_
     with pytest.raises(TableImportError) as raised:
         import_table(path, META)
     assert [p.row for p in raised.value.problems] == [first]
+
+
+def test_a_document_without_the_table_is_refused(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Không có bảng")
+    document.add_table(rows=1, cols=2).cell(0, 0).text = "Ghi chú"
+    document.save(tmp_path / "no_table.docx")
+    with pytest.raises(TableImportError, match="no table with a header row"):
+        import_table(tmp_path / "no_table.docx", META)
+
+
+def test_a_line_before_the_first_domain_and_an_item_with_lines_and_children(tmp_path):
+    rows = [HEADER, [None, "Ghi chú: chấm theo hướng dẫn", None],
+            ["1", "Lĩnh vực\nĐạt: 1", 1], ["1.1", "Tiêu chí", 1], [None, "Đạt: 1", None],
+            [None, "Không đạt: 0", None]]
+    problems = _problems(tmp_path, rows)
+    assert [p.row for p in problems] == [2, 3]
+    assert "before the first domain" in problems[0].message
+    assert "cannot carry scoring lines" in problems[1].message
