@@ -12,6 +12,8 @@ BUILTINS = {
     "rule-types": "plugins.rule_types",
     "audit": "plugins.audit",
     "core-menu": "plugins.core_menu",
+    "storage-local": "plugins.storage_local",
+    "storage-s3": "plugins.storage_s3",
     "province-2020": "criteria.province_2020",
 }
 ENTRY_POINT_GROUP = "parindex"
