@@ -17,7 +17,8 @@ from server.web import bp
 from server.workflow import STATES, UNIT_EDITABLE_STATES, allowed_transitions
 
 
-def _assessment(assessment_id: int) -> Assessment:
+def assessment_or_404(assessment_id: int) -> Assessment:
+    """The assessment if the current user may read it; 404 alike when absent or not theirs."""
     try:
         return sa.get_assessment(assessment_id, current_user)
     except sa.NotFound:
@@ -84,7 +85,7 @@ def _render_form(assessment, typed=None, problems=(), newer=None, status=200):
 @bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
 @login_required
 def assessment_form(assessment_id):
-    assessment = _assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     if request.method == "GET":
         return _render_form(assessment)
     criteria_set = sa.criteria_set_for(assessment)
@@ -114,7 +115,7 @@ def assessment_form(assessment_id):
 @bp.route("/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
 @login_required
 def assessment_submit(assessment_id):
-    assessment = _assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     if request.method == "POST":
         try:
             sa.submit(assessment, current_user, request.form.get("digest") or None)
@@ -138,7 +139,7 @@ def assessment_submit(assessment_id):
 def assessment_withdraw(assessment_id):
     from server.workflow import TransitionError
 
-    assessment = _assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     try:
         sa.withdraw(assessment, current_user, request.form.get("reason", ""))
     except (TransitionError, sa.SelfAssessmentError) as error:

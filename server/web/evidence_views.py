@@ -8,14 +8,8 @@ from server import evidence
 from server import self_assessment as sa
 from server.permissions import can_edit_unit
 from server.web import bp
+from server.web.assessment_views import assessment_or_404 as _assessment
 from server.web.downloads import file_response
-
-
-def _assessment(assessment_id: int):
-    try:
-        return sa.get_assessment(assessment_id, current_user)
-    except sa.NotFound:
-        abort(404)
 
 
 def _render(assessment, error=None, typed=None, status=200):
