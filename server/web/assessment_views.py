@@ -79,7 +79,9 @@ def _render_form(assessment, typed=None, problems=(), newer=None, status=200):
         library=evidence.library(assessment.campaign_id, assessment.unit_id),
         deadline=sa.local_deadline(assessment),
         transitions=[t.key for t in allowed_transitions(assessment, current_user)],
-        domain=request.args.get("domain")), status
+        domain=request.values.get("domain"),
+        chosen={key[5:]: value for key, value in request.form.items()
+                if key.startswith("link-")}), status
 
 
 @bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
