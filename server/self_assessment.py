@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.criteria import criteria_registry
@@ -107,6 +107,12 @@ class StaleWrite(SelfAssessmentError):
 
 class Invalid(SelfAssessmentError):
     status = 422
+
+
+class Busy(SelfAssessmentError):
+    """The database refused the write for now (SQLite's single writer); nothing was saved."""
+
+    status = 503
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -343,6 +349,10 @@ def _commit_answers(assessment, user, changed) -> None:
                             "save again."),
                          [Problem(code, "", "stale") for code in changed],
                          current=current) from None
+    except OperationalError:
+        db.session.rollback()
+        raise Busy(_l("The server is busy and nothing was saved; your input is kept, "
+                      "save again in a moment.")) from None
 
 
 # ------------------------------------------------------------------------------ submission
