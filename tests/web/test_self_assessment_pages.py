@@ -142,3 +142,25 @@ def test_other_unit_and_viewer_cannot_change_anything_on_the_web(client, login, 
         content_type="multipart/form-data")
     assert uploaded.status_code in (403, 404)
     assert db.session.scalar(db.select(db.func.count(Answer.id))) == 0
+
+
+def test_after_the_deadline_saving_is_refused_in_vietnamese_and_input_kept(client, login, make,
+                                                                            dossier):
+    from datetime import UTC, datetime, timedelta
+
+    dossier.campaign.self_assessment_deadline = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    login(make.user("unit_editor", dossier.unit))
+    refused = save(client, dossier, {"ver-1.1.1": "", "v-1.1.1": "timely",
+                                     "ex-1.1.1": "Nội dung đang gõ"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Đã quá thời hạn tự đánh giá" in html and "giờ Việt Nam" in html
+    assert "Nội dung đang gõ" in html
+    assert db.session.scalar(db.select(db.func.count(Answer.id))) == 0
+
+
+def test_a_viewer_sees_the_form_read_only(client, login, make, dossier):
+    login(make.user("viewer"))
+    html = client.get(f"/assessments/{dossier.id}").get_data(as_text=True)
+    assert 'id="save"' not in html and "disabled" in html
