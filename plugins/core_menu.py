@@ -10,7 +10,8 @@ from server.hookspecs import hookimpl
 def parindex_menu_items(user):
     if not user.is_authenticated:
         return []
-    items = [{"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
+    items = [{"label": _("Self-assessments"), "href": url_for("web.assessments")},
+             {"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
     if user.has_role("admin"):
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})

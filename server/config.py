@@ -36,6 +36,17 @@ def load_settings(instance: Path) -> dict:
         ),
         "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(instance / "evidence")),
+        # Evidence: which storage plugin keeps the bytes, and the upload limits.
+        "EVIDENCE_STORAGE": env.get("EVIDENCE_STORAGE", "local"),
+        "EVIDENCE_MAX_MB": int(env.get("EVIDENCE_MAX_MB", "50")),
+        "EVIDENCE_TYPES": [t.strip().lower() for t in env.get(
+            "EVIDENCE_TYPES", "pdf,doc,docx,xls,xlsx,odt,ods,jpeg,png").split(",") if t.strip()],
+        "S3_BUCKET": env.get("S3_BUCKET", "parindex-evidence"),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
+        "S3_REGION": env.get("S3_REGION", "us-east-1"),
+        "S3_ACCESS_KEY": env.get("S3_ACCESS_KEY", ""),
+        "S3_SECRET_KEY": env.get("S3_SECRET_KEY", ""),
+        "S3_PREFIX": env.get("S3_PREFIX", "evidence/"),
         "BABEL_DEFAULT_LOCALE": env.get("LOCALE", "vi"),
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Asia/Ho_Chi_Minh"),
         # A comma-separated allow-list of plugin names; empty means every installed plugin.

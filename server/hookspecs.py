@@ -71,3 +71,16 @@ def parindex_menu_items(user):
     ``user`` is the logged-in ``server.models.User`` (or an anonymous user). Return a list of
     ``{"label": str, "href": str}`` the user may see, or an empty list.
     """
+
+
+@hookspec(firstresult=True)
+def parindex_evidence_storage(name, config):
+    """Called once per app (lazily, at the first evidence upload or download) to get the store.
+
+    ``name`` is the ``PARINDEX_EVIDENCE_STORAGE`` setting (``local`` by default, ``s3``...);
+    ``config`` is the app's config mapping. A plugin that provides the backend called ``name``
+    returns an object with ``put(key, fileobj) -> None`` (store the stream under ``key``; the
+    key is the SHA-256 of the bytes, so putting an existing key again is a no-op; the key must
+    never name half-written bytes), ``open(key)`` (a readable binary stream) and
+    ``exists(key) -> bool``; any other plugin returns None. The first answer wins.
+    """

@@ -12,6 +12,8 @@ BUILTINS = {
     "rule-types": "plugins.rule_types",
     "audit": "plugins.audit",
     "core-menu": "plugins.core_menu",
+    "storage-local": "plugins.storage_local",
+    "storage-s3": "plugins.storage_s3",
     "province-2017": "criteria.province_2017",
     "province-2020": "criteria.province_2020",
     "ministry-2022": "criteria.ministry_2022",

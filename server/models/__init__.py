@@ -3,6 +3,8 @@
 from server.models.assessments import SOURCES, Answer, Assessment
 from server.models.audit import AuditEvent
 from server.models.campaigns import Campaign, CampaignCriteriaSet
+from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
+from server.models.submissions import DeadlineExtension, Submission
 from server.models.units import LEVELS, Unit
 from server.models.users import ROLES, ApiToken, RoleMembership, User
 
@@ -16,7 +18,13 @@ __all__ = [
     "AuditEvent",
     "Campaign",
     "CampaignCriteriaSet",
+    "DeadlineExtension",
+    "EvidenceBlob",
+    "EvidenceDocument",
+    "EvidenceLink",
+    "EvidenceRevision",
     "RoleMembership",
+    "Submission",
     "Unit",
     "User",
 ]

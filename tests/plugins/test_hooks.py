@@ -95,3 +95,23 @@ def test_invalid_set_is_refused_with_every_problem_and_others_still_load(app_fac
     with plugged.app_context():
         result = plugged.test_cli_runner().invoke(args=["parindex", "plugins"])
     assert "broken_set.yaml" in result.output
+
+
+def test_evidence_storage_hook(app_factory, app, make):
+    import io
+
+    from server import evidence
+    from server.extensions import db as database
+
+    plugged = app_factory(PLUGIN_MODULES=[MODULE], EVIDENCE_STORAGE="memory")
+    with plugged.app_context():
+        unit = make.unit("ME")
+        campaign = make.campaign()
+        editor = make.user("unit_editor", unit)
+        pdf = b"%PDF-1.4\n% memory\n"
+        document, = evidence.upload(campaign.id, unit.id, editor,
+                                    [("kh.pdf", io.BytesIO(pdf))], {"title": "Kế hoạch"})
+        store = sample_plugin.STORES[-1]
+        assert list(store.objects.values()) == [pdf]
+        assert evidence.open_revision(document.current).read() == pdf
+        database.session.remove()

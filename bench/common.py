@@ -1,0 +1,119 @@
+"""Shared by the benchmarks: a fresh instance (database migrated, a campaign, units, users),
+a real gunicorn server on loopback, API tokens, and the server's memory figures."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench password 123"  # noqa: S105  (a throwaway bench database)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(extra: dict | None = None) -> dict:
+    instance = Path(tempfile.mkdtemp(prefix="parindex-bench-"))
+    env = {**os.environ, "PARINDEX_INSTANCE_DIR": str(instance),
+           "PARINDEX_SECRET_KEY": "bench-secret",
+           "PARINDEX_DATABASE_URL": os.environ.get(
+               "PARINDEX_BENCH_DATABASE_URL", f"sqlite:///{instance / 'bench.sqlite3'}")}
+    env.update(extra or {})
+    return env
+
+
+def prepare(env: dict, units: int) -> list[dict]:
+    """Migrate and create `units` units, each with an assessment and an editor; return them."""
+    code = f"""
+import json, sys
+from flask_migrate import upgrade
+from server.app import create_app
+from server.extensions import db
+from server.models import Assessment, Campaign, CampaignCriteriaSet, RoleMembership, Unit, User
+app = create_app()
+with app.app_context():
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    upgrade(directory=app.extensions["migrate"].directory)
+    campaign = Campaign(year=2021, title="Bench", state="open", pins=[CampaignCriteriaSet(
+        unit_group="province", criteria_set_id="province-2020", criteria_set_version="1.0.0")])
+    db.session.add(campaign)
+    out = []
+    for n in range({units}):
+        unit = Unit(code=f"B{{n}}", name=f"Đơn vị {{n}}", level="province", group="province")
+        user = User(username=f"editor{{n}}", full_name="Bench")
+        user.set_password({PASSWORD!r})
+        user.memberships.append(RoleMembership(role="unit_editor", unit=unit))
+        assessment = Assessment(campaign=campaign, unit=unit, criteria_set_id="province-2020",
+                                criteria_set_version="1.0.0")
+        db.session.add_all([unit, user, assessment])
+        db.session.flush()
+        out.append({{"username": user.username, "assessment_id": assessment.id}})
+    db.session.commit()
+    json.dump(out, sys.stdout)
+"""
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,  # noqa: S603
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class Server:
+    """gunicorn on 127.0.0.1 with the given workers and threads."""
+
+    def __init__(self, env: dict, workers: int = 1, threads: int = 1):
+        self.port = free_port()
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(  # noqa: S603
+            [str(gunicorn), "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+             "--threads", str(threads), "--timeout", "300", "wsgi:app"],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(1.0)
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(p) for p in children.read_text().split()]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def connection(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+
+    def token(self, username: str) -> dict:
+        conn = self.connection()
+        conn.request("POST", "/api/v1/tokens",
+                     body=json.dumps({"username": username, "password": PASSWORD}),
+                     headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        body = json.loads(response.read())
+        assert response.status == 201, body
+        return {"Authorization": f"Bearer {body['token']}"}
+
+
+def memory_kb(pid: int) -> dict:
+    """Current (VmRSS) and peak (VmHWM) resident memory of a process, in kB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0])
+    return fields

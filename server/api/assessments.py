@@ -1,0 +1,202 @@
+"""Self-assessments over the API: read, save draft answers, links, sign-off, submit, withdraw,
+deadline extensions. The same service functions as the web UI, so the same checks."""
+
+import json
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server import evidence
+from server import self_assessment as sa
+from server.api import token_required
+from server.api.problems import problem_response
+from server.api.schemas import StrictSchema
+from server.workflow import TransitionError
+
+blp = Blueprint("assessments", __name__, url_prefix="/api/v1/assessments",
+                description="Self-assessment")
+
+
+class AnswerInputSchema(StrictSchema):
+    value = ma.fields.Raw(allow_none=True, load_default=None)
+    not_applicable = ma.fields.Boolean(load_default=False)
+    explanation = ma.fields.String(allow_none=True, load_default=None)
+    version = ma.fields.Integer(allow_none=True, load_default=None)
+
+
+class AnswersInputSchema(StrictSchema):
+    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(AnswerInputSchema),
+                             required=True)
+
+
+class SubmitSchema(StrictSchema):
+    digest = ma.fields.String(load_default=None, allow_none=True)
+
+
+class ReasonSchema(StrictSchema):
+    reason = ma.fields.String(load_default="")
+
+
+class LinkSchema(StrictSchema):
+    code = ma.fields.String(required=True)
+    document_id = ma.fields.Integer(required=True)
+
+
+class ExtensionSchema(StrictSchema):
+    until = ma.fields.AwareDateTime(required=True, default_timezone=sa.LOCAL_TIME)
+    reason = ma.fields.String(load_default="")
+
+
+def refusal(error):
+    """A service refusal as application/problem+json, with field errors and newer values."""
+    if isinstance(error, sa.SelfAssessmentError):
+        response = problem_response(error.status, str(error),
+                                    errors=[p.to_dict() for p in error.problems] or None)
+        if error.current:
+            body = response.get_json()
+            body["current"] = error.current
+            response.set_data(json.dumps(body, ensure_ascii=False))
+        return response
+    if isinstance(error, evidence.EvidenceError):
+        return problem_response(error.status, str(error), errors=[
+            {"field": error.field, "message": str(error)}] if error.field else None)
+    return problem_response(error.status, str(error))
+
+
+REFUSALS = (sa.SelfAssessmentError, evidence.EvidenceError, TransitionError)
+
+
+def dossier(assessment) -> dict:
+    rows = sa.self_rows(assessment)
+    figures, _result = sa.totals(assessment, rows)
+    links = sa.links_by_code(assessment)
+    deadline = sa.local_deadline(assessment)
+    return {
+        "id": assessment.id, "unit_id": assessment.unit_id,
+        "campaign_id": assessment.campaign_id, "state": assessment.state,
+        "criteria_set": {"id": assessment.criteria_set_id,
+                         "version": assessment.criteria_set_version},
+        "deadline": deadline.isoformat() if deadline else None,
+        "answers": {code: sa.row_dict(row) for code, row in rows.items()},
+        "links": {code: [{"id": link.id, "document_id": link.document_id} for link in found]
+                  for code, found in links.items()},
+        "totals": figures,
+    }
+
+
+@blp.route("/<int:assessment_id>")
+class AssessmentResource(MethodView):
+    @token_required
+    @blp.response(200)
+    def get(self, assessment_id):
+        """The unit's self-assessment: state, answers with their versions, links and totals."""
+        try:
+            return dossier(sa.get_assessment(assessment_id, g.api_user))
+        except REFUSALS as error:
+            return refusal(error)
+
+
+@blp.route("/<int:assessment_id>/answers")
+class Answers(MethodView):
+    @token_required
+    @blp.arguments(AnswersInputSchema)
+    @blp.response(200)
+    def put(self, payload, assessment_id):
+        """Save draft answers. Each carries the `version` it was read at (null for a new one);
+        a stale one refuses the save with 409 and the newer values in `current`."""
+        try:
+            assessment = sa.get_assessment(assessment_id, g.api_user)
+            sa.save_answers(assessment, g.api_user, payload["answers"])
+            return dossier(assessment)
+        except REFUSALS as error:
+            return refusal(error)
+
+
+@blp.route("/<int:assessment_id>/links")
+class Links(MethodView):
+    @token_required
+    @blp.arguments(LinkSchema)
+    @blp.response(201)
+    def post(self, payload, assessment_id):
+        """Link a document of the unit's library to a sub-criterion."""
+        try:
+            assessment = sa.get_assessment(assessment_id, g.api_user)
+            link = evidence.link(assessment, g.api_user, payload["code"],
+                                 payload["document_id"])
+            return {"id": link.id, "code": link.code, "document_id": link.document_id}
+        except REFUSALS as error:
+            return refusal(error)
+
+
+@blp.route("/<int:assessment_id>/links/<int:link_id>")
+class LinkResource(MethodView):
+    @token_required
+    @blp.response(204)
+    def delete(self, assessment_id, link_id):
+        """Remove a link."""
+        try:
+            evidence.unlink(sa.get_assessment(assessment_id, g.api_user), g.api_user, link_id)
+        except REFUSALS as error:
+            return refusal(error)
+        return ""
+
+
+@blp.route("/<int:assessment_id>/sign-off")
+class SignOff(MethodView):
+    @token_required
+    @blp.response(200)
+    def get(self, assessment_id):
+        """The totals about to be submitted, their digest, and what blocks submission."""
+        try:
+            checked = sa.sign_off(sa.get_assessment(assessment_id, g.api_user))
+        except REFUSALS as error:
+            return refusal(error)
+        return {"totals": checked.totals, "digest": checked.digest,
+                "problems": [p.to_dict() for p in checked.problems]}
+
+
+@blp.route("/<int:assessment_id>/submission")
+class SubmissionResource(MethodView):
+    @token_required
+    @blp.arguments(SubmitSchema)
+    @blp.response(201)
+    def post(self, payload, assessment_id):
+        """Submit (unit head). Send the sign-off `digest` to be sure what was checked is sent."""
+        try:
+            submission = sa.submit(sa.get_assessment(assessment_id, g.api_user), g.api_user,
+                                   payload["digest"])
+        except REFUSALS as error:
+            return refusal(error)
+        return {"id": submission.id, "totals": submission.totals,
+                "digest": submission.answers_digest,
+                "submitted_at": submission.submitted_at.isoformat()}
+
+    @token_required
+    @blp.arguments(ReasonSchema)
+    @blp.response(200)
+    def delete(self, payload, assessment_id):
+        """Withdraw the submission to edit again (unit head, until appraisal starts)."""
+        try:
+            assessment = sa.get_assessment(assessment_id, g.api_user)
+            sa.withdraw(assessment, g.api_user, payload["reason"])
+        except REFUSALS as error:
+            return refusal(error)
+        return {"state": assessment.state}
+
+
+@blp.route("/<int:assessment_id>/extension")
+class Extension(MethodView):
+    @token_required
+    @blp.arguments(ExtensionSchema)
+    @blp.response(200)
+    def put(self, payload, assessment_id):
+        """Extend this unit's self-assessment deadline (administrator); recorded and audited."""
+        try:
+            extension = sa.grant_extension(sa.get_assessment(assessment_id, g.api_user),
+                                           g.api_user, payload["until"], payload["reason"])
+        except REFUSALS as error:
+            return refusal(error)
+        return {"until": extension.until.isoformat(),
+                "reason": extension.reason}

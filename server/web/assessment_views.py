@@ -1,0 +1,151 @@
+"""Pages of the unit's self-assessment: the form, sign-off and submission, withdrawal.
+
+Thin: every check and write is in `server.self_assessment`; a refusal re-renders the form with
+everything the user typed and each problem beside its field.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from server import evidence
+from server import self_assessment as sa
+from server.extensions import db
+from server.models import Assessment
+from server.permissions import can_edit_unit, own_unit_ids, roles_for_unit
+from server.web import bp
+from server.workflow import STATES, UNIT_EDITABLE_STATES, allowed_transitions
+
+
+def assessment_or_404(assessment_id: int) -> Assessment:
+    """The assessment if the current user may read it; 404 alike when absent or not theirs."""
+    try:
+        return sa.get_assessment(assessment_id, current_user)
+    except sa.NotFound:
+        abort(404)
+
+
+@bp.route("/assessments")
+@login_required
+def assessments():
+    query = db.select(Assessment).order_by(Assessment.id.desc())
+    if not roles_for_unit(current_user, None):  # unit roles only: their own units
+        query = query.where(Assessment.unit_id.in_(own_unit_ids(current_user) or {-1}))
+    return render_template("assessment/list.html", assessments=db.session.scalars(query).all(),
+                           states=STATES)
+
+
+def form_items(criteria_set, form) -> dict:
+    """The posted form as service items: code -> {value, not_applicable, explanation, version}.
+
+    Only sub-criteria whose version field was posted are taken, so a page showing one domain
+    saves that domain only.
+    """
+    items = {}
+    for leaf in criteria_set.leaves():
+        code = leaf.code
+        if leaf.source != sa.SELF or f"ver-{code}" not in form:
+            continue
+        if leaf.rule.name == "proportional":
+            achieved = form.get(f"v-{code}-achieved", "").strip()
+            required = form.get(f"v-{code}-required", "").strip()
+            value = {"achieved": achieved or None, "required": required or None} \
+                if achieved or required else None
+        elif leaf.rule.name == "yes_no":
+            value = {"yes": True, "no": False}.get(form.get(f"v-{code}", ""))
+        else:
+            value = form.get(f"v-{code}", "").strip() or None
+        version = form.get(f"ver-{code}", "").strip()
+        items[code] = {"value": value, "not_applicable": form.get(f"na-{code}") == "1",
+                       "explanation": form.get(f"ex-{code}", ""),
+                       "version": int(version) if version.isdigit() else None}
+    return items
+
+
+def _render_form(assessment, typed=None, problems=(), newer=None, status=200):
+    criteria_set = sa.criteria_set_for(assessment)
+    rows = sa.self_rows(assessment)
+    stored = {code: sa.row_dict(row) for code, row in rows.items()}
+    figures, _result = sa.totals(assessment, rows)
+    by_field = {}
+    for problem in problems:
+        by_field.setdefault((problem.code, problem.field or "value"), []).append(problem.message)
+    editable = assessment.state in UNIT_EDITABLE_STATES and can_edit_unit(
+        current_user, assessment.unit_id)
+    return render_template(
+        "assessment/form.html", assessment=assessment, cs=criteria_set, stored=stored,
+        typed=typed or {}, newer=newer or {}, errors=by_field, totals=figures,
+        links=sa.links_by_code(assessment), editable=editable, states=STATES,
+        library=evidence.library(assessment.campaign_id, assessment.unit_id),
+        deadline=sa.local_deadline(assessment),
+        transitions=[t.key for t in allowed_transitions(assessment, current_user)],
+        domain=request.values.get("domain"),
+        chosen={key[5:]: value for key, value in request.form.items()
+                if key.startswith("link-")}), status
+
+
+@bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
+@login_required
+def assessment_form(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if request.method == "GET":
+        return _render_form(assessment)
+    criteria_set = sa.criteria_set_for(assessment)
+    items = form_items(criteria_set, request.form)
+    typed = {code: {**item, "version": item["version"]} for code, item in items.items()}
+    try:
+        sa.save_answers(assessment, current_user, items)
+        for leaf in criteria_set.leaves():
+            chosen = request.form.get(f"link-{leaf.code}", "")
+            if chosen.isdigit():
+                evidence.link(assessment, current_user, leaf.code, int(chosen))
+    except sa.StaleWrite as error:
+        flash(str(error), "error")
+        return _render_form(assessment, typed, error.problems, error.current, 409)
+    except sa.SelfAssessmentError as error:
+        flash(str(error), "error")
+        return _render_form(assessment, typed, error.problems, status=error.status)
+    except evidence.EvidenceError as error:
+        flash(str(error), "error")
+        return _render_form(assessment, status=error.status)
+    flash(_("Saved."), "info")
+    domain = request.form.get("domain")
+    return redirect(url_for("web.assessment_form", assessment_id=assessment.id,
+                            **({"domain": domain} if domain else {})))
+
+
+@bp.route("/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
+@login_required
+def assessment_submit(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    if request.method == "POST":
+        try:
+            sa.submit(assessment, current_user, request.form.get("digest") or None)
+        except sa.SelfAssessmentError as error:
+            flash(str(error), "error")
+            checked = sa.sign_off(assessment)
+            return render_template("assessment/submit.html", assessment=assessment,
+                                   checked=checked, problems=error.problems or checked.problems,
+                                   cs=sa.criteria_set_for(assessment),
+                                   deadline=sa.local_deadline(assessment)), error.status
+        flash(_("The self-assessment has been submitted."), "info")
+        return redirect(url_for("web.assessment_form", assessment_id=assessment.id))
+    checked = sa.sign_off(assessment)
+    return render_template("assessment/submit.html", assessment=assessment, checked=checked,
+                           problems=checked.problems, cs=sa.criteria_set_for(assessment),
+                           deadline=sa.local_deadline(assessment))
+
+
+@bp.route("/assessments/<int:assessment_id>/withdraw", methods=["POST"])
+@login_required
+def assessment_withdraw(assessment_id):
+    from server.workflow import TransitionError
+
+    assessment = assessment_or_404(assessment_id)
+    try:
+        sa.withdraw(assessment, current_user, request.form.get("reason", ""))
+    except (TransitionError, sa.SelfAssessmentError) as error:
+        flash(str(error), "error")
+        return redirect(url_for("web.assessment_form", assessment_id=assessment.id))
+    flash(_("The self-assessment has been withdrawn for editing."), "info")
+    return redirect(url_for("web.assessment_form", assessment_id=assessment.id))

@@ -1,0 +1,84 @@
+"""Pages of the evidence library: list, upload (one or many files), revisions, download, links."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from server import evidence
+from server import self_assessment as sa
+from server.permissions import can_edit_unit
+from server.web import bp
+from server.web.assessment_views import assessment_or_404 as _assessment
+from server.web.downloads import file_response
+
+
+def _render(assessment, error=None, typed=None, status=200):
+    links = sa.links_by_code(assessment)
+    linked = {}
+    for found in links.values():
+        for link in found:
+            linked.setdefault(link.document_id, []).append(link)
+    return render_template(
+        "assessment/evidence.html", assessment=assessment, error=error, typed=typed or {},
+        documents=evidence.library(assessment.campaign_id, assessment.unit_id), linked=linked,
+        editable=can_edit_unit(current_user, assessment.unit_id),
+        max_mb=current_app.config["EVIDENCE_MAX_MB"]), status
+
+
+@bp.route("/assessments/<int:assessment_id>/evidence", methods=["GET", "POST"])
+@login_required
+def evidence_library(assessment_id):
+    assessment = _assessment(assessment_id)
+    if request.method == "GET":
+        return _render(assessment)
+    files = [(f.filename, f.stream) for f in request.files.getlist("files") if f.filename]
+    metadata = {key: request.form.get(key, "") for key in ("number", "issued_on", "issuer",
+                                                           "title")}
+    try:
+        evidence.upload(assessment.campaign_id, assessment.unit_id, current_user, files,
+                        metadata)
+    except evidence.EvidenceError as error:
+        return _render(assessment, error, metadata, error.status)
+    flash(_("Uploaded."), "info")
+    return redirect(url_for("web.evidence_library", assessment_id=assessment.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/evidence/<int:document_id>/revisions",
+          methods=["POST"])
+@login_required
+def evidence_revision(assessment_id, document_id):
+    assessment = _assessment(assessment_id)
+    try:
+        document = evidence.get_document(document_id, current_user)
+        if document.unit_id != assessment.unit_id:
+            abort(404)
+        files = [(f.filename, f.stream) for f in request.files.getlist("files") if f.filename]
+        evidence.upload(assessment.campaign_id, assessment.unit_id, current_user, files, {},
+                        document=document)
+    except evidence.EvidenceError as error:
+        return _render(assessment, error, status=error.status)
+    flash(_("A new revision was added."), "info")
+    return redirect(url_for("web.evidence_library", assessment_id=assessment.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/links/<int:link_id>/delete", methods=["POST"])
+@login_required
+def evidence_unlink(assessment_id, link_id):
+    assessment = _assessment(assessment_id)
+    try:
+        evidence.unlink(assessment, current_user, link_id)
+    except sa.SelfAssessmentError as error:
+        flash(str(error), "error")
+    except evidence.EvidenceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("web.evidence_library", assessment_id=assessment.id))
+
+
+@bp.route("/evidence/revisions/<int:revision_id>/file")
+@login_required
+def evidence_file(revision_id):
+    try:
+        revision = evidence.get_revision(revision_id, current_user)
+    except evidence.EvidenceError:
+        abort(404)
+    return file_response(revision, download=request.args.get("download") == "1")
