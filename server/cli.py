@@ -25,6 +25,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(upgrade_command)
     cli.add_command(demo_command)
     cli.add_command(create_user_command)
+    cli.add_command(audit_group)
     pm.hook.parindex_register_commands(cli=cli)
     return cli
 
@@ -144,3 +145,23 @@ def create_user_command(username, roles, full_name, email, password):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"user {username} created")
+
+
+@click.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Check the audit log's hash chain; exit 1 naming the first changed or deleted event."""
+    from server.audit_chain import verify
+
+    checked, broken = verify()
+    if broken is None:
+        click.echo(f"audit chain intact: {checked} events")
+        return
+    click.echo(f"audit chain broken at event {broken.event_id}: {broken.problem} "
+               f"({checked} events checked)", err=True)
+    sys.exit(1)

@@ -1,8 +1,10 @@
 """The data model. Each module holds one part; import models from here."""
 
 from server.models.assessments import SOURCES, Answer, Assessment
-from server.models.audit import AuditEvent
+from server.models.audit import AuditChainHead, AuditEvent
 from server.models.campaigns import Campaign, CampaignCriteriaSet
+from server.models.notifications import Notification, SentReminder
+from server.models.reviewers import ReviewerAssignment
 from server.models.units import LEVELS, Unit
 from server.models.users import ROLES, ApiToken, RoleMembership, User
 
@@ -13,10 +15,14 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assessment",
+    "AuditChainHead",
     "AuditEvent",
     "Campaign",
     "CampaignCriteriaSet",
+    "Notification",
+    "ReviewerAssignment",
     "RoleMembership",
+    "SentReminder",
     "Unit",
     "User",
 ]
