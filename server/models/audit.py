@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import Timestamp, utcnow
@@ -28,6 +28,9 @@ class AuditEvent(db.Model):
     # row's canonical JSON, so a changed, inserted or deleted row breaks every later link.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+
+    actor = relationship("User", lazy="joined")
+    unit = relationship("Unit", lazy="joined")
 
 
 class AuditChainHead(db.Model):

@@ -13,7 +13,7 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/static
 
 
 def init_app(app) -> None:
-    from server.web import views  # noqa: F401  (registers the routes on bp)
+    from server.web import views, workflow_views  # noqa: F401  (register the routes on bp)
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime)

@@ -1,0 +1,39 @@
+"""The service every interface calls to move an assessment along the workflow.
+
+`server.workflow.apply_transition` checks the state, the role for the unit and the reason; this
+adds the checks that need more than the state: the appraisal steps need a reviewer assignment for
+the campaign (and nobody appraises their own unit). Web, API and CLI call `take_transition`.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from server.models import Assessment, User
+from server.reviewers import may_appraise
+from server.workflow import (
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    TransitionForbidden,
+    allowed_transitions,
+    apply_transition,
+)
+
+# The steps of the appraisal council's work on a unit's dossier.
+APPRAISAL_TRANSITIONS = ("start_appraisal", "request_explanation", "complete_appraisal",
+                         "reopen_appraisal")
+
+
+def take_transition(assessment: Assessment, key: str, user: User, reason: str = "") -> None:
+    """Check the assignment for appraisal steps, then apply the transition; the caller commits."""
+    transition = TRANSITIONS.get(key)
+    if (transition is not None and key in APPRAISAL_TRANSITIONS
+            and assessment.state in transition.sources and not may_appraise(user, assessment)):
+        raise TransitionForbidden(_l(
+            "You may not take the step %(transition)s: you are not assigned to appraise this "
+            "unit in this campaign, or you belong to it.", transition=TRANSITION_LABELS[key]))
+    apply_transition(assessment, key, user, reason)
+
+
+def available_transitions(assessment: Assessment, user: User):
+    """The transitions `user` may take now, assignment checks included."""
+    return [t for t in allowed_transitions(assessment, user)
+            if t.key not in APPRAISAL_TRANSITIONS or may_appraise(user, assessment)]
