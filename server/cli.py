@@ -26,6 +26,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(demo_command)
     cli.add_command(create_user_command)
     cli.add_command(audit_group)
+    cli.add_command(notify_deadlines_command)
     pm.hook.parindex_register_commands(cli=cli)
     return cli
 
@@ -165,3 +166,19 @@ def audit_verify():
     click.echo(f"audit chain broken at event {broken.event_id}: {broken.problem} "
                f"({checked} events checked)", err=True)
     sys.exit(1)
+
+
+@click.command("notify-deadlines")
+@click.option("--now", "now", default=None, help="Pretend it is this ISO time (for testing).")
+@with_appcontext
+def notify_deadlines_command(now):
+    """Remind units 7 days and 1 day before their deadlines; safe to run as often as cron likes."""
+    from datetime import UTC, datetime
+
+    from server.reminders import send_deadline_reminders
+
+    moment = None
+    if now:
+        moment = datetime.fromisoformat(now)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    click.echo(f"{send_deadline_reminders(moment)} reminder(s) sent")

@@ -11,6 +11,7 @@ from server import hookspecs
 BUILTINS = {
     "rule-types": "plugins.rule_types",
     "audit": "plugins.audit",
+    "notifications": "plugins.notifications",
     "core-menu": "plugins.core_menu",
     "province-2020": "criteria.province_2020",
 }

@@ -13,7 +13,11 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/static
 
 
 def init_app(app) -> None:
-    from server.web import views, workflow_views  # noqa: F401  (register the routes on bp)
+    from server.web import (  # noqa: F401  (register the routes on bp)
+        notification_views,
+        views,
+        workflow_views,
+    )
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime)
