@@ -100,3 +100,15 @@ def test_demo_loads_once(app):
     assert db.session.query(Assessment).count() == 1
     assert "not loaded" in run(app, "demo", "--if-empty").output
     assert db.session.query(Unit).count() == units
+
+
+def test_demo_reviewer_is_assigned_and_the_audit_chain_verifies(app):
+    from server.reviewers import may_appraise
+
+    run(app, "demo")
+    reviewer = db.session.scalar(select(User).where(User.username == "thamdinh"))
+    assessment = db.session.scalar(select(Assessment))
+    assert may_appraise(reviewer, assessment, "4")
+    assert not may_appraise(reviewer, assessment, "2")
+    result = run(app, "audit", "verify")
+    assert result.exit_code == 0, result.output
