@@ -86,9 +86,18 @@ def may_appraise(user: User, assessment: Assessment, domain_code: str | None = N
     memberships = [m for m in user.memberships if m.role == "reviewer"]
     if not memberships:
         return False
-    if domain_code is not None and all(m.domains is not None and domain_code not in m.domains
-                                       for m in memberships):
-        return False
+    # The domains the reviewer's role allows (None: every domain).
+    allowed = None if any(m.domains is None for m in memberships) else {
+        d for m in memberships for d in m.domains}
+
+    def permitted(code: str) -> bool:
+        return allowed is None or code in allowed
+
     group = assessment.unit.group
-    return any(a.covers(group, domain_code)
-               for a in assignments(assessment.campaign_id, user.id))
+    for assignment in assignments(assessment.campaign_id, user.id):
+        if not assignment.covers(group):
+            continue
+        codes = [domain_code] if domain_code is not None else assignment.domains
+        if any(code in assignment.domains and permitted(code) for code in codes):
+            return True
+    return False

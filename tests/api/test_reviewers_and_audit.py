@@ -136,3 +136,24 @@ def test_audit_event_filters_and_pages(client, make, token_for):
     response = client.get("/api/v1/audit-events?from=yesterday&per_page=0", headers=headers)
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"from", "per_page"}
+
+
+def test_an_assignment_outside_the_reviewers_own_domains_gives_no_right(make):
+    unit = make.unit(level="department")
+    campaign = make.campaign(pins=(("department", "province-2020", "1.0.0"),))
+    assessment = make.assessment(campaign, unit)
+    reviewer = make.user("reviewer", domains=["1"])
+    db.session.add(ReviewerAssignment(campaign_id=campaign.id, reviewer_id=reviewer.id,
+                                      domains=["2", "3"]))
+    db.session.commit()
+    assert not may_appraise(reviewer, assessment)
+    assert not may_appraise(reviewer, assessment, "2")
+
+
+def test_the_openapi_document_lists_the_new_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/api/v1/assessments/{assessment_id}/transitions",
+            "/api/v1/assessments/{assessment_id}/history", "/api/v1/audit-events",
+            "/api/v1/campaigns/{campaign_id}/reviewer-assignments",
+            "/api/v1/reviewer-assignments/{assignment_id}", "/api/v1/notifications",
+            "/api/v1/notifications/{notification_id}/read"} <= set(paths)
