@@ -36,7 +36,8 @@ def test_only_an_admin_assigns_and_a_reviewer_reads_only_their_own(client, make,
                                            domains=["1"]) for r in (reviewer, other)])
     db.session.commit()
     url = f"/api/v1/campaigns/{campaign.id}/reviewer-assignments"
-    for role, unit in (("reviewer", None), ("unit_head", make.unit()), ("viewer", None)):
+    for role, unit in (("reviewer", None), ("unit_head", make.unit()),
+                       ("unit_editor", make.unit()), ("viewer", None)):
         response = client.post(url, json={"reviewer_id": reviewer.id, "domains": ["2"]},
                                headers=token_for(make.user(role, unit)))
         assert response.status_code == 403, role
@@ -96,6 +97,7 @@ def _event(action, unit=None, actor=None, at=None):
 def test_audit_events_admin_sees_all_units_their_own_others_nothing(client, make, token_for):
     mine, theirs = make.unit(), make.unit()
     head = make.user("unit_head", mine)
+    editor = make.user("unit_editor", mine)
     own_id = _event("answer.saved", mine)
     _event("answer.saved", theirs)
     _event("settings.changed")
@@ -104,6 +106,8 @@ def test_audit_events_admin_sees_all_units_their_own_others_nothing(client, make
     assert admin_page["total"] == 2
     head_page = client.get("/api/v1/audit-events", headers=token_for(head)).get_json()
     assert [e["id"] for e in head_page["items"]] == [own_id]
+    editor_page = client.get("/api/v1/audit-events", headers=token_for(editor)).get_json()
+    assert [e["id"] for e in editor_page["items"]] == [own_id]
     assert client.get(f"/api/v1/audit-events?unit_id={theirs.id}",
                       headers=token_for(head)).get_json()["total"] == 0
     for role in ("viewer", "reviewer"):
