@@ -200,3 +200,38 @@ def test_notifications_api_lists_only_ones_own(world, client, token_for):
     assert client.post(f"/api/v1/notifications/{items[0]['id']}/read",
                        headers=headers).status_code == 204
     assert client.get("/api/v1/notifications", headers=headers).get_json()[0]["read_at"]
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once(world, app, make):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("real concurrent runs need PostgreSQL")
+    import threading
+
+    from server.reminders import send_deadline_reminders
+
+    world["campaign"].self_assessment_deadline = datetime(2026, 12, 10, tzinfo=UTC)
+    for _ in range(5):
+        make.assessment(world["campaign"], make.unit(level="department"))
+    db.session.commit()
+    now = datetime(2026, 12, 5, tzinfo=UTC)
+    counts, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run_once():
+        try:
+            with app.app_context():
+                barrier.wait()
+                counts.append(send_deadline_reminders(now))
+                db.session.remove()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(counts) == 6
+    assert db.session.query(AuditEvent).filter(
+        AuditEvent.action == "assessment.deadline_reminder").count() == 6
