@@ -27,6 +27,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(create_user_command)
     cli.add_command(audit_group)
     cli.add_command(notify_deadlines_command)
+    cli.add_command(assign_reviewer_command)
     pm.hook.parindex_register_commands(cli=cli)
     return cli
 
@@ -182,3 +183,30 @@ def notify_deadlines_command(now):
         moment = datetime.fromisoformat(now)
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     click.echo(f"{send_deadline_reminders(moment)} reminder(s) sent")
+
+
+@click.command("assign-reviewer")
+@click.argument("username")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--domain", "domains", multiple=True, required=True, help="Domain code (repeatable).")
+@click.option("--group", "unit_group", default=None, help="Only this unit group (default: all).")
+@with_appcontext
+def assign_reviewer_command(username, campaign_id, domains, unit_group):
+    """Assign reviewer USERNAME to domains of a campaign."""
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import Campaign, User
+    from server.reviewers import AssignmentError, assign_reviewer
+
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"campaign {campaign_id} does not exist")
+    reviewer = db.session.scalar(select(User).where(User.username == username))
+    try:
+        assign_reviewer(campaign, reviewer, domains, unit_group, None)
+    except AssignmentError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{username} assigned to domains {', '.join(domains)} of campaign {campaign_id}")

@@ -27,8 +27,9 @@ def _snapshot(row: ReviewerAssignment) -> dict:
 
 
 def assign_reviewer(campaign: Campaign, reviewer: User | None, domains, unit_group: str | None,
-                    actor: User) -> ReviewerAssignment:
-    """Add an assignment, or refuse it with every problem; the caller commits."""
+                    actor: User | None) -> ReviewerAssignment:
+    """Add an assignment, or refuse it with every problem; the caller commits. `actor` is None
+    only for the command line."""
     errors = {}
     if reviewer is None:
         errors["reviewer"] = _l("There is no such user.")
@@ -47,8 +48,8 @@ def assign_reviewer(campaign: Campaign, reviewer: User | None, domains, unit_gro
                              unit_group=unit_group)
     db.session.add(row)
     db.session.flush()
-    emit("reviewer_assignment.created", "reviewer_assignment", row.id, actor_id=actor.id,
-         after=_snapshot(row))
+    emit("reviewer_assignment.created", "reviewer_assignment", row.id,
+         actor_id=actor.id if actor else None, after=_snapshot(row))
     return row
 
 
