@@ -129,3 +129,16 @@ def test_reviewer_pages_are_for_administrators_only(client, make, login):
     assert client.get(f"/admin/reviewers?campaign={campaign.id}").status_code == 403
     assert client.post("/admin/reviewer-assignments/1/delete",
                        data={"csrf_token": csrf_token(client.get("/"))}).status_code == 403
+
+
+def test_history_names_deadline_reminders(client, make, login, app):
+    from datetime import UTC, datetime
+
+    dossier = _dossier(make)
+    dossier.campaign.self_assessment_deadline = datetime(2026, 12, 10, tzinfo=UTC)
+    db.session.commit()
+    app.test_cli_runner().invoke(args=["parindex", "notify-deadlines",
+                                       "--now", "2026-12-05T00:00:00+00:00"])
+    login(make.user("unit_editor", dossier.unit))
+    text = client.get(f"/assessments/{dossier.id}/workflow").get_data(as_text=True)
+    assert "Đã gửi nhắc hạn (trước 7 ngày)" in text
