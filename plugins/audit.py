@@ -1,13 +1,13 @@
-"""The audit log: every event becomes an append-only row, in the write's own transaction."""
+"""The audit log: every event becomes an append-only, hash-chained row, in the write's own
+transaction (see server.audit_chain)."""
 
-from server.extensions import db
+from server import audit_chain
 from server.hookspecs import hookimpl
-from server.models import AuditEvent
 
 
 @hookimpl
 def parindex_event(event):
-    db.session.add(AuditEvent(
+    audit_chain.append(
         actor_id=event.actor_id,
         action=event.action,
         object_type=event.object_type,
@@ -17,4 +17,4 @@ def parindex_event(event):
         after=event.after,
         reason=event.reason,
         request_id=event.request_id,
-    ))
+    )

@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from server.hookspecs import hookimpl
+from server.permissions import audit_scope
 
 
 @hookimpl
@@ -12,7 +13,11 @@ def parindex_menu_items(user):
         return []
     items = [{"label": _("Self-assessments"), "href": url_for("web.assessments")},
              {"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
+    if audit_scope(user) != set():
+        items.append({"label": _("Audit log"), "href": url_for("web.audit")})
     if user.has_role("admin"):
+        items.append({"label": _("Reviewer assignments"),
+                      "href": url_for("web.reviewer_assignments")})
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
     return items

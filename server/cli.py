@@ -27,6 +27,9 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(upgrade_command)
     cli.add_command(demo_command)
     cli.add_command(create_user_command)
+    cli.add_command(audit_group)
+    cli.add_command(notify_deadlines_command)
+    cli.add_command(assign_reviewer_command)
     pm.hook.parindex_register_commands(cli=cli)
     return cli
 
@@ -181,3 +184,66 @@ def create_user_command(username, roles, full_name, email, password):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"user {username} created")
+
+
+@click.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Check the audit log's hash chain; exit 1 naming the first changed or deleted event."""
+    from server.audit_chain import verify
+
+    checked, broken = verify()
+    if broken is None:
+        click.echo(f"audit chain intact: {checked} events")
+        return
+    click.echo(f"audit chain broken at event {broken.event_id}: {broken.problem} "
+               f"({checked} events checked)", err=True)
+    sys.exit(1)
+
+
+@click.command("notify-deadlines")
+@click.option("--now", "now", default=None, help="Pretend it is this ISO time (for testing).")
+@with_appcontext
+def notify_deadlines_command(now):
+    """Remind units 7 days and 1 day before their deadlines; safe to run as often as cron likes."""
+    from datetime import UTC, datetime
+
+    from server.reminders import send_deadline_reminders
+
+    moment = None
+    if now:
+        moment = datetime.fromisoformat(now)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    click.echo(f"{send_deadline_reminders(moment)} reminder(s) sent")
+
+
+@click.command("assign-reviewer")
+@click.argument("username")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--domain", "domains", multiple=True, required=True, help="Domain code (repeatable).")
+@click.option("--group", "unit_group", default=None, help="Only this unit group (default: all).")
+@with_appcontext
+def assign_reviewer_command(username, campaign_id, domains, unit_group):
+    """Assign reviewer USERNAME to domains of a campaign."""
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import Campaign, User
+    from server.reviewers import AssignmentError, assign_reviewer
+
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"campaign {campaign_id} does not exist")
+    reviewer = db.session.scalar(select(User).where(User.username == username))
+    try:
+        assign_reviewer(campaign, reviewer, domains, unit_group, None)
+    except AssignmentError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{username} assigned to domains {', '.join(domains)} of campaign {campaign_id}")

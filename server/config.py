@@ -66,4 +66,14 @@ def load_settings(instance: Path) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Where links in e-mails point (the address users reach the server at).
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        # E-mail notifications; no host means in-app notifications only.
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_USER": env.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_FROM": env.get("SMTP_FROM", "parindex@localhost"),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "0") == "1",
+        "SMTP_TIMEOUT": int(env.get("SMTP_TIMEOUT", "10")),
     }

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, CampaignCriteriaSet, Unit
+from server.reviewers import assign_reviewer
 from server.users import create_user
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105  (public, printed in the README; demo only)
@@ -79,8 +80,11 @@ def load_demo(only_if_empty: bool = False) -> bool:
                               criteria_set_version="1.0.0"))
     db.session.flush()
     emit("demo.loaded", "campaign", campaign.id, after={"units": _count_units()})
-    for username, full_name, roles, domains in USERS:
-        create_user(username, DEMO_PASSWORD, roles, full_name=full_name, domains=domains)
+    users = {username: create_user(username, DEMO_PASSWORD, roles, full_name=full_name,
+                                   domains=domains)
+             for username, full_name, roles, domains in USERS}
+    # The demo reviewer appraises their own domains in the demo campaign.
+    assign_reviewer(campaign, users["thamdinh"], ["1", "4", "5"], None, users["admin"])
     db.session.commit()
     return True
 

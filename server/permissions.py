@@ -32,3 +32,12 @@ def can_read_unit(user: User, unit_id: int) -> bool:
 def can_edit_unit(user: User, unit_id: int) -> bool:
     """Unit editors and heads change their own unit's self-assessment and evidence."""
     return bool(roles_for_unit(user, unit_id).intersection(UNIT_ROLES))
+
+
+def audit_scope(user: User) -> set[int] | None:
+    """The units whose audit events `user` may read; None means every event (administrators)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.has_role("admin"):
+        return None
+    return own_unit_ids(user)

@@ -11,6 +11,7 @@ from server import hookspecs
 BUILTINS = {
     "rule-types": "plugins.rule_types",
     "audit": "plugins.audit",
+    "notifications": "plugins.notifications",
     "core-menu": "plugins.core_menu",
     "storage-local": "plugins.storage_local",
     "storage-s3": "plugins.storage_s3",

@@ -31,13 +31,23 @@ def token_required(view):
 
 
 def init_api(app) -> None:
-    from server.api import assessments, criteria_sets, evidence, tokens
+    from server.api import (
+        assessments,
+        audit,
+        criteria_sets,
+        evidence,
+        notifications,
+        reviewers,
+        tokens,
+        transitions,
+    )
     from server.extensions import csrf
 
     # flask-smorest would answer every HTTP error of the whole app in JSON; only the API should.
     api._register_error_handlers = lambda: None
     api.init_app(app)
-    for module in (criteria_sets, tokens, assessments, evidence):
+    for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
+                   notifications):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 

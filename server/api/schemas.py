@@ -60,3 +60,80 @@ class MeSchema(ma.Schema):
     username = ma.fields.String()
     full_name = ma.fields.String()
     roles = ma.fields.List(ma.fields.String())
+
+
+class TransitionRequestSchema(StrictSchema):
+    transition = ma.fields.String(required=True, metadata={
+        "description": "a transition key: submit, withdraw, start_appraisal, ..."})
+    reason = ma.fields.String(load_default="")
+
+
+class TransitionOptionSchema(ma.Schema):
+    key = ma.fields.String()
+    label = ma.fields.String()
+    reason_required = ma.fields.Boolean()
+
+
+class AssessmentStateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    campaign_id = ma.fields.Integer()
+    unit_id = ma.fields.Integer()
+    state = ma.fields.String()
+    state_label = ma.fields.String()
+    transitions = ma.fields.List(ma.fields.Nested(TransitionOptionSchema))
+
+
+class AuditEventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor = ma.fields.Function(lambda e: e.actor.username if e.actor else None)
+    action = ma.fields.String()
+    object_type = ma.fields.String()
+    object_id = ma.fields.String(allow_none=True)
+    unit_id = ma.fields.Integer(allow_none=True)
+    before = ma.fields.Raw(allow_none=True)
+    after = ma.fields.Raw(allow_none=True)
+    reason = ma.fields.String()
+    request_id = ma.fields.String(allow_none=True)
+    hash = ma.fields.String(allow_none=True)
+
+
+class AuditQuerySchema(ma.Schema):
+    action = ma.fields.String(load_default=None)
+    unit_id = ma.fields.Integer(load_default=None)
+    actor_id = ma.fields.Integer(load_default=None)
+    date_from = ma.fields.Date(load_default=None, data_key="from")
+    date_to = ma.fields.Date(load_default=None, data_key="to")
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+
+
+class AuditPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AuditEventSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+class ReviewerAssignmentSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    campaign_id = ma.fields.Integer(dump_only=True)
+    reviewer_id = ma.fields.Integer(required=True)
+    reviewer = ma.fields.Function(lambda a: a.reviewer.username, dump_only=True)
+    domains = ma.fields.List(ma.fields.String(), required=True)
+    unit_group = ma.fields.String(load_default=None, allow_none=True)
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class NotificationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    subject = ma.fields.String()
+    body = ma.fields.String()
+    link = ma.fields.String()
+    unit_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.DateTime()
+    read_at = ma.fields.DateTime(allow_none=True)

@@ -1,9 +1,11 @@
 """The data model. Each module holds one part; import models from here."""
 
 from server.models.assessments import SOURCES, Answer, Assessment
-from server.models.audit import AuditEvent
+from server.models.audit import AuditChainHead, AuditEvent
 from server.models.campaigns import Campaign, CampaignCriteriaSet
 from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
+from server.models.notifications import Notification, SentReminder
+from server.models.reviewers import ReviewerAssignment
 from server.models.submissions import DeadlineExtension, Submission
 from server.models.units import LEVELS, Unit
 from server.models.users import ROLES, ApiToken, RoleMembership, User
@@ -15,6 +17,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assessment",
+    "AuditChainHead",
     "AuditEvent",
     "Campaign",
     "CampaignCriteriaSet",
@@ -23,7 +26,10 @@ __all__ = [
     "EvidenceDocument",
     "EvidenceLink",
     "EvidenceRevision",
+    "Notification",
+    "ReviewerAssignment",
     "RoleMembership",
+    "SentReminder",
     "Submission",
     "Unit",
     "User",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import Timestamp, utcnow
@@ -24,6 +24,25 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # The hash chain (see server.audit_chain): SHA-256 over the previous row's hash and this
+    # row's canonical JSON, so a changed, inserted or deleted row breaks every later link.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+    actor = relationship("User", lazy="joined")
+    unit = relationship("Unit", lazy="joined")
+
+
+class AuditChainHead(db.Model):
+    """One row: the last event of the chain. Writers lock it (UPDATE first, on PostgreSQL a row
+    lock, on SQLite the database write lock) so two transactions never chain onto the same row;
+    its hash also lets `audit verify` notice a deleted last row."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_event_id: Mapped[int | None] = mapped_column()
+    last_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -17,7 +17,9 @@ def init_app(app) -> None:
         assessment_views,
         criteria_admin_views,
         evidence_views,
+        notification_views,
         views,
+        workflow_views,
     )
 
     app.register_blueprint(bp)

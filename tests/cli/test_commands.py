@@ -100,3 +100,34 @@ def test_demo_loads_once(app):
     assert db.session.query(Assessment).count() == 1
     assert "not loaded" in run(app, "demo", "--if-empty").output
     assert db.session.query(Unit).count() == units
+
+
+def test_demo_reviewer_is_assigned_and_the_audit_chain_verifies(app):
+    from server.reviewers import may_appraise
+
+    run(app, "demo")
+    reviewer = db.session.scalar(select(User).where(User.username == "thamdinh"))
+    assessment = db.session.scalar(select(Assessment))
+    assert may_appraise(reviewer, assessment, "4")
+    assert not may_appraise(reviewer, assessment, "2")
+    result = run(app, "audit", "verify")
+    assert result.exit_code == 0, result.output
+
+
+def test_assign_reviewer_from_the_command_line(app, make):
+    from server.models import ReviewerAssignment
+
+    campaign = make.campaign()
+    make.user("reviewer", username="thamdinh2")
+    make.user("viewer", username="xem2")
+    result = run(app, "assign-reviewer", "thamdinh2", "--campaign", str(campaign.id),
+                 "--domain", "4", "--domain", "1", "--group", "department")
+    assert result.exit_code == 0, result.output
+    row = db.session.scalar(select(ReviewerAssignment))
+    assert (row.domains, row.unit_group) == (["1", "4"], "department")
+    refused = run(app, "assign-reviewer", "xem2", "--campaign", str(campaign.id), "--domain", "1")
+    assert refused.exit_code != 0
+    assert "reviewer" in refused.output
+    assert run(app, "assign-reviewer", "thamdinh2", "--campaign", "999",
+               "--domain", "1").exit_code != 0
+    assert db.session.query(ReviewerAssignment).count() == 1

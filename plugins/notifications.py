@@ -1,0 +1,106 @@
+"""Notifications, hung on the event hook: an in-app row per recipient, written in the event's
+own transaction, and an e-mail in Vietnamese with a link, sent only after that transaction
+commits (server.mailer).
+
+Who hears of what:
+- the unit's heads and editors: explanation requested, finalised, published, deadlines;
+- administrators and the reviewers assigned to the unit in the campaign: submitted, explained.
+"""
+
+from flask import current_app, url_for
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.hookspecs import hookimpl
+from server.mailer import Mail, queue_mail
+from server.models import Assessment, Notification, RoleMembership, User
+from server.permissions import UNIT_ROLES
+from server.reviewers import assignments, belongs_to
+from server.workflow import STATES
+
+# The workflow events that notify someone, and the notification kind they become.
+KINDS = {
+    "assessment.submit": "submitted",
+    "assessment.request_explanation": "explanation_requested",
+    "assessment.explain": "explained",
+    "assessment.finalise": "finalised",
+    "assessment.publish": "published",
+}
+TO_UNIT = ("explanation_requested", "finalised", "published", "deadline")
+REMINDER_ACTION = "assessment.deadline_reminder"
+
+
+@hookimpl
+def parindex_event(event):
+    if event.object_type != "assessment" or event.object_id is None:
+        return
+    if event.action == REMINDER_ACTION:
+        kind, template = f"deadline_{event.extra['days']}", "deadline"
+    elif event.action in KINDS:
+        kind = template = KINDS[event.action]
+    else:
+        return
+    assessment = db.session.get(Assessment, int(event.object_id))
+    if assessment is None:
+        return
+    for user in recipients(assessment, template):
+        notify(user, assessment, kind, template, reason=event.reason, **event.extra)
+
+
+def recipients(assessment: Assessment, template: str) -> list[User]:
+    if template in TO_UNIT:
+        query = select(User).join(RoleMembership).where(
+            RoleMembership.unit_id == assessment.unit_id, RoleMembership.role.in_(UNIT_ROLES))
+        users = list(db.session.scalars(query).unique())
+    else:
+        admins = db.session.scalars(select(User).join(RoleMembership)
+                                    .where(RoleMembership.role == "admin")).unique()
+        reviewers = [a.reviewer for a in assignments(assessment.campaign_id)
+                     if a.covers(assessment.unit.group)]
+        users = [u for u in [*admins, *reviewers] if not belongs_to(u, assessment.unit_id)]
+    unique = {u.id: u for u in users if u.active}
+    return [unique[k] for k in sorted(unique)]
+
+
+def assessment_link(assessment: Assessment) -> str:
+    # Built without a request (the CLI sends reminders too); BASE_URL says where users are.
+    path = current_app.url_map.bind("localhost").build(
+        "web.assessment_workflow", {"assessment_id": assessment.id})
+    return current_app.config["BASE_URL"] + path
+
+
+def notify(user: User, assessment: Assessment, kind: str, template: str, **context) -> None:
+    """Add the in-app notification and queue the e-mail (sent after commit)."""
+    campaign = assessment.campaign
+    with force_locale("vi"):  # e-mails and the in-app text are Vietnamese
+        deadline_at = context.get("deadline_at") or campaign.explanation_deadline
+        values = {
+            "user": user, "unit": assessment.unit, "campaign": campaign,
+            "link": assessment_link(assessment), "state": str(STATES[assessment.state]),
+            "deadline": format_datetime(deadline_at, "dd/MM/yyyy HH:mm") if deadline_at else "",
+            **context,
+        }
+        jinja = current_app.jinja_env.get_template(f"email/{template}.txt")
+        rendered = jinja.new_context(values)
+        subject = "".join(jinja.blocks["subject"](rendered)).strip()
+        body = "".join(jinja.blocks["body"](rendered)).strip() + "\n"
+    db.session.add(Notification(user_id=user.id, kind=kind, subject=subject[:255], body=body,
+                                link=values["link"], unit_id=assessment.unit_id))
+    if user.email:
+        queue_mail(db.session, Mail(to=user.email, subject=subject, body=body))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+@hookimpl
+def parindex_menu_items(user):
+    if not user.is_authenticated:
+        return []
+    count = unread_count(user)
+    label = _("Notifications (%(count)s)", count=count) if count else _("Notifications")
+    return [{"label": label, "href": url_for("web.notifications")}]

@@ -1,0 +1,58 @@
+"""The service every interface calls to move an assessment along the workflow.
+
+`server.workflow.apply_transition` checks the state, the role for the unit and the reason; this
+adds the checks that need more than the state: the appraisal steps need a reviewer assignment for
+the campaign (and nobody appraises their own unit), and the unit's own steps (submit, withdraw) go
+through the self-assessment service, which checks the evidence rule and the deadline and records
+the submitted totals. Web, API and CLI call `take_transition`.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from server import self_assessment
+from server.models import Assessment, User
+from server.reviewers import may_appraise
+from server.workflow import (
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    TransitionError,
+    TransitionForbidden,
+    allowed_transitions,
+    apply_transition,
+)
+
+# The steps of the appraisal council's work on a unit's dossier.
+APPRAISAL_TRANSITIONS = ("start_appraisal", "request_explanation", "complete_appraisal",
+                         "reopen_appraisal")
+
+
+def take_transition(assessment: Assessment, key: str, user: User, reason: str = "") -> None:
+    """Check the assignment for appraisal steps, then apply the transition; the caller commits.
+
+    Submit and withdraw are the self-assessment service's, so no interface can submit a dossier
+    without its checks; its refusals come back as TransitionErrors with the same HTTP status.
+    """
+    if key in ("submit", "withdraw"):
+        try:
+            if key == "submit":
+                self_assessment.submit(assessment, user)
+            else:
+                self_assessment.withdraw(assessment, user, reason)
+        except self_assessment.SelfAssessmentError as error:
+            refused = TransitionError(error.message)
+            refused.status = error.status
+            raise refused from error
+        return
+    transition = TRANSITIONS.get(key)
+    if (transition is not None and key in APPRAISAL_TRANSITIONS
+            and assessment.state in transition.sources and not may_appraise(user, assessment)):
+        raise TransitionForbidden(_l(
+            "You may not take the step %(transition)s: you are not assigned to appraise this "
+            "unit in this campaign, or you belong to it.", transition=TRANSITION_LABELS[key]))
+    apply_transition(assessment, key, user, reason)
+
+
+def available_transitions(assessment: Assessment, user: User):
+    """The transitions `user` may take now, assignment checks included."""
+    return [t for t in allowed_transitions(assessment, user)
+            if t.key not in APPRAISAL_TRANSITIONS or may_appraise(user, assessment)]

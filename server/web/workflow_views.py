@@ -1,0 +1,163 @@
+"""Pages for the workflow: an assessment's state, steps and history; the audit log; reviewer
+assignments. Thin: every decision is made by the services the API also calls."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from server.assessment_workflow import available_transitions, take_transition
+from server.audit_log import AuditFilters, assessment_history, audit_page
+from server.criteria import criteria_registry
+from server.extensions import db
+from server.models import Assessment, Campaign, ReviewerAssignment, Unit, User
+from server.permissions import audit_scope, can_read_unit
+from server.reviewers import AssignmentError, assign_reviewer, assignments, remove_assignment
+from server.web import bp
+from server.web.forms import LogoutForm as CsrfForm
+from server.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
+
+
+def _readable_assessment(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    if not can_read_unit(current_user, assessment.unit_id):
+        abort(403)
+    return assessment
+
+
+@bp.route("/assessments/<int:assessment_id>/workflow")
+@login_required
+def assessment_workflow(assessment_id):
+    assessment = _readable_assessment(assessment_id)
+    return render_template(
+        "assessment_workflow.html", assessment=assessment, states=STATES,
+        transition_labels=TRANSITION_LABELS,
+        transitions=available_transitions(assessment, current_user),
+        history=assessment_history(assessment))
+
+
+@bp.route("/assessments/<int:assessment_id>/transitions", methods=["POST"])
+@login_required
+def assessment_transition(assessment_id):
+    assessment = _readable_assessment(assessment_id)
+    back = redirect(url_for("web.assessment_workflow", assessment_id=assessment.id))
+    if not CsrfForm().validate_on_submit():
+        flash(_("The form has expired; please try again."), "warning")
+        return back
+    key = request.form.get("transition", "")
+    try:
+        take_transition(assessment, key, current_user, request.form.get("reason", ""))
+        db.session.commit()
+    except TransitionError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return back
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this assessment meanwhile; please check and try again."),
+              "warning")
+        return back
+    flash(_("Done: %(transition)s. The assessment is now %(state)s.",
+            transition=TRANSITION_LABELS[key], state=STATES[TRANSITIONS[key].target]), "info")
+    return back
+
+
+def _int_arg(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _date_arg(name):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/audit")
+@login_required
+def audit():
+    scope = audit_scope(current_user)
+    if scope is not None and not scope:
+        abort(403)
+    filters = AuditFilters(action=request.args.get("action") or None,
+                           unit_id=_int_arg("unit_id"), actor_id=_int_arg("actor_id"),
+                           date_from=_date_arg("from"), date_to=_date_arg("to"))
+    page = audit_page(current_user, filters, max(_int_arg("page") or 1, 1), 50)
+    units = db.session.scalars(select(Unit).order_by(Unit.code)
+                               .where(*(() if scope is None else (Unit.id.in_(scope),)))).all()
+    actors = db.session.scalars(select(User).order_by(User.username)).all() \
+        if scope is None else []
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("audit.html", page=page, filters=filters, units=units,
+                           actors=actors, query=query)
+
+
+def _admin_only() -> None:
+    if not current_user.has_role("admin"):
+        abort(403)
+
+
+@bp.route("/admin/reviewers", methods=["GET", "POST"])
+@login_required
+def reviewer_assignments():
+    _admin_only()
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
+    chosen = _int_arg("campaign") or (campaigns[0].id if campaigns else None)
+    campaign = db.session.get(Campaign, chosen) if chosen else None
+    if chosen and campaign is None:
+        abort(404)
+    errors = {}
+    form = CsrfForm()
+    if request.method == "POST" and campaign is not None:
+        if not form.validate_on_submit():
+            abort(400)
+        reviewer_id = request.form.get("reviewer_id", "")
+        reviewer = db.session.get(User, int(reviewer_id)) if reviewer_id.isdigit() else None
+        try:
+            assign_reviewer(campaign, reviewer, request.form.getlist("domains"),
+                            request.form.get("unit_group") or None, current_user)
+        except AssignmentError as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+            flash(_("The reviewer has been assigned."), "info")
+            return redirect(url_for("web.reviewer_assignments", campaign=campaign.id))
+    reviewers = [u for u in db.session.scalars(select(User).order_by(User.username))
+                 if u.has_role("reviewer")]
+    return render_template(
+        "reviewer_assignments.html", campaigns=campaigns, campaign=campaign,
+        rows=assignments(campaign.id) if campaign else [], reviewers=reviewers,
+        domains=_campaign_domains(campaign), errors=errors), 422 if errors else 200
+
+
+def _campaign_domains(campaign: Campaign | None) -> list[tuple[str, str]]:
+    """(code, title) of the domains of the campaign's pinned criteria sets."""
+    found = {}
+    for pin in campaign.pins if campaign else ():
+        criteria_set = criteria_registry().get(pin.criteria_set_id, pin.criteria_set_version)
+        for domain in criteria_set.domains if criteria_set else ():
+            found.setdefault(domain.code, domain.title)
+    return sorted(found.items(), key=lambda item: (len(item[0]), item[0]))
+
+
+@bp.route("/admin/reviewer-assignments/<int:assignment_id>/delete", methods=["POST"])
+@login_required
+def delete_reviewer_assignment(assignment_id):
+    _admin_only()
+    row = db.session.get(ReviewerAssignment, assignment_id)
+    if row is None:
+        abort(404)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    campaign_id = row.campaign_id
+    remove_assignment(row, current_user)
+    db.session.commit()
+    flash(_("The assignment has been removed."), "info")
+    return redirect(url_for("web.reviewer_assignments", campaign=campaign_id))
