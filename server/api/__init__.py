@@ -31,13 +31,13 @@ def token_required(view):
 
 
 def init_api(app) -> None:
-    from server.api import criteria_sets, tokens
+    from server.api import criteria_sets, rankings, survey, tokens
     from server.extensions import csrf
 
     # flask-smorest would answer every HTTP error of the whole app in JSON; only the API should.
     api._register_error_handlers = lambda: None
     api.init_app(app)
-    for module in (criteria_sets, tokens):
+    for module in (criteria_sets, tokens, survey, rankings):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 
