@@ -30,6 +30,8 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(audit_group)
     cli.add_command(notify_deadlines_command)
     cli.add_command(assign_reviewer_command)
+    cli.add_command(survey_group)
+    cli.add_command(ranking_group)
     pm.hook.parindex_register_commands(cli=cli)
     return cli
 
@@ -233,12 +235,10 @@ def assign_reviewer_command(username, campaign_id, domains, unit_group):
     from sqlalchemy import select
 
     from server.extensions import db
-    from server.models import Campaign, User
+    from server.models import User
     from server.reviewers import AssignmentError, assign_reviewer
 
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise click.ClickException(f"campaign {campaign_id} does not exist")
+    campaign = _campaign(campaign_id)
     reviewer = db.session.scalar(select(User).where(User.username == username))
     try:
         assign_reviewer(campaign, reviewer, domains, unit_group, None)
@@ -247,3 +247,92 @@ def assign_reviewer_command(username, campaign_id, domains, unit_group):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"{username} assigned to domains {', '.join(domains)} of campaign {campaign_id}")
+
+
+def _campaign(campaign_id: int):
+    from server.extensions import db
+    from server.models import Campaign
+
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"campaign {campaign_id} does not exist")
+    return campaign
+
+
+@click.group("survey")
+def survey_group():
+    """Survey results (điều tra xã hội học)."""
+
+
+@survey_group.command("import")
+@click.argument("campaign_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def survey_import_command(campaign_id, file):
+    """Replace a campaign's survey results with FILE (.xlsx or .csv); all or nothing."""
+    from server.extensions import db
+    from server.survey_import import SurveyImportError, import_survey
+
+    campaign = _campaign(campaign_id)
+    try:
+        result = import_survey(campaign, Path(file).name, Path(file).read_bytes())
+    except SurveyImportError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"row {problem.row}: {problem.kind}: {problem.message}", err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} bad row(s); nothing imported") from error
+    click.echo(f"imported {result.rows} survey values for {result.units} units "
+               f"(replaced {result.replaced}); sha256 {result.sha256}")
+
+
+@survey_group.command("template")
+@click.argument("campaign_id", type=int)
+@click.argument("output", type=click.Path(dir_okay=False))
+@with_appcontext
+def survey_template_command(campaign_id, output):
+    """Write an .xlsx template: one row per assessed unit and survey item."""
+    from server.survey_import import write_template
+
+    write_template(_campaign(campaign_id), output)
+    click.echo(f"template written to {output}")
+
+
+@click.group("ranking")
+def ranking_group():
+    """Rankings (xếp hạng) and their workbooks."""
+
+
+@ranking_group.command("show")
+@click.argument("campaign_id", type=int)
+@click.argument("group")
+@with_appcontext
+def ranking_show_command(campaign_id, group):
+    """Print the ranking of a unit group: rank, unit, total, index, classification."""
+    from server.ranking import RankingError, rank_group
+
+    try:
+        ranking = rank_group(_campaign(campaign_id), group)
+    except RankingError as error:
+        raise click.ClickException(str(error)) from error
+    for row in ranking.rows:
+        click.echo(f"{row.rank or '-':>5} {row.unit_code:<12} {row.result.total!s:>10} "
+                   f"{row.result.index!s:>7} {row.classification or ''}  {row.unit_name}")
+
+
+@ranking_group.command("export")
+@click.argument("campaign_id", type=int)
+@click.argument("group")
+@click.argument("output", type=click.Path(dir_okay=False))
+@with_appcontext
+def ranking_export_command(campaign_id, group, output):
+    """Write the ranking workbook (.xlsx) of a unit group."""
+    from server.exports.ranking_workbook import write_ranking_workbook
+    from server.ranking import RankingError, rank_group
+
+    try:
+        ranking = rank_group(_campaign(campaign_id), group)
+    except RankingError as error:
+        raise click.ClickException(str(error)) from error
+    write_ranking_workbook(ranking, output)
+    click.echo(f"workbook written to {output}")

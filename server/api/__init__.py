@@ -37,7 +37,9 @@ def init_api(app) -> None:
         criteria_sets,
         evidence,
         notifications,
+        rankings,
         reviewers,
+        survey,
         tokens,
         transitions,
     )
@@ -47,7 +49,7 @@ def init_api(app) -> None:
     api._register_error_handlers = lambda: None
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
-                   notifications):
+                   notifications, survey, rankings):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 

@@ -59,6 +59,10 @@ class FieldReader:
     def has(self, key: str) -> bool:
         return key in self._data
 
+    def names(self) -> list:
+        """The keys found in this mapping, in file order."""
+        return list(self._data)
+
     def raw(self, key: str, required: bool = False):
         """The value as found, or None; a required field that is absent or empty is reported."""
         self._read.add(key)

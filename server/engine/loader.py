@@ -10,7 +10,16 @@ import yaml
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.model import Band, CarryOver, CriteriaSet, LegalBasis, TieRule, tree_totals
+from server.engine.model import (
+    COMPONENT_SELF,
+    COMPONENT_SURVEY,
+    Band,
+    CarryOver,
+    CriteriaSet,
+    LegalBasis,
+    TieRule,
+    tree_totals,
+)
 from server.engine.problems import CriteriaSetError, ProblemLog
 from server.engine.rules import RuleType, builtin_rule_types
 from server.engine.tree_parser import TreeParser
@@ -84,6 +93,7 @@ def parse_criteria_set(data: dict, source: str,
     top.finish()
     if len(log.problems) == problems_before_tree:
         _check_totals(totals, declared, tree_totals(domains))
+        _check_band_components(top, bands, domains)
     if log.problems:
         raise CriteriaSetError(log.problems)
     return CriteriaSet(set_id, version, title, level, legal_basis, years, source_note, verified,
@@ -178,6 +188,7 @@ def _bands(top: FieldReader) -> tuple[Band, ...]:
         entry = top.nested(item, f"bands[{position}]")
         label = entry.text("label", required=True)
         minimum = entry.number("min", required=True, low=Decimal(0), high=HUNDRED)
+        components = _band_components(entry)
         entry.finish()
         if label is not None and label in {band.label for band in bands}:
             entry.report(f"band label {label!r} is used twice")
@@ -185,8 +196,38 @@ def _bands(top: FieldReader) -> tuple[Band, ...]:
             entry.report(f"'{entry.path('min')}' {plain(minimum)} must be below the min "
                          f"{plain(previous)} of the band before it (bands go highest first)")
         previous = minimum if minimum is not None else previous
-        bands.append(Band(label, minimum))
+        bands.append(Band(label, minimum, components))
     return tuple(bands)
+
+
+def _band_components(entry: FieldReader) -> tuple[tuple[str, Decimal], ...]:
+    section = entry.section("min_components")
+    if section is None:
+        return ()
+    components = []
+    for key in section.names():
+        if not isinstance(key, str):
+            # YAML reads an unquoted domain code such as 3 as a number.
+            section.report(f"'{section.path(str(key))}': write the component as text, such as "
+                           f"\"{key}\" for a domain code")
+            section.raw(key)
+            continue
+        minimum = section.number(key, required=True, low=Decimal(0), high=HUNDRED)
+        if minimum is not None:
+            components.append((key, minimum))
+    section.finish()
+    if not components and not section.names():
+        section.report(f"'{section.where}' must name at least one component")
+    return tuple(components)
+
+
+def _check_band_components(top: FieldReader, bands: tuple[Band, ...], domains) -> None:
+    known = {COMPONENT_SELF, COMPONENT_SURVEY} | {domain.code for domain in domains}
+    for position, band in enumerate(bands, 1):
+        for key, _minimum in band.min_components:
+            if key not in known:
+                top.report(f"'bands[{position}].min_components' names {key!r}, which is neither "
+                           "self, survey nor a domain code")
 
 
 def _tie_rule(top: FieldReader) -> TieRule | None:

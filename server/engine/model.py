@@ -1,5 +1,6 @@
 """A criteria set as the engine holds it: an immutable tree of domains, criteria and leaves."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -20,12 +21,40 @@ class LegalBasis:
         return {"number": self.number, "date": self.date, "title": self.title}
 
 
+# Component keys a band may set a minimum on, besides domain codes: the appraised (self-assessed)
+# part and the survey part, each as its own sub-index (points / applicable max points x 100).
+COMPONENT_SELF = "self"
+COMPONENT_SURVEY = "survey"
+
+
 @dataclass(frozen=True)
 class Band:
-    """A classification band: an index of `min` or more (and below the band above) gets `label`."""
+    """A classification band: an index of `min` or more (and below the band above) gets `label`.
+
+    `min_components` holds optional further minimums, (component, min sub-index) pairs: the
+    component is "self" (the appraised part), "survey" (the survey part) or a domain code. A unit
+    reaches the band only when each named component's sub-index, rounded to 2 places, is at least
+    its minimum; a component with no applicable leaf does not hold a unit back.
+    """
 
     label: str
     min: Decimal
+    min_components: tuple[tuple[str, Decimal], ...] = ()
+
+    def reached(self, index: Decimal, components: Mapping[str, Decimal | None]) -> bool:
+        if index < self.min:
+            return False
+        for component, minimum in self.min_components:
+            value = components.get(component)
+            if value is not None and value < minimum:
+                return False
+        return True
+
+    def to_dict(self) -> dict:
+        data = {"label": self.label, "min": plain(self.min)}
+        if self.min_components:
+            data["min_components"] = {key: plain(value) for key, value in self.min_components}
+        return data
 
 
 @dataclass(frozen=True)
@@ -232,11 +261,17 @@ class CriteriaSet:
         return {"nodes": len(self._index), "verified": verified,
                 "unverified": len(self._index) - verified}
 
-    def classify(self, index: Decimal | None) -> str | None:
-        """The label of the first band whose min the index reaches; None below every band."""
+    def classify(self, index: Decimal | None,
+                 components: Mapping[str, Decimal | None] | None = None) -> str | None:
+        """The label of the first band the unit reaches; None below every band.
+
+        `components` maps "self", "survey" and domain codes to their rounded sub-indices, for bands
+        with `min_components`; left out, those further minimums are not checked.
+        """
         if index is None:
             return None
-        return next((band.label for band in self.bands if index >= band.min), None)
+        return next((band.label for band in self.bands
+                     if band.reached(index, components or {})), None)
 
     def to_dict(self) -> dict:
         """The whole set, JSON-ready, in the YAML format: parsing it gives an equal set."""
@@ -253,7 +288,7 @@ class CriteriaSet:
             "totals": {key: plain(value) if isinstance(value, Decimal) else value
                        for key, value in totals.items()},
             "survey": {"optional": self.survey_optional},
-            "bands": [{"label": band.label, "min": plain(band.min)} for band in self.bands],
+            "bands": [band.to_dict() for band in self.bands],
             "tie_rule": {"compare": self.tie_rule.compare, "ranks": self.tie_rule.ranks},
             "domains": [domain.to_dict() for domain in self.domains],
         } | ({"carry_over": self.carry_over.to_dict()} if self.carry_over else {})

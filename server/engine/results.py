@@ -86,6 +86,9 @@ class ScoreResult:
     unanswered: tuple[str, ...]
     trace: tuple[TraceLine, ...]
     engine_version: str = ENGINE_VERSION
+    # Max points of the counted self-assessed (appraised) and survey leaves.
+    self_max_points: Decimal = Decimal(0)
+    survey_max_points: Decimal = Decimal(0)
 
     def to_dict(self) -> dict:
         return {

@@ -5,7 +5,7 @@ from decimal import Decimal, localcontext
 
 from server.engine.answers import Answer, read_answers
 from server.engine.decimals import ENGINE_CONTEXT, percent
-from server.engine.model import CriteriaSet, Leaf, Node
+from server.engine.model import COMPONENT_SELF, COMPONENT_SURVEY, CriteriaSet, Leaf, Node
 from server.engine.results import (
     NOT_APPLICABLE,
     SCORED,
@@ -36,19 +36,29 @@ def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> ScoreRes
         max_points = _sum(line.max_points for line in counted)
         index = percent(total, max_points) if max_points else None
         sources = {leaf.code: leaf.source for leaf in leaves}
+        self_points = _sum(line.points for line in counted if sources[line.code] == "self")
+        survey_points = _sum(line.points for line in counted if sources[line.code] == "survey")
+        self_max = _sum(line.max_points for line in counted if sources[line.code] == "self")
+        survey_max = _sum(line.max_points for line in counted if sources[line.code] == "survey")
+        components = {domain.code: nodes[domain.code].sub_index
+                      for domain in criteria_set.domains}
+        components[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
+        components[COMPONENT_SURVEY] = percent(survey_points, survey_max) if survey_max else None
         return ScoreResult(
             criteria_set_id=criteria_set.id,
             criteria_set_version=criteria_set.version,
             total=total,
             max_points=max_points,
             index=index,
-            self_points=_sum(line.points for line in counted if sources[line.code] == "self"),
-            survey_points=_sum(line.points for line in counted if sources[line.code] == "survey"),
+            self_points=self_points,
+            survey_points=survey_points,
             survey_absent=survey_absent,
-            classification=criteria_set.classify(index),
+            classification=criteria_set.classify(index, components),
             nodes=nodes,
             unanswered=tuple(code for code, line in trace.items() if line.status == UNANSWERED),
             trace=tuple(trace.values()),
+            self_max_points=self_max,
+            survey_max_points=survey_max,
         )
 
 

@@ -1,0 +1,60 @@
+"""Survey results: import a campaign's file (all or nothing) and download the template."""
+
+from flask import g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from server.api import token_required
+from server.api.files import xlsx_download
+from server.api.problems import problem_response
+from server.extensions import db
+from server.models import Campaign
+from server.survey_import import SurveyImportError, import_survey, write_template
+
+blp = Blueprint("survey", __name__, url_prefix="/api/v1/campaigns",
+                description="Điều tra xã hội học (survey results)")
+
+
+def admin_campaign(campaign_id: int) -> Campaign:
+    """The campaign, for an administrator; 403 for anyone else, 404 when it does not exist."""
+    if not g.api_user.has_role("admin"):
+        abort(403, message="Only an administrator may do this.")
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404, message=f"campaign {campaign_id} does not exist")
+    return campaign
+
+
+@blp.route("/<int:campaign_id>/survey-import")
+class SurveyImport(MethodView):
+    @token_required
+    def post(self, campaign_id):
+        """Replace the campaign's survey results with an uploaded .xlsx or .csv (field `file`).
+
+        Unit code, survey item code, value; a header row first. 422 lists every bad row.
+        """
+        campaign = admin_campaign(campaign_id)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return problem_response(422, "Send the file in the multipart field 'file'.",
+                                    errors=[{"field": "file", "message": "missing"}])
+        try:
+            result = import_survey(campaign, upload.filename, upload.read(),
+                                   actor_id=g.api_user.id)
+        except SurveyImportError as error:
+            db.session.rollback()
+            return problem_response(
+                422, f"{len(error.problems)} bad row(s); nothing was imported.",
+                errors=[{"field": f"row {p.row}", **p.to_dict()} for p in error.problems])
+        return {"rows": result.rows, "units": result.units, "replaced": result.replaced,
+                "sha256": result.sha256}, 201
+
+
+@blp.route("/<int:campaign_id>/survey-template.xlsx")
+class SurveyTemplate(MethodView):
+    @token_required
+    def get(self, campaign_id):
+        """An .xlsx to fill: one row per assessed unit and survey item."""
+        campaign = admin_campaign(campaign_id)
+        return xlsx_download(lambda buffer: write_template(campaign, buffer),
+                             f"dieu-tra-xhh-{campaign.year}.xlsx")

@@ -1,0 +1,1 @@
+"""Spreadsheets and other files built from engine results."""

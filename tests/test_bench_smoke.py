@@ -1,0 +1,27 @@
+"""The benchmarks at toy scale, so their code keeps working (figures come from bench/)."""
+
+import openpyxl
+
+from bench.ranking import GROUP, bare_group_by, fill
+from bench.ranking_workbook import bare_cells, bare_write, build_ranking
+from server.exports.ranking_workbook import SUMMARY, write_ranking_workbook
+from server.ranking import rank_group
+
+
+def test_workbook_bench_pieces(tmp_path):
+    ranking = build_ranking(6)
+    sheets, domain_sheets = bare_cells(ranking)
+    bare_write(str(tmp_path / "bare.xlsx"), sheets, domain_sheets)
+    write_ranking_workbook(ranking, str(tmp_path / "real.xlsx"))
+    real = openpyxl.load_workbook(tmp_path / "real.xlsx", read_only=True)
+    bare = openpyxl.load_workbook(tmp_path / "bare.xlsx", read_only=True)
+    assert real[SUMMARY].max_row == bare["summary"].max_row == 7
+    assert [len(rows) for rows in (sheets["matrix"], sheets["long"])] == [6, 6 * 102]
+
+
+def test_ranking_bench_pieces(app):
+    criteria_set = app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
+    campaign = fill(5, criteria_set)
+    grouped = bare_group_by(campaign.id)
+    assert len(grouped) == 5 and all(count == 102 for _id, count, _na in grouped)
+    assert len(rank_group(campaign, GROUP).rows) == 5
