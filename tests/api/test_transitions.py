@@ -200,3 +200,29 @@ def test_history_lists_the_steps_with_actor_and_reason(client, world, token_for)
     assert history[0]["actor"] == world["users"]["own_head"].username
     other = token_for(world["users"]["other_head"])
     assert client.get(f"{url}/history", headers=other).status_code == 403
+
+
+def test_submitting_through_the_workflow_endpoint_keeps_the_self_assessment_checks(
+        client, make, token_for):
+    """The generic transitions endpoint may not bypass the evidence rule or skip recording the
+    submitted totals: submit goes through the self-assessment service."""
+    from server import self_assessment
+    from server.models import Submission
+
+    unit = make.unit("QB", level="province")
+    dossier = make.assessment(make.campaign(), unit)
+    editor, head = make.user("unit_editor", unit), make.user("unit_head", unit)
+    self_assessment.save_answers(dossier, editor, {"1.1.1": {"value": "timely"}})
+    url = f"/api/v1/assessments/{dossier.id}/transitions"
+    refused = client.post(url, json={"transition": "submit"}, headers=token_for(head))
+    assert refused.status_code == 422
+    assert refused.mimetype == "application/problem+json"
+    assert db.session.get(Assessment, dossier.id).state == "draft"
+    self_assessment.save_answers(dossier, editor, {"1.1.1": {
+        "value": "timely", "explanation": "Kế hoạch số 24/KH-UBND ngày 27/01/2021",
+        "version": 1}})
+    assert client.post(url, json={"transition": "submit"},
+                       headers=token_for(head)).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Assessment, dossier.id).state == "submitted"
+    assert db.session.query(Submission).filter_by(assessment_id=dossier.id).count() == 1
