@@ -73,6 +73,28 @@ def belongs_to(user: User, unit_id: int) -> bool:
     return any(m.unit_id == unit_id for m in user.memberships)
 
 
+def appraisable_domains(user: User, assessment: Assessment, domain_codes) -> set[str]:
+    """The domains among `domain_codes` that `user` may appraise in `assessment`, read with one
+    query of assignments (the same rule as `may_appraise`)."""
+    codes = list(domain_codes)
+    if not getattr(user, "is_authenticated", False) or belongs_to(user, assessment.unit_id):
+        return set()
+    if user.has_role("admin"):
+        return set(codes)
+    memberships = [m for m in user.memberships if m.role == "reviewer"]
+    if not memberships:
+        return set()
+    allowed = None if any(m.domains is None for m in memberships) else {
+        d for m in memberships for d in m.domains}
+    group = assessment.unit.group
+    found = set()
+    for assignment in assignments(assessment.campaign_id, user.id):
+        if assignment.covers(group):
+            found |= {c for c in codes if c in assignment.domains
+                      and (allowed is None or c in allowed)}
+    return found
+
+
 def may_appraise(user: User, assessment: Assessment, domain_code: str | None = None) -> bool:
     """Whether `user` may appraise `assessment` (in `domain_code`, or in some domain if None).
 

@@ -32,6 +32,7 @@ def token_required(view):
 
 def init_api(app) -> None:
     from server.api import (
+        appraisal,
         assessments,
         audit,
         criteria_sets,
@@ -49,7 +50,7 @@ def init_api(app) -> None:
     api._register_error_handlers = lambda: None
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
-                   notifications, survey, rankings):
+                   notifications, survey, rankings, appraisal):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 
