@@ -7,13 +7,6 @@ and header; every domain, criterion and sub-criterion is `verified: false`. Test
 `cases/`.
 """
 
-from pathlib import Path
+from criteria import yaml_beside
 
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("parindex")
-
-
-@hookimpl
-def parindex_criteria_sets():
-    return [Path(__file__).with_name("criteria.yaml")]
+parindex_criteria_sets = yaml_beside(__file__)

@@ -7,13 +7,6 @@ splits, rules and responsible agencies are provisional (every node is `verified:
 set's `source_note`. Test cases live in `cases/`.
 """
 
-from pathlib import Path
+from criteria import yaml_beside
 
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("parindex")
-
-
-@hookimpl
-def parindex_criteria_sets():
-    return [Path(__file__).with_name("criteria.yaml")]
+parindex_criteria_sets = yaml_beside(__file__)
