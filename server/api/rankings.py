@@ -7,9 +7,9 @@ from flask_smorest import Blueprint, abort
 from server.api import token_required
 from server.api.files import xlsx_download
 from server.api.survey import admin_campaign
-from server.engine.decimals import plain
 from server.exports.ranking_workbook import write_ranking_workbook
 from server.ranking import RankingError, rank_group
+from server.ranking_view import ranking_dict
 
 blp = Blueprint("rankings", __name__, url_prefix="/api/v1/campaigns",
                 description="Xếp hạng (rankings)")
@@ -25,33 +25,6 @@ def _ranking(campaign_id: int):
         return rank_group(campaign, group)
     except RankingError as error:
         abort(404, message=str(error))
-
-
-def ranking_dict(ranking) -> dict:
-    criteria_set = ranking.criteria_set
-    return {
-        "campaign_id": ranking.campaign_id,
-        "year": ranking.year,
-        "group": ranking.group,
-        "criteria_set": {"id": criteria_set.id, "version": criteria_set.version},
-        "tie_rule": {"compare": ranking.tie_rule.compare, "ranks": ranking.tie_rule.ranks},
-        "rows": [{
-            "rank": row.rank,
-            "ranked": row.ranked,
-            "unit_code": row.unit_code,
-            "unit_name": row.unit_name,
-            "total": plain(row.result.total),
-            "self_points": plain(row.result.self_points),
-            "survey_points": plain(row.result.survey_points),
-            "max_points": plain(row.result.max_points),
-            "index": None if row.index is None else format(row.index, "f"),
-            "classification": row.classification,
-            "domains": [{"code": d.code, "points": plain(row.result.nodes[d.code].points),
-                         "sub_index": None if row.result.nodes[d.code].sub_index is None
-                         else format(row.result.nodes[d.code].sub_index, "f")}
-                        for d in criteria_set.domains],
-        } for row in ranking.rows],
-    }
 
 
 @blp.route("/<int:campaign_id>/ranking")

@@ -1,0 +1,45 @@
+"""A ranking as plain data: what the API answers, the web pages render and a publication freezes.
+
+Numbers are strings (exact decimals, never floats), so a frozen copy reads back unchanged.
+"""
+
+from decimal import Decimal
+
+from server.engine.decimals import plain
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _change(index: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    return None if index is None or previous is None else index - previous
+
+
+def ranking_dict(ranking) -> dict:
+    criteria_set = ranking.criteria_set
+    return {
+        "campaign_id": ranking.campaign_id,
+        "year": ranking.year,
+        "group": ranking.group,
+        "criteria_set": {"id": criteria_set.id, "version": criteria_set.version},
+        "tie_rule": {"compare": ranking.tie_rule.compare, "ranks": ranking.tie_rule.ranks},
+        "rows": [{
+            "rank": row.rank,
+            "ranked": row.ranked,
+            "unit_code": row.unit_code,
+            "unit_name": row.unit_name,
+            "total": plain(row.result.total),
+            "self_points": plain(row.result.self_points),
+            "survey_points": plain(row.result.survey_points),
+            "max_points": plain(row.result.max_points),
+            "index": _decimal(row.index),
+            "classification": row.classification,
+            "previous_index": _decimal(ranking.previous.get(row.unit_code)),
+            "change": _decimal(_change(row.index, ranking.previous.get(row.unit_code))),
+            "domains": [{"code": d.code, "points": plain(row.result.nodes[d.code].points),
+                         "max_points": plain(d.max_points),
+                         "sub_index": _decimal(row.result.nodes[d.code].sub_index)}
+                        for d in criteria_set.domains],
+        } for row in ranking.rows],
+    }
