@@ -13,6 +13,8 @@ def parindex_menu_items(user):
         return []
     items = [{"label": _("Self-assessments"), "href": url_for("web.assessments")},
              {"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
+    if user.has_role("reviewer") or user.has_role("admin"):
+        items.append({"label": _("Appraisal"), "href": url_for("web.appraisal_queue")})
     if audit_scope(user) != set():
         items.append({"label": _("Audit log"), "href": url_for("web.audit")})
     if user.has_role("admin"):

@@ -64,10 +64,17 @@ def recipients(assessment: Assessment, template: str) -> list[User]:
     return [unique[k] for k in sorted(unique)]
 
 
-def assessment_link(assessment: Assessment) -> str:
+def assessment_link(assessment: Assessment, template: str = "") -> str:
     # Built without a request (the CLI sends reminders too); BASE_URL says where users are.
+    # The explanation round leads the unit to its questions and the reviewers back to appraising.
+    endpoint = "web.assessment_workflow"
+    if template == "explanation_requested" or (
+            template == "deadline" and assessment.state == "explanation_requested"):
+        endpoint = "web.explanation_page"
+    elif template == "explained":
+        endpoint = "web.appraisal_page"
     path = current_app.url_map.bind("localhost").build(
-        "web.assessment_workflow", {"assessment_id": assessment.id})
+        endpoint, {"assessment_id": assessment.id})
     return current_app.config["BASE_URL"] + path
 
 
@@ -78,7 +85,7 @@ def notify(user: User, assessment: Assessment, kind: str, template: str, **conte
         deadline_at = context.get("deadline_at") or campaign.explanation_deadline
         values = {
             "user": user, "unit": assessment.unit, "campaign": campaign,
-            "link": assessment_link(assessment), "state": str(STATES[assessment.state]),
+            "link": assessment_link(assessment, template), "state": str(STATES[assessment.state]),
             "deadline": format_datetime(deadline_at, "dd/MM/yyyy HH:mm") if deadline_at else "",
             **context,
         }

@@ -73,9 +73,11 @@ def belongs_to(user: User, unit_id: int) -> bool:
     return any(m.unit_id == unit_id for m in user.memberships)
 
 
-def appraisable_domains(user: User, assessment: Assessment, domain_codes) -> set[str]:
+def appraisable_domains(user: User, assessment: Assessment, domain_codes,
+                        user_assignments: list[ReviewerAssignment] | None = None) -> set[str]:
     """The domains among `domain_codes` that `user` may appraise in `assessment`, read with one
-    query of assignments (the same rule as `may_appraise`)."""
+    query of assignments (the same rule as `may_appraise`); a caller going through many
+    assessments passes the user's assignments, read once, as `user_assignments`."""
     codes = list(domain_codes)
     if not getattr(user, "is_authenticated", False) or belongs_to(user, assessment.unit_id):
         return set()
@@ -88,8 +90,10 @@ def appraisable_domains(user: User, assessment: Assessment, domain_codes) -> set
         d for m in memberships for d in m.domains}
     group = assessment.unit.group
     found = set()
-    for assignment in assignments(assessment.campaign_id, user.id):
-        if assignment.covers(group):
+    if user_assignments is None:
+        user_assignments = assignments(assessment.campaign_id, user.id)
+    for assignment in user_assignments:
+        if assignment.campaign_id == assessment.campaign_id and assignment.covers(group):
             found |= {c for c in codes if c in assignment.domains
                       and (allowed is None or c in allowed)}
     return found

@@ -194,9 +194,17 @@ def open_revision(revision: EvidenceRevision):
 
 def link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
     """Link a document of the unit's library to one sub-criterion; idempotent."""
-    from server.self_assessment import check_editable, criteria_set_for
+    from server.self_assessment import check_editable
 
     check_editable(assessment, user)
+    return add_link(assessment, user, code, document_id)
+
+
+def add_link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
+    """The link itself, once the caller has checked the unit may link now (the draft form, or
+    the explanation round for a questioned sub-criterion)."""
+    from server.self_assessment import criteria_set_for
+
     try:
         criteria_set_for(assessment).leaf(code)
     except KeyError:

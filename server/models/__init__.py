@@ -4,6 +4,7 @@ from server.models.assessments import SOURCES, Answer, Assessment
 from server.models.audit import AuditChainHead, AuditEvent
 from server.models.campaigns import Campaign, CampaignCriteriaSet
 from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
+from server.models.explanations import ExplanationReply
 from server.models.notifications import Notification, SentReminder
 from server.models.publications import Publication, PublicationScore
 from server.models.reviewers import ReviewerAssignment
@@ -27,6 +28,7 @@ __all__ = [
     "EvidenceDocument",
     "EvidenceLink",
     "EvidenceRevision",
+    "ExplanationReply",
     "Notification",
     "Publication",
     "PublicationScore",

@@ -14,9 +14,11 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/static
 
 def init_app(app) -> None:
     from server.web import (  # noqa: F401  (register the routes on bp)
+        appraisal_views,
         assessment_views,
         criteria_admin_views,
         evidence_views,
+        explanation_views,
         notification_views,
         views,
         workflow_views,

@@ -35,6 +35,19 @@ def assessments():
                            states=STATES)
 
 
+def posted_value(leaf, form):
+    """The rule's input as posted by the widgets of templates/assessment/_inputs.html."""
+    code = leaf.code
+    if leaf.rule.name == "proportional":
+        achieved = form.get(f"v-{code}-achieved", "").strip()
+        required = form.get(f"v-{code}-required", "").strip()
+        return {"achieved": achieved or None, "required": required or None} \
+            if achieved or required else None
+    if leaf.rule.name == "yes_no":
+        return {"yes": True, "no": False}.get(form.get(f"v-{code}", ""))
+    return form.get(f"v-{code}", "").strip() or None
+
+
 def form_items(criteria_set, form) -> dict:
     """The posted form as service items: code -> {value, not_applicable, explanation, version}.
 
@@ -46,17 +59,9 @@ def form_items(criteria_set, form) -> dict:
         code = leaf.code
         if leaf.source != sa.SELF or f"ver-{code}" not in form:
             continue
-        if leaf.rule.name == "proportional":
-            achieved = form.get(f"v-{code}-achieved", "").strip()
-            required = form.get(f"v-{code}-required", "").strip()
-            value = {"achieved": achieved or None, "required": required or None} \
-                if achieved or required else None
-        elif leaf.rule.name == "yes_no":
-            value = {"yes": True, "no": False}.get(form.get(f"v-{code}", ""))
-        else:
-            value = form.get(f"v-{code}", "").strip() or None
         version = form.get(f"ver-{code}", "").strip()
-        items[code] = {"value": value, "not_applicable": form.get(f"na-{code}") == "1",
+        items[code] = {"value": posted_value(leaf, form),
+                       "not_applicable": form.get(f"na-{code}") == "1",
                        "explanation": form.get(f"ex-{code}", ""),
                        "version": int(version) if version.isdigit() else None}
     return items

@@ -1,0 +1,147 @@
+"""Pages of the appraisal council: the reviewer's queue and the per-dossier appraisal screen.
+
+Thin: every decision is made by server.appraisal (the same service as the API); a refusal
+re-renders the screen with the reviewer's input kept and each message beside its field.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from server import appraisal, explanations
+from server import self_assessment as sa
+from server.appraisal_queue import reviewer_queue
+from server.assessment_workflow import (
+    APPRAISAL_TRANSITIONS,
+    available_transitions,
+    take_transition,
+)
+from server.extensions import db
+from server.web import bp
+from server.web.assessment_views import posted_value
+from server.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
+
+
+@bp.route("/appraisal")
+@login_required
+def appraisal_queue():
+    if not (current_user.has_role("reviewer") or current_user.has_role("admin")):
+        abort(403)
+    return render_template("appraisal/queue.html", entries=reviewer_queue(current_user),
+                           states=STATES)
+
+
+def _assessment(assessment_id: int):
+    try:
+        return appraisal.get_assessment(assessment_id, current_user)
+    except sa.NotFound:
+        abort(404)
+
+
+def _render(assessment, code=None, typed=None, problems=(), newer=None, status=200):
+    try:
+        view = appraisal.appraisal_view(assessment, current_user)
+    except sa.Forbidden:
+        abort(403)
+    criteria_set = sa.criteria_set_for(assessment)
+    errors = {}
+    for problem in problems:
+        errors.setdefault(problem.field or "code", []).append(problem.message)
+    return render_template(
+        "appraisal/page.html", assessment=assessment, view=view, cs=criteria_set,
+        leaves={leaf.code: leaf for leaf in criteria_set.leaves()},
+        domains={d.code: d for d in criteria_set.domains},
+        links=sa.links_by_code(assessment), replies=explanations.replies_by_code(assessment),
+        editable=assessment.state in appraisal.APPRAISAL_STATES, states=STATES,
+        transitions=[t for t in available_transitions(assessment, current_user)
+                     if t.key in APPRAISAL_TRANSITIONS],
+        transition_labels=TRANSITION_LABELS, explanation_deadline=explanations.local_deadline(
+            assessment), failed=code, typed=typed or {}, errors=errors, newer=newer or {}), status
+
+
+@bp.route("/assessments/<int:assessment_id>/appraisal")
+@login_required
+def appraisal_page(assessment_id):
+    return _render(_assessment(assessment_id))
+
+
+@bp.route("/assessments/<int:assessment_id>/appraisal/items/<code>", methods=["POST"])
+@login_required
+def appraisal_item(assessment_id, code):
+    assessment = _assessment(assessment_id)
+    criteria_set = sa.criteria_set_for(assessment)
+    try:
+        leaf = criteria_set.leaf(code)
+    except KeyError:
+        abort(404)
+    action = request.form.get("action", "")
+    version = request.form.get("version", "").strip()
+    typed = {"value": posted_value(leaf, request.form),
+             "not_applicable": request.form.get(f"na-{code}") == "1",
+             "reason": request.form.get("reason", ""), "version": version}
+    try:
+        appraisal.appraise(assessment, current_user, code, action, value=typed["value"],
+                           not_applicable=typed["not_applicable"], reason=typed["reason"],
+                           version=int(version) if version.isdigit() else None)
+    except sa.Forbidden:
+        abort(403)
+    except sa.StaleWrite as error:
+        flash(str(error), "error")
+        return _render(assessment, code, typed, error.problems, error.current, 409)
+    except sa.SelfAssessmentError as error:
+        flash(str(error), "error")
+        return _render(assessment, code, typed, error.problems, status=error.status)
+    flash(_("Saved: %(code)s.", code=code), "info")
+    return redirect(url_for("web.appraisal_page", assessment_id=assessment.id,
+                            _anchor=f"leaf-{code}"))
+
+
+@bp.route("/assessments/<int:assessment_id>/appraisal/accept-untouched", methods=["POST"])
+@login_required
+def appraisal_accept_untouched(assessment_id):
+    assessment = _assessment(assessment_id)
+    domain = request.form.get("domain", "")
+    back = redirect(url_for("web.appraisal_page", assessment_id=assessment.id,
+                            _anchor=f"domain-{domain}"))
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the confirmation to accept every untouched item of domain %(domain)s.",
+                domain=domain), "error")
+        return _render(assessment, status=422)
+    try:
+        codes = appraisal.accept_untouched(assessment, current_user, domain)
+    except sa.Forbidden:
+        abort(403)
+    except sa.SelfAssessmentError as error:
+        flash(str(error), "error")
+        return _render(assessment, status=error.status)
+    flash(_("Accepted the unit's input for %(count)s untouched items of domain %(domain)s.",
+            count=len(codes), domain=domain), "info")
+    return back
+
+
+@bp.route("/assessments/<int:assessment_id>/appraisal/steps", methods=["POST"])
+@login_required
+def appraisal_step(assessment_id):
+    """A workflow step taken from the appraisal screen (start, request the explanation,
+    complete); the same service as the workflow page."""
+    assessment = _assessment(assessment_id)
+    back = redirect(url_for("web.appraisal_page", assessment_id=assessment.id))
+    key = request.form.get("transition", "")
+    if key not in APPRAISAL_TRANSITIONS:
+        abort(404)
+    try:
+        take_transition(assessment, key, current_user, request.form.get("reason", ""))
+        db.session.commit()
+    except TransitionError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return back
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this assessment meanwhile; please check and try again."),
+              "warning")
+        return back
+    flash(_("Done: %(transition)s. The assessment is now %(state)s.",
+            transition=TRANSITION_LABELS[key], state=STATES[TRANSITIONS[key].target]), "info")
+    return back

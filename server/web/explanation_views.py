@@ -1,0 +1,92 @@
+"""The unit's page of the explanation round (giải trình): the council's questions, a reply to
+each, evidence linked to the questioned sub-criteria, and the head's "send the explanation".
+
+Thin: every check and write is in server.explanations; a refusal re-renders the page with the
+typed reply kept and the message beside its field.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from server import evidence, explanations
+from server import self_assessment as sa
+from server.assessment_workflow import available_transitions, take_transition
+from server.extensions import db
+from server.permissions import can_edit_unit
+from server.web import bp
+from server.web.assessment_views import assessment_or_404
+from server.workflow import STATES, TRANSITION_LABELS, TransitionError
+
+
+def _render(assessment, code=None, typed=None, errors=None, newer=None, status=200):
+    return render_template(
+        "assessment/explanation.html", assessment=assessment, states=STATES,
+        questions=explanations.questions(assessment),
+        editable=can_edit_unit(current_user, assessment.unit_id)
+        and explanations.window_open(assessment),
+        deadline=explanations.local_deadline(assessment),
+        library=evidence.library(assessment.campaign_id, assessment.unit_id),
+        can_send="explain" in {t.key for t in available_transitions(assessment, current_user)},
+        send_label=TRANSITION_LABELS["explain"], failed=code, typed=typed or {},
+        errors=errors or {}, newer=newer or {}), status
+
+
+@bp.route("/assessments/<int:assessment_id>/explanation")
+@login_required
+def explanation_page(assessment_id):
+    return _render(assessment_or_404(assessment_id))
+
+
+@bp.route("/assessments/<int:assessment_id>/explanation/<code>", methods=["POST"])
+@login_required
+def explanation_reply(assessment_id, code):
+    assessment = assessment_or_404(assessment_id)
+    typed = {"reply": request.form.get("reply", ""), "version": request.form.get("version", ""),
+             "document_id": request.form.get("document_id", "")}
+    version = typed["version"].strip()
+    document_id = typed["document_id"].strip()
+    try:
+        # A document alone may be linked; otherwise the reply is saved (an empty one is refused).
+        if typed["reply"].strip() or not document_id.isdigit():
+            explanations.save_reply(assessment, current_user, code, typed["reply"],
+                                    int(version) if version.isdigit() else None)
+        if document_id.isdigit():
+            explanations.link_evidence(assessment, current_user, code, int(document_id))
+    except sa.Forbidden:
+        abort(403)
+    except sa.SelfAssessmentError as error:
+        flash(str(error), "error")
+        errors = {}
+        for problem in error.problems:
+            errors.setdefault(problem.field or "code", []).append(problem.message)
+        return _render(assessment, code, typed, errors, error.current, error.status)
+    except evidence.EvidenceError as error:
+        flash(str(error), "error")
+        return _render(assessment, code, typed, {"document_id": [str(error)]},
+                       status=error.status)
+    flash(_("Saved: %(code)s.", code=code), "info")
+    return redirect(url_for("web.explanation_page", assessment_id=assessment.id,
+                            _anchor=f"question-{code}"))
+
+
+@bp.route("/assessments/<int:assessment_id>/explanation/send", methods=["POST"])
+@login_required
+def explanation_send(assessment_id):
+    assessment = assessment_or_404(assessment_id)
+    back = redirect(url_for("web.explanation_page", assessment_id=assessment.id))
+    try:
+        take_transition(assessment, "explain", current_user, request.form.get("reason", ""))
+        db.session.commit()
+    except TransitionError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return back
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this assessment meanwhile; please check and try again."),
+              "warning")
+        return back
+    flash(_("The explanation has been sent to the appraisal council."), "info")
+    return back
