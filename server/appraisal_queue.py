@@ -68,7 +68,7 @@ def reviewer_queue(user: User) -> list[QueueEntry]:
     replied = set(db.session.execute(
         select(ExplanationReply.assessment_id, ExplanationReply.code,
                ExplanationReply.question_version)
-        .where(ExplanationReply.assessment_id.in_(ids))).tuples())
+        .where(ExplanationReply.assessment_id.in_(ids))).all())
     entries = []
     for assessment, criteria_set, domains in scoped:
         kinds = answers.get(assessment.id, {})
