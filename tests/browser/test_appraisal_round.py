@@ -1,0 +1,124 @@
+"""The appraisal round in a real browser: the reviewer adjusts a score with a reason and asks a
+question; the unit answers and links evidence to the questioned item; the head sends the
+explanation; the reviewer reads the reply and accepts; the administrator finalises."""
+
+import io
+
+import pytest
+
+from server import evidence
+from server.extensions import db
+from server.models import Assessment
+from tests.appraisal_round import appraisal_round
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def log_in(page, server, username):
+    page.goto(f"{server}/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Đăng xuất").click()
+
+
+@pytest.fixture
+def linked_app(app, live_server):
+    """Links in notifications point at the live server."""
+    saved = app.config["BASE_URL"]
+    app.config["BASE_URL"] = live_server
+    yield app
+    app.config["BASE_URL"] = saved
+
+
+def test_adjust_ask_answer_accept_finalise(live_server, linked_app, page, make):
+    round_ = appraisal_round(make)
+    evidence.upload(round_.assessment.campaign_id, round_.unit.id, round_.editor,
+                    [("Báo cáo 45.pdf", io.BytesIO(PDF))],
+                    {"number": "45/BC-UBND", "title": "Báo cáo kết quả CCHC năm 2021"})
+
+    # The reviewer: queue, adjust 1.1.1 with a reason, ask about 1.1.2, request the explanation.
+    log_in(page, live_server, "thamdinh")
+    page.get_by_role("link", name="Thẩm định", exact=True).click()
+    entry = page.locator("tr.queue-entry")
+    assert entry.count() == 1 and entry.locator("td.pending").inner_text() == "10"
+    page.get_by_role("link", name="UBND tỉnh Quảng Bình").click()
+    self_total = page.locator("#self-total").inner_text()
+    assert page.locator("#appraised-total").inner_text() == self_total
+    row = page.locator("#leaf-1\\.1\\.1")
+    row.locator("select[name='v-1.1.1']").select_option("late")
+    row.get_by_role("button", name="Điều chỉnh").click()
+    assert page.get_by_text("Nêu lý do điều chỉnh.").is_visible()  # the reason is required
+    row = page.locator("#leaf-1\\.1\\.1")
+    assert row.locator("select[name='v-1.1.1']").input_value() == "late"  # input kept
+    row.get_by_label("Lý do hoặc nội dung đề nghị giải trình 1.1.1").fill(
+        "Kế hoạch ban hành sau ngày 31/12")
+    row.get_by_role("button", name="Điều chỉnh").click()
+    assert page.get_by_text("Đã lưu: 1.1.1.").is_visible()
+    row = page.locator("#leaf-1\\.1\\.1")
+    assert row.locator("td.current .kind").inner_text() == "Điều chỉnh"
+    assert row.locator(".appraised-points").inner_text() == "0,5"
+    assert page.locator("#appraised-total").inner_text() != self_total
+    row = page.locator("#leaf-1\\.1\\.2")
+    row.get_by_label("Lý do hoặc nội dung đề nghị giải trình 1.1.2").fill(
+        "Số liệu 95% lấy từ báo cáo nào?")
+    row.get_by_role("button", name="Đề nghị giải trình").click()
+    assert page.locator("#leaf-1\\.1\\.2 td.current .kind").inner_text() == "Đề nghị giải trình"
+    page.get_by_role("button", name="Yêu cầu giải trình").click()
+    assert page.locator("#state").inner_text() == "Yêu cầu giải trình"
+    log_out(page)
+
+    # The unit editor follows the notification, answers and links the report.
+    log_in(page, live_server, "canbo")
+    page.get_by_role("link", name="Thông báo (1)").click()
+    page.get_by_role("link", name="Đề nghị giải trình").click()
+    assert page.url.endswith(f"/assessments/{round_.assessment.id}/explanation")
+    assert page.locator("section.question").count() == 1
+    assert page.get_by_text("Số liệu 95% lấy từ báo cáo nào?").is_visible()
+    page.get_by_label("Nội dung giải trình 1.1.2").fill("Theo Báo cáo số 45/BC-UBND, đính kèm.")
+    page.locator("select[name='document_id']").select_option(
+        label="45/BC-UBND Báo cáo kết quả CCHC năm 2021")
+    page.get_by_role("button", name="Lưu nội dung giải trình").click()
+    assert page.get_by_text("Đã lưu: 1.1.2.").is_visible()
+    assert page.locator("#question-1\\.1\\.2 ul.links a").inner_text() == "45/BC-UBND"
+    log_out(page)
+
+    # The head sends the explanation.
+    log_in(page, live_server, "lanhdao")
+    page.goto(f"{live_server}/assessments/{round_.assessment.id}/explanation")
+    page.get_by_role("button", name="Gửi giải trình").click()
+    assert page.get_by_text("Đã gửi giải trình đến Tổ thẩm định.").is_visible()
+    assert page.locator("#state").inner_text() == "Đã giải trình"
+    log_out(page)
+
+    # The reviewer reads the reply, accepts, accepts the rest explicitly, completes.
+    log_in(page, live_server, "thamdinh")
+    page.get_by_role("link", name="Thông báo (1)").click()
+    page.get_by_role("link", name="UBND tỉnh Quảng Bình đã gửi giải trình").click()
+    row = page.locator("#leaf-1\\.1\\.2")
+    assert row.locator(".reply").inner_text() == \
+        "Đơn vị giải trình: Theo Báo cáo số 45/BC-UBND, đính kèm."
+    assert row.locator("td.evidence a").inner_text() == "45/BC-UBND"
+    row.get_by_role("button", name="Chấp nhận").click()
+    assert page.locator("#leaf-1\\.1\\.2 td.current .kind").inner_text() == "Chấp nhận"
+    form = page.locator("#domain-1 form.accept-all")
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button").click()
+    assert page.get_by_text("Đã chấp nhận kết quả tự đánh giá của đơn vị").is_visible()
+    page.get_by_role("button", name="Hoàn thành thẩm định").click()
+    assert page.locator("#state").inner_text() == "Đã thẩm định"
+    log_out(page)
+
+    # The administrator finalises on the workflow page.
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server}/assessments/{round_.assessment.id}/workflow")
+    page.get_by_role("button", name="Hội đồng thông qua").click()
+    assert page.get_by_text("Hồ sơ hiện ở trạng thái Hội đồng đã thông qua.").is_visible()
+    db.session.expire_all()
+    assert db.session.get(Assessment, round_.assessment.id).state == "finalised"
