@@ -40,6 +40,8 @@ def _replies():
 def test_the_unit_answers_links_evidence_and_the_head_sends(client, make, login):
     round_ = questioned(appraisal_round(make))
     document = _document(round_)
+    login(round_.head)
+    assert "1 nội dung chưa được giải trình." in client.get(_url(round_)).get_data(as_text=True)
     login(round_.editor)
     text = client.get(_url(round_)).get_data(as_text=True)
     assert "Giải trình với Tổ thẩm định: UBND tỉnh Quảng Bình" in text
@@ -54,7 +56,7 @@ def test_the_unit_answers_links_evidence_and_the_head_sends(client, make, login)
     assert db.session.scalar(select(EvidenceLink.code)) == "1.1.2"
     login(round_.head)
     text = client.get(_url(round_)).get_data(as_text=True)
-    assert 'id="send-explanation"' in text
+    assert 'id="send-explanation"' in text and 'id="unanswered"' not in text
     response = client.post(_url(round_, "/send"), data={"csrf_token": csrf_token(
         client.get("/"))}, follow_redirects=True)
     assert "Đã gửi giải trình đến Tổ thẩm định." in response.get_data(as_text=True)

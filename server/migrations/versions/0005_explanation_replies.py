@@ -1,7 +1,7 @@
 """explanation replies
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-23 17:20:00
 
 The unit's replies to the appraisal council's questions, one row per question round.
@@ -9,8 +9,8 @@ The unit's replies to the appraisal council's questions, one row per question ro
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
