@@ -32,6 +32,7 @@ from server.self_assessment import (
     _aware,
     criteria_set_for,
     links_by_code,
+    self_rows,
 )
 
 EXPLANATION_STATE = "explanation_requested"
@@ -104,12 +105,13 @@ def replies_by_code(assessment: Assessment, rows: dict | None = None) -> dict[st
 
 
 def questions(assessment: Assessment) -> list[dict]:
-    """The open questions to the unit, in the criteria set's order, each with the unit's reply
-    so far, the earlier rounds and the documents linked to the sub-criterion."""
+    """The open questions to the unit, in the criteria set's order, each with the unit's own
+    input, its reply so far, the earlier rounds and the documents linked to the sub-criterion."""
     criteria_set = criteria_set_for(assessment)
     rows = appraisal_rows(assessment)
     replies = replies_by_code(assessment, rows)
     links = links_by_code(assessment)
+    own = self_rows(assessment)
     found = []
     for leaf in criteria_set.leaves():
         row = rows.get(leaf.code)
@@ -119,6 +121,10 @@ def questions(assessment: Assessment) -> list[dict]:
         found.append({
             "code": leaf.code, "title": leaf.title, "domain": domain_of(criteria_set, leaf.code),
             "question": row.reason, "question_version": row.row_version,
+            "self": None if leaf.code not in own else {
+                "value": own[leaf.code].value,
+                "not_applicable": own[leaf.code].not_applicable,
+                "explanation": own[leaf.code].explanation},
             "reply": reply.get("current"), "history": reply.get("history", []),
             "evidence": [{"link_id": link.id, "document_id": link.document_id,
                           "number": link.document.number, "title": link.document.title,

@@ -24,6 +24,8 @@ def _render(assessment, code=None, typed=None, errors=None, newer=None, status=2
     return render_template(
         "assessment/explanation.html", assessment=assessment, states=STATES,
         questions=explanations.questions(assessment),
+        rules={leaf.code: leaf.rule.to_dict()
+               for leaf in sa.criteria_set_for(assessment).leaves()},
         editable=can_edit_unit(current_user, assessment.unit_id)
         and explanations.window_open(assessment),
         deadline=explanations.local_deadline(assessment),

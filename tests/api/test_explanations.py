@@ -42,6 +42,8 @@ def test_read_reply_and_link(client, round_, url, token_for):
     assert body["state"] == "explanation_requested" and body["may_answer"] is True
     assert [(q["code"], q["question"], q["reply"]) for q in body["questions"]] == [
         ("1.1.2", "Số liệu 95% lấy từ báo cáo nào?", None)]
+    assert body["questions"][0]["self"] == {"value": "95", "not_applicable": False,
+                                            "explanation": ""}
     saved = client.put(f"{url}/1.1.2", json={"reply": "Báo cáo 45"}, headers=headers)
     assert saved.status_code == 200, saved.get_json()
     assert (saved.get_json()["reply"], saved.get_json()["version"]) == ("Báo cáo 45", 1)

@@ -46,6 +46,7 @@ def test_the_unit_answers_links_evidence_and_the_head_sends(client, make, login)
     text = client.get(_url(round_)).get_data(as_text=True)
     assert "Giải trình với Tổ thẩm định: UBND tỉnh Quảng Bình" in text
     assert "Số liệu 95% lấy từ báo cáo nào?" in text and 'id="question-1.1.1"' not in text
+    assert "<strong>Tự đánh giá:</strong> 95" in text
     assert 'id="send-explanation"' not in text  # the editor may not send
     response = _reply(client, round_, "1.1.2", reply="Theo báo cáo 45/BC-UBND",
                       document_id=str(document.id))
