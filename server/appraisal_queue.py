@@ -34,11 +34,14 @@ class QueueEntry:
         return self.items - self.done - self.asked
 
 
-def reviewer_queue(user: User) -> list[QueueEntry]:
+def reviewer_queue(user: User, campaign_id: int | None = None) -> list[QueueEntry]:
+    """The queue of `user`, of one campaign or of all (administrators see every dossier)."""
     user_assignments = list(db.session.scalars(select(ReviewerAssignment).where(
         ReviewerAssignment.reviewer_id == user.id)))
     query = (select(Assessment).join(Campaign).where(Assessment.state.in_(QUEUE_STATES))
              .order_by(Campaign.year.desc(), Assessment.id))
+    if campaign_id is not None:
+        query = query.where(Assessment.campaign_id == campaign_id)
     if not user.has_role("admin"):
         campaigns = {a.campaign_id for a in user_assignments}
         if not campaigns:

@@ -50,6 +50,9 @@ def test_only_assigned_waiting_dossiers_and_never_ones_own(make):
     draft = make.assessment(round_.assessment.campaign, make.unit("HT", level="province"))
     assert draft.state == "draft"
     assert [e.assessment.id for e in reviewer_queue(round_.reviewer)] == [round_.assessment.id]
+    later = make.campaign(2022)
+    assert reviewer_queue(round_.admin, later.id) == []
+    assert len(reviewer_queue(round_.admin, round_.assessment.campaign_id)) == 8
     other_campaign_reviewer = make.user("reviewer")
     assert reviewer_queue(other_campaign_reviewer) == []
     round_.reviewer.memberships.append(RoleMembership(role="unit_editor",

@@ -7,6 +7,7 @@ re-renders the screen with the reviewer's input kept and each message beside its
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from server import appraisal, explanations
@@ -18,6 +19,7 @@ from server.assessment_workflow import (
     take_transition,
 )
 from server.extensions import db
+from server.models import Campaign
 from server.web import bp
 from server.web.assessment_views import posted_value
 from server.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
@@ -28,8 +30,12 @@ from server.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionEr
 def appraisal_queue():
     if not (current_user.has_role("reviewer") or current_user.has_role("admin")):
         abort(403)
-    return render_template("appraisal/queue.html", entries=reviewer_queue(current_user),
-                           states=STATES)
+    chosen = request.args.get("campaign", "")
+    campaign_id = int(chosen) if chosen.isdigit() else None
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
+    return render_template("appraisal/queue.html",
+                           entries=reviewer_queue(current_user, campaign_id),
+                           campaigns=campaigns, campaign_id=campaign_id, states=STATES)
 
 
 def _assessment(assessment_id: int):

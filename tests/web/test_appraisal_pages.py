@@ -48,6 +48,9 @@ def test_queue_lists_the_reviewers_domains_with_counts(client, make, login):
     assert '<td class="num done">1</td>' in row and '<td class="num asked">1 (1)</td>' in row
     assert f"/assessments/{round_.assessment.id}/appraisal#domain-1" in row
     assert text.count('class="queue-entry"') == 1  # domain 1 only
+    later = make.campaign(2022)
+    text = client.get(f"/appraisal?campaign={later.id}").get_data(as_text=True)
+    assert "Không có hồ sơ nào chờ bạn thẩm định." in text
 
 
 def test_queue_is_for_reviewers_and_administrators(client, make, login):
@@ -210,3 +213,45 @@ def test_the_unit_reply_is_shown_to_the_reviewer(client, make, login):
     assert "Đơn vị giải trình: Báo cáo số 45/BC-UBND" in row and 'value="accept"' in row
     _decide(client, round_, "1.1.2", action="accept", version="1")
     assert _row(round_, "1.1.2").value == "95"
+
+
+def test_the_screen_is_read_in_a_fixed_number_of_queries(client, make, login):
+    import io
+
+    from sqlalchemy import event
+
+    from server import evidence
+
+    round_ = questioned(appraisal_round(make))
+    pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer <<>>\n%%EOF\n"
+
+    def link(n, code):
+        document, = evidence.upload(round_.assessment.campaign_id, round_.unit.id,
+                                    round_.editor, [(f"{n}.pdf", io.BytesIO(pdf + bytes([n])))],
+                                    {"title": f"Tài liệu {n}"})
+        evidence.add_link(round_.assessment, round_.editor, code, document.id)
+
+    def statements():
+        counted = []
+
+        def count(*_args):
+            counted.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert _page(client, round_).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(counted)
+
+    link(0, "1.1.2")
+    explanations.save_reply(round_.assessment, round_.editor, "1.1.2", "Báo cáo 45")
+    round_.step("explain", round_.head)
+    login(round_.reviewer)
+    few = statements()
+    # More documents, replies and decisions: the same number of statements.
+    for n, code in ((1, "1.1.2"), (2, "1.1.2"), (3, "1.2.1")):
+        link(n, code)
+    ap.appraise(round_.assessment, round_.reviewer, "1.2.1", "request_explanation", reason="?")
+    ap.appraise(round_.assessment, round_.reviewer, "1.1.1", "accept", version=1)
+    assert statements() == few
