@@ -220,3 +220,32 @@ def test_settings_changed_after_publication_make_a_correction_due(client, campai
     assert response.status_code == 201
     assert {"unit_code": "P02", "field": "ranked", "before": True, "after": False} in \
         response.get_json()["changes"]
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(app, client, campaign, admin):
+    from sqlalchemy import event
+
+    url = f"/api/v1/campaigns/{campaign.id}/publications"
+
+    def statements():
+        counted = []
+
+        def count(*_args):
+            counted.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            body = client.get(url, headers=admin).get_json()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(body["publications"]), len(counted)
+
+    _publish(client, campaign.id, admin)
+    one = statements()
+    lower_one_score(app, campaign, "P01")
+    assert _publish(client, campaign.id, admin, reason="Đính chính P01").status_code == 201
+    client.patch(f"/api/v1/campaigns/{campaign.id}/ranking-settings", headers=admin,
+                 json={"not_ranked": [{"unit_code": "P03", "reason": "Sáp nhập"}]})
+    assert _publish(client, campaign.id, admin, reason="P03 không xếp hạng").status_code == 201
+    three = statements()
+    assert (one[0], three[0]) == (1, 3) and one[1] == three[1]
