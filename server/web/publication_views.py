@@ -142,6 +142,8 @@ def campaign_publications(campaign_id):
         publication = publish(campaign, group, current_user, reason)
     except PublicationError as error:
         db.session.rollback()
+        if campaign.pin_for(group) is None:  # no section of the page to show it beside
+            flash(str(error), "warning")
         return _page(campaign, publish_group=group, form=request.form,
                      publish_errors={error.field or "group": str(error)},
                      status_code=error.status)

@@ -52,6 +52,11 @@ def test_the_page_counts_states_and_names_the_units_not_finalised(app, client, m
     assert response.status_code == 409
     text = response.get_data(as_text=True)
     assert '<p class="error" role="alert">' in text and "P02 (Đã thẩm định)" in text
+    # A group the campaign does not rank is refused too, the message flashed.
+    response = client.post(_url(campaign), data={
+        "group": "commune", "confirm": "1", "csrf_token": csrf_token(response)})
+    assert response.status_code == 422
+    assert 'class="flash warning"' in response.get_data(as_text=True)
     assert _publications() == 0
 
 
