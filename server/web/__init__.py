@@ -20,6 +20,7 @@ def init_app(app) -> None:
         evidence_views,
         explanation_views,
         notification_views,
+        publication_views,
         views,
         workflow_views,
     )
