@@ -20,4 +20,5 @@ def parindex_menu_items(user):
                       "href": url_for("web.reviewer_assignments")})
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
+        items.append({"label": _("Points lost"), "href": url_for("web.group_points_lost_page")})
     return items

@@ -72,7 +72,7 @@ class TableSheet:
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True)):
             if value is None:
                 self.sheet.write_blank(self.row, column, None, self.formats[kind])
-            elif kind == "text":
+            elif isinstance(value, str):
                 self.sheet.write_string(self.row, column, value, self.formats[kind])
             else:
                 self.sheet.write_number(self.row, column, value, self.formats[kind])
