@@ -10,7 +10,7 @@ from decimal import Decimal
 import xlsxwriter
 
 from server.engine.losses import IMPROVED, NEW, REPEATED
-from server.exports.ranking_workbook import ABOUT, TableSheet, workbook_formats
+from server.exports.ranking_workbook import TableSheet, workbook_formats, write_about_sheet
 
 UNIT_SHEET = "Điểm bị trừ"
 ITEMS_SHEET = "Theo TCTP"
@@ -43,25 +43,14 @@ def _previous_text(previous) -> str:
 
 
 def _about(book, formats, lines, generated_at):
-    sheet = book.add_worksheet(ABOUT)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 90)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    lines = [
+    write_about_sheet(book, formats, [
         *lines,
         ("Tình hình so với năm trước",
          "bị trừ điểm mới: năm trước không bị trừ; tiếp tục bị trừ điểm: năm trước bị trừ và năm "
          "nay bị trừ bằng hoặc nhiều hơn; đã cải thiện: năm nay bị trừ ít hơn năm trước. Tiêu chí "
          "đổi mã được so theo bảng chuyển mã của bộ tiêu chí."),
         ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")),
-    ]
-    sheet.write_row(0, 0, ["Mục", "Nội dung"], formats["header"])
-    for number, (label, value) in enumerate(lines, 1):
-        sheet.write_string(number, 0, label, formats["text"])
-        sheet.write_string(number, 1, value, formats["wrap"])
-    sheet.freeze_panes(1, 0)
+    ], "wrap")
 
 
 def write_unit_points_lost(report, target, *, generated_at: datetime | None = None) -> None:

@@ -208,12 +208,6 @@ def _long_table(book, formats, ranking, per_sheet):
 def _about(book, formats, ranking, publication_id, generated_at):
     criteria_set = ranking.criteria_set
     basis = criteria_set.legal_basis
-    sheet = book.add_worksheet(ABOUT)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 90)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
     lines = [
         ("Bộ tiêu chí", criteria_set.id),
         ("Phiên bản", criteria_set.version),
@@ -232,8 +226,19 @@ def _about(book, formats, ranking, publication_id, generated_at):
         ("Mã công bố", publication_id or "chưa công bố (số liệu tạm)"),
         ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")),
     ]
+    write_about_sheet(book, formats, lines)
+
+
+def write_about_sheet(book, formats, lines, value_format: str = "text"):
+    """The "about" sheet: one (label, text) pair a row under the header "Mục | Nội dung"."""
+    sheet = book.add_worksheet(ABOUT)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 90)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
     sheet.write_row(0, 0, ["Mục", "Nội dung"], formats["header"])
     for number, (label, value) in enumerate(lines, 1):
         sheet.write_string(number, 0, label, formats["text"])
-        sheet.write_string(number, 1, value, formats["text"])
+        sheet.write_string(number, 1, value, formats[value_format])
     sheet.freeze_panes(1, 0)

@@ -4,12 +4,12 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from server.engine.losses import IMPROVED, NEW, REPEATED
 from server.extensions import db
 from server.points_lost import group_points_lost, unit_points_lost
 from server.ranking import RankingError
+from tests.helpers import count_statements
 from tests.reports.sets import (  # noqa: F401  (report_sets is a fixture)
     ANSWERS_2024,
     build_scenario,
@@ -97,33 +97,18 @@ def test_no_previous_year_and_an_unknown_group(scenario):
         group_points_lost(scenario["this_year"], "district")
 
 
-def _statements(action) -> int:
-    count = 0
-
-    def counter(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
-
-
 def test_statement_count_does_not_grow_with_units(scenario, make, report_sets):  # noqa: F811
     campaign = scenario["this_year"]
     db.session.expire_all()
-    few = _statements(lambda: group_points_lost(campaign, "commune"))
+    few = count_statements(lambda: group_points_lost(campaign, "commune"))
     for n in range(4, 12):
         unit = make.unit(f"X{n}", level="commune")
         assessment = make.assessment(campaign, unit)
         write_answers(assessment, report_sets["2.0.0"], ANSWERS_2024["X2"])
     db.session.expire_all()
-    many = _statements(lambda: group_points_lost(campaign, "commune"))
+    many = count_statements(lambda: group_points_lost(campaign, "commune"))
     assert group_points_lost(campaign, "commune").units == 11
     assert many == few <= 8
     db.session.expire_all()
     # The dossier with its campaign and unit, its answers, last year's campaign, dossier, answers.
-    assert _statements(lambda: unit_points_lost(scenario["assessments"]["X1"])) <= 8
+    assert count_statements(lambda: unit_points_lost(scenario["assessments"]["X1"])) <= 8
