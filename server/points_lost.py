@@ -283,10 +283,11 @@ def _previous_group(campaign: Campaign, group: str, current: CriteriaSet):
     pin = before.pin_for(group)
     reference = f"{pin.criteria_set_id}@{pin.criteria_set_version}"
     try:
-        previous_set, scored = score_group(before, group)
+        group_scores = score_group(before, group)
     except RankingError:
         return PreviousYear(before.id, before.year, reference, False), None, []
-    mapping = _mapping(previous_set, current)
+    scored = group_scores.scored
+    mapping = _mapping(group_scores.criteria_set, current)
     if mapping is None:
         return PreviousYear(before.id, before.year, reference, False), len(scored), []
     return (PreviousYear(before.id, before.year, reference, True), len(scored),
@@ -297,7 +298,8 @@ def group_points_lost(campaign: Campaign, group: str) -> GroupPointsLost:
     """Per sub-criterion of the group's set: how many units lost points, in total and on average,
     against last year; subtotals per domain and per responsible agency. RankingError when the
     group cannot be scored."""
-    criteria_set, scored = score_group(campaign, group)
+    group_scores = score_group(campaign, group)
+    criteria_set, scored = group_scores.criteria_set, group_scores.scored
     previous, previous_units, carried = _previous_group(campaign, group, criteria_set)
     comparable = previous is not None and previous.comparable
     now = [losses(result) for _unit, result in scored]
