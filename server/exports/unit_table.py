@@ -4,15 +4,17 @@
 Columns: STT | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | Điểm tự đánh giá |
 Điểm thẩm định | Điểm ĐTXHH | Điểm đạt được | Chỉ số (%) | Tài liệu kiểm chứng | Ghi chú.
 Every number is the engine's, written as a value (not a formula): the self column scores the
-unit's own answers, the appraised column the reviewers' decisions, the survey column the imported
-results, and "Điểm đạt được" and "Chỉ số" the effective answers, as ranked. A column stays blank
-on a row when nothing below it has an answer of that kind.
+unit's own answers, the appraised column the reviewers' decisions (on a domain or criterion row,
+the sum over its items appraised so far), the survey column the imported results, and "Điểm đạt
+được" and "Chỉ số" the effective answers, as ranked. A column stays blank on a row when nothing
+below it has an answer of that kind.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import xlsxwriter
+from flask_babel import force_locale
 
 from server.criteria_io.table_export import (
     ACHIEVED,
@@ -125,9 +127,7 @@ def write_unit_table(table: UnitTable, target, *, generated_at: datetime | None 
 
 
 def _state_text(state: str) -> str:
-    from flask_babel import force_locale
-
-    with force_locale("vi"):
+    with force_locale("vi"):  # the official table is Vietnamese whatever the reader's language
         return str(STATES.get(state, state))
 
 
