@@ -21,4 +21,5 @@ def parindex_menu_items(user):
         items.append({"label": _("Publication"), "href": url_for("web.publications_home")})
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
+        items.append({"label": _("Points lost"), "href": url_for("web.group_points_lost_page")})
     return items

@@ -136,11 +136,16 @@ def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = 
                         previous, group_scores.inputs_digest)
 
 
-def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None]:
-    """unit code -> index in the latest campaign of the year before, when there is one."""
-    previous = db.session.scalars(
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The latest campaign of the year before `campaign`'s, when there is one."""
+    return db.session.scalars(
         select(Campaign).where(Campaign.year == campaign.year - 1).order_by(Campaign.id.desc())
     ).first()
+
+
+def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None]:
+    """unit code -> index in the latest campaign of the year before, when there is one."""
+    previous = previous_campaign(campaign)
     if previous is None or previous.pin_for(group) is None:
         return {}
     try:

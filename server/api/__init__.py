@@ -44,6 +44,7 @@ def init_api(app) -> None:
         survey,
         tokens,
         transitions,
+        unit_reports,
     )
     from server.extensions import csrf
 
@@ -51,7 +52,7 @@ def init_api(app) -> None:
     api._register_error_handlers = lambda: None
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
-                   notifications, survey, rankings, appraisal, publications):
+                   notifications, survey, rankings, appraisal, publications, unit_reports):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 
