@@ -138,9 +138,7 @@ def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = 
 
 def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None]:
     """unit code -> index in the latest campaign of the year before, when there is one."""
-    previous = db.session.scalars(
-        select(Campaign).where(Campaign.year == campaign.year - 1).order_by(Campaign.id.desc())
-    ).first()
+    previous = previous_campaign(campaign)
     if previous is None or previous.pin_for(group) is None:
         return {}
     try:
@@ -148,3 +146,10 @@ def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None
     except RankingError:
         return {}
     return {code: result.index for (code, _name, _rankable), result in scored}
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The campaign a ranking compares with: the latest campaign of the year before."""
+    return db.session.scalars(
+        select(Campaign).where(Campaign.year == campaign.year - 1).order_by(Campaign.id.desc())
+    ).first()
