@@ -21,8 +21,8 @@ from server.ranking import (
     RankingError,
     effective_answers,
     group_criteria_set,
-    rank_group,
     previous_campaign,
+    rank_group,
 )
 from server.ranking_view import ranking_dict
 

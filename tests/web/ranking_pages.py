@@ -4,6 +4,10 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
+from server.extensions import db
+from server.models import Answer
+from tests.ranking_data import full_answers, json_value, write_answers
+
 
 class _Elements(HTMLParser):
     def __init__(self):
@@ -46,3 +50,29 @@ def table_rows(html: str) -> dict[str, dict[str, str]]:
 
 def cell(rows, code: str, name: str, position: int = 0) -> str:
     return rows[code][name][position]
+
+
+def ranked_group(make, province_set) -> dict:
+    """Four finalised provinces with different scores (P04 set apart as not ranked), an
+    administrator, a viewer and each unit's head."""
+    campaign = make.campaign()
+    dossiers, heads = {}, {}
+    for code, drop in (("P01", 0), ("P02", 10), ("P03", 25), ("P04", 5)):
+        unit = make.unit(code, level="province", group="province", name=f"Tỉnh {code}")
+        heads[code] = make.user("unit_head", unit)
+        assessment = make.assessment(campaign, unit)
+        write_answers(assessment, province_set, full_answers(province_set, drop))
+        assessment.state = "finalised"
+        assessment.ranked = code != "P04"
+        dossiers[code] = assessment
+    db.session.commit()
+    return {"campaign": campaign, "dossiers": dossiers, "heads": heads,
+            "admin": make.user("admin"), "viewer": make.user("viewer")}
+
+
+def zero_first_leaf(group, province_set, code="P01"):
+    """A live change after publication: the appraisal takes the unit's first self leaf to 0."""
+    leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
+    db.session.add(Answer(assessment_id=group["dossiers"][code].id, code=leaf.code,
+                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    db.session.commit()

@@ -7,14 +7,18 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from server.extensions import db
-from server.models import Answer
 from server.publications import latest_publication, publish
 from server.ranking import rank_group
 from server.ranking_view import ranking_dict
 from server.web.charts import PLOT_WIDTH
-from tests.ranking_data import full_answers, json_value, write_answers
-from tests.web.ranking_pages import cell, elements, number, table_rows
+from tests.web.ranking_pages import (
+    cell,
+    elements,
+    number,
+    ranked_group,
+    table_rows,
+    zero_first_leaf,
+)
 
 
 @pytest.fixture
@@ -24,29 +28,7 @@ def province_set(app):
 
 @pytest.fixture
 def group(make, province_set):
-    """Four finalised provinces with different scores (P04 set apart as not ranked), an
-    administrator, a viewer and each unit's head."""
-    campaign = make.campaign()
-    dossiers, heads = {}, {}
-    for code, drop in (("P01", 0), ("P02", 10), ("P03", 25), ("P04", 5)):
-        unit = make.unit(code, level="province", group="province", name=f"Tỉnh {code}")
-        heads[code] = make.user("unit_head", unit)
-        assessment = make.assessment(campaign, unit)
-        write_answers(assessment, province_set, full_answers(province_set, drop))
-        assessment.state = "finalised"
-        assessment.ranked = code != "P04"
-        dossiers[code] = assessment
-    db.session.commit()
-    return {"campaign": campaign, "dossiers": dossiers, "heads": heads,
-            "admin": make.user("admin"), "viewer": make.user("viewer")}
-
-
-def _zero_first_leaf(group, province_set, code="P01"):
-    """A live change after publication: the appraisal takes P01's first self leaf to zero."""
-    leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
-    db.session.add(Answer(assessment_id=group["dossiers"][code].id, code=leaf.code,
-                          source="appraisal", value=json_value(leaf.rule.zero_input())))
-    db.session.commit()
+    return ranked_group(make, province_set)
 
 
 def _url(group, suffix=""):
@@ -142,7 +124,7 @@ def test_after_publication_everyone_sees_the_snapshot_and_the_admin_both(
         client, login, group, province_set):
     publication = publish(group["campaign"], "province", group["admin"])
     published = publication.results["ranking"]
-    _zero_first_leaf(group, province_set)
+    zero_first_leaf(group, province_set)
     live = ranking_dict(rank_group(group["campaign"], "province"))
     before = next(r for r in published["rows"] if r["unit_code"] == "P01")["index"]
     after = next(r for r in live["rows"] if r["unit_code"] == "P01")["index"]
@@ -175,7 +157,7 @@ def _workbook_totals(response) -> dict[str, float]:
 def test_workbooks_published_for_all_live_for_administrators(client, login, group,
                                                             province_set):
     publication = publish(group["campaign"], "province", group["admin"])
-    _zero_first_leaf(group, province_set)
+    zero_first_leaf(group, province_set)
     total_column = 3 + len(province_set.domains) + 2
     published = {r["unit_code"]: float(r["total"])
                  for r in publication.results["ranking"]["rows"]}
@@ -221,7 +203,7 @@ def test_unit_links_lead_to_scorecards_a_user_may_open(client, login, group):
 
 def test_the_correction_is_shown_with_its_reason(client, login, group, province_set):
     publish(group["campaign"], "province", group["admin"])
-    _zero_first_leaf(group, province_set)
+    zero_first_leaf(group, province_set)
     publish(group["campaign"], "province", group["admin"], reason="Sửa điểm tiêu chí 1.1")
     assert latest_publication(group["campaign"].id, "province").number == 2
     login(group["viewer"])
