@@ -4,7 +4,7 @@ and the public pages (no login, published snapshots only)."""
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from server.extensions import db
 from server.publications import publish
@@ -213,3 +213,17 @@ def test_the_public_list_reads_no_snapshot_and_a_fixed_number_of_statements(app,
 
 def test_the_login_page_links_to_the_public_page(client):
     assert 'href="/public"' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_demo_shows_last_years_published_results(client, login):
+    from server.demo import load_demo
+    from server.models import Campaign, User
+
+    load_demo()
+    earlier = db.session.scalar(select(Campaign).filter_by(year=2020))
+    html = client.get("/public").get_data(as_text=True)
+    assert f"/public/{earlier.id}/province" in html and f"/public/{earlier.id}/department" in html
+    html = client.get(f"/public/{earlier.id}/department").get_data(as_text=True)
+    assert len(elements(html, "rect", "bar")) == 20
+    login(db.session.scalar(select(User).filter_by(username="lanhdao")), "parindex-demo")
+    assert client.get(f"/scorecards/{earlier.id}/QB").status_code == 200
