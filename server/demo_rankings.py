@@ -38,7 +38,7 @@ def load_demo_publications(admin: User) -> Campaign:
             assessment = Assessment(campaign=campaign, unit=unit, criteria_set_id=set_id,
                                     criteria_set_version=version, state="finalised")
             db.session.add(assessment)
-            share = 3 + (position * 7) % 25
+            share = 8 + (position * 7) % 25
             assessment.answers = [
                 Answer(code=leaf.code, source=leaf.source, value=json_ready(
                     leaf.rule.zero_input() if _dropped(unit.code, leaf.code, share)

@@ -11,7 +11,7 @@ LABEL_WIDTH = 260  # unit or domain names, left of the bars
 PLOT_WIDTH = 480  # the bars' area; 100 % (or the largest maximum) spans it
 VALUE_WIDTH = 150  # printed values, right of the bars
 ROW_HEIGHT = 26
-TOP = 22  # room for the band labels above the first bar
+TOP = 34  # room for the band labels (on two alternating lines) above the first bar
 
 
 def _width(value: Decimal | None, scale: Decimal) -> Decimal:
@@ -34,6 +34,7 @@ class BandLine:
     label: str
     min: Decimal
     x: Decimal
+    label_y: int  # alternating, so the labels of close bands do not overlap
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class IndexChart:
     plot_width: int = PLOT_WIDTH
     width: int = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
     row_height: int = ROW_HEIGHT
+    top: int = TOP
 
 
 def index_chart(rows: list[dict], criteria_set=None) -> IndexChart:
@@ -56,9 +58,10 @@ def index_chart(rows: list[dict], criteria_set=None) -> IndexChart:
                 TOP + position * ROW_HEIGHT,
                 _width(None if row["index"] is None else Decimal(row["index"]), Decimal(100)))
             for position, row in enumerate(ranked)]
-    bands = [BandLine(band.label, band.min, _width(band.min, Decimal(100)))
-             for band in (criteria_set.bands if criteria_set is not None else ())
+    shown = [band for band in (criteria_set.bands if criteria_set is not None else ())
              if 0 < band.min <= 100]
+    bands = [BandLine(band.label, band.min, _width(band.min, Decimal(100)), 12 + 12 * (n % 2))
+             for n, band in enumerate(shown)]
     return IndexChart(bars, bands, TOP + len(bars) * ROW_HEIGHT + 8)
 
 
