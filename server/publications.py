@@ -1,24 +1,25 @@
 """Publishing a unit group's ranking: a frozen snapshot that published pages and exports read.
 
 A publication records the criteria-set version, the engine version, the tie rule applied, a
-digest of every unit's scored inputs and the full results (each unit's ScoreResult, its trace
-without the inputs, and the ranking as `server.ranking_view.ranking_dict`). It is never
-edited: a correction is a new publication of the same group, with a reason, listing what
-changed against the one before. Publishing moves the group's finalised dossiers to `published`
-(which notifies the units) and is one transaction.
+digest of every unit's scored inputs and the full results: the ranking as
+`server.ranking_view.ranking_dict`, and each unit's ScoreResult as a compact PublicationScore
+row (every node's and leaf's points, without the inputs). It is never edited: a correction is
+a new publication of the same group, with a reason, listing what changed against the one before.
+Publishing moves the group's finalised dossiers to `published` (which notifies the units) and is
+one transaction.
 """
 
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from server.criteria import criteria_registry
-from server.engine import ENGINE_VERSION, ScoreResult, TieRule
+from server.engine import ENGINE_VERSION, NodeScore, ScoreResult, TieRule, TraceLine
 from server.engine.ranking import RankedRow
 from server.events import emit
 from server.extensions import db
-from server.models import Assessment, Campaign, Publication, Unit, User
+from server.models import Assessment, Campaign, Publication, PublicationScore, Unit, User
 from server.ranking import GroupRanking, RankingError, rank_group
 from server.ranking_view import ranking_dict
 from server.workflow import STATES, apply_transition
@@ -103,8 +104,7 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Pub
     if not ranking.rows:
         raise PublicationError(_l("The group has no dossiers to publish."), field="group")
     previous = latest_publication(campaign.id, group)
-    results = {"ranking": ranking_dict(ranking),
-               "scores": {row.unit_code: _frozen(row.result) for row in ranking.rows}}
+    results = {"ranking": ranking_dict(ranking)}
     changes = []
     if previous is not None:
         if not reason:
@@ -125,6 +125,9 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Pub
         reason=reason, published_by=user.id)
     db.session.add(publication)
     db.session.flush()
+    db.session.execute(insert(PublicationScore), [
+        {"publication_id": publication.id, "unit_code": row.unit_code,
+         "result": freeze_result(row.result)} for row in ranking.rows])
     for assessment, _code in _group_assessments(campaign, group):
         if assessment.state == "finalised":
             apply_transition(assessment, "publish", user, reason)
@@ -138,11 +141,60 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Pub
     return publication
 
 
-def _frozen(result: ScoreResult) -> dict:
-    data = result.to_dict()
-    for line in data["trace"]:
-        del line["input"]  # the inputs digest stands for the inputs
-    return data
+def _number(value: Decimal | None) -> str | None:
+    # format "f" keeps the exponent, so "93.50" reads back as 93.50, not 93.5
+    return None if value is None else format(value, "f")
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def freeze_result(result: ScoreResult) -> dict:
+    """A ScoreResult as compact JSON: one array per node and per trace line, in tree order
+    (about a third of `to_dict`'s size; a national publication holds 10,000 of them)."""
+    return {
+        "set": [result.criteria_set_id, result.criteria_set_version, result.engine_version],
+        "totals": [_number(value) for value in (
+            result.total, result.max_points, result.index, result.self_points,
+            result.survey_points, result.self_max_points, result.survey_max_points)],
+        "survey_absent": result.survey_absent, "classification": result.classification,
+        "unanswered": list(result.unanswered),
+        "nodes": [[n.code, n.level, _number(n.points), _number(n.max_points),
+                   _number(n.sub_index), n.not_applicable] for n in result.nodes.values()],
+        "trace": [[t.code, t.rule, t.outcome, _number(t.points), _number(t.max_points),
+                   t.not_applicable, t.status] for t in result.trace],
+    }
+
+
+def thaw_result(data: dict) -> ScoreResult:
+    """The ScoreResult of `freeze_result`; trace lines come back without their inputs."""
+    set_id, set_version, engine_version = data["set"]
+    total, max_points, index, self_points, survey_points, self_max, survey_max = (
+        _decimal(text) for text in data["totals"])
+    return ScoreResult(
+        criteria_set_id=set_id, criteria_set_version=set_version, total=total,
+        max_points=max_points, index=index, self_points=self_points,
+        survey_points=survey_points, survey_absent=data["survey_absent"],
+        classification=data["classification"], unanswered=tuple(data["unanswered"]),
+        nodes={code: NodeScore(code, level, Decimal(points), Decimal(maximum),
+                               _decimal(sub_index), not_applicable)
+               for code, level, points, maximum, sub_index, not_applicable in data["nodes"]},
+        trace=tuple(TraceLine(code, rule, None, outcome, Decimal(points), Decimal(maximum),
+                              not_applicable, status)
+                    for code, rule, outcome, points, maximum, not_applicable, status
+                    in data["trace"]),
+        engine_version=engine_version, self_max_points=self_max,
+        survey_max_points=survey_max)
+
+
+def frozen_scores(publication: Publication, unit_codes=None) -> dict[str, ScoreResult]:
+    """unit code -> the unit's frozen ScoreResult, for every unit or the codes given."""
+    query = select(PublicationScore.unit_code, PublicationScore.result).filter_by(
+        publication_id=publication.id)
+    if unit_codes is not None:
+        query = query.where(PublicationScore.unit_code.in_(list(unit_codes)))
+    return {code: thaw_result(result) for code, result in db.session.execute(query)}
 
 
 def frozen_ranking(publication: Publication) -> GroupRanking:
@@ -154,10 +206,10 @@ def frozen_ranking(publication: Publication) -> GroupRanking:
         raise PublicationError(_l("The criteria set %(id)s %(version)s of this publication "
                                   "is not installed.", id=publication.criteria_set_id,
                                   version=publication.criteria_set_version), status=500)
-    ranking, scores = publication.results["ranking"], publication.results["scores"]
-    rows = [RankedRow(row["unit_code"], row["unit_name"],
-                      ScoreResult.from_dict(scores[row["unit_code"]]), row["ranked"],
-                      row["rank"], row["classification"]) for row in ranking["rows"]]
+    ranking, scores = publication.results["ranking"], frozen_scores(publication)
+    rows = [RankedRow(row["unit_code"], row["unit_name"], scores[row["unit_code"]],
+                      row["ranked"], row["rank"], row["classification"])
+            for row in ranking["rows"]]
     previous = {row["unit_code"]: Decimal(row["previous_index"]) for row in ranking["rows"]
                 if row.get("previous_index") is not None}
     return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,

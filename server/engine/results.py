@@ -105,33 +105,4 @@ class ScoreResult:
             # A list, not an object: JavaScript would reorder keys such as "1", "2" before "1.1".
             "nodes": [node.to_dict() for node in self.nodes.values()],
             "trace": [line.to_dict() for line in self.trace],
-            "self_max_points": plain(self.self_max_points),
-            "survey_max_points": plain(self.survey_max_points),
         }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "ScoreResult":
-        """A result read back from `to_dict` (a frozen publication, say); trace inputs may be
-        left out."""
-        def number(text):
-            return None if text is None else Decimal(text)
-
-        return cls(
-            criteria_set_id=data["criteria_set"]["id"],
-            criteria_set_version=data["criteria_set"]["version"],
-            total=Decimal(data["total"]), max_points=Decimal(data["max_points"]),
-            index=number(data["index"]), self_points=Decimal(data["self_points"]),
-            survey_points=Decimal(data["survey_points"]), survey_absent=data["survey_absent"],
-            classification=data["classification"], unanswered=tuple(data["unanswered"]),
-            nodes={node["code"]: NodeScore(
-                node["code"], node["level"], Decimal(node["points"]),
-                Decimal(node["max_points"]), number(node["sub_index"]),
-                node["not_applicable"]) for node in data["nodes"]},
-            trace=tuple(TraceLine(line["code"], line["rule"], line.get("input"), line["outcome"],
-                                  Decimal(line["points"]), Decimal(line["max_points"]),
-                                  line["not_applicable"], line["status"])
-                        for line in data["trace"]),
-            engine_version=data["engine_version"],
-            self_max_points=Decimal(data["self_max_points"]),
-            survey_max_points=Decimal(data["survey_max_points"]),
-        )

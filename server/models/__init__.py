@@ -5,7 +5,7 @@ from server.models.audit import AuditChainHead, AuditEvent
 from server.models.campaigns import Campaign, CampaignCriteriaSet
 from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
 from server.models.notifications import Notification, SentReminder
-from server.models.publications import Publication
+from server.models.publications import Publication, PublicationScore
 from server.models.reviewers import ReviewerAssignment
 from server.models.submissions import DeadlineExtension, Submission
 from server.models.units import LEVELS, Unit
@@ -29,6 +29,7 @@ __all__ = [
     "EvidenceRevision",
     "Notification",
     "Publication",
+    "PublicationScore",
     "ReviewerAssignment",
     "RoleMembership",
     "SentReminder",

@@ -26,10 +26,24 @@ class Publication(db.Model):
     tie_rule: Mapped[dict] = mapped_column(JSON)
     # SHA-256 over every unit's scored inputs, so later drift in the data can be detected.
     inputs_digest: Mapped[str] = mapped_column(String(64))
-    # server.ranking_view.ranking_dict of the group, each row with "nodes" (points per code).
+    # {"ranking": server.ranking_view.ranking_dict of the group}; each unit's full score is a
+    # PublicationScore row, so a page reads one unit without loading the whole group.
     results: Mapped[dict] = mapped_column(JSON)
     # For a correction: [{"unit_code", "field", "before", "after"}] against the previous number.
     changes: Mapped[list] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(Text, default="")
     published_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class PublicationScore(db.Model):
+    """One unit's frozen ScoreResult in a publication (see server.publications.freeze_result)."""
+
+    __tablename__ = "publication_scores"
+    __table_args__ = (UniqueConstraint("publication_id", "unit_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publications.id", ondelete="CASCADE"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(40))
+    result: Mapped[dict] = mapped_column(JSON)

@@ -72,14 +72,3 @@ def test_classification_below_every_band(make):
     assert graded.classify(Decimal("80.5")) == "Tốt"
     assert graded.classify(Decimal("80.49")) is None
     assert graded.classify(None) is None
-
-
-def test_a_score_result_reads_back_from_json_unchanged(small):
-    from server.engine import ScoreResult, score
-
-    answers = {leaf.code: {"value": leaf.rule.max_input()} for leaf in small.leaves()}
-    first = next(iter(small.leaves()))
-    del answers[first.code]  # unanswered
-    result = score(small, answers)
-    data = json.loads(json.dumps(result.to_dict(), default=str))
-    assert ScoreResult.from_dict(data).to_dict() == result.to_dict()

@@ -1,6 +1,7 @@
 """Publishing a unit group: the frozen snapshot, its refusals, and corrections listing changes."""
 
 import io
+import json
 
 import openpyxl
 import pytest
@@ -159,3 +160,15 @@ def test_units_marked_not_ranked_and_the_campaign_tie_rule_are_frozen(group):
     assert rows["P02"]["total"] is not None  # scored, listed, not ranked
     assert [rows["P01"]["rank"], rows["P03"]["rank"]] == [1, 2]
     assert publication.tie_rule == {"compare": "rounded", "ranks": "distinct"}
+
+
+def test_a_frozen_result_thaws_into_the_same_numbers(group, province_set):
+    from server.publications import freeze_result, thaw_result
+
+    result = rank_group(group["campaign"], "province").rows[-1].result
+    thawed = thaw_result(json.loads(json.dumps(freeze_result(result))))
+    expected = result.to_dict()
+    for line in expected["trace"]:
+        line["input"] = None  # inputs are not frozen; the digest stands for them
+    assert thawed.to_dict() == expected
+    assert thawed.self_max_points == result.self_max_points

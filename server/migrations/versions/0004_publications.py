@@ -40,6 +40,18 @@ def upgrade():
     with op.batch_alter_table('publications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_publications_campaign_id'), ['campaign_id'], unique=False)
 
+    op.create_table('publication_scores',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('publication_id', sa.Integer(), nullable=False),
+    sa.Column('unit_code', sa.String(length=40), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['publication_id'], ['publications.id'], name=op.f('fk_publication_scores_publication_id_publications'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_publication_scores')),
+    sa.UniqueConstraint('publication_id', 'unit_code', name=op.f('uq_publication_scores_publication_id_unit_code'))
+    )
+    with op.batch_alter_table('publication_scores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_publication_scores_publication_id'), ['publication_id'], unique=False)
+
     with op.batch_alter_table('assessments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ranked', sa.Boolean(), server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column('not_ranked_reason', sa.Text(), server_default='', nullable=False))
@@ -59,6 +71,10 @@ def downgrade():
         batch_op.drop_column('not_ranked_reason')
         batch_op.drop_column('ranked')
 
+    with op.batch_alter_table('publication_scores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_publication_scores_publication_id'))
+
+    op.drop_table('publication_scores')
     with op.batch_alter_table('publications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_publications_campaign_id'))
 
