@@ -16,7 +16,7 @@ from server.engine.answers import AnswersError
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, Unit, User
 from server.permissions import own_unit_ids
-from server.publications import frozen_ranking, latest_publication
+from server.publications import frozen_ranking, frozen_scores, latest_publication
 from server.ranking import (
     RankingError,
     effective_answers,
@@ -179,11 +179,11 @@ def previous_domain_points(campaign: Campaign, unit: Unit, *, admin: bool
         return None, {}, False
     publication = latest_publication(previous.id, unit.group)
     if publication is not None:
-        result = publication.results["scores"].get(unit.code)
+        result = frozen_scores(publication, [unit.code]).get(unit.code)
         if result is None:
             return previous.year, {}, True
-        return previous.year, {node["code"]: Decimal(node["points"])
-                               for node in result["nodes"] if node["level"] == "domain"}, True
+        return previous.year, {node.code: node.points for node in result.nodes.values()
+                               if node.level == "domain"}, True
     if not admin:
         return previous.year, {}, False
     return previous.year, _live_domain_points(previous, unit), False

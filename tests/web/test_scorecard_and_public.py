@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from server.extensions import db
-from server.publications import publish
+from server.publications import frozen_scores, publish
 from server.ranking import rank_group
 from server.ranking_view import ranking_dict
 from server.web.charts import PLOT_WIDTH
@@ -126,8 +126,9 @@ def test_last_years_domain_points_come_from_its_publication(client, login, group
 
     login(group["heads"]["P02"])
     html = client.get(_card(group)).get_data(as_text=True)
-    nodes = {n["code"]: Decimal(n["points"]) for n in last_year.results["scores"]["P02"]["nodes"]
-             if n["level"] == "domain"}
+    nodes = {code: node.points
+             for code, node in frozen_scores(last_year, ["P02"])["P02"].nodes.items()
+             if node.level == "domain"}
     previous = elements(html, "rect", "previous")
     assert [Decimal(p["data-points"]) for p in previous] == [
         nodes[d.code] for d in province_set.domains]
