@@ -53,7 +53,7 @@ def is_admin(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.has_role("admin")
 
 
-def campaign_or_none(campaign_id: int) -> Campaign:
+def campaign_or_not_shown(campaign_id: int) -> Campaign:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotShown()

@@ -15,7 +15,7 @@ from server.models import Campaign, Unit
 from server.permissions import own_unit_ids
 from server.ranking_pages import (
     NotShown,
-    campaign_or_none,
+    campaign_or_not_shown,
     is_admin,
     live_ranking,
     published_groups,
@@ -55,7 +55,7 @@ def _unpublished(campaign, group):
 @login_required
 def ranking(campaign_id, group):
     try:
-        campaign = campaign_or_none(campaign_id)
+        campaign = campaign_or_not_shown(campaign_id)
         page = ranking_page(campaign, group, current_user, live=_live_asked())
     except NotShown as refused:
         if refused.unpublished:
@@ -85,7 +85,7 @@ def _scorecard_links(page) -> dict[str, str]:
 def ranking_workbook(campaign_id, group):
     """The ranking workbook: the published one, or the live one for an administrator."""
     try:
-        campaign = campaign_or_none(campaign_id)
+        campaign = campaign_or_not_shown(campaign_id)
         if campaign.pin_for(group) is None:
             raise NotShown()
         if _live_asked():
@@ -109,7 +109,7 @@ def _workbook(ranking, publication):
 @login_required
 def unit_scorecard(campaign_id, unit_code):
     try:
-        card = scorecard(campaign_or_none(campaign_id), unit_code, current_user,
+        card = scorecard(campaign_or_not_shown(campaign_id), unit_code, current_user,
                          live=_live_asked())
     except NotShown:
         abort(404)
@@ -134,7 +134,7 @@ def public_index():
 def public_ranking(campaign_id, group):
     # `user=None`: never an administrator here, so only a publication can be shown.
     try:
-        page = ranking_page(campaign_or_none(campaign_id), group, None)
+        page = ranking_page(campaign_or_not_shown(campaign_id), group, None)
     except NotShown:
         abort(404)
     return render_template("rankings/public_ranking.html", page=page,
