@@ -13,6 +13,7 @@ def parindex_menu_items(user):
         return []
     items = [{"label": _("Self-assessments"), "href": url_for("web.assessments")},
              {"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
+    items.append({"label": _("Rankings"), "href": url_for("web.rankings")})
     if audit_scope(user) != set():
         items.append({"label": _("Audit log"), "href": url_for("web.audit")})
     if user.has_role("admin"):

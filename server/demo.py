@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from server.demo_rankings import load_demo_publications
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, CampaignCriteriaSet, Unit
@@ -86,6 +87,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
     # The demo reviewer appraises their own domains in the demo campaign.
     assign_reviewer(campaign, users["thamdinh"], ["1", "4", "5"], None, users["admin"])
     db.session.commit()
+    load_demo_publications(users["admin"])
     return True
 
 

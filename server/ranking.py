@@ -153,3 +153,4 @@ def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None
     except RankingError:
         return {}
     return {code: result.index for (code, _name, _rankable), result in scored}
+

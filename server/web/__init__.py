@@ -20,6 +20,7 @@ def init_app(app) -> None:
         notification_views,
         publication_views,
         report_views,
+        ranking_views,
         views,
         workflow_views,
     )
