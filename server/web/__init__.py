@@ -19,8 +19,8 @@ def init_app(app) -> None:
         evidence_views,
         notification_views,
         publication_views,
-        report_views,
         ranking_views,
+        report_views,
         views,
         workflow_views,
     )
