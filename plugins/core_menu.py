@@ -20,4 +20,6 @@ def parindex_menu_items(user):
                       "href": url_for("web.reviewer_assignments")})
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
+    if user.has_role("admin") or user.has_role("reviewer"):
+        items.append({"label": _("Progress"), "href": url_for("web.progress")})
     return items

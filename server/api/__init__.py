@@ -38,6 +38,7 @@ def init_api(app) -> None:
         criteria_sets,
         evidence,
         notifications,
+        progress,
         rankings,
         reviewers,
         survey,
@@ -50,7 +51,7 @@ def init_api(app) -> None:
     api._register_error_handlers = lambda: None
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
-                   notifications, survey, rankings, appraisal):
+                   notifications, survey, rankings, appraisal, progress):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 

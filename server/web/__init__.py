@@ -18,6 +18,7 @@ def init_app(app) -> None:
         criteria_admin_views,
         evidence_views,
         notification_views,
+        progress_views,
         views,
         workflow_views,
     )
