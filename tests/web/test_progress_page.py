@@ -100,3 +100,16 @@ def test_admin_without_campaigns_sees_a_note(client, make, login):
     response = client.get("/admin/progress")
     assert response.status_code == 200
     assert "Chưa có kỳ đánh giá nào." in response.get_data(as_text=True)
+
+
+def test_the_demo_shows_the_province_and_its_departments(app, client):
+    from server.demo import DEMO_PASSWORD, load_demo
+    from server.models import User
+
+    load_demo()
+    admin = db.session.scalar(db.select(User).filter_by(username="admin"))
+    log_in(client, admin, DEMO_PASSWORD)
+    text = client.get("/admin/progress").get_data(as_text=True)
+    assert "QB – UBND tỉnh Quảng Bình" in text and "STP – Sở Tư pháp" in text
+    assert "Đang tự đánh giá: <strong>1</strong>" in text
+    assert "Chưa bắt đầu: <strong>20</strong>" in text
