@@ -9,7 +9,8 @@ the same read.
 
 Who sees what: administrators every unit and every domain; a reviewer the unit groups their
 assignments in the campaign cover, minus the units they belong to, with the appraisal counts
-limited to their domains (the same rule as `server.reviewers.may_appraise`); nobody else.
+limited to their domains (the same rule as `server.reviewers.may_appraise`); nobody else. The
+points are the whole dossier's (self-assessed, and with the appraisals so far) for everyone.
 """
 
 from collections import defaultdict

@@ -18,6 +18,19 @@ blp = Blueprint("progress", __name__, url_prefix="/api/v1/campaigns",
                 description="Tiến độ (progress grid)")
 
 
+# Documented here, checked by server.progress.parse_filters (the page uses the same check).
+FILTERS = [
+    {"name": "group", "in": "query", "schema": {"type": "string"},
+     "description": "a unit group: province, department, district, commune..."},
+    {"name": "state", "in": "query", "schema": {"type": "string"},
+     "description": "a workflow state key, or not_started"},
+    {"name": "overdue", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]},
+     "description": "1: only units past their deadline"},
+    {"name": "q", "in": "query", "schema": {"type": "string"},
+     "description": "part of the unit's code or name"},
+]
+
+
 def _report(campaign_id: int):
     """The report, or an abort: 404 no campaign, 403 not for the caller, 422 bad filters."""
     campaign = db.session.get(Campaign, campaign_id)
@@ -37,6 +50,7 @@ def _report(campaign_id: int):
 @blp.route("/<int:campaign_id>/progress")
 class Progress(MethodView):
     @token_required
+    @blp.doc(parameters=FILTERS)
     def get(self, campaign_id):
         """One row per unit: state, answered items, appraisal counts (pending, accepted,
         adjusted, asked, changed since appraised), points, and whether and why it is overdue;
@@ -53,6 +67,7 @@ class Progress(MethodView):
 @blp.route("/<int:campaign_id>/progress.xlsx")
 class ProgressWorkbook(MethodView):
     @token_required
+    @blp.doc(parameters=FILTERS)
     def get(self, campaign_id):
         """The same rows as a workbook, Vietnamese headers."""
         report, refused = _report(campaign_id)

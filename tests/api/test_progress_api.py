@@ -132,3 +132,11 @@ def test_workbook_has_the_same_rows_as_the_engine(client, world, token_for):
     totals = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
     assert totals["Đang thẩm định"] == 1 and totals["Chưa bắt đầu"] == 1
     assert totals["Quá hạn"] == 1 and totals["Nhóm đơn vị"] == "Tỉnh"
+
+
+def test_the_openapi_document_lists_the_grid_and_its_filters(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/campaigns/{campaign_id}/progress",
+                 "/api/v1/campaigns/{campaign_id}/progress.xlsx"):
+        names = {p["name"] for p in paths[path]["get"]["parameters"]}
+        assert {"group", "state", "overdue", "q"} <= names
