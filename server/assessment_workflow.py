@@ -17,10 +17,13 @@ from server.workflow import (
     TRANSITIONS,
     TransitionError,
     TransitionForbidden,
+    TransitionNotAllowed,
     allowed_transitions,
     apply_transition,
 )
 
+# Publishing freezes the whole group's ranking, so it is server.publications' step alone.
+GROUP_TRANSITIONS = ("publish",)
 # The steps of the appraisal council's work on a unit's dossier.
 APPRAISAL_TRANSITIONS = ("start_appraisal", "request_explanation", "complete_appraisal",
                          "reopen_appraisal")
@@ -43,6 +46,9 @@ def take_transition(assessment: Assessment, key: str, user: User, reason: str = 
             refused.status = error.status
             raise refused from error
         return
+    if key in GROUP_TRANSITIONS:
+        raise TransitionNotAllowed(_l(
+            "A dossier is published with its unit group's ranking, on the publications page."))
     transition = TRANSITIONS.get(key)
     if (transition is not None and key in APPRAISAL_TRANSITIONS
             and assessment.state in transition.sources and not may_appraise(user, assessment)):
@@ -55,4 +61,5 @@ def take_transition(assessment: Assessment, key: str, user: User, reason: str = 
 def available_transitions(assessment: Assessment, user: User):
     """The transitions `user` may take now, assignment checks included."""
     return [t for t in allowed_transitions(assessment, user)
-            if t.key not in APPRAISAL_TRANSITIONS or may_appraise(user, assessment)]
+            if t.key not in GROUP_TRANSITIONS
+            and (t.key not in APPRAISAL_TRANSITIONS or may_appraise(user, assessment))]

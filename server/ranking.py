@@ -1,9 +1,12 @@
 """Scoring and ranking a whole unit group of a campaign, from one grouped read of its answers.
 
 Two statements whatever the number of units: one for the group's assessments and units, one for
-all their answers. Every number comes from the engine (`score`, then `rank`).
+all their answers. Every number comes from the engine (`score`, then `rank`). The campaign's own
+tie rule and its units marked "not ranked" apply unless the caller overrides them.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -34,6 +37,17 @@ class GroupRanking:
     rows: list[RankedRow]
     # unit code -> index of the previous year's campaign, for the units found there
     previous: dict[str, Decimal | None]
+    # SHA-256 of every unit's scored inputs (see ScoredGroup.inputs_digest)
+    inputs_digest: str
+
+
+@dataclass(frozen=True)
+class ScoredGroup:
+    criteria_set: CriteriaSet
+    # ((unit code, unit name, rankable), ScoreResult) per assessment, by unit code
+    scored: list[tuple[tuple[str, str, bool], object]]
+    # Over the unit codes and the answers as scored, in unit order: equal digests, equal inputs.
+    inputs_digest: str
 
 
 def group_criteria_set(campaign: Campaign, group: str) -> CriteriaSet:
@@ -67,11 +81,18 @@ def effective_answers(criteria_set: CriteriaSet, rows) -> dict[str, dict]:
     return answers
 
 
-def score_group(campaign: Campaign, group: str) -> tuple[CriteriaSet, list[tuple[Unit, object]]]:
-    """(set, [(unit, ScoreResult)]) for every assessment of the group, ordered by unit code."""
+def campaign_tie_rule(campaign: Campaign) -> TieRule | None:
+    if campaign.tie_compare and campaign.tie_ranks:
+        return TieRule(campaign.tie_compare, campaign.tie_ranks)
+    return None
+
+
+def score_group(campaign: Campaign, group: str) -> ScoredGroup:
+    """Every assessment of the group scored, ordered by unit code; a unit is rankable when it
+    is active and its assessment is not marked "not ranked"."""
     criteria_set = group_criteria_set(campaign, group)
     assessments = db.session.execute(
-        select(Assessment.id, Unit.code, Unit.name, Unit.active)
+        select(Assessment.id, Unit.code, Unit.name, Unit.active & Assessment.ranked)
         .join(Unit, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign.id, Unit.group == group)
         .order_by(Unit.code)
@@ -86,26 +107,33 @@ def score_group(campaign: Campaign, group: str) -> tuple[CriteriaSet, list[tuple
     ):
         answers[assessment_id].append((code, source, value, not_applicable))
     scored = []
-    for assessment_id, code, name, active in assessments:
+    digest = hashlib.sha256()
+    for assessment_id, code, name, rankable in assessments:
+        inputs = effective_answers(criteria_set, answers[assessment_id])
+        digest.update(json.dumps([code, inputs], sort_keys=True, ensure_ascii=False,
+                                 default=str).encode())
         try:
-            result = score(criteria_set, effective_answers(criteria_set, answers[assessment_id]))
+            result = score(criteria_set, inputs)
         except AnswersError as error:
             raise RankingError(f"unit {code}: {error}") from error
-        scored.append(((code, name, active), result))
-    return criteria_set, scored
+        scored.append(((code, name, bool(rankable)), result))
+    return ScoredGroup(criteria_set, scored, digest.hexdigest())
 
 
 def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = (),
                tie_rule: TieRule | None = None, with_previous: bool = True) -> GroupRanking:
-    """The group's ranking. Units in `not_ranked` (codes) and inactive units are scored and
-    listed without a rank. `tie_rule` overrides the set's."""
-    criteria_set, scored = score_group(campaign, group)
-    entries = [Entry(code, name, result, active and code not in not_ranked)
-               for (code, name, active), result in scored]
+    """The group's ranking. Inactive units, units the campaign marks "not ranked" and units in
+    `not_ranked` (codes) are scored and listed without a rank. `tie_rule` overrides the
+    campaign's, which overrides the set's."""
+    group_scores = score_group(campaign, group)
+    criteria_set = group_scores.criteria_set
+    entries = [Entry(code, name, result, rankable and code not in not_ranked)
+               for (code, name, rankable), result in group_scores.scored]
+    tie_rule = tie_rule or campaign_tie_rule(campaign) or criteria_set.tie_rule
     rows = rank(criteria_set, entries, tie_rule)
     previous = previous_indices(campaign, group) if with_previous else {}
-    return GroupRanking(campaign.id, campaign.year, group, criteria_set,
-                        tie_rule or criteria_set.tie_rule, rows, previous)
+    return GroupRanking(campaign.id, campaign.year, group, criteria_set, tie_rule, rows,
+                        previous, group_scores.inputs_digest)
 
 
 def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None]:
@@ -116,7 +144,7 @@ def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None
     if previous is None or previous.pin_for(group) is None:
         return {}
     try:
-        _set, scored = score_group(previous, group)
+        scored = score_group(previous, group).scored
     except RankingError:
         return {}
-    return {code: result.index for (code, _name, _active), result in scored}
+    return {code: result.index for (code, _name, _rankable), result in scored}

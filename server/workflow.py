@@ -55,7 +55,11 @@ TRANSITIONS = {t.key: t for t in (
                reason_required=True),
     Transition("finalise", ("appraised",), "finalised", ("admin",)),
     Transition("unfinalise", ("finalised",), "appraised", ("admin",), reason_required=True),
+    # Taken for a whole unit group by server.publications, never for one dossier alone.
     Transition("publish", ("finalised",), "published", ("admin",)),
+    # A published score found wrong goes back to the council; the group is then republished.
+    Transition("reopen_published", ("published",), "appraised", ("admin",),
+               reason_required=True),
 )}
 
 TRANSITION_LABELS = {
@@ -69,6 +73,7 @@ TRANSITION_LABELS = {
     "finalise": _l("Finalise"),
     "unfinalise": _l("Undo finalisation"),
     "publish": _l("Publish"),
+    "reopen_published": _l("Reopen for a correction"),
 }
 
 

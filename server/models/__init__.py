@@ -5,6 +5,7 @@ from server.models.audit import AuditChainHead, AuditEvent
 from server.models.campaigns import Campaign, CampaignCriteriaSet
 from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
 from server.models.notifications import Notification, SentReminder
+from server.models.publications import Publication, PublicationScore
 from server.models.reviewers import ReviewerAssignment
 from server.models.submissions import DeadlineExtension, Submission
 from server.models.units import LEVELS, Unit
@@ -27,6 +28,8 @@ __all__ = [
     "EvidenceLink",
     "EvidenceRevision",
     "Notification",
+    "Publication",
+    "PublicationScore",
     "ReviewerAssignment",
     "RoleMembership",
     "SentReminder",

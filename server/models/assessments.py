@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -24,6 +24,9 @@ class Assessment(db.Model):
     # Copied from the campaign's pin when the assessment is opened, so it never drifts.
     criteria_set_id: Mapped[str] = mapped_column(String(80))
     criteria_set_version: Mapped[str] = mapped_column(String(40))
+    # A unit can be scored but left out of the ranking (merged or newly created, say).
+    ranked: Mapped[bool] = mapped_column(default=True, server_default=true())
+    not_ranked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     row_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)

@@ -23,6 +23,9 @@ class Campaign(db.Model):
     appraisal_deadline: Mapped[datetime | None] = mapped_column(Timestamp)
     explanation_deadline: Mapped[datetime | None] = mapped_column(Timestamp)
     publication_date: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The campaign's tie rule, when it overrides the criteria set's (both or neither are set).
+    tie_compare: Mapped[str | None] = mapped_column(String(20))
+    tie_ranks: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     pins: Mapped[list["CampaignCriteriaSet"]] = relationship(

@@ -11,7 +11,7 @@ from server.extensions import db
 def test_upgrade_chains_existing_events(app):
     directory = app.extensions["migrate"].directory
     db.session.remove()
-    downgrade(directory=directory, revision="-1")
+    downgrade(directory=directory, revision="0002")  # to just before 0003
     try:
         with db.engine.begin() as conn:
             for n in range(3):

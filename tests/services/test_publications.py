@@ -1,0 +1,174 @@
+"""Publishing a unit group: the frozen snapshot, its refusals, and corrections listing changes."""
+
+import io
+import json
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from server.engine import ENGINE_VERSION
+from server.extensions import db
+from server.models import Answer, Assessment, AuditEvent, Notification, Publication
+from server.publications import PublicationError, frozen_ranking, latest_publication, publish
+from server.ranking import rank_group
+from server.ranking_view import ranking_dict
+from server.workflow import apply_transition
+from tests.ranking_data import full_answers, json_value, write_answers
+
+
+@pytest.fixture
+def province_set(app):
+    return app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
+
+
+@pytest.fixture
+def group(make, province_set):
+    """Three finalised provinces with different scores, and an administrator."""
+    campaign = make.campaign()
+    dossiers = {}
+    for code, drop in (("P01", 0), ("P02", 10), ("P03", 20)):
+        unit = make.unit(code, level="province", group="province")
+        make.user("unit_head", unit)
+        assessment = make.assessment(campaign, unit)
+        write_answers(assessment, province_set, full_answers(province_set, drop))
+        assessment.state = "finalised"
+        dossiers[code] = assessment
+    db.session.commit()
+    return {"campaign": campaign, "dossiers": dossiers, "admin": make.user("admin")}
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_publication_freezes_the_ranking_and_publishes_the_dossiers(group):
+    campaign, admin = group["campaign"], group["admin"]
+    live = rank_group(campaign, "province")
+    publication = publish(campaign, "province", admin)
+    assert publication.number == 1 and publication.changes == []
+    assert (publication.criteria_set_id, publication.criteria_set_version) == (
+        "province-2020", "1.0.0")
+    assert publication.engine_version == ENGINE_VERSION
+    assert publication.inputs_digest == live.inputs_digest
+    assert publication.results["ranking"] == ranking_dict(live)
+    assert {a.state for a in group["dossiers"].values()} == {"published"}
+    assert _count(AuditEvent, AuditEvent.action == "publication.published") == 1
+    assert _count(AuditEvent, AuditEvent.action == "assessment.publish") == 3
+    # Each unit hears of it (the notification plugin listens to the transition).
+    assert _count(Notification, Notification.kind == "published") >= 3
+
+
+def test_the_snapshot_does_not_move_when_the_data_does(group, province_set):
+    campaign, admin = group["campaign"], group["admin"]
+    publication = publish(campaign, "province", admin)
+    frozen = ranking_dict(frozen_ranking(publication))
+    leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
+    db.session.add(Answer(assessment_id=group["dossiers"]["P01"].id, code=leaf.code,
+                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    db.session.commit()
+    assert rank_group(campaign, "province").inputs_digest != publication.inputs_digest
+    db.session.expire_all()
+    again = latest_publication(campaign.id, "province")
+    assert ranking_dict(frozen_ranking(again)) == frozen == again.results["ranking"]
+
+
+def test_the_workbook_of_a_publication_is_written_from_the_snapshot(group, province_set):
+    from server.exports.ranking_workbook import write_ranking_workbook
+
+    campaign, admin = group["campaign"], group["admin"]
+    publication = publish(campaign, "province", admin)
+    expected = {row["unit_code"]: row["total"] for row in publication.results["ranking"]["rows"]}
+    leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
+    db.session.add(Answer(assessment_id=group["dossiers"]["P01"].id, code=leaf.code,
+                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    db.session.commit()
+    buffer = io.BytesIO()
+    write_ranking_workbook(frozen_ranking(publication), buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).worksheets[0]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[1] in expected]
+    assert {row[1]: row[3 + len(province_set.domains) + 2] for row in rows} == {
+        code: pytest.approx(float(total)) for code, total in expected.items()}
+
+
+def test_publication_is_refused_until_every_dossier_is_finalised(group):
+    campaign, admin = group["campaign"], group["admin"]
+    group["dossiers"]["P02"].state = "appraised"
+    db.session.commit()
+    with pytest.raises(PublicationError) as refused:
+        publish(campaign, "province", admin)
+    assert refused.value.status == 409 and refused.value.units == ["P02"]
+    assert "P02" in str(refused.value)
+    assert _count(Publication) == 0
+    assert group["dossiers"]["P01"].state == "finalised"  # nothing half-written
+    assert _count(AuditEvent, AuditEvent.action.startswith("publication")) == 0
+
+
+def test_only_an_administrator_publishes(group, make):
+    for role in ("reviewer", "viewer"):
+        with pytest.raises(PublicationError) as refused:
+            publish(group["campaign"], "province", make.user(role))
+        assert refused.value.status == 403
+    assert _count(Publication) == 0
+
+
+def test_an_unknown_or_empty_group_is_refused(group):
+    with pytest.raises(PublicationError) as refused:
+        publish(group["campaign"], "commune", group["admin"])
+    assert refused.value.status == 422 and refused.value.field == "group"
+
+
+def test_a_correction_needs_a_reason_and_a_change_and_lists_what_changed(group, province_set):
+    campaign, admin = group["campaign"], group["admin"]
+    publish(campaign, "province", admin)
+    with pytest.raises(PublicationError) as refused:
+        publish(campaign, "province", admin, "Đính chính")
+    assert refused.value.status == 409  # nothing changed
+    # The council reopens P01, a reviewer lowers one score, the council finalises again.
+    dossier = group["dossiers"]["P01"]
+    apply_transition(dossier, "reopen_published", admin, "Sai sót tiêu chí 1.1")
+    leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
+    db.session.add(Answer(assessment_id=dossier.id, code=leaf.code, source="appraisal",
+                          value=json_value(leaf.rule.zero_input()), reason="Sai"))
+    dossier.state = "finalised"
+    db.session.commit()
+    with pytest.raises(PublicationError) as refused:
+        publish(campaign, "province", admin, "  ")
+    assert refused.value.status == 422 and refused.value.field == "reason"
+    correction = publish(campaign, "province", admin, "Đính chính điểm tiêu chí 1.1 của P01")
+    assert correction.number == 2
+    changed = {(c["unit_code"], c["field"]) for c in correction.changes}
+    assert ("P01", "total") in changed and ("P01", "index") in changed
+    assert ("P01", f"domain:{province_set.leaf(leaf.code).code.split('.')[0]}") in changed
+    assert all(c["unit_code"] == "P01" or c["field"] == "rank" for c in correction.changes)
+    total = next(c for c in correction.changes if c["field"] == "total")
+    assert float(total["before"]) - float(total["after"]) == pytest.approx(
+        float(leaf.max_points))
+    assert latest_publication(campaign.id, "province").id == correction.id
+    assert db.session.get(Assessment, dossier.id).state == "published"
+
+
+def test_units_marked_not_ranked_and_the_campaign_tie_rule_are_frozen(group):
+    campaign, admin = group["campaign"], group["admin"]
+    group["dossiers"]["P02"].ranked = False
+    group["dossiers"]["P02"].not_ranked_reason = "Mới sáp nhập"
+    campaign.tie_compare, campaign.tie_ranks = "rounded", "distinct"
+    db.session.commit()
+    publication = publish(campaign, "province", admin)
+    rows = {row["unit_code"]: row for row in publication.results["ranking"]["rows"]}
+    assert rows["P02"]["ranked"] is False and rows["P02"]["rank"] is None
+    assert rows["P02"]["total"] is not None  # scored, listed, not ranked
+    assert [rows["P01"]["rank"], rows["P03"]["rank"]] == [1, 2]
+    assert publication.tie_rule == {"compare": "rounded", "ranks": "distinct"}
+
+
+def test_a_frozen_result_thaws_into_the_same_numbers(group, province_set):
+    from server.publications import freeze_result, thaw_result
+
+    result = rank_group(group["campaign"], "province").rows[-1].result
+    thawed = thaw_result(json.loads(json.dumps(freeze_result(result))))
+    expected = result.to_dict()
+    for line in expected["trace"]:
+        line["input"] = None  # inputs are not frozen; the digest stands for them
+    assert thawed.to_dict() == expected
+    assert thawed.self_max_points == result.self_max_points
