@@ -10,7 +10,7 @@ the same read.
 Who sees what: administrators every unit and every domain; a reviewer the unit groups their
 assignments in the campaign cover, minus the units they belong to, with the appraisal counts
 limited to their domains (the same rule as `server.reviewers.may_appraise`); nobody else. The
-points are the whole dossier's (self-assessed, and with the appraisals so far) for everyone.
+points, when asked for, are the whole dossier's (self-assessed, and with the appraisals so far).
 """
 
 from collections import defaultdict
@@ -60,11 +60,13 @@ class ProgressFilters:
     state: str | None = None
     overdue: bool = False
     search: str = ""
+    # Scoring every dossier twice costs milliseconds a unit, so the points are asked for.
+    points: bool = False
 
     def as_args(self) -> dict:
         """The filters as query arguments (for links and the download)."""
         args = {"group": self.group, "state": self.state, "q": self.search or None,
-                "overdue": "1" if self.overdue else None}
+                "overdue": "1" if self.overdue else None, "points": "1" if self.points else None}
         return {key: value for key, value in args.items() if value}
 
 
@@ -72,8 +74,8 @@ TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("", "0", "false", "no", "
 
 
 def parse_filters(args) -> ProgressFilters:
-    """Filters from query arguments (`group`, `state`, `overdue`, `q`), or FilterError naming
-    every bad field."""
+    """Filters from query arguments (`group`, `state`, `overdue`, `q`, and `points` to score
+    the dossiers), or FilterError naming every bad field."""
     errors = {}
     group = (args.get("group") or "").strip() or None
     if group is not None and group not in labels.UNIT_GROUPS:
@@ -81,12 +83,15 @@ def parse_filters(args) -> ProgressFilters:
     state = (args.get("state") or "").strip() or None
     if state is not None and state not in STATE_LABELS:
         errors["state"] = _l("Unknown state.")
-    overdue = (args.get("overdue") or "").strip().lower()
-    if overdue not in TRUE_WORDS + FALSE_WORDS:
-        errors["overdue"] = _l("Write 1 or 0.")
+    flags = {}
+    for name in ("overdue", "points"):
+        flags[name] = (args.get(name) or "").strip().lower()
+        if flags[name] not in TRUE_WORDS + FALSE_WORDS:
+            errors[name] = _l("Write 1 or 0.")
     if errors:
         raise FilterError(errors)
-    return ProgressFilters(group, state, overdue in TRUE_WORDS, (args.get("q") or "").strip())
+    return ProgressFilters(group, state, flags["overdue"] in TRUE_WORDS,
+                           (args.get("q") or "").strip(), flags["points"] in TRUE_WORDS)
 
 
 @dataclass(frozen=True)
@@ -159,11 +164,12 @@ class ProgressRow:
     def overdue_label(self) -> str | None:
         return None if self.overdue is None else str(OVERDUE_REASONS[self.overdue])
 
-    def to_dict(self) -> dict:
+    def to_dict(self, points: bool = False) -> dict:
+        """The row for the API; `points` only when they were computed."""
         def number(value):
             return None if value is None else str(value)
 
-        return {
+        found = {
             "unit": {"id": self.unit_id, "code": self.unit_code, "name": self.unit_name,
                      "group": self.group},
             "assessment_id": self.assessment_id,
@@ -172,12 +178,14 @@ class ProgressRow:
             "appraisal": {"pending": self.pending, "accepted": self.accepted,
                           "adjusted": self.adjusted, "asked": self.asked,
                           "changed_since_appraisal": self.changed_since_appraisal},
-            "points": {"self": number(self.self_points),
-                       "appraised": number(self.appraised_points)},
             "overdue": self.overdue is not None, "overdue_reason": self.overdue,
             "overdue_label": self.overdue_label,
             "deadline": None if self.deadline is None else self.deadline.isoformat(),
         }
+        if points:
+            found["points"] = {"self": number(self.self_points),
+                               "appraised": number(self.appraised_points)}
+        return found
 
 
 @dataclass
@@ -218,8 +226,9 @@ def _answered(row) -> bool:
     return row is not None and (row.value is not None or row.not_applicable)
 
 
-def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers) -> None:
-    """Fill the row's counts and points from the assessment's self and appraisal answers."""
+def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
+           points: bool) -> None:
+    """Fill the row's counts (and points, if asked) from the self and appraisal answers."""
     own, appraised = answers.get(SELF, {}), answers.get(APPRAISAL, {})
     for code, domain in leaves.items():
         if domains is not None and domain not in domains:
@@ -238,7 +247,7 @@ def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers) -> No
         if self_row is not None and _aware(self_row.updated_at) > _aware(
                 appraisal_row.updated_at):
             row.changed_since_appraisal += 1
-    if row.assessment_id is None:
+    if row.assessment_id is None or not points:
         return
     try:
         self_input = engine_input(own.values())
@@ -313,7 +322,8 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
         criteria_set, leaves = sets.get(unit.criteria_set_id or pin.criteria_set_id,
                                         unit.criteria_set_version or pin.criteria_set_version)
         if criteria_set is not None:
-            _count(row, criteria_set, leaves, domains, answers.get(unit.assessment_id, {}))
+            _count(row, criteria_set, leaves, domains, answers.get(unit.assessment_id, {}),
+                   filters.points)
         _overdue(row, campaign, unit.until, now)
         report.totals[row.state] += 1
         report.overdue_total += row.overdue is not None

@@ -28,6 +28,8 @@ FILTERS = [
      "description": "1: only units past their deadline"},
     {"name": "q", "in": "query", "schema": {"type": "string"},
      "description": "part of the unit's code or name"},
+    {"name": "points", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]},
+     "description": "1: score each dossier (self-assessed and appraised points); slower"},
 ]
 
 
@@ -53,15 +55,15 @@ class Progress(MethodView):
     @blp.doc(parameters=FILTERS)
     def get(self, campaign_id):
         """One row per unit: state, answered items, appraisal counts (pending, accepted,
-        adjusted, asked, changed since appraised), points, and whether and why it is overdue;
-        with the totals per state."""
+        adjusted, asked, changed since appraised), whether and why it is overdue, and the
+        points with `points=1`; with the totals per state."""
         report, refused = _report(campaign_id)
         if refused is not None:
             return refused
         return {"campaign_id": report.campaign.id, "filters": report.filters.as_args(),
                 "totals": report.totals, "overdue": report.overdue_total,
                 "generated_at": report.generated_at.isoformat(),
-                "rows": [row.to_dict() for row in report.rows]}
+                "rows": [row.to_dict(report.filters.points) for row in report.rows]}
 
 
 @blp.route("/<int:campaign_id>/progress.xlsx")

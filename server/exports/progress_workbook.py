@@ -20,10 +20,10 @@ HEADERS = [
     ("Trạng thái", 18, "text"), ("TCTP đã tự đánh giá", 11, "int"),
     ("Tổng số TCTP tự đánh giá", 11, "int"), ("Chưa thẩm định", 11, "int"),
     ("Chấp nhận", 11, "int"), ("Điều chỉnh", 11, "int"), ("Yêu cầu giải trình", 11, "int"),
-    ("Đơn vị sửa sau khi thẩm định", 12, "int"), ("Điểm tự đánh giá", 11, "num"),
-    ("Điểm thẩm định", 11, "num"), ("Quá hạn", 8, "text"), ("Lý do quá hạn", 28, "text"),
-    ("Hạn (giờ Việt Nam)", 17, "text"),
+    ("Đơn vị sửa sau khi thẩm định", 12, "int"), ("Quá hạn", 8, "text"),
+    ("Lý do quá hạn", 28, "text"), ("Hạn (giờ Việt Nam)", 17, "text"),
 ]
+POINTS = [("Điểm tự đánh giá", 11, "num"), ("Điểm thẩm định", 11, "num")]
 
 
 def _local(moment) -> str | None:
@@ -49,10 +49,12 @@ def write_progress_workbook(report: ProgressReport, target) -> None:
 
 
 def _grid(book, formats, report):
+    points = report.filters.points
+    headers = HEADERS + POINTS if points else HEADERS
     sheet = book.add_worksheet(GRID)
-    sheet.write_row(0, 0, [h for h, _w, _k in HEADERS], formats["header"])
+    sheet.write_row(0, 0, [h for h, _w, _k in headers], formats["header"])
     sheet.set_row(0, 45)
-    for column, (_h, width, _k) in enumerate(HEADERS):
+    for column, (_h, width, _k) in enumerate(headers):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(1, 2)
     sheet.set_landscape()
@@ -63,10 +65,12 @@ def _grid(book, formats, report):
         values = [row.unit_code, row.unit_name, str(labels.UNIT_GROUPS.get(row.group, row.group)),
                   str(STATE_LABELS[row.state]), row.answered, row.items, row.pending,
                   row.accepted, row.adjusted, row.asked, row.changed_since_appraisal,
-                  row.self_points, row.appraised_points, "Có" if row.overdue else "Không",
+                  "Có" if row.overdue else "Không",
                   None if row.overdue is None else str(OVERDUE_REASONS[row.overdue]),
                   _local(row.deadline)]
-        for column, (value, (_h, _w, kind)) in enumerate(zip(values, HEADERS, strict=True)):
+        if points:
+            values += [row.self_points, row.appraised_points]
+        for column, (value, (_h, _w, kind)) in enumerate(zip(values, headers, strict=True)):
             style = formats["overdue" if row.overdue and kind == "text" else kind]
             if value is None:
                 sheet.write_blank(number, column, None, style)
@@ -74,7 +78,7 @@ def _grid(book, formats, report):
                 sheet.write_string(number, column, value, style)
             else:
                 sheet.write_number(number, column, float(value), style)
-    sheet.autofilter(0, 0, max(len(report.rows), 1), len(HEADERS) - 1)
+    sheet.autofilter(0, 0, max(len(report.rows), 1), len(headers) - 1)
 
 
 def _totals(book, formats, report):
@@ -87,6 +91,7 @@ def _totals(book, formats, report):
     given = [("Nhóm đơn vị", filters.group and str(labels.UNIT_GROUPS[filters.group])),
              ("Trạng thái", filters.state and str(STATE_LABELS[filters.state])),
              ("Chỉ đơn vị quá hạn", "Có" if filters.overdue else None),
+             ("Kèm điểm", "Có" if filters.points else None),
              ("Tìm theo mã hoặc tên", filters.search or None)]
     line = 1
     for name, value in given:

@@ -11,7 +11,7 @@ from server import appraisal as ap
 from server import self_assessment as sa
 from server.extensions import db
 from server.models import ReviewerAssignment
-from server.progress import STATE_LABELS, ProgressScope, campaign_progress
+from server.progress import STATE_LABELS, ProgressFilters, ProgressScope, campaign_progress
 from server.self_assessment import LOCAL_TIME
 
 
@@ -34,7 +34,8 @@ def world(make):
 
 
 def test_admin_reads_every_unit_with_totals(client, world, token_for):
-    response = client.get(world["url"], headers=token_for(world["admin"]))
+    headers = token_for(world["admin"])
+    response = client.get(world["url"], query_string={"points": "1"}, headers=headers)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["totals"]["in_appraisal"] == 1 and body["totals"]["not_started"] == 1
@@ -47,6 +48,9 @@ def test_admin_reads_every_unit_with_totals(client, world, token_for):
     assert (qb["overdue"], qb["overdue_reason"]) == (True, "appraisal")
     assert qb["points"]["appraised"] is not None
     assert float(qb["points"]["appraised"]) < float(qb["points"]["self"])
+    assert hn["points"] == {"self": None, "appraised": None}
+    unscored = client.get(world["url"], headers=headers).get_json()["rows"]
+    assert "points" not in unscored[1] and unscored[1]["appraisal"] == qb["appraisal"]
 
 
 def test_filters(client, world, token_for):
@@ -98,8 +102,9 @@ def test_an_assigned_reviewer_sees_their_domains(client, world, make, token_for)
 
 
 def test_workbook_has_the_same_rows_as_the_engine(client, world, token_for):
-    response = client.get(world["url"] + ".xlsx", query_string={"group": "province"},
-                          headers=token_for(world["admin"]))
+    auth = token_for(world["admin"])
+    response = client.get(world["url"] + ".xlsx", query_string={"group": "province",
+                                                                "points": "1"}, headers=auth)
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     assert "tien-do-2021.xlsx" in response.headers["Content-Disposition"]
@@ -111,7 +116,8 @@ def test_workbook_has_the_same_rows_as_the_engine(client, world, token_for):
     assert headers[:4] == ["Mã đơn vị", "Đơn vị", "Nhóm đơn vị", "Trạng thái"]
     got = {row[0]: dict(zip(headers, row, strict=True))
            for row in sheet.iter_rows(min_row=2, values_only=True)}
-    expected = campaign_progress(world["campaign"], ProgressScope(None)).rows
+    expected = campaign_progress(world["campaign"], ProgressScope(None),
+                                 ProgressFilters(points=True)).rows
     assert list(got) == [row.unit_code for row in expected]
     for row in expected:
         line = got[row.unit_code]
@@ -132,6 +138,11 @@ def test_workbook_has_the_same_rows_as_the_engine(client, world, token_for):
     totals = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
     assert totals["Đang thẩm định"] == 1 and totals["Chưa bắt đầu"] == 1
     assert totals["Quá hạn"] == 1 and totals["Nhóm đơn vị"] == "Tỉnh"
+    assert totals["Kèm điểm"] == "Có"
+    response = client.get(world["url"] + ".xlsx", headers=auth)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Tiến độ"]
+    assert "Điểm thẩm định" not in [c.value for c in sheet[1]]
+    assert sheet.auto_filter.ref == "A1:N3"
 
 
 def test_the_openapi_document_lists_the_grid_and_its_filters(client):
@@ -139,4 +150,4 @@ def test_the_openapi_document_lists_the_grid_and_its_filters(client):
     for path in ("/api/v1/campaigns/{campaign_id}/progress",
                  "/api/v1/campaigns/{campaign_id}/progress.xlsx"):
         names = {p["name"] for p in paths[path]["get"]["parameters"]}
-        assert {"group", "state", "overdue", "q"} <= names
+        assert {"group", "state", "overdue", "q", "points"} <= names

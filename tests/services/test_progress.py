@@ -70,7 +70,8 @@ def _self_leaves(criteria_set, domains=None):
 
 
 def test_one_row_per_unit_with_counts_and_engine_points(world):
-    report = campaign_progress(world["campaign"], EVERYTHING, now=NOW)
+    report = campaign_progress(world["campaign"], EVERYTHING, ProgressFilters(points=True),
+                               now=NOW)
     rows = _rows(report)
     assert list(rows) == ["HN", "HP", "QB"]  # not XX (inactive, never started), not SNV
     items = len(_self_leaves(world["set"]))
@@ -93,6 +94,9 @@ def test_one_row_per_unit_with_counts_and_engine_points(world):
     assert (hp.answered, hp.items, hp.self_points) == (0, items, None)
     assert report.totals["in_appraisal"] == report.totals["draft"] == 1
     assert report.totals["not_started"] == 1 and report.overdue_total == 0
+    unscored = _rows(campaign_progress(world["campaign"], EVERYTHING, now=NOW))["QB"]
+    assert unscored.self_points is unscored.appraised_points is None  # not asked for
+    assert unscored.adjusted == 1
 
 
 def test_appraising_again_clears_changed_since_appraised(world, make):
@@ -159,6 +163,7 @@ def test_filters_keep_totals_over_the_unfiltered_states(world):
     ({"state": "lost"}, ["state"]),
     ({"group": "planet"}, ["group"]),
     ({"overdue": "maybe"}, ["overdue"]),
+    ({"points": "all"}, ["points"]),
     ({"state": "x", "group": "y", "overdue": "z"}, ["group", "state", "overdue"]),
 ])
 def test_bad_filters_name_every_field(args, fields):
@@ -170,10 +175,11 @@ def test_bad_filters_name_every_field(args, fields):
 def test_filters_are_read_from_query_arguments():
     assert parse_filters({}) == ProgressFilters()
     given = parse_filters({"group": "province", "state": "not_started", "overdue": "1",
-                           "q": " Hà "})
-    assert given == ProgressFilters("province", "not_started", True, "Hà")
+                           "q": " Hà ", "points": "true"})
+    assert given == ProgressFilters("province", "not_started", True, "Hà", True)
     assert given.as_args() == {"group": "province", "state": "not_started", "q": "Hà",
-                               "overdue": "1"}
+                               "overdue": "1", "points": "1"}
+    assert parse_filters({"overdue": "0", "points": ""}) == ProgressFilters()
 
 
 def test_who_sees_the_grid(world, make):
@@ -231,8 +237,8 @@ def _statements(action) -> int:
 
 def test_statement_count_does_not_grow_with_units(world, make):
     campaign = world["campaign"]
-    scope = EVERYTHING
-    few = _statements(lambda: campaign_progress(campaign, scope, now=NOW))
+    scope, scored = EVERYTHING, ProgressFilters(points=True)
+    few = _statements(lambda: campaign_progress(campaign, scope, scored, now=NOW))
     editor = make.user("unit_editor")
     for n in range(30):
         unit = make.unit(f"P{n:02}", level="province")
@@ -243,6 +249,6 @@ def test_statement_count_does_not_grow_with_units(world, make):
             sa.save_answers(assessment, editor, {"1.1.1": {"value": "timely"}})
     db.session.expire_all()
     campaign = db.session.get(type(campaign), campaign.id)
-    many = _statements(lambda: campaign_progress(campaign, scope, now=NOW))
+    many = _statements(lambda: campaign_progress(campaign, scope, scored, now=NOW))
     assert len(campaign_progress(campaign, scope, now=NOW).rows) == 33
     assert many == few <= 3

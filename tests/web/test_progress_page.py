@@ -40,6 +40,10 @@ def test_admin_sees_the_grid_with_totals_links_and_overdue_rows(client, world, m
     assert "Quá thời hạn tự đánh giá" in text
     assert f'href="/assessments/{world["assessment"].id}/workflow"' in text
     assert f'href="/admin/progress.xlsx?campaign={world["campaign"].id}"' in text
+    assert "Điểm thẩm định" not in text  # scoring every dossier is asked for
+    text = client.get(f"/admin/progress?campaign={world['campaign'].id}&points=1"
+                      ).get_data(as_text=True)
+    assert "Điểm tự đánh giá</th>" in text and "Điểm thẩm định</th>" in text
 
 
 def test_filters_from_the_form_and_in_the_download(client, world, make, login):
