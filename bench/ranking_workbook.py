@@ -28,7 +28,7 @@ def build_ranking(units: int) -> GroupRanking:
     entries = [Entry(code, f"Xã {code}", score(cs, answers))
                for code, answers in synthetic_answers(cs, units)]
     rows = rank(cs, entries)
-    return GroupRanking(0, 2021, "commune", cs, cs.tie_rule, rows, {})
+    return GroupRanking(0, 2021, "commune", cs, cs.tie_rule, rows, {}, inputs_digest="")
 
 
 def bare_cells(ranking):
