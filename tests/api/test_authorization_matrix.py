@@ -26,9 +26,10 @@ Rules the matrix shows:
 - audit events: administrators every event, unit heads and editors their unit's, everyone else
   none (200 with an empty list); notifications: each user their own only.
 
-There is no API for the unit's explanation replies on main yet (the unit answers
-through the `explain` transition); `test_every_appraisal_route_is_in_the_matrix` fails as soon
-as a route is added that the matrix does not list, so no action is skipped silently.
+The explanation replies' endpoints (`/explanation...`) are tested where the API has them; until
+they land the three rows are reported as skipped, with the reason.
+`test_every_appraisal_route_is_in_the_matrix` fails as soon as a route is added that the matrix
+does not list, so no action is left out silently.
 """
 
 import io
@@ -39,6 +40,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from server import evidence
 from server.auth import issue_token
 from server.events import emit
 from server.extensions import db
@@ -99,6 +101,13 @@ MATRIX = {
                            "204  204   204  204  204  204  204  204  204  204  204  401",
     "notifications.read_others":
                            "404  404   404  404  404  404  404  404  404  404  404  401",
+    # The unit's side of the explanation round: anyone who reads the unit sees the questions;
+    # only its editors and head answer and add evidence.
+    "explanation.questions":
+                           "200  200   200  200  200  200  404  200  404  200  200  401",
+    "explanation.reply":   "403  403   403  403  403  200  404  200  404  403  403  401",
+    "explanation.evidence":
+                           "403  403   403  403  403  201  404  201  404  403  403  401",
 }
 # For lists: who finds the other reviewer's assignment, or the assessed unit (STP), in them.
 SEES_TARGET = {
@@ -240,6 +249,42 @@ def _own_note(client, world, headers, user):
     return client.post(f"/api/v1/notifications/{note_id}/read", headers=headers)
 
 
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _asked(world):
+    """The council asked about 1.1.1 and requested the explanation."""
+    _state(world, "explanation_requested")
+    db.session.add(Answer(assessment_id=world["assessment"].id, code="1.1.1",
+                          source="appraisal", reason="Kế hoạch ban hành ngày nào?"))
+    db.session.commit()
+
+
+def _explanation_url(world, tail=""):
+    return f"/api/v1/assessments/{world['assessment'].id}/explanation{tail}"
+
+
+def _questions(client, world, headers, _user):
+    _asked(world)
+    return client.get(_explanation_url(world), headers=headers)
+
+
+def _reply(client, world, headers, _user):
+    _asked(world)
+    return client.put(_explanation_url(world, "/1.1.1"), headers=headers,
+                      json={"reply": "Ban hành ngày 20/01/2021.", "version": None})
+
+
+def _reply_evidence(client, world, headers, _user):
+    _asked(world)
+    editor = _user("librarian", "unit_editor", world["own"])
+    document, = evidence.upload(world["campaign"].id, world["own"].id, editor,
+                                [("ke-hoach.pdf", io.BytesIO(PDF))],
+                                {"title": "Kế hoạch CCHC năm 2021"})
+    return client.post(_explanation_url(world, "/1.1.1/evidence"), headers=headers,
+                       json={"document_id": document.id})
+
+
 ACTIONS = {
     "assignments.list": lambda c, w, h, u: c.get(
         f"/api/v1/campaigns/{w['campaign'].id}/reviewer-assignments", headers=h),
@@ -274,6 +319,9 @@ ACTIONS = {
     "notifications.read_own": _own_note,
     "notifications.read_others": lambda c, w, h, u: c.post(
         f"/api/v1/notifications/{w['others_note'].id}/read", headers=h),
+    "explanation.questions": _questions,
+    "explanation.reply": _reply,
+    "explanation.evidence": _reply_evidence,
 }
 
 
@@ -298,7 +346,9 @@ def test_the_matrix_is_complete():
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("action", list(MATRIX))
-def test_status(client, world, action, actor):
+def test_status(app, client, world, action, actor):
+    if action.startswith("explanation.") and not _has_explanation_api(app):
+        pytest.skip("the API has no explanation replies yet")
     user, headers = _actor(world, actor)
     response = ACTIONS[action](client, world, headers, user)
     status = expected(action, actor)
@@ -315,8 +365,22 @@ def test_status(client, world, action, actor):
         assert db.session.scalars(select(Answer).filter_by(source="appraisal")).all() == []
 
 
+EXPLANATION_ROUTES = {
+    ("GET", "/api/v1/assessments/<int:assessment_id>/explanation"): "explanation.questions",
+    ("PUT", "/api/v1/assessments/<int:assessment_id>/explanation/<string:code>"):
+        "explanation.reply",
+    ("POST", "/api/v1/assessments/<int:assessment_id>/explanation/<string:code>/evidence"):
+        "explanation.evidence",
+}
+
+
+def _has_explanation_api(app) -> bool:
+    return any(rule.rule == "/api/v1/assessments/<int:assessment_id>/explanation"
+               for rule in app.url_map.iter_rules())
+
+
 APPRAISAL_BLUEPRINTS = ("appraisal", "reviewers", "transitions", "audit", "notifications",
-                        "progress")
+                        "progress", "explanations")
 # (method, rule) of every route the matrix covers, by its action.
 ROUTES = {
     ("GET", "/api/v1/campaigns/<int:campaign_id>/reviewer-assignments"): "assignments.list",
@@ -336,6 +400,7 @@ ROUTES = {
     ("GET", "/api/v1/campaigns/<int:campaign_id>/progress.xlsx"): "progress.xlsx",
     ("GET", "/api/v1/notifications"): "notifications.list",
     ("POST", "/api/v1/notifications/<int:notification_id>/read"): "notifications.read_own",
+    **EXPLANATION_ROUTES,
 }
 
 
@@ -347,7 +412,9 @@ def test_every_appraisal_route_is_in_the_matrix(app):
         if blueprint in APPRAISAL_BLUEPRINTS or "explanation" in rule.rule:
             found |= {(method, rule.rule) for method in rule.methods
                       if method not in ("HEAD", "OPTIONS")}
-    assert found == set(ROUTES)
+    expected_routes = set(ROUTES) - (set() if _has_explanation_api(app)
+                                     else set(EXPLANATION_ROUTES))
+    assert found == expected_routes
     assert set(ROUTES.values()) <= set(MATRIX)
 
 
