@@ -18,6 +18,7 @@ def parindex_menu_items(user):
     if user.has_role("admin"):
         items.append({"label": _("Reviewer assignments"),
                       "href": url_for("web.reviewer_assignments")})
+        items.append({"label": _("Publication"), "href": url_for("web.publications_home")})
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
     if user.has_role("admin") or user.has_role("reviewer"):

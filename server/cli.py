@@ -14,6 +14,7 @@ from server.criteria_io.commands import COMMANDS as CRITERIA_IO_COMMANDS
 from server.engine import AnswersError, score
 from server.engine.decimals import plain
 from server.plugins import describe_plugins
+from server.publication_commands import COMMANDS as PUBLICATION_COMMANDS
 
 
 def build_cli(pm: pluggy.PluginManager) -> click.Group:
@@ -32,6 +33,8 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(assign_reviewer_command)
     cli.add_command(survey_group)
     cli.add_command(ranking_group)
+    for command in PUBLICATION_COMMANDS:
+        cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)
     return cli
 

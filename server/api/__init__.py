@@ -39,6 +39,7 @@ def init_api(app) -> None:
         evidence,
         notifications,
         progress,
+        publications,
         rankings,
         reviewers,
         survey,
@@ -51,7 +52,7 @@ def init_api(app) -> None:
     api._register_error_handlers = lambda: None
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
-                   notifications, survey, rankings, appraisal, progress):
+                   notifications, survey, rankings, appraisal, publications, progress):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 

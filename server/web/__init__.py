@@ -19,6 +19,7 @@ def init_app(app) -> None:
         evidence_views,
         notification_views,
         progress_views,
+        publication_views,
         views,
         workflow_views,
     )

@@ -39,7 +39,7 @@ def test_unit_head_submits_from_the_page_and_sees_it_in_the_history(client, make
 def test_a_refused_step_is_flashed_in_vietnamese_and_changes_nothing(client, make, login):
     dossier = _dossier(make)
     login(make.user("admin"))
-    text = _post_step(client, dossier, "publish").get_data(as_text=True)
+    text = _post_step(client, dossier, "finalise").get_data(as_text=True)
     assert "khi hồ sơ đang ở trạng thái «Đang tự đánh giá»" in text
     assert _state(dossier) == "draft"
     dossier_row = db.session.get(Assessment, dossier.id)

@@ -1,0 +1,216 @@
+"""Publications of a unit group's ranking, and a campaign's ranking settings.
+
+Publishing and the settings are for administrators. A publication, once made, is public within
+the application: any signed-in user reads it and its workbook (units study where they stand);
+the live ranking and the drift check, which read current data, stay with administrators.
+"""
+
+import marshmallow as ma
+from flask import g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
+
+from server.api import token_required
+from server.api.files import xlsx_download
+from server.api.problems import problem_response
+from server.api.schemas import StrictSchema
+from server.api.survey import admin_campaign
+from server.extensions import db
+from server.models import Campaign, Publication, User
+from server.publication_status import (
+    drift,
+    published_at,
+    workbook_name,
+    write_publication_workbook,
+)
+from server.publications import PublicationError, publish
+from server.ranking_settings import (
+    KEEP,
+    TIE_COMPARE,
+    TIE_RANKS,
+    SettingsError,
+    ranking_settings,
+    update_ranking_settings,
+)
+
+blp = Blueprint("publications", __name__, url_prefix="/api/v1",
+                description="Công bố (publications) and ranking settings")
+
+
+class PublishSchema(StrictSchema):
+    group = ma.fields.String(required=True)
+    reason = ma.fields.String(load_default="")
+
+
+class TieRuleSchema(StrictSchema):
+    compare = ma.fields.String(allow_none=True, load_default=None,
+                               metadata={"enum": list(TIE_COMPARE)})
+    ranks = ma.fields.String(allow_none=True, load_default=None,
+                             metadata={"enum": list(TIE_RANKS)})
+
+
+class NotRankedSchema(StrictSchema):
+    unit_code = ma.fields.String(required=True)
+    reason = ma.fields.String(load_default="")
+
+
+class RankingSettingsSchema(StrictSchema):
+    tie_rule = ma.fields.Nested(TieRuleSchema, allow_none=True, metadata={
+        "description": "null to follow each criteria set's own rule"})
+    not_ranked = ma.fields.List(ma.fields.Nested(NotRankedSchema), metadata={
+        "description": "the full list of units scored but not ranked, each with a reason"})
+    reason = ma.fields.String(load_default="")
+
+
+def publication_dict(publication: Publication, publisher: User | None,
+                     latest_number: int | None = None) -> dict:
+    body = {
+        "id": publication.id,
+        "campaign_id": publication.campaign_id,
+        "group": publication.unit_group,
+        "number": publication.number,
+        "correction": publication.number > 1,
+        "criteria_set": {"id": publication.criteria_set_id,
+                         "version": publication.criteria_set_version},
+        "engine_version": publication.engine_version,
+        "tie_rule": publication.tie_rule,
+        "inputs_digest": publication.inputs_digest,
+        "published_at": published_at(publication).isoformat(),
+        "published_by": None if publisher is None else {
+            "id": publisher.id, "username": publisher.username,
+            "full_name": publisher.full_name},
+        "reason": publication.reason,
+        "changes": publication.changes,
+    }
+    if latest_number is not None:
+        body["latest"] = publication.number == latest_number
+    return body
+
+
+def _latest_numbers(campaign_id: int) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(Publication.unit_group, func.max(Publication.number))
+        .where(Publication.campaign_id == campaign_id).group_by(Publication.unit_group)).all())
+
+
+def _publication(publication_id: int) -> tuple[Publication, User | None]:
+    row = db.session.execute(
+        select(Publication, User).outerjoin(User, Publication.published_by == User.id)
+        .where(Publication.id == publication_id)).first()
+    if row is None:
+        abort(404, message=f"publication {publication_id} does not exist")
+    return row[0], row[1]
+
+
+@blp.route("/campaigns/<int:campaign_id>/publications")
+class Publications(MethodView):
+    @token_required
+    def get(self, campaign_id):
+        """The campaign's publications (`?group=` for one unit group), latest first; without
+        their results. Any signed-in user."""
+        if db.session.get(Campaign, campaign_id) is None:
+            abort(404, message=f"campaign {campaign_id} does not exist")
+        query = (select(Publication, User).options(defer(Publication.results))
+                 .outerjoin(User, Publication.published_by == User.id)
+                 .where(Publication.campaign_id == campaign_id)
+                 .order_by(Publication.unit_group, Publication.number.desc()))
+        if request.args.get("group"):
+            query = query.where(Publication.unit_group == request.args["group"])
+        latest = _latest_numbers(campaign_id)
+        return {"publications": [publication_dict(p, u, latest[p.unit_group])
+                                 for p, u in db.session.execute(query)]}
+
+    @token_required
+    @blp.arguments(PublishSchema)
+    def post(self, payload, campaign_id):
+        """Publish a unit group: freeze its ranking and publish its finalised dossiers. The
+        second and later publications are corrections and need a `reason`. 409 names the
+        units not finalised yet (`errors[0].units`)."""
+        campaign = admin_campaign(campaign_id)
+        try:
+            publication = publish(campaign, payload["group"], g.api_user, payload["reason"])
+        except PublicationError as error:
+            db.session.rollback()
+            error_entry = {"field": error.field or "group", "message": str(error)}
+            if error.units:
+                error_entry["units"] = error.units
+            return problem_response(error.status, str(error), errors=[error_entry])
+        return publication_dict(publication, g.api_user, publication.number), 201
+
+
+@blp.route("/publications/<int:publication_id>")
+class PublicationView(MethodView):
+    @token_required
+    def get(self, publication_id):
+        """One publication with its frozen ranking (`ranking`, as the ranking endpoint
+        answers it). Any signed-in user."""
+        publication, publisher = _publication(publication_id)
+        latest = _latest_numbers(publication.campaign_id)[publication.unit_group]
+        return {**publication_dict(publication, publisher, latest),
+                "ranking": publication.results["ranking"]}
+
+
+@blp.route("/publications/<int:publication_id>/ranking.xlsx")
+class PublicationWorkbook(MethodView):
+    @token_required
+    def get(self, publication_id):
+        """The ranking workbook written from the publication's snapshot alone."""
+        publication, _publisher = _publication(publication_id)
+        try:
+            return xlsx_download(lambda buffer: write_publication_workbook(publication, buffer),
+                                 workbook_name(publication))
+        except PublicationError as error:
+            return problem_response(error.status, str(error))
+
+
+@blp.route("/publications/<int:publication_id>/drift")
+class PublicationDrift(MethodView):
+    @token_required
+    def get(self, publication_id):
+        """Whether the current data still gives the published results; `correction_due` when
+        the inputs digest or any published figure would differ. Administrators only."""
+        publication, _publisher = _publication(publication_id)
+        admin_campaign(publication.campaign_id)
+        return {"publication_id": publication.id, "inputs_digest": publication.inputs_digest,
+                **drift(publication)}
+
+
+@blp.route("/campaigns/<int:campaign_id>/ranking-settings")
+class RankingSettings(MethodView):
+    @token_required
+    def get(self, campaign_id):
+        """The campaign's tie rule (null: each criteria set's) and units not ranked."""
+        return ranking_settings(admin_campaign(campaign_id))
+
+    @token_required
+    @blp.arguments(RankingSettingsSchema)
+    def put(self, payload, campaign_id):
+        """Replace both settings: `tie_rule` (compare unrounded|rounded and ranks
+        shared|distinct, both or null) and the full `not_ranked` list (reason required)."""
+        return _update(campaign_id, payload, partial=False)
+
+    @token_required
+    @blp.arguments(RankingSettingsSchema)
+    def patch(self, payload, campaign_id):
+        """Change only the settings given."""
+        return _update(campaign_id, payload, partial=True)
+
+
+def _update(campaign_id: int, payload: dict, partial: bool):
+    campaign = admin_campaign(campaign_id)
+    missing = [name for name in ("tie_rule", "not_ranked") if name not in payload]
+    if missing and not partial:
+        return problem_response(422, errors=[{"field": name, "message": "required"}
+                                             for name in missing])
+    try:
+        update_ranking_settings(
+            campaign, g.api_user, tie_rule=payload.get("tie_rule", KEEP),
+            not_ranked=payload.get("not_ranked", KEEP), reason=payload["reason"])
+    except SettingsError as error:
+        db.session.rollback()
+        return problem_response(422, errors=[{"field": field, "message": str(message)}
+                                             for field, message in error.errors.items()])
+    db.session.commit()
+    return ranking_settings(campaign)
