@@ -23,4 +23,6 @@ def parindex_menu_items(user):
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
         items.append({"label": _("Points lost"), "href": url_for("web.group_points_lost_page")})
+    if user.has_role("admin") or user.has_role("reviewer"):
+        items.append({"label": _("Progress"), "href": url_for("web.progress")})
     return items

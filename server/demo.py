@@ -74,6 +74,9 @@ def load_demo(only_if_empty: bool = False) -> bool:
         explanation_deadline=now + timedelta(days=45),
         publication_date=now + timedelta(days=75),
         pins=[CampaignCriteriaSet(unit_group="province", criteria_set_id="province-2020",
+                                  criteria_set_version="1.0.0"),
+              # The departments take part too, so the progress grid shows who has not started.
+              CampaignCriteriaSet(unit_group="department", criteria_set_id="department",
                                   criteria_set_version="1.0.0")],
     )
     db.session.add(campaign)

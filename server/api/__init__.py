@@ -38,6 +38,7 @@ def init_api(app) -> None:
         criteria_sets,
         evidence,
         notifications,
+        progress,
         publications,
         rankings,
         reviewers,
@@ -52,7 +53,8 @@ def init_api(app) -> None:
     api._register_error_handlers = lambda: None
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
-                   notifications, survey, rankings, appraisal, publications, unit_reports):
+                   notifications, survey, rankings, appraisal, publications, unit_reports,
+                   progress):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 

@@ -18,6 +18,7 @@ def init_app(app) -> None:
         criteria_admin_views,
         evidence_views,
         notification_views,
+        progress_views,
         publication_views,
         ranking_views,
         report_views,
