@@ -13,6 +13,7 @@ def parindex_menu_items(user):
         return []
     items = [{"label": _("Self-assessments"), "href": url_for("web.assessments")},
              {"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
+    items.append({"label": _("Rankings"), "href": url_for("web.rankings")})
     if user.has_role("reviewer") or user.has_role("admin"):
         items.append({"label": _("Appraisal"), "href": url_for("web.appraisal_queue")})
     if audit_scope(user) != set():
@@ -23,4 +24,7 @@ def parindex_menu_items(user):
         items.append({"label": _("Publication"), "href": url_for("web.publications_home")})
         items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
         items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
+        items.append({"label": _("Points lost"), "href": url_for("web.group_points_lost_page")})
+    if user.has_role("admin") or user.has_role("reviewer"):
+        items.append({"label": _("Progress"), "href": url_for("web.progress")})
     return items

@@ -274,11 +274,14 @@ def survey_group():
 def survey_import_command(campaign_id, file):
     """Replace a campaign's survey results with FILE (.xlsx or .csv); all or nothing."""
     from server.extensions import db
-    from server.survey_import import SurveyImportError, import_survey
+    from server.survey_import import SurveyImportError, SurveyImportRefused, import_survey
 
     campaign = _campaign(campaign_id)
     try:
         result = import_survey(campaign, Path(file).name, Path(file).read_bytes())
+    except SurveyImportRefused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
     except SurveyImportError as error:
         db.session.rollback()
         for problem in error.problems:

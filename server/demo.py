@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from server.demo_rankings import load_demo_publications
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, CampaignCriteriaSet, Unit
@@ -73,6 +74,9 @@ def load_demo(only_if_empty: bool = False) -> bool:
         explanation_deadline=now + timedelta(days=45),
         publication_date=now + timedelta(days=75),
         pins=[CampaignCriteriaSet(unit_group="province", criteria_set_id="province-2020",
+                                  criteria_set_version="1.0.0"),
+              # The departments take part too, so the progress grid shows who has not started.
+              CampaignCriteriaSet(unit_group="department", criteria_set_id="department",
                                   criteria_set_version="1.0.0")],
     )
     db.session.add(campaign)
@@ -86,6 +90,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
     # The demo reviewer appraises their own domains in the demo campaign.
     assign_reviewer(campaign, users["thamdinh"], ["1", "4", "5"], None, users["admin"])
     db.session.commit()
+    load_demo_publications(users["admin"])
     return True
 
 

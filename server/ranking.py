@@ -20,7 +20,7 @@ from server.engine.answers import AnswersError
 from server.engine.model import TieRule
 from server.engine.ranking import Entry, RankedRow, rank
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, Unit
+from server.models import Answer, Assessment, Campaign, Publication, Unit
 
 
 class RankingError(Exception):
@@ -136,15 +136,29 @@ def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = 
                         previous, group_scores.inputs_digest)
 
 
-def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None]:
-    """unit code -> index in the latest campaign of the year before, when there is one."""
-    previous = db.session.scalars(
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The latest campaign of the year before `campaign`'s, when there is one."""
+    return db.session.scalars(
         select(Campaign).where(Campaign.year == campaign.year - 1).order_by(Campaign.id.desc())
     ).first()
+
+
+def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None]:
+    """unit code -> index in the latest campaign of the year before, when there is one: its
+    latest publication's, else scored from its data."""
+    previous = previous_campaign(campaign)
     if previous is None or previous.pin_for(group) is None:
         return {}
+    # Last year's published figures are the ones units and the press compare with.
+    published = db.session.scalars(
+        select(Publication.results).filter_by(campaign_id=previous.id, unit_group=group)
+        .order_by(Publication.number.desc()).limit(1)).first()
+    if published is not None:
+        return {row["unit_code"]: None if row["index"] is None else Decimal(row["index"])
+                for row in published["ranking"]["rows"]}
     try:
         scored = score_group(previous, group).scored
     except RankingError:
         return {}
     return {code: result.index for (code, _name, _rankable), result in scored}
+

@@ -32,6 +32,7 @@ class RowProblem:
     row: int  # as the spreadsheet numbers it: the header is row 1
     kind: str  # unknown_unit | unknown_code | not_a_survey_item | out_of_range | duplicate
     #            | not_a_number | missing_value | unreadable | empty
+    #            | campaign_not_open | results_frozen (row 0: the whole import is refused)
     message: str
 
     def to_dict(self) -> dict:
@@ -42,6 +43,39 @@ class SurveyImportError(ValueError):
     def __init__(self, problems: list[RowProblem]):
         self.problems = problems
         super().__init__("\n".join(f"row {p.row}: {p.message}" for p in problems))
+
+
+class SurveyImportRefused(SurveyImportError):
+    """The campaign's state does not allow an import: nothing was read or written."""
+
+    def __str__(self) -> str:
+        return "; ".join(problem.message for problem in self.problems)
+
+
+# Survey results are imported only into an open campaign: not while it is being planned (its
+# dossiers and pins may still change), not once it is closed. And not while any dossier of the
+# campaign is finalised or published, since an import replaces the survey results of every unit
+# of the campaign: the administrator un-finalises those first (with a reason, audited).
+IMPORT_CAMPAIGN_STATES = ("open",)
+FROZEN_DOSSIER_STATES = ("finalised", "published")
+
+
+def check_campaign_state(campaign: Campaign) -> None:
+    """Raise SurveyImportRefused naming why the campaign takes no import now."""
+    if campaign.state not in IMPORT_CAMPAIGN_STATES:
+        raise SurveyImportRefused([RowProblem(
+            0, "campaign_not_open",
+            f"campaign {campaign.id} is {campaign.state!r}: survey results can be imported "
+            "only while the campaign is open")])
+    frozen = db.session.scalars(
+        select(Unit.code).join(Assessment, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id,
+               Assessment.state.in_(FROZEN_DOSSIER_STATES)).order_by(Unit.code)).all()
+    if frozen:
+        raise SurveyImportRefused([RowProblem(
+            0, "results_frozen",
+            f"the results of {', '.join(frozen)} in campaign {campaign.id} are finalised or "
+            "published: un-finalise them before importing survey results again")])
 
 
 @dataclass
@@ -155,7 +189,9 @@ def check_rows(campaign: Campaign, rows) -> tuple[list[tuple[int, str, Decimal]]
 
 def import_survey(campaign: Campaign, filename: str, content: bytes, *,
                   actor_id: int | None = None) -> ImportResult:
-    """Replace the campaign's survey answers with the file's, or raise SurveyImportError."""
+    """Replace the campaign's survey answers with the file's, or raise SurveyImportError
+    (SurveyImportRefused when the campaign's state allows no import)."""
+    check_campaign_state(campaign)
     digest = hashlib.sha256(content).hexdigest()
     accepted, problems = check_rows(campaign, read_rows(filename, content))
     if problems:

@@ -25,3 +25,23 @@ def log_in(client, user, password: str):
     page = client.get("/login")
     return client.post("/login", data={"username": user.username, "password": password,
                                        "csrf_token": csrf_token(page)}, follow_redirects=True)
+
+
+def count_statements(action) -> int:
+    """How many SQL statements `action()` sends to the database."""
+    from sqlalchemy import event
+
+    from server.extensions import db
+
+    count = 0
+
+    def counter(*_args):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counter)
+    return count

@@ -39,12 +39,14 @@ def init_api(app) -> None:
         evidence,
         explanations,
         notifications,
+        progress,
         publications,
         rankings,
         reviewers,
         survey,
         tokens,
         transitions,
+        unit_reports,
     )
     from server.extensions import csrf
 
@@ -52,7 +54,8 @@ def init_api(app) -> None:
     api._register_error_handlers = lambda: None
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
-                   notifications, survey, rankings, appraisal, publications, explanations):
+                   notifications, survey, rankings, appraisal, publications, unit_reports,
+                   progress, explanations):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
 

@@ -9,7 +9,12 @@ from server.api.files import xlsx_download
 from server.api.problems import problem_response
 from server.extensions import db
 from server.models import Campaign
-from server.survey_import import SurveyImportError, import_survey, write_template
+from server.survey_import import (
+    SurveyImportError,
+    SurveyImportRefused,
+    import_survey,
+    write_template,
+)
 
 blp = Blueprint("survey", __name__, url_prefix="/api/v1/campaigns",
                 description="Điều tra xã hội học (survey results)")
@@ -31,7 +36,8 @@ class SurveyImport(MethodView):
     def post(self, campaign_id):
         """Replace the campaign's survey results with an uploaded .xlsx or .csv (field `file`).
 
-        Unit code, survey item code, value; a header row first. 422 lists every bad row.
+        Unit code, survey item code, value; a header row first. 422 lists every bad row; 409
+        when the campaign is not open or some of its results are finalised or published.
         """
         campaign = admin_campaign(campaign_id)
         upload = request.files.get("file")
@@ -41,6 +47,10 @@ class SurveyImport(MethodView):
         try:
             result = import_survey(campaign, upload.filename, upload.read(),
                                    actor_id=g.api_user.id)
+        except SurveyImportRefused as error:
+            db.session.rollback()
+            return problem_response(409, str(error), errors=[
+                {"field": "campaign", **p.to_dict()} for p in error.problems])
         except SurveyImportError as error:
             db.session.rollback()
             return problem_response(

@@ -25,29 +25,12 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
     """The workbook bytes of `criteria_set`'s self-assessment table."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Tự đánh giá")
-    fmt = _formats(book)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    for col, width in enumerate(WIDTHS):
-        sheet.set_column(col, col, width)
-    basis = criteria_set.legal_basis
-    sheet.merge_range(0, 0, 0, len(HEADER) - 1, criteria_set.title.upper(), fmt["title"])
-    sheet.merge_range(1, 0, 1, len(HEADER) - 1,
-                      f"(Bộ tiêu chí {criteria_set.id}@{criteria_set.version}; căn cứ "
-                      f"{basis.number} ngày {basis.date})", fmt["subtitle"])
     tie = criteria_set.tie_rule
     compare = "chưa làm tròn" if tie.compare == "unrounded" else "đã làm tròn"
     ranks = "đồng hạng" if tie.ranks == "shared" else "xếp riêng theo mã đơn vị"
-    sheet.merge_range(2, 0, 2, len(HEADER) - 1,
-                      f"Khi bằng điểm: so sánh điểm {compare}, {ranks}", fmt["subtitle"])
-    header_row = 4
-    sheet.write_row(header_row, 0, HEADER, fmt["header"])
-    sheet.repeat_rows(header_row)
-    sheet.freeze_panes(header_row + 1, 2)
-    row = header_row + 1
+    sheet, fmt, row = table_sheet(book, [
+        criteria_set.title.upper(), f"({set_reference(criteria_set)})",
+        f"Khi bằng điểm: so sánh điểm {compare}, {ranks}"])
     domain_rows = []
     for domain in criteria_set.domains:
         domain_rows.append(row)
@@ -63,6 +46,33 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
                         fmt["domain_num"])
     book.close()
     return buffer.getvalue()
+
+
+def set_reference(criteria_set: CriteriaSet) -> str:
+    basis = criteria_set.legal_basis
+    return (f"Bộ tiêu chí {criteria_set.id}@{criteria_set.version}; căn cứ {basis.number} "
+            f"ngày {basis.date}")
+
+
+def table_sheet(book, title_lines: list[str]):
+    """(sheet, formats, first data row) of a new sheet with the official columns: the title
+    lines, then the header repeated on every printed page; A4 landscape, fit to the page width."""
+    sheet = book.add_worksheet("Tự đánh giá")
+    fmt = _formats(book)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    for number, line in enumerate(title_lines):
+        sheet.merge_range(number, 0, number, len(HEADER) - 1, line,
+                          fmt["title" if number == 0 else "subtitle"])
+    header_row = len(title_lines) + 1
+    sheet.write_row(header_row, 0, HEADER, fmt["header"])
+    sheet.repeat_rows(header_row)
+    sheet.freeze_panes(header_row + 1, 2)
+    return sheet, fmt, header_row + 1
 
 
 def _formats(book) -> dict:
@@ -132,7 +142,11 @@ def _write_leaf(sheet, fmt, row: int, leaf: Leaf) -> int:
     sheet.write_formula(row, INDEX, f"=ROUND(G{row + 1}/C{row + 1}*100,2)", fmt["leaf_num"])
     for col in (8, 9):
         sheet.write_blank(row, col, None, fmt["input"])
-    row += 1
+    return write_rule_lines(sheet, fmt, row + 1, leaf)
+
+
+def write_rule_lines(sheet, fmt, row: int, leaf: Leaf) -> int:
+    """The leaf's scoring lines below its row (no STT); return the next free row."""
     for line in lines_for_rule(leaf.rule.to_dict()):
         sheet.write_blank(row, 0, None, fmt["line"])
         sheet.write_string(row, 1, f"- {line}", fmt["line"])

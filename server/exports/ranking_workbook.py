@@ -49,7 +49,7 @@ def band_text(band) -> str:
     return text
 
 
-class _Sheet:
+class TableSheet:
     """A worksheet written row by row, with the shared header, panes, filter and print setup."""
 
     def __init__(self, book, formats, name, headers, widths, frozen_columns):
@@ -72,13 +72,24 @@ class _Sheet:
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True)):
             if value is None:
                 self.sheet.write_blank(self.row, column, None, self.formats[kind])
-            elif kind == "text":
+            elif isinstance(value, str):
                 self.sheet.write_string(self.row, column, value, self.formats[kind])
             else:
                 self.sheet.write_number(self.row, column, value, self.formats[kind])
 
     def close(self):
         self.sheet.autofilter(0, 0, max(self.row, 1), len(self.headers) - 1)
+
+
+def workbook_formats(book) -> dict:
+    """The cell formats TableSheet rows are written in: header, text, int, num (2 decimals)."""
+    return {
+        "header": book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter",
+                                   "align": "center", "border": 1, "bg_color": "#DDEBF7"}),
+        "text": book.add_format({"border": 1}),
+        "int": book.add_format({"border": 1, "num_format": "0"}),
+        "num": book.add_format({"border": 1, "num_format": "0.00"}),
+    }
 
 
 def write_ranking_workbook(ranking, target, *, publication_id: str | None = None,
@@ -92,13 +103,7 @@ def write_ranking_workbook(ranking, target, *, publication_id: str | None = None
     in_memory = not isinstance(target, str)
     book = xlsxwriter.Workbook(target, {"constant_memory": not in_memory,
                                         "in_memory": in_memory})
-    formats = {
-        "header": book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter",
-                                   "align": "center", "border": 1, "bg_color": "#DDEBF7"}),
-        "text": book.add_format({"border": 1}),
-        "int": book.add_format({"border": 1, "num_format": "0"}),
-        "num": book.add_format({"border": 1, "num_format": "0.00"}),
-    }
+    formats = workbook_formats(book)
     generated_at = generated_at or datetime.now(UTC)
     criteria_set = ranking.criteria_set
     _summary(book, formats, ranking)
@@ -122,7 +127,7 @@ def _summary(book, formats, ranking):
                   "Xếp loại", "Chỉ số năm trước (%)", "Tăng/giảm so với năm trước (%)"])
     kinds = (["int", "text", "text"] + ["num"] * len(domains)
              + ["num", "num", "num", "num", "text", "num", "num"])
-    sheet = _Sheet(book, formats, SUMMARY, headers,
+    sheet = TableSheet(book, formats, SUMMARY, headers,
                    [7, 12, 36] + [12] * len(domains) + [12, 12, 12, 12, 10, 12, 14], 3)
     for row in ranking.rows:
         result = row.result
@@ -144,7 +149,7 @@ def _domain_sheet(book, formats, ranking, domain):
                + [f"Điểm lĩnh vực {domain.code}", "Điểm tối đa áp dụng",
                   f"Chỉ số thành phần lĩnh vực {domain.code} (%)"])
     kinds = ["int", "text", "text"] + ["num"] * (len(criteria) + 3)
-    sheet = _Sheet(book, formats, domain_sheet_name(domain.code), headers,
+    sheet = TableSheet(book, formats, domain_sheet_name(domain.code), headers,
                    [7, 12, 36] + [10] * len(criteria) + [12, 12, 14], 3)
     for row in ranking.rows:
         nodes = row.result.nodes
@@ -161,7 +166,7 @@ def _matrix(book, formats, ranking):
     headers = (["Hạng", "Mã đơn vị", "Đơn vị"]
                + [f"{leaf.code} (tối đa {plain(leaf.max_points)})" for leaf in leaves])
     kinds = ["int", "text", "text"] + ["num"] * len(leaves)
-    sheet = _Sheet(book, formats, MATRIX, headers, [7, 12, 36] + [9] * len(leaves), 3)
+    sheet = TableSheet(book, formats, MATRIX, headers, [7, 12, 36] + [9] * len(leaves), 3)
     for row in ranking.rows:
         trace = row.result.trace
         # A leaf not applicable to the unit stays blank: it earns nothing and owes nothing.
@@ -185,14 +190,14 @@ def _long_table(book, formats, ranking, per_sheet):
                "Điểm", "Điểm tối đa", "Trạng thái", "Xếp loại"]
     kinds = ["int", "text", "text", "text", "text", "text", "text", "num", "num", "text", "text"]
     widths = [7, 12, 36, 9, 9, 10, 12, 9, 10, 14, 9]
-    part, sheet = 1, _Sheet(book, formats, LONG, headers, widths, 3)
+    part, sheet = 1, TableSheet(book, formats, LONG, headers, widths, 3)
     source_names = {"self": "thẩm định", "survey": "điều tra XHH"}
     for row in ranking.rows:
         for line in row.result.trace:
             if sheet.row >= per_sheet:
                 sheet.close()
                 part += 1
-                sheet = _Sheet(book, formats, f"{LONG} {part}", headers, widths, 3)
+                sheet = TableSheet(book, formats, f"{LONG} {part}", headers, widths, 3)
             sheet.write([_rank(row), row.unit_code, row.unit_name, domain_of[line.code],
                          criterion_of[line.code], line.code, source_names[sources[line.code]],
                          float(line.points), float(line.max_points), STATUS[line.status],
@@ -203,12 +208,6 @@ def _long_table(book, formats, ranking, per_sheet):
 def _about(book, formats, ranking, publication_id, generated_at):
     criteria_set = ranking.criteria_set
     basis = criteria_set.legal_basis
-    sheet = book.add_worksheet(ABOUT)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 90)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
     lines = [
         ("Bộ tiêu chí", criteria_set.id),
         ("Phiên bản", criteria_set.version),
@@ -227,8 +226,19 @@ def _about(book, formats, ranking, publication_id, generated_at):
         ("Mã công bố", publication_id or "chưa công bố (số liệu tạm)"),
         ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")),
     ]
+    write_about_sheet(book, formats, lines)
+
+
+def write_about_sheet(book, formats, lines, value_format: str = "text"):
+    """The "about" sheet: one (label, text) pair a row under the header "Mục | Nội dung"."""
+    sheet = book.add_worksheet(ABOUT)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 90)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
     sheet.write_row(0, 0, ["Mục", "Nội dung"], formats["header"])
     for number, (label, value) in enumerate(lines, 1):
         sheet.write_string(number, 0, label, formats["text"])
-        sheet.write_string(number, 1, value, formats["text"])
+        sheet.write_string(number, 1, value, formats[value_format])
     sheet.freeze_panes(1, 0)

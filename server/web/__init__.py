@@ -20,7 +20,10 @@ def init_app(app) -> None:
         evidence_views,
         explanation_views,
         notification_views,
+        progress_views,
         publication_views,
+        ranking_views,
+        report_views,
         views,
         workflow_views,
     )

@@ -172,3 +172,20 @@ def test_a_frozen_result_thaws_into_the_same_numbers(group, province_set):
         line["input"] = None  # inputs are not frozen; the digest stands for them
     assert thawed.to_dict() == expected
     assert thawed.self_max_points == result.self_max_points
+
+
+def test_next_year_compares_with_the_published_index_not_later_edits(group, make,
+                                                                     province_set):
+    campaign, admin = group["campaign"], group["admin"]
+    publication = publish(campaign, "province", admin)
+    published = {row["unit_code"]: row["index"]
+                 for row in publication.results["ranking"]["rows"]}
+    leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
+    db.session.add(Answer(assessment_id=group["dossiers"]["P01"].id, code=leaf.code,
+                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    db.session.commit()
+    later = make.campaign(year=campaign.year + 1)
+    for dossier in group["dossiers"].values():
+        make.assessment(later, dossier.unit)
+    previous = rank_group(later, "province").previous
+    assert {code: format(index, "f") for code, index in previous.items()} == published

@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from server.engine import score
 from server.extensions import db
 from server.models import Answer
 from server.ranking import RankingError, effective_answers, rank_group
+from tests.helpers import count_statements
 from tests.ranking_data import full_answers, json_value, write_answers
 
 
@@ -97,30 +97,15 @@ def test_previous_year_indices(make, province_set):
     assert ranking.previous["P01"] < ranking.rows[0].result.index
 
 
-def _statements(app, action) -> int:
-    count = 0
-
-    def counter(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
-
-
 def test_statement_count_does_not_grow_with_units(app, make, province_set):
     campaign = make.campaign()
     _unit_with_answers(make, campaign, province_set, "P01")
     db.session.expire_all()
-    few = _statements(app, lambda: rank_group(campaign, "province"))
+    few = count_statements(lambda: rank_group(campaign, "province"))
     for n in range(2, 9):
         _unit_with_answers(make, campaign, province_set, f"P{n:02}", n)
     db.session.expire_all()
-    many = _statements(app, lambda: rank_group(campaign, "province"))
+    many = count_statements(lambda: rank_group(campaign, "province"))
     assert len(rank_group(campaign, "province").rows) == 8
     assert many == few
     assert many <= 5

@@ -1,0 +1,93 @@
+"""A unit's official self-assessment table and the points-lost reports, as JSON and .xlsx.
+
+A unit's reports: its own users, the viewers and reviewers who may read it, administrators;
+another unit's users get 404. A group's report is working data: administrators only.
+"""
+
+from flask import g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from server import appraisal
+from server import self_assessment as sa
+from server.api import token_required
+from server.api.files import xlsx_download
+from server.api.survey import admin_campaign
+from server.exports.points_lost_workbook import write_group_points_lost, write_unit_points_lost
+from server.exports.unit_table import read_unit_table, write_unit_table
+from server.points_lost import group_points_lost, unit_points_lost
+from server.ranking import RankingError
+
+blp = Blueprint("unit_reports", __name__, url_prefix="/api/v1",
+                description="Bảng tự đánh giá và điểm bị trừ (unit table, points lost)")
+
+
+def _assessment(assessment_id: int):
+    try:
+        return appraisal.get_assessment(assessment_id, g.api_user)
+    except sa.NotFound as error:
+        abort(404, message=str(error))
+
+
+def _group_report(campaign_id: int):
+    campaign = admin_campaign(campaign_id)
+    group = request.args.get("group")
+    if not group:
+        abort(422, message="the query parameter 'group' is required",
+              errors=[{"field": "group", "message": "required"}])
+    try:
+        return group_points_lost(campaign, group)
+    except RankingError as error:
+        abort(404, message=str(error))
+
+
+def unit_file_name(assessment, kind: str) -> str:
+    return f"{kind}-{assessment.campaign.year}-{assessment.unit.code}.xlsx"
+
+
+@blp.route("/assessments/<int:assessment_id>/table.xlsx")
+class UnitTableDownload(MethodView):
+    @token_required
+    def get(self, assessment_id):
+        """The unit's official self-assessment table, filled in, with its evidence references."""
+        table = read_unit_table(_assessment(assessment_id))
+        return xlsx_download(lambda buffer: write_unit_table(table, buffer),
+                             unit_file_name(table.assessment, "bang-tu-danh-gia"))
+
+
+@blp.route("/assessments/<int:assessment_id>/points-lost")
+class UnitPointsLost(MethodView):
+    @token_required
+    def get(self, assessment_id):
+        """The sub-criteria where the unit lost points, against last year."""
+        return unit_points_lost(_assessment(assessment_id)).to_dict()
+
+
+@blp.route("/assessments/<int:assessment_id>/points-lost.xlsx")
+class UnitPointsLostWorkbook(MethodView):
+    @token_required
+    def get(self, assessment_id):
+        """The unit's points-lost report as .xlsx."""
+        assessment = _assessment(assessment_id)
+        report = unit_points_lost(assessment)
+        return xlsx_download(lambda buffer: write_unit_points_lost(report, buffer),
+                             unit_file_name(assessment, "diem-bi-tru"))
+
+
+@blp.route("/campaigns/<int:campaign_id>/points-lost")
+class GroupPointsLost(MethodView):
+    @token_required
+    def get(self, campaign_id):
+        """Per sub-criterion across the units of a group (`?group=`): units that lost points,
+        total and average lost, by domain and responsible agency, against last year."""
+        return _group_report(campaign_id).to_dict()
+
+
+@blp.route("/campaigns/<int:campaign_id>/points-lost.xlsx")
+class GroupPointsLostWorkbook(MethodView):
+    @token_required
+    def get(self, campaign_id):
+        """The group's points-lost report as .xlsx."""
+        report = _group_report(campaign_id)
+        return xlsx_download(lambda buffer: write_group_points_lost(report, buffer),
+                             f"diem-bi-tru-{report.year}-{report.group}.xlsx")

@@ -1,0 +1,100 @@
+"""Pages and downloads of a unit's official table and the points-lost reports (điểm bị trừ).
+
+A unit's reports: whoever may read its dossier (its own users, reviewers, viewers,
+administrators); another unit's users get 404. The group report: administrators only.
+"""
+
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from server import appraisal
+from server import self_assessment as sa
+from server.api.files import xlsx_download
+from server.api.unit_reports import unit_file_name
+from server.engine.losses import IMPROVED, NEW, REPEATED
+from server.exports.points_lost_workbook import write_group_points_lost, write_unit_points_lost
+from server.exports.unit_table import read_unit_table, write_unit_table
+from server.extensions import db
+from server.models import Campaign
+from server.points_lost import group_points_lost, items_by_domain, unit_points_lost
+from server.ranking import RankingError
+from server.web import bp
+
+STATUS_LABELS = {NEW: _l("New loss"), REPEATED: _l("Lost again"), IMPROVED: _l("Improved")}
+
+
+def _assessment(assessment_id: int):
+    try:
+        return appraisal.get_assessment(assessment_id, current_user)
+    except sa.NotFound:
+        abort(404)
+
+
+@bp.route("/assessments/<int:assessment_id>/table.xlsx")
+@login_required
+def unit_table_download(assessment_id):
+    table = read_unit_table(_assessment(assessment_id))
+    return xlsx_download(lambda buffer: write_unit_table(table, buffer),
+                         unit_file_name(table.assessment, "bang-tu-danh-gia"))
+
+
+@bp.route("/assessments/<int:assessment_id>/points-lost")
+@login_required
+def unit_points_lost_page(assessment_id):
+    report = unit_points_lost(_assessment(assessment_id))
+    return render_template("points_lost/unit.html", report=report,
+                           by_domain=items_by_domain(report.lines), statuses=STATUS_LABELS)
+
+
+@bp.route("/assessments/<int:assessment_id>/points-lost.xlsx")
+@login_required
+def unit_points_lost_download(assessment_id):
+    assessment = _assessment(assessment_id)
+    report = unit_points_lost(assessment)
+    return xlsx_download(lambda buffer: write_unit_points_lost(report, buffer),
+                         unit_file_name(assessment, "diem-bi-tru"))
+
+
+def _chosen_group():
+    """(campaigns, campaign, groups, group, report or None, error) for the group pages."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc(),
+                                                             Campaign.id.desc())).all()
+    chosen = request.args.get("campaign", "")
+    campaign = (db.session.get(Campaign, int(chosen)) if chosen.isdigit()
+                else campaigns[0] if campaigns else None)
+    if chosen and campaign is None:
+        abort(404)
+    groups = sorted(pin.unit_group for pin in campaign.pins) if campaign else []
+    group = request.args.get("group") or (groups[0] if groups else None)
+    if campaign is None or group is None:
+        return campaigns, campaign, groups, group, None
+    if group not in groups:
+        abort(404)
+    try:
+        return campaigns, campaign, groups, group, group_points_lost(campaign, group)
+    except RankingError:
+        abort(404)
+
+
+@bp.route("/points-lost")
+@login_required
+def group_points_lost_page():
+    campaigns, campaign, groups, group, report = _chosen_group()
+    return render_template(
+        "points_lost/group.html", campaigns=campaigns, campaign=campaign, groups=groups,
+        group=group, report=report, statuses=STATUS_LABELS,
+        by_domain=items_by_domain(report.items) if report else {})
+
+
+@bp.route("/points-lost.xlsx")
+@login_required
+def group_points_lost_download():
+    report = _chosen_group()[4]
+    if report is None:
+        abort(404)
+    return xlsx_download(lambda buffer: write_group_points_lost(report, buffer),
+                         f"diem-bi-tru-{report.year}-{report.group}.xlsx")

@@ -1,0 +1,47 @@
+"""The Department of Home Affairs opens the progress grid from the menu, filters it and
+downloads it, in a real browser."""
+
+from datetime import UTC, datetime, timedelta
+
+import openpyxl
+import pytest
+
+from server.extensions import db
+from tests.browser.test_self_assessment_flow import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_filters_the_grid_and_downloads_it(live_server, page, make, tmp_path):
+    campaign = make.campaign(self_assessment_deadline=datetime.now(UTC) - timedelta(hours=1))
+    for code, name in (("QB", "UBND tỉnh Quảng Bình"), ("HN", "UBND thành phố Hà Nội"),
+                       ("HP", "UBND thành phố Hải Phòng")):
+        unit = make.unit(code, name=name, level="province")
+        if code == "QB":
+            make.assessment(campaign, unit).state = "submitted"
+            db.session.commit()
+    make.user("admin", username="snv")
+
+    log_in(page, live_server, "snv")
+    page.get_by_role("link", name="Tiến độ").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Tiến độ đánh giá Chỉ số CCHC"
+    assert page.locator("table.progress tbody tr").count() == 3
+    assert page.locator("tr.overdue").count() == 2  # HN and HP never started, deadline passed
+
+    page.get_by_label("Trạng thái", exact=True).select_option("not_started")
+    page.get_by_label("Mã hoặc tên đơn vị").fill("hải phòng")
+    page.get_by_role("button", name="Lọc").click()
+    rows = page.locator("table.progress tbody tr")
+    assert rows.count() == 1
+    assert "HP – UBND thành phố Hải Phòng" in rows.first.inner_text()
+    assert "Quá thời hạn tự đánh giá" in rows.first.inner_text()
+    page.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải về tệp .xlsx").click()
+    assert download.value.suggested_filename == "tien-do-2021.xlsx"
+    download.value.save_as(tmp_path / "tien-do.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "tien-do.xlsx")
+    lines = list(book["Tiến độ"].iter_rows(min_row=2, values_only=True))
+    assert [line[:4] for line in lines] == [
+        ("HP", "UBND thành phố Hải Phòng", "Tỉnh", "Chưa bắt đầu")]
