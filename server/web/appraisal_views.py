@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from server import appraisal, explanations
 from server import self_assessment as sa
@@ -16,13 +15,13 @@ from server.appraisal_queue import reviewer_queue
 from server.assessment_workflow import (
     APPRAISAL_TRANSITIONS,
     available_transitions,
-    take_transition,
 )
 from server.extensions import db
 from server.models import Campaign
 from server.web import bp
 from server.web.assessment_views import posted_value
-from server.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
+from server.web.workflow_views import take_step
+from server.workflow import STATES, TRANSITION_LABELS
 
 
 @bp.route("/appraisal")
@@ -136,18 +135,4 @@ def appraisal_step(assessment_id):
     key = request.form.get("transition", "")
     if key not in APPRAISAL_TRANSITIONS:
         abort(404)
-    try:
-        take_transition(assessment, key, current_user, request.form.get("reason", ""))
-        db.session.commit()
-    except TransitionError as error:
-        db.session.rollback()
-        flash(str(error), "warning")
-        return back
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this assessment meanwhile; please check and try again."),
-              "warning")
-        return back
-    flash(_("Done: %(transition)s. The assessment is now %(state)s.",
-            transition=TRANSITION_LABELS[key], state=STATES[TRANSITIONS[key].target]), "info")
-    return back
+    return take_step(assessment, key, back)

@@ -8,16 +8,15 @@ typed reply kept and the message beside its field.
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from server import evidence, explanations
 from server import self_assessment as sa
-from server.assessment_workflow import available_transitions, take_transition
-from server.extensions import db
+from server.assessment_workflow import available_transitions
 from server.permissions import can_edit_unit
 from server.web import bp
 from server.web.assessment_views import assessment_or_404
-from server.workflow import STATES, TRANSITION_LABELS, TransitionError
+from server.web.workflow_views import take_step
+from server.workflow import STATES, TRANSITION_LABELS
 
 
 def _render(assessment, code=None, typed=None, errors=None, newer=None, status=200):
@@ -78,17 +77,5 @@ def explanation_reply(assessment_id, code):
 def explanation_send(assessment_id):
     assessment = assessment_or_404(assessment_id)
     back = redirect(url_for("web.explanation_page", assessment_id=assessment.id))
-    try:
-        take_transition(assessment, "explain", current_user, request.form.get("reason", ""))
-        db.session.commit()
-    except TransitionError as error:
-        db.session.rollback()
-        flash(str(error), "warning")
-        return back
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this assessment meanwhile; please check and try again."),
-              "warning")
-        return back
-    flash(_("The explanation has been sent to the appraisal council."), "info")
-    return back
+    return take_step(assessment, "explain", back,
+                     _("The explanation has been sent to the appraisal council."))

@@ -49,7 +49,12 @@ def assessment_transition(assessment_id):
     if not CsrfForm().validate_on_submit():
         flash(_("The form has expired; please try again."), "warning")
         return back
-    key = request.form.get("transition", "")
+    return take_step(assessment, request.form.get("transition", ""), back)
+
+
+def take_step(assessment: Assessment, key: str, back, done: str | None = None):
+    """Take the workflow step `key` with the posted reason, commit, flash the outcome (`done`,
+    or the new state) or the refusal, and return `back`. Every page's step buttons end here."""
     try:
         take_transition(assessment, key, current_user, request.form.get("reason", ""))
         db.session.commit()
@@ -62,8 +67,9 @@ def assessment_transition(assessment_id):
         flash(_("Someone else changed this assessment meanwhile; please check and try again."),
               "warning")
         return back
-    flash(_("Done: %(transition)s. The assessment is now %(state)s.",
-            transition=TRANSITION_LABELS[key], state=STATES[TRANSITIONS[key].target]), "info")
+    flash(done or _("Done: %(transition)s. The assessment is now %(state)s.",
+                    transition=TRANSITION_LABELS[key], state=STATES[TRANSITIONS[key].target]),
+          "info")
     return back
 
 

@@ -5,7 +5,7 @@ number of statements."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server import appraisal as ap
 from server import self_assessment as sa
@@ -22,6 +22,7 @@ from server.progress import (
     parse_filters,
     progress_scope,
 )
+from tests.helpers import count_statements
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # the unit saves before its deadline
 EVERYTHING = ProgressScope(None)
@@ -220,25 +221,10 @@ def test_who_sees_the_grid(world, make):
     assert (qb.items, qb.asked, qb.accepted) == (len(_self_leaves(world["set"], {"2"})), 1, 0)
 
 
-def _statements(action) -> int:
-    count = 0
-
-    def counter(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
-
-
 def test_statement_count_does_not_grow_with_units(world, make):
     campaign = world["campaign"]
     scope, scored = EVERYTHING, ProgressFilters(points=True)
-    few = _statements(lambda: campaign_progress(campaign, scope, scored, now=NOW))
+    few = count_statements(lambda: campaign_progress(campaign, scope, scored, now=NOW))
     editor = make.user("unit_editor")
     for n in range(30):
         unit = make.unit(f"P{n:02}", level="province")
@@ -249,6 +235,6 @@ def test_statement_count_does_not_grow_with_units(world, make):
             sa.save_answers(assessment, editor, {"1.1.1": {"value": "timely"}})
     db.session.expire_all()
     campaign = db.session.get(type(campaign), campaign.id)
-    many = _statements(lambda: campaign_progress(campaign, scope, scored, now=NOW))
+    many = count_statements(lambda: campaign_progress(campaign, scope, scored, now=NOW))
     assert len(campaign_progress(campaign, scope, now=NOW).rows) == 33
     assert many == few <= 3
