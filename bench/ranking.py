@@ -6,7 +6,9 @@ over the same rows, in the same run.
 Builds a throw-away SQLite database (or uses URL, which it fills: use an empty scratch
 database), writes one campaign, N units of one group, N assessments and N x 102 answer rows, then
 times `server.ranking.rank_group` (two grouped reads, engine scoring of every unit, ranking) and
-one bare `GROUP BY assessment_id` over the same answer rows. Each runs in a forked child.
+one bare `GROUP BY assessment_id` over the same answer rows, then `server.publications.publish`
+(the same ranking, frozen: the ranking JSON and one compact score row per unit). Each runs in a
+forked child.
 """
 
 import argparse
@@ -15,12 +17,21 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, cast, func, insert, select
 
 from bench.national_scale import UNITS, in_child, synthetic_answers
 from server.app import create_app
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, CampaignCriteriaSet, Unit
+from server.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    CampaignCriteriaSet,
+    Publication,
+    PublicationScore,
+    RoleMembership,
+    Unit,
+)
 
 GROUP = "commune"
 
@@ -38,8 +49,9 @@ def fill(units: int, criteria_set) -> Campaign:
         for code, _ in answers])
     unit_ids = dict(db.session.execute(select(Unit.code, Unit.id)).all())
     db.session.execute(insert(Assessment), [
-        {"campaign_id": campaign.id, "unit_id": unit_ids[code], "state": "appraised",
-         "criteria_set_id": criteria_set.id, "criteria_set_version": criteria_set.version}
+        {"campaign_id": campaign.id, "unit_id": unit_ids[code],
+         "criteria_set_id": criteria_set.id, "criteria_set_version": criteria_set.version,
+         "state": "finalised"}
         for code, _ in answers])
     assessment_ids = dict(db.session.execute(
         select(Unit.code, Assessment.id).join(Assessment, Assessment.unit_id == Unit.id)).all())
@@ -114,6 +126,24 @@ def main():
             print(f"ratio rank_group / bare GROUP BY: time "
                   f"{ours['seconds'] / theirs['seconds']:.1f}, per unit "
                   f"{ours['seconds'] / args.units * 1000:.2f} ms")
+
+            def publishing():
+                from server.models import User
+                from server.publications import publish
+
+                admin = User(username="bench-admin", full_name="Bench")
+                admin.set_password("bench-password")
+                admin.memberships.append(RoleMembership(role="admin"))
+                db.session.add(admin)
+                db.session.commit()
+                publish(db.session.get(Campaign, campaign_id), GROUP, admin)
+
+            in_child("publish (rank + freeze + write snapshot)", publishing, figures)
+            stored = db.session.execute(select(
+                func.count(), func.sum(func.length(cast(PublicationScore.result, String))))).one()
+            ranking = db.session.scalar(select(func.length(cast(Publication.results, String))))
+            print(f"snapshot: {stored[0]} score rows, {stored[1] / 2**20:.1f} MiB of JSON; "
+                  f"ranking JSON {ranking / 2**20:.1f} MiB")
 
 
 if __name__ == "__main__":
