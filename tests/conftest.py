@@ -104,6 +104,12 @@ def make(app):
 
 
 @pytest.fixture
+def province_set(app):
+    """The built-in provincial set most service and page tests score with."""
+    return app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
+
+
+@pytest.fixture
 def login(client):
     def do(user, password=PASSWORD):
         return log_in(client, user, password)

@@ -18,11 +18,6 @@ from tests.ranking_data import full_answers, json_value, write_answers
 
 
 @pytest.fixture
-def province_set(app):
-    return app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
-
-
-@pytest.fixture
 def group(make, province_set):
     """Three finalised provinces with different scores, and an administrator."""
     campaign = make.campaign()

@@ -12,11 +12,6 @@ from tests.helpers import count_statements
 from tests.ranking_data import full_answers, json_value, write_answers
 
 
-@pytest.fixture
-def province_set(app):
-    return app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
-
-
 def _unit_with_answers(make, campaign, criteria_set, code, drop=0, **kwargs):
     unit = make.unit(code, level="province", group="province")
     assessment = make.assessment(campaign, unit)

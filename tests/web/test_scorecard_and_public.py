@@ -16,20 +16,9 @@ from tests.web.ranking_pages import (
     cell,
     elements,
     number,
-    ranked_group,
     table_rows,
     zero_first_leaf,
 )
-
-
-@pytest.fixture
-def province_set(app):
-    return app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
-
-
-@pytest.fixture
-def group(make, province_set):
-    return ranked_group(make, province_set)
 
 
 def _card(group, code="P02", suffix=""):
