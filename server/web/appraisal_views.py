@@ -37,7 +37,8 @@ def appraisal_queue():
                            campaigns=campaigns, campaign_id=campaign_id, states=STATES)
 
 
-def _assessment(assessment_id: int):
+def appraisal_assessment_or_404(assessment_id: int):
+    """The assessment if the current user may read it or appraise it; 404 alike otherwise."""
     try:
         return appraisal.get_assessment(assessment_id, current_user)
     except sa.NotFound:
@@ -68,13 +69,13 @@ def _render(assessment, code=None, typed=None, problems=(), newer=None, status=2
 @bp.route("/assessments/<int:assessment_id>/appraisal")
 @login_required
 def appraisal_page(assessment_id):
-    return _render(_assessment(assessment_id))
+    return _render(appraisal_assessment_or_404(assessment_id))
 
 
 @bp.route("/assessments/<int:assessment_id>/appraisal/items/<code>", methods=["POST"])
 @login_required
 def appraisal_item(assessment_id, code):
-    assessment = _assessment(assessment_id)
+    assessment = appraisal_assessment_or_404(assessment_id)
     criteria_set = sa.criteria_set_for(assessment)
     try:
         leaf = criteria_set.leaf(code)
@@ -105,7 +106,7 @@ def appraisal_item(assessment_id, code):
 @bp.route("/assessments/<int:assessment_id>/appraisal/accept-untouched", methods=["POST"])
 @login_required
 def appraisal_accept_untouched(assessment_id):
-    assessment = _assessment(assessment_id)
+    assessment = appraisal_assessment_or_404(assessment_id)
     domain = request.form.get("domain", "")
     back = redirect(url_for("web.appraisal_page", assessment_id=assessment.id,
                             _anchor=f"domain-{domain}"))
@@ -130,7 +131,7 @@ def appraisal_accept_untouched(assessment_id):
 def appraisal_step(assessment_id):
     """A workflow step taken from the appraisal screen (start, request the explanation,
     complete); the same service as the workflow page."""
-    assessment = _assessment(assessment_id)
+    assessment = appraisal_assessment_or_404(assessment_id)
     back = redirect(url_for("web.appraisal_page", assessment_id=assessment.id))
     key = request.form.get("transition", "")
     if key not in APPRAISAL_TRANSITIONS:

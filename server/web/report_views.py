@@ -9,8 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server import appraisal
-from server import self_assessment as sa
 from server.api.files import xlsx_download
 from server.api.unit_reports import unit_file_name
 from server.engine.losses import IMPROVED, NEW, REPEATED
@@ -21,21 +19,15 @@ from server.models import Campaign
 from server.points_lost import group_points_lost, items_by_domain, unit_points_lost
 from server.ranking import RankingError
 from server.web import bp
+from server.web.appraisal_views import appraisal_assessment_or_404
 
 STATUS_LABELS = {NEW: _l("New loss"), REPEATED: _l("Lost again"), IMPROVED: _l("Improved")}
-
-
-def _assessment(assessment_id: int):
-    try:
-        return appraisal.get_assessment(assessment_id, current_user)
-    except sa.NotFound:
-        abort(404)
 
 
 @bp.route("/assessments/<int:assessment_id>/table.xlsx")
 @login_required
 def unit_table_download(assessment_id):
-    table = read_unit_table(_assessment(assessment_id))
+    table = read_unit_table(appraisal_assessment_or_404(assessment_id))
     return xlsx_download(lambda buffer: write_unit_table(table, buffer),
                          unit_file_name(table.assessment, "bang-tu-danh-gia"))
 
@@ -43,7 +35,7 @@ def unit_table_download(assessment_id):
 @bp.route("/assessments/<int:assessment_id>/points-lost")
 @login_required
 def unit_points_lost_page(assessment_id):
-    report = unit_points_lost(_assessment(assessment_id))
+    report = unit_points_lost(appraisal_assessment_or_404(assessment_id))
     return render_template("points_lost/unit.html", report=report,
                            by_domain=items_by_domain(report.lines), statuses=STATUS_LABELS)
 
@@ -51,7 +43,7 @@ def unit_points_lost_page(assessment_id):
 @bp.route("/assessments/<int:assessment_id>/points-lost.xlsx")
 @login_required
 def unit_points_lost_download(assessment_id):
-    assessment = _assessment(assessment_id)
+    assessment = appraisal_assessment_or_404(assessment_id)
     report = unit_points_lost(assessment)
     return xlsx_download(lambda buffer: write_unit_points_lost(report, buffer),
                          unit_file_name(assessment, "diem-bi-tru"))
