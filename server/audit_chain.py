@@ -24,8 +24,6 @@ HASHED_FIELDS = ("at", "actor_id", "action", "object_type", "object_id", "unit_i
 
 
 def _time(value: datetime) -> str:
-    # SQLite hands timestamps back naive; they were stored as UTC.
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

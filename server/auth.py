@@ -52,11 +52,7 @@ def user_for_token(header: str | None) -> User | None:
     row = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(header[7:].strip()))
     )
-    if row is None or _aware(row.expires_at) <= datetime.now(UTC) or not row.user.active:
+    if row is None or row.expires_at <= datetime.now(UTC) or not row.user.active:
         return None
     return row.user
 
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

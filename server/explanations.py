@@ -29,7 +29,6 @@ from server.self_assessment import (
     Locked,
     Problem,
     StaleWrite,
-    _aware,
     criteria_set_for,
     links_by_code,
     self_rows,
@@ -44,7 +43,7 @@ def _problem(field: str, kind: str, detail) -> Problem:
 
 
 def deadline(assessment: Assessment) -> datetime | None:
-    return _aware(assessment.campaign.explanation_deadline)
+    return assessment.campaign.explanation_deadline
 
 
 def local_deadline(assessment: Assessment) -> datetime | None:
@@ -87,7 +86,7 @@ def reply_dict(row: ExplanationReply | None) -> dict | None:
         return None
     return {"reply": row.reply, "question": row.question,
             "question_version": row.question_version, "author_id": row.author_id,
-            "at": _aware(row.updated_at).isoformat(), "version": row.row_version}
+            "at": row.updated_at.isoformat(), "version": row.row_version}
 
 
 def replies_by_code(assessment: Assessment, rows: dict | None = None) -> dict[str, dict]:

@@ -199,12 +199,6 @@ class ProgressReport:
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite hands instants back without zone
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 class _Sets:
     """Criteria sets by (id, version), with each self-assessed leaf's domain, looked up once."""
 
@@ -244,8 +238,7 @@ def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
         row.asked += kind == QUESTION
         row.accepted += kind == ACCEPTED
         row.adjusted += kind == ADJUSTED
-        if self_row is not None and _aware(self_row.updated_at) > _aware(
-                appraisal_row.updated_at):
+        if self_row is not None and self_row.updated_at > appraisal_row.updated_at:
             row.changed_since_appraisal += 1
     if row.assessment_id is None or not points:
         return
@@ -262,14 +255,13 @@ def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
 def _overdue(row: ProgressRow, campaign: Campaign, extension: datetime | None,
              now: datetime) -> None:
     if row.state in SELF_ASSESSMENT_STATES:
-        deadline, reason = _aware(campaign.self_assessment_deadline), "self_assessment"
-        extension = _aware(extension)
+        deadline, reason = campaign.self_assessment_deadline, "self_assessment"
         if extension is not None and (deadline is None or extension > deadline):
             deadline = extension
     elif row.state in EXPLANATION_STATES:
-        deadline, reason = _aware(campaign.explanation_deadline), "explanation"
+        deadline, reason = campaign.explanation_deadline, "explanation"
     elif row.state in APPRAISAL_STATES:
-        deadline, reason = _aware(campaign.appraisal_deadline), "appraisal"
+        deadline, reason = campaign.appraisal_deadline, "appraisal"
     else:
         return
     row.deadline = deadline

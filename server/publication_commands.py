@@ -62,7 +62,7 @@ def publish_command(campaign_id, group, reason, username):
 @with_appcontext
 def publications_command(campaign_id, group):
     """List GROUP's publications in a campaign, the latest first, with drift of the latest."""
-    from server.publication_status import drift, published_at
+    from server.publication_status import drift
     from server.publications import publications
 
     rows = publications(_campaign(campaign_id).id, group)
@@ -72,7 +72,7 @@ def publications_command(campaign_id, group):
     for publication in rows:
         publisher = db.session.get(User, publication.published_by)
         click.echo(f"{publication.id:>5}  number {publication.number}  "
-                   f"{published_at(publication):%Y-%m-%d %H:%M} UTC  {publisher.username}  "
+                   f"{publication.published_at:%Y-%m-%d %H:%M} UTC  {publisher.username}  "
                    f"{publication.criteria_set_id}@{publication.criteria_set_version}  "
                    f"{len(publication.changes)} change(s)  {publication.reason}")
     state = drift(rows[0])

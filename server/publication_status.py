@@ -3,7 +3,6 @@ the data still matches what was published (drift means a correction is due)."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -12,12 +11,6 @@ from server.models import Assessment, Campaign, Publication, Unit
 from server.publications import PUBLISHABLE_STATES, changes_between
 from server.ranking import RankingError, rank_group
 from server.ranking_view import ranking_dict
-
-
-def published_at(publication: Publication) -> datetime:
-    """The publication's instant with its zone (SQLite hands instants back without one)."""
-    moment = publication.published_at
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -79,7 +72,7 @@ def write_publication_workbook(publication: Publication, target) -> None:
 
     write_ranking_workbook(frozen_ranking(publication), target,
                            publication_id=f"{publication.id} (số {publication.number})",
-                           generated_at=published_at(publication))
+                           generated_at=publication.published_at)
 
 
 def workbook_name(publication: Publication) -> str:

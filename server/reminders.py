@@ -21,9 +21,6 @@ DEADLINES = {
 }
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def due_reminders(now: datetime):
     """(assessment, which deadline, deadline, days) for every reminder due at `now`."""
@@ -36,12 +33,12 @@ def due_reminders(now: datetime):
         deadline = getattr(assessment.campaign, column)
         if deadline is None:
             continue
-        left = _aware(deadline) - now
+        left = deadline - now
         if left <= timedelta(0):
             continue
         days = next((d for d in WINDOWS if left <= timedelta(days=d)), None)
         if days is not None:
-            yield assessment, which, _aware(deadline), days
+            yield assessment, which, deadline, days
 
 
 def send_deadline_reminders(now: datetime | None = None) -> int:

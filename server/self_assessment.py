@@ -187,19 +187,13 @@ def digest(rows: dict[str, Answer]) -> str:
 # -------------------------------------------------------------------------------- deadlines
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite hands instants back without zone
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def effective_deadline(assessment: Assessment) -> datetime | None:
     """The campaign's self-assessment deadline, or the unit's extension when later."""
-    deadline = _aware(assessment.campaign.self_assessment_deadline)
+    deadline = assessment.campaign.self_assessment_deadline
     extension = db.session.execute(db.select(DeadlineExtension).filter_by(
         campaign_id=assessment.campaign_id, unit_id=assessment.unit_id)).scalar_one_or_none()
-    if extension is not None and (deadline is None or _aware(extension.until) > deadline):
-        return _aware(extension.until)
+    if extension is not None and (deadline is None or extension.until > deadline):
+        return extension.until
     return deadline
 
 
@@ -225,7 +219,7 @@ def grant_extension(assessment: Assessment, user: User, until: datetime, reason:
         until = until.replace(tzinfo=LOCAL_TIME)
     extension = db.session.execute(db.select(DeadlineExtension).filter_by(
         campaign_id=assessment.campaign_id, unit_id=assessment.unit_id)).scalar_one_or_none()
-    before = None if extension is None else {"until": _aware(extension.until).isoformat()}
+    before = None if extension is None else {"until": extension.until.isoformat()}
     if extension is None:
         extension = DeadlineExtension(campaign_id=assessment.campaign_id,
                                       unit_id=assessment.unit_id, until=until)

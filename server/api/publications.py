@@ -21,7 +21,6 @@ from server.extensions import db
 from server.models import Campaign, Publication, User
 from server.publication_status import (
     drift,
-    published_at,
     workbook_name,
     write_publication_workbook,
 )
@@ -77,7 +76,7 @@ def publication_dict(publication: Publication, publisher: User | None,
         "engine_version": publication.engine_version,
         "tie_rule": publication.tie_rule,
         "inputs_digest": publication.inputs_digest,
-        "published_at": published_at(publication).isoformat(),
+        "published_at": publication.published_at.isoformat(),
         "published_by": None if publisher is None else {
             "id": publisher.id, "username": publisher.username,
             "full_name": publisher.full_name},

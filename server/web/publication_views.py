@@ -17,7 +17,6 @@ from server.models import Assessment, Campaign, Publication, Unit, User
 from server.publication_status import (
     drift,
     group_statuses,
-    published_at,
     workbook_name,
     write_publication_workbook,
 )
@@ -87,7 +86,7 @@ def _value_text(value) -> str:
 def _publication_view(publication: Publication, publisher: User | None) -> dict:
     titles = _domain_titles(publication)
     return {"publication": publication, "publisher": publisher,
-            "published_at": published_at(publication),
+            "published_at": publication.published_at,
             "changes": [{**c, "label": _change_label(c["field"], titles),
                          "before_text": _value_text(c["before"]),
                          "after_text": _value_text(c["after"])} for c in publication.changes]}
