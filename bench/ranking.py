@@ -5,10 +5,10 @@ over the same rows, in the same run.
 
 Builds a throw-away SQLite database (or uses URL, which it fills: use an empty scratch
 database), writes one campaign, N units of one group, N assessments and N x 102 answer rows, then
-times `server.ranking.rank_group` (two grouped reads, engine scoring of every unit, ranking) and
-one bare `GROUP BY assessment_id` over the same answer rows, then `server.publications.publish`
-(the same ranking, frozen: the ranking JSON and one compact score row per unit). Each runs in a
-forked child.
+times `server.results.ranking.rank_group` (two grouped reads, engine scoring of every unit,
+ranking) and one bare `GROUP BY assessment_id` over the same answer rows, then
+`server.results.publications.publish` (the same ranking, frozen: the ranking JSON and one compact
+score row per unit). Each runs in a forked child.
 """
 
 import argparse
@@ -109,7 +109,7 @@ def main():
             checked = {}
 
             def ranking():
-                from server.ranking import rank_group
+                from server.results.ranking import rank_group
 
                 result = rank_group(db.session.get(Campaign, campaign_id), GROUP,
                                     with_previous=False)
@@ -129,7 +129,7 @@ def main():
 
             def publishing():
                 from server.models import User
-                from server.publications import publish
+                from server.results.publications import publish
 
                 admin = User(username="bench-admin", full_name="Bench")
                 admin.set_password("bench-password")

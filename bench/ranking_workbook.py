@@ -19,8 +19,8 @@ import xlsxwriter
 from bench.national_scale import UNITS, criteria_set, in_child, max_rss_mib, synthetic_answers
 from server.engine import score
 from server.engine.ranking import Entry, rank
-from server.exports.ranking_workbook import EXCEL_MAX_ROWS, write_ranking_workbook
-from server.ranking import GroupRanking
+from server.results.exports.ranking_workbook import EXCEL_MAX_ROWS, write_ranking_workbook
+from server.results.ranking import GroupRanking
 
 
 def build_ranking(units: int) -> GroupRanking:
@@ -95,12 +95,12 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         real = str(Path(folder) / "real.xlsx")
         bare = str(Path(folder) / "bare.xlsx")
-        in_child("ranking workbook (server.exports)", lambda: write_ranking_workbook(
+        in_child("ranking workbook (server.results.exports)", lambda: write_ranking_workbook(
             ranking, real, generated_at=datetime.now(UTC)), figures)
         in_child("bare xlsxwriter, same cells",
                  lambda: bare_write(bare, sheets, domain_sheets), figures)
         sizes = (Path(real).stat().st_size / 2**20, Path(bare).stat().st_size / 2**20)
-    ours, theirs = figures["ranking workbook (server.exports)"], figures[
+    ours, theirs = figures["ranking workbook (server.results.exports)"], figures[
         "bare xlsxwriter, same cells"]
     print(f"file size: workbook {sizes[0]:.1f} MiB, bare {sizes[1]:.1f} MiB")
     print(f"ratio workbook / bare: time {ours['seconds'] / theirs['seconds']:.2f}, "

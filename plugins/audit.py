@@ -1,7 +1,7 @@
 """The audit log: every event becomes an append-only, hash-chained row, in the write's own
-transaction (see server.audit_chain)."""
+transaction (see server.audit.chain)."""
 
-from server import audit_chain
+from server.audit import chain as audit_chain
 from server.hookspecs import hookimpl
 
 

@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from server.hookspecs import hookimpl
-from server.permissions import audit_scope
+from server.people.permissions import audit_scope
 
 
 @hookimpl

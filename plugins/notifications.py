@@ -1,6 +1,6 @@
 """Notifications, hung on the event hook: an in-app row per recipient, written in the event's
 own transaction, and an e-mail in Vietnamese with a link, sent only after that transaction
-commits (server.mailer).
+commits (server.notify.mail).
 
 Who hears of what:
 - the unit's heads and editors: explanation requested, finalised, published, deadlines;
@@ -12,13 +12,13 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from server.appraisal.reviewers import assignments, belongs_to
+from server.campaigns.workflow import STATES
 from server.extensions import db
 from server.hookspecs import hookimpl
-from server.mailer import Mail, queue_mail
 from server.models import Assessment, Notification, RoleMembership, User
-from server.permissions import UNIT_ROLES
-from server.reviewers import assignments, belongs_to
-from server.workflow import STATES
+from server.notify.mail import Mail, queue_mail
+from server.people.permissions import UNIT_ROLES
 
 # The workflow events that notify someone, and the notification kind they become.
 KINDS = {

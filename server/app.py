@@ -8,8 +8,8 @@ from pathlib import Path
 import pluggy
 from flask import Flask, g, has_request_context, request, session
 
+from server.campaigns.criteria_registry import CriteriaRegistry, build_registry
 from server.config import load_settings
-from server.criteria_registry import CriteriaRegistry, build_registry
 from server.extensions import babel, csrf, db, login_manager, migrate
 from server.plugins import build_plugin_manager
 
@@ -44,8 +44,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     pm = build_plugin_manager(app.config["PLUGINS"] or None, app.config["PLUGIN_MODULES"])
     app.extensions["parindex"] = ParIndexState(pm=pm, criteria=build_registry(pm))
 
-    from server import auth, cli, web
+    from server import web
     from server.api import init_api
+    from server.cli import main as cli
+    from server.people import auth
 
     auth.init_app(app)
     web.init_app(app)

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from server import appraisal as ap
-from server import self_assessment as sa
-from server.assessment_workflow import take_transition
+from server.appraisal import decisions as ap
+from server.appraisal.dossier_steps import take_transition
+from server.assessment import self_assessment as sa
 from server.extensions import db
 from server.models import Assessment, ReviewerAssignment, Unit, User
 

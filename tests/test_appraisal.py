@@ -4,8 +4,8 @@ what and when, stale versions, the explicit accept-all, events and the reviewer'
 import pytest
 from sqlalchemy import event, select
 
-from server import appraisal as ap
-from server import self_assessment as sa
+from server.appraisal import decisions as ap
+from server.assessment import self_assessment as sa
 from server.extensions import db
 from server.models import Answer, AuditEvent, ReviewerAssignment, RoleMembership
 

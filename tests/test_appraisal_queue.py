@@ -3,10 +3,10 @@ read in a fixed number of queries."""
 
 from sqlalchemy import event
 
-from server import appraisal as ap
-from server import explanations
-from server import self_assessment as sa
-from server.appraisal_queue import reviewer_queue
+from server.appraisal import decisions as ap
+from server.appraisal import explanations
+from server.appraisal.queue import reviewer_queue
+from server.assessment import self_assessment as sa
 from server.extensions import db
 from server.models import ReviewerAssignment, RoleMembership
 from tests.appraisal_round import appraisal_round, questioned

@@ -4,8 +4,8 @@ import openpyxl
 
 from bench.ranking import GROUP, bare_group_by, fill
 from bench.ranking_workbook import bare_cells, bare_write, build_ranking
-from server.exports.ranking_workbook import SUMMARY, write_ranking_workbook
-from server.ranking import rank_group
+from server.results.exports.ranking_workbook import SUMMARY, write_ranking_workbook
+from server.results.ranking import rank_group
 
 
 def test_workbook_bench_pieces(tmp_path):

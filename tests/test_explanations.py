@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from server import appraisal as ap
-from server import evidence, explanations
-from server import self_assessment as sa
+from server.appraisal import decisions as ap
+from server.appraisal import explanations
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
 from server.extensions import db
 from server.models import AuditEvent, EvidenceLink, ExplanationReply
 from tests.appraisal_round import appraisal_round, questioned

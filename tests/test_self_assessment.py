@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server import self_assessment as sa
+from server.assessment import self_assessment as sa
 from server.extensions import db
 from server.models import Answer, AuditEvent, DeadlineExtension, Submission
 

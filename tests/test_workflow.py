@@ -3,9 +3,7 @@ is wrong, and every step an audited event."""
 
 import pytest
 
-from server.extensions import db
-from server.models import AuditEvent
-from server.workflow import (
+from server.campaigns.workflow import (
     STATES,
     TRANSITIONS,
     ReasonRequired,
@@ -14,6 +12,8 @@ from server.workflow import (
     allowed_transitions,
     apply_transition,
 )
+from server.extensions import db
+from server.models import AuditEvent
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, Unauthorized
 
 from server.api.problems import problem_response
-from server.auth import user_for_token
+from server.people.auth import user_for_token
 
 api = Api(spec_kwargs={
     "info": {"description": "ParIndex: Chỉ số cải cách hành chính (PAR INDEX)."},

@@ -6,11 +6,11 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server import appraisal
-from server import self_assessment as sa
 from server.api import token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
+from server.appraisal import decisions as appraisal
+from server.assessment import self_assessment as sa
 
 blp = Blueprint("appraisal", __name__, url_prefix="/api/v1/assessments",
                 description="Appraisal")

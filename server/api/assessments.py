@@ -8,12 +8,12 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server import evidence
-from server import self_assessment as sa
 from server.api import token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
-from server.workflow import TransitionError
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
+from server.campaigns.workflow import TransitionError
 
 blp = Blueprint("assessments", __name__, url_prefix="/api/v1/assessments",
                 description="Self-assessment")

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from server.api import token_required
 from server.api.schemas import AuditPageSchema, AuditQuerySchema
-from server.audit_log import AuditFilters, audit_page
+from server.audit.log import AuditFilters, audit_page
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit log")
 

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint, abort
 from server.api import token_required
 from server.api.problems import problem_response
 from server.api.schemas import AnswerSetSchema, CriteriaSetSummarySchema
-from server.criteria import criteria_registry, summary
+from server.campaigns.criteria import criteria_registry, summary
 from server.engine import AnswersError, score
 
 blp = Blueprint("criteria_sets", __name__, url_prefix="/api/v1/criteria-sets",

@@ -4,11 +4,11 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server import evidence
-from server import self_assessment as sa
 from server.api import token_required
 from server.api.assessments import REFUSALS, refusal
-from server.web.downloads import file_response
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
+from server.assessment.evidence.serving import file_response
 
 blp = Blueprint("evidence", __name__, url_prefix="/api/v1", description="Evidence")
 

@@ -6,12 +6,13 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server import evidence, explanations
-from server import self_assessment as sa
 from server.api import token_required
 from server.api.appraisal import refusal as appraisal_refusal
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
+from server.appraisal import explanations
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
 
 blp = Blueprint("explanations", __name__, url_prefix="/api/v1/assessments",
                 description="Explanation round")

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 from server.api import token_required
 from server.api.schemas import NotificationSchema
 from server.extensions import db
-from server.notifications import mark_read, notifications_for
+from server.notify.notifications import mark_read, notifications_for
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Notifications")
 

@@ -7,18 +7,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api import token_required
-from server.api.files import xlsx_download
 from server.api.problems import problem_response
-from server.exports.progress_workbook import write_progress_workbook
+from server.appraisal.progress import FilterError, campaign_progress, parse_filters, progress_scope
+from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign
-from server.progress import FilterError, campaign_progress, parse_filters, progress_scope
+from server.results.exports.progress_workbook import write_progress_workbook
 
 blp = Blueprint("progress", __name__, url_prefix="/api/v1/campaigns",
                 description="Tiến độ (progress grid)")
 
 
-# Documented here, checked by server.progress.parse_filters (the page uses the same check).
+# Documented here, checked by server.appraisal.progress.parse_filters (the page uses the same
+# check).
 FILTERS = [
     {"name": "group", "in": "query", "schema": {"type": "string"},
      "description": "a unit group: province, department, district, commune..."},

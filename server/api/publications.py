@@ -13,19 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from server.api import token_required
-from server.api.files import xlsx_download
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
 from server.api.survey import admin_campaign
+from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
-from server.publication_status import (
+from server.results.publication_status import (
     drift,
     workbook_name,
     write_publication_workbook,
 )
-from server.publications import PublicationError, publish
-from server.ranking_settings import (
+from server.results.publications import PublicationError, publish
+from server.results.ranking_settings import (
     KEEP,
     TIE_COMPARE,
     TIE_RANKS,

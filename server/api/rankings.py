@@ -5,11 +5,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api import token_required
-from server.api.files import xlsx_download
 from server.api.survey import admin_campaign
-from server.exports.ranking_workbook import write_ranking_workbook
-from server.ranking import RankingError, rank_group
-from server.ranking_view import ranking_dict
+from server.downloads import xlsx_download
+from server.results.exports.ranking_workbook import write_ranking_workbook
+from server.results.ranking import RankingError, rank_group
+from server.results.ranking_data import ranking_dict
 
 blp = Blueprint("rankings", __name__, url_prefix="/api/v1/campaigns",
                 description="Xếp hạng (rankings)")

@@ -7,9 +7,14 @@ from flask_smorest import Blueprint, abort
 from server.api import token_required
 from server.api.problems import problem_response
 from server.api.schemas import ReviewerAssignmentSchema
+from server.appraisal.reviewers import (
+    AssignmentError,
+    assign_reviewer,
+    assignments,
+    remove_assignment,
+)
 from server.extensions import db
 from server.models import Campaign, ReviewerAssignment, User
-from server.reviewers import AssignmentError, assign_reviewer, assignments, remove_assignment
 
 blp = Blueprint("reviewers", __name__, url_prefix="/api/v1", description="Reviewer assignments")
 

@@ -5,16 +5,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api import token_required
-from server.api.files import xlsx_download
 from server.api.problems import problem_response
-from server.extensions import db
-from server.models import Campaign
-from server.survey_import import (
+from server.assessment.survey_import import (
     SurveyImportError,
     SurveyImportRefused,
     import_survey,
     write_template,
 )
+from server.downloads import xlsx_download
+from server.extensions import db
+from server.models import Campaign
 
 blp = Blueprint("survey", __name__, url_prefix="/api/v1/campaigns",
                 description="Điều tra xã hội học (survey results)")

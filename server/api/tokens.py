@@ -6,8 +6,8 @@ from flask_smorest import Blueprint, abort
 
 from server.api import token_required
 from server.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
-from server.auth import authenticate, issue_token
 from server.extensions import db
+from server.people.auth import authenticate, issue_token
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Authentication")
 

@@ -12,18 +12,18 @@ from server.api.schemas import (
     AuditEventSchema,
     TransitionRequestSchema,
 )
-from server.assessment_workflow import available_transitions, take_transition
-from server.audit_log import assessment_history
-from server.extensions import db
-from server.models import Assessment
-from server.permissions import can_read_unit
-from server.workflow import (
+from server.appraisal.dossier_steps import available_transitions, take_transition
+from server.audit.log import assessment_history
+from server.campaigns.workflow import (
     STATES,
     TRANSITION_LABELS,
     ReasonRequired,
     TransitionError,
     TransitionNotAllowed,
 )
+from server.extensions import db
+from server.models import Assessment
+from server.people.permissions import can_read_unit
 
 blp = Blueprint("transitions", __name__, url_prefix="/api/v1",
                 description="Assessment workflow")

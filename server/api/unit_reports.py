@@ -8,15 +8,18 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server import appraisal
-from server import self_assessment as sa
 from server.api import token_required
-from server.api.files import xlsx_download
 from server.api.survey import admin_campaign
-from server.exports.points_lost_workbook import write_group_points_lost, write_unit_points_lost
-from server.exports.unit_table import read_unit_table, write_unit_table
-from server.points_lost import group_points_lost, unit_points_lost
-from server.ranking import RankingError
+from server.appraisal import decisions as appraisal
+from server.assessment import self_assessment as sa
+from server.downloads import xlsx_download
+from server.results.exports.points_lost_workbook import (
+    write_group_points_lost,
+    write_unit_points_lost,
+)
+from server.results.exports.unit_table import read_unit_table, write_unit_table
+from server.results.points_lost import group_points_lost, unit_points_lost
+from server.results.ranking import RankingError
 
 blp = Blueprint("unit_reports", __name__, url_prefix="/api/v1",
                 description="Bảng tự đánh giá và điểm bị trừ (unit table, points lost)")

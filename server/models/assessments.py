@@ -19,7 +19,7 @@ class Assessment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    # A stable workflow state key (see server.workflow); labels are translated when shown.
+    # A stable workflow state key (see server.campaigns.workflow); labels are translated when shown.
     state: Mapped[str] = mapped_column(String(30), default="draft")
     # Copied from the campaign's pin when the assessment is opened, so it never drifts.
     criteria_set_id: Mapped[str] = mapped_column(String(80))

@@ -24,7 +24,7 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
     request_id: Mapped[str | None] = mapped_column(String(64))
-    # The hash chain (see server.audit_chain): SHA-256 over the previous row's hash and this
+    # The hash chain (see server.audit.chain): SHA-256 over the previous row's hash and this
     # row's canonical JSON, so a changed, inserted or deleted row breaks every later link.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))

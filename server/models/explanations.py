@@ -1,8 +1,8 @@
 """The unit's replies to the appraisal council's questions (giải trình).
 
 A question is the `appraisal` Answer row of a sub-criterion with an empty value (see
-server.appraisal); a reply belongs to one round of that question, named by the appraisal row's
-version when it was asked, and keeps the question's text as it was then. When a reviewer asks
+server.appraisal.decisions); a reply belongs to one round of that question, named by the appraisal
+row's version when it was asked, and keeps the question's text as it was then. When a reviewer asks
 again, the new round gets a new reply row, so the question-and-reply history stays.
 """
 

@@ -26,8 +26,8 @@ class Publication(db.Model):
     tie_rule: Mapped[dict] = mapped_column(JSON)
     # SHA-256 over every unit's scored inputs, so later drift in the data can be detected.
     inputs_digest: Mapped[str] = mapped_column(String(64))
-    # {"ranking": server.ranking_view.ranking_dict of the group}; each unit's full score is a
-    # PublicationScore row, so a page reads one unit without loading the whole group.
+    # {"ranking": server.results.ranking_data.ranking_dict of the group}; each unit's full score
+    # is a PublicationScore row, so a page reads one unit without loading the whole group.
     results: Mapped[dict] = mapped_column(JSON)
     # For a correction: [{"unit_code", "field", "before", "after"}] against the previous number.
     changes: Mapped[list] = mapped_column(JSON, default=list)
@@ -37,7 +37,10 @@ class Publication(db.Model):
 
 
 class PublicationScore(db.Model):
-    """One unit's frozen ScoreResult in a publication (see server.publications.freeze_result)."""
+    """One unit's frozen ScoreResult in a publication.
+
+    See server.results.publications.freeze_result.
+    """
 
     __tablename__ = "publication_scores"
     __table_args__ = (UniqueConstraint("publication_id", "unit_code"),)

@@ -1,6 +1,6 @@
 """Pages of the appraisal council: the reviewer's queue and the per-dossier appraisal screen.
 
-Thin: every decision is made by server.appraisal (the same service as the API); a refusal
+Thin: every decision is made by server.appraisal.decisions (the same service as the API); a refusal
 re-renders the screen with the reviewer's input kept and each message beside its field.
 """
 
@@ -9,19 +9,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server import appraisal, explanations
-from server import self_assessment as sa
-from server.appraisal_queue import reviewer_queue
-from server.assessment_workflow import (
+from server.appraisal import decisions as appraisal
+from server.appraisal import explanations
+from server.appraisal.dossier_steps import (
     APPRAISAL_TRANSITIONS,
     available_transitions,
 )
+from server.appraisal.queue import reviewer_queue
+from server.assessment import self_assessment as sa
+from server.campaigns.workflow import STATES, TRANSITION_LABELS
 from server.extensions import db
 from server.models import Campaign
 from server.web import bp
 from server.web.assessment_views import posted_value
 from server.web.workflow_views import take_step
-from server.workflow import STATES, TRANSITION_LABELS
 
 
 @bp.route("/appraisal")

@@ -1,20 +1,20 @@
 """Pages of the unit's self-assessment: the form, sign-off and submission, withdrawal.
 
-Thin: every check and write is in `server.self_assessment`; a refusal re-renders the form with
-everything the user typed and each problem beside its field.
+Thin: every check and write is in `server.assessment.self_assessment`; a refusal re-renders the
+form with everything the user typed and each problem beside its field.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from server import evidence
-from server import self_assessment as sa
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
+from server.campaigns.workflow import STATES, UNIT_EDITABLE_STATES, allowed_transitions
 from server.extensions import db
 from server.models import Assessment
-from server.permissions import can_edit_unit, own_unit_ids, roles_for_unit
+from server.people.permissions import can_edit_unit, own_unit_ids, roles_for_unit
 from server.web import bp
-from server.workflow import STATES, UNIT_EDITABLE_STATES, allowed_transitions
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
@@ -144,7 +144,7 @@ def assessment_submit(assessment_id):
 @bp.route("/assessments/<int:assessment_id>/withdraw", methods=["POST"])
 @login_required
 def assessment_withdraw(assessment_id):
-    from server.workflow import TransitionError
+    from server.campaigns.workflow import TransitionError
 
     assessment = assessment_or_404(assessment_id)
     try:

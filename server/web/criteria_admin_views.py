@@ -3,7 +3,7 @@
 from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 
-from server.criteria import criteria_registry, summary
+from server.campaigns.criteria import criteria_registry, summary
 from server.engine.diff import diff_sets
 from server.web import bp
 

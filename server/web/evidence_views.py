@@ -4,12 +4,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from server import evidence
-from server import self_assessment as sa
-from server.permissions import can_edit_unit
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
+from server.assessment.evidence.serving import file_response
+from server.people.permissions import can_edit_unit
 from server.web import bp
 from server.web.assessment_views import assessment_or_404 as _assessment
-from server.web.downloads import file_response
 
 
 def _render(assessment, error=None, typed=None, status=200):

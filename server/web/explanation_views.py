@@ -1,22 +1,23 @@
 """The unit's page of the explanation round (giải trình): the council's questions, a reply to
 each, evidence linked to the questioned sub-criteria, and the head's "send the explanation".
 
-Thin: every check and write is in server.explanations; a refusal re-renders the page with the
-typed reply kept and the message beside its field.
+Thin: every check and write is in server.appraisal.explanations; a refusal re-renders the
+page with the typed reply kept and the message beside its field.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from server import evidence, explanations
-from server import self_assessment as sa
-from server.assessment_workflow import available_transitions
-from server.permissions import can_edit_unit
+from server.appraisal import explanations
+from server.appraisal.dossier_steps import available_transitions
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
+from server.campaigns.workflow import STATES, TRANSITION_LABELS
+from server.people.permissions import can_edit_unit
 from server.web import bp
 from server.web.assessment_views import assessment_or_404
 from server.web.workflow_views import take_step
-from server.workflow import STATES, TRANSITION_LABELS
 
 
 def _render(assessment, code=None, typed=None, errors=None, newer=None, status=200):

@@ -4,7 +4,7 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from server.extensions import db
-from server.notifications import mark_read, notifications_for
+from server.notify.notifications import mark_read, notifications_for
 from server.web import bp
 from server.web.forms import LogoutForm as CsrfForm
 

@@ -1,15 +1,13 @@
 """The progress grid page for the Department of Home Affairs (and, for their own groups and
-domains, the campaign's reviewers), with its workbook download. Thin: server.progress decides."""
+domains, the campaign's reviewers), with its workbook download. Thin: server.appraisal.progress
+decides.
+"""
 
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server.api.files import xlsx_download
-from server.exports.progress_workbook import write_progress_workbook
-from server.extensions import db
-from server.models import Campaign, ReviewerAssignment
-from server.progress import (
+from server.appraisal.progress import (
     OVERDUE_REASONS,
     STATE_LABELS,
     FilterError,
@@ -18,6 +16,10 @@ from server.progress import (
     parse_filters,
     progress_scope,
 )
+from server.downloads import xlsx_download
+from server.extensions import db
+from server.models import Campaign, ReviewerAssignment
+from server.results.exports.progress_workbook import write_progress_workbook
 from server.web import bp
 
 

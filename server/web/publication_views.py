@@ -10,18 +10,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server.api.files import xlsx_download
-from server.criteria import criteria_registry
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.workflow import STATES
+from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Assessment, Campaign, Publication, Unit, User
-from server.publication_status import (
+from server.results.publication_status import (
     drift,
     group_statuses,
     workbook_name,
     write_publication_workbook,
 )
-from server.publications import PublicationError, publications, publish
-from server.ranking_settings import (
+from server.results.publications import PublicationError, publications, publish
+from server.results.ranking_settings import (
     KEEP,
     TIE_COMPARE,
     TIE_RANKS,
@@ -31,7 +32,6 @@ from server.ranking_settings import (
 )
 from server.web import _points, bp
 from server.web.forms import LogoutForm as CsrfForm
-from server.workflow import STATES
 
 CHANGE_FIELDS = {"rank": _l("Rank"), "ranked": _l("Ranked"), "total": _l("Total points"),
                  "index": _l("Index (%)"), "classification": _l("Classification"),

@@ -1,6 +1,6 @@
 """Ranking pages per campaign and unit group, the unit scorecard, and the public page.
 
-Thin: who sees what is decided in server/ranking_pages.py. Live numbers are for
+Thin: who sees what is decided in server/results/visible.py. Live numbers are for
 administrators only; everyone else, and the public pages, read the latest publication.
 """
 
@@ -8,12 +8,12 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server.api.files import xlsx_download
-from server.exports.ranking_workbook import write_ranking_workbook
+from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, Unit
-from server.permissions import own_unit_ids
-from server.ranking_pages import (
+from server.people.permissions import own_unit_ids
+from server.results.exports.ranking_workbook import write_ranking_workbook
+from server.results.visible import (
     NotShown,
     campaign_or_not_shown,
     is_admin,

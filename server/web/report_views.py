@@ -9,15 +9,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server.api.files import xlsx_download
 from server.api.unit_reports import unit_file_name
+from server.downloads import xlsx_download
 from server.engine.losses import IMPROVED, NEW, REPEATED
-from server.exports.points_lost_workbook import write_group_points_lost, write_unit_points_lost
-from server.exports.unit_table import read_unit_table, write_unit_table
 from server.extensions import db
 from server.models import Campaign
-from server.points_lost import group_points_lost, items_by_domain, unit_points_lost
-from server.ranking import RankingError
+from server.results.exports.points_lost_workbook import (
+    write_group_points_lost,
+    write_unit_points_lost,
+)
+from server.results.exports.unit_table import read_unit_table, write_unit_table
+from server.results.points_lost import group_points_lost, items_by_domain, unit_points_lost
+from server.results.ranking import RankingError
 from server.web import bp
 from server.web.appraisal_views import appraisal_assessment_or_404
 

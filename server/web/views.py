@@ -6,11 +6,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from server.app import LANGUAGES
-from server.auth import authenticate
-from server.criteria import criteria_registry, summary
+from server.campaigns.criteria import criteria_registry, summary
 from server.events import emit
 from server.extensions import db
 from server.models import Campaign
+from server.people.auth import authenticate
 from server.plugins import describe_plugins
 from server.web import bp
 from server.web.forms import LoginForm, LogoutForm

@@ -9,16 +9,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from server.assessment_workflow import available_transitions, take_transition
-from server.audit_log import AuditFilters, assessment_history, audit_page
-from server.criteria import criteria_registry
+from server.appraisal.dossier_steps import available_transitions, take_transition
+from server.appraisal.reviewers import (
+    AssignmentError,
+    assign_reviewer,
+    assignments,
+    remove_assignment,
+)
+from server.audit.log import AuditFilters, assessment_history, audit_page
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
 from server.extensions import db
 from server.models import Assessment, Campaign, ReviewerAssignment, Unit, User
-from server.permissions import audit_scope, can_read_unit
-from server.reviewers import AssignmentError, assign_reviewer, assignments, remove_assignment
+from server.people.permissions import audit_scope, can_read_unit
 from server.web import bp
 from server.web.forms import LogoutForm as CsrfForm
-from server.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
 
 
 def _readable_assessment(assessment_id: int) -> Assessment:

@@ -4,7 +4,7 @@ the explicit accept-all, with refusals as problem+json naming the field."""
 import pytest
 from sqlalchemy import func, select
 
-from server import self_assessment as sa
+from server.assessment import self_assessment as sa
 from server.extensions import db
 from server.models import Answer, AuditEvent, ReviewerAssignment
 

@@ -40,8 +40,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from server import evidence
-from server.auth import issue_token
+from server.assessment import evidence
+from server.campaigns.workflow import TRANSITIONS
 from server.events import emit
 from server.extensions import db
 from server.models import (
@@ -56,7 +56,7 @@ from server.models import (
     Unit,
     User,
 )
-from server.workflow import TRANSITIONS
+from server.people.auth import issue_token
 
 ACTORS = ("admin_own", "admin_other", "rv_domain", "rv_other_dom", "rv_own_unit",
           "head_own", "head_other", "editor_own", "editor_other", "viewer_own", "viewer_other",
@@ -90,7 +90,7 @@ MATRIX = {
     "step.unfinalise":     "200  200   403  403  403  403  403  403  403  403  403  401",
     "step.reopen_published":
                            "200  200   403  403  403  403  403  403  403  403  403  401",
-    # A dossier is published with its whole group (server.publications), never alone: 409 to
+    # A dossier is published with its whole group (server.results.publications), never alone: 409 to
     # whoever may read it.
     "step.publish":        "409  409   409  409  409  409  403  409  403  409  409  401",
     "audit.list":          "200  200   200  200  200  200  200  200  200  200  200  401",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from server import evidence
+from server.assessment import evidence
 from server.extensions import db
 from server.models import EvidenceLink, ExplanationReply
 from tests.appraisal_round import appraisal_round, questioned

@@ -7,12 +7,17 @@ from datetime import UTC, datetime, timedelta
 import openpyxl
 import pytest
 
-from server import appraisal as ap
-from server import self_assessment as sa
+from server.appraisal import decisions as ap
+from server.appraisal.progress import (
+    STATE_LABELS,
+    ProgressFilters,
+    ProgressScope,
+    campaign_progress,
+)
+from server.assessment import self_assessment as sa
+from server.assessment.self_assessment import LOCAL_TIME
 from server.extensions import db
 from server.models import ReviewerAssignment
-from server.progress import STATE_LABELS, ProgressFilters, ProgressScope, campaign_progress
-from server.self_assessment import LOCAL_TIME
 
 
 @pytest.fixture

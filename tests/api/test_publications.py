@@ -7,12 +7,12 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from server.exports.ranking_workbook import ABOUT, SUMMARY
 from server.extensions import db
 from server.models import Assessment, AuditEvent, Publication
-from server.publications import latest_publication
-from server.ranking import rank_group
-from server.ranking_view import ranking_dict
+from server.results.exports.ranking_workbook import ABOUT, SUMMARY
+from server.results.publications import latest_publication
+from server.results.ranking import rank_group
+from server.results.ranking_data import ranking_dict
 from tests.publication_data import finalised_group, lower_one_score
 
 SETTINGS_EVENTS = ("campaign.tie_rule", "assessment.not_ranked", "assessment.ranked")

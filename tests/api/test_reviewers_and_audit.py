@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from server.appraisal.reviewers import may_appraise
 from server.extensions import db
 from server.models import AuditEvent, ReviewerAssignment
-from server.reviewers import may_appraise
 
 
 def test_admin_assigns_and_removes_a_reviewer_with_audited_events(client, make, token_for):
@@ -85,7 +85,7 @@ def test_may_appraise_checks_campaign_group_domain_and_own_unit(make):
 
 
 def _event(action, unit=None, actor=None, at=None):
-    from server import audit_chain
+    from server.audit import chain as audit_chain
 
     row = audit_chain.append(action=action, object_type="thing", object_id="1",
                              unit_id=unit.id if unit else None,

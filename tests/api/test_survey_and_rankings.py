@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pytest
 
-from server.exports.ranking_workbook import SUMMARY
-from server.ranking import rank_group
+from server.results.exports.ranking_workbook import SUMMARY
+from server.results.ranking import rank_group
 from tests.ranking_data import full_answers, write_answers
 
 

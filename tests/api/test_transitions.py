@@ -4,9 +4,9 @@ the refusals as problem+json (409 wrong state, 403 wrong actor, 422 missing reas
 import pytest
 from sqlalchemy import func, select
 
+from server.campaigns.workflow import TRANSITIONS
 from server.extensions import db
 from server.models import Assessment, AuditEvent, ReviewerAssignment, RoleMembership
-from server.workflow import TRANSITIONS
 
 UNIT_STEPS = ("submit", "withdraw", "explain")
 APPRAISAL_STEPS = ("start_appraisal", "request_explanation", "complete_appraisal",
@@ -211,7 +211,7 @@ def test_submitting_through_the_workflow_endpoint_keeps_the_self_assessment_chec
         client, make, token_for):
     """The generic transitions endpoint may not bypass the evidence rule or skip recording the
     submitted totals: submit goes through the self-assessment service."""
-    from server import self_assessment
+    from server.assessment import self_assessment
     from server.models import Submission
 
     unit = make.unit("QB", level="province")

@@ -6,8 +6,8 @@ import io
 import openpyxl
 import pytest
 
-from server.exports.points_lost_workbook import ITEMS_SHEET, UNIT_SHEET
-from server.points_lost import group_points_lost, unit_points_lost
+from server.results.exports.points_lost_workbook import ITEMS_SHEET, UNIT_SHEET
+from server.results.points_lost import group_points_lost, unit_points_lost
 from tests.reports.sets import build_scenario, report_sets  # noqa: F401  (fixture)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from server import evidence
+from server.assessment import evidence
 from server.extensions import db
 from server.models import Assessment
 from tests.appraisal_round import appraisal_round

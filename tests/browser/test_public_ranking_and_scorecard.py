@@ -3,7 +3,7 @@ table; then a unit head opens the unit's scorecard from the ranking page."""
 
 import pytest
 
-from server.publications import publish
+from server.results.publications import publish
 from tests.helpers import PASSWORD
 from tests.web.ranking_pages import ranked_group
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from server.exports.ranking_workbook import ABOUT
+from server.results.exports.ranking_workbook import ABOUT
 from tests.browser.test_workflow_steps import _log_in
 from tests.publication_data import finalised_group
 

@@ -3,10 +3,10 @@
 import openpyxl
 import pytest
 
-from server.exports.ranking_workbook import ABOUT, SUMMARY
 from server.extensions import db
 from server.models import Assessment, Publication
-from server.publications import latest_publication
+from server.results.exports.ranking_workbook import ABOUT, SUMMARY
+from server.results.publications import latest_publication
 from tests.cli.test_commands import run
 from tests.publication_data import finalised_group, lower_one_score
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Answer
-from server.ranking import rank_group
+from server.results.ranking import rank_group
 from tests.cli.test_commands import run
 from tests.ranking_data import full_answers, write_answers
 

@@ -169,7 +169,7 @@ def test_plugin_offers_the_set(set_id):
 
 
 def test_registry_loads_every_builtin_set():
-    from server.criteria_registry import build_registry
+    from server.campaigns.criteria_registry import build_registry
     from server.plugins import build_plugin_manager
 
     registry = build_registry(build_plugin_manager())

@@ -102,7 +102,7 @@ def test_plugin_offers_the_set():
 
 
 def test_registry_loads_the_set_through_the_hook():
-    from server.criteria_registry import build_registry
+    from server.campaigns.criteria_registry import build_registry
     from server.plugins import build_plugin_manager
 
     registry = build_registry(build_plugin_manager(allow=["rule-types", "province-2020"]))

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from server.campaigns.criteria_registry import build_registry
 from server.criteria_io.table_export import HEADER, export_xlsx, table_view
 from server.criteria_io.table_import import import_table
-from server.criteria_registry import build_registry
 from server.engine import parse_criteria_set
 from server.plugins import build_plugin_manager
 

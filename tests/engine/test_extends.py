@@ -7,7 +7,7 @@ import pluggy
 import pytest
 import yaml
 
-from server.criteria_registry import build_registry
+from server.campaigns.criteria_registry import build_registry
 from server.engine import CriteriaSetError, load_criteria_set, run_case
 from server.engine.cases import load_cases
 from server.engine.extends import resolve_extends

@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from server import evidence
-from server import self_assessment as sa
-from server.evidence.sniff import sniff
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
+from server.assessment.evidence.sniff import sniff
 from server.extensions import db
 from server.models import AuditEvent, EvidenceBlob, EvidenceLink
 

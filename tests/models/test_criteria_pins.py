@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.criteria_pins import PinError, pin_criteria_set
+from server.campaigns.pins import PinError, pin_criteria_set
 from server.extensions import db
 
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from server.campaigns.workflow import apply_transition
 from server.extensions import db
 from server.models import Assessment, AuditEvent, Notification, ReviewerAssignment, User
-from server.workflow import apply_transition
 from tests.helpers import csrf_token
 
 
@@ -207,7 +207,7 @@ def test_two_reminder_runs_at_once_send_each_reminder_once(world, app, make):
         pytest.skip("real concurrent runs need PostgreSQL")
     import threading
 
-    from server.reminders import send_deadline_reminders
+    from server.campaigns.reminders import send_deadline_reminders
 
     world["campaign"].self_assessment_deadline = datetime(2026, 12, 10, tzinfo=UTC)
     for _ in range(5):

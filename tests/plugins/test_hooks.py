@@ -36,7 +36,7 @@ def test_criteria_set_and_rule_type_hooks(plugin_app, make):
 
 def test_event_hook_receives_writes_inside_the_transaction(plugin_app):
     from server.models import AuditEvent
-    from server.users import create_user
+    from server.people.users import create_user
 
     sample_plugin.EVENTS.clear()
     create_user("nguyenvana", "a long password", [("viewer", "")])
@@ -48,7 +48,7 @@ def test_event_hook_receives_writes_inside_the_transaction(plugin_app):
 
 def test_event_rows_roll_back_with_the_write(plugin_app):
     from server.models import AuditEvent
-    from server.users import create_user
+    from server.people.users import create_user
 
     create_user("tranthib", "a long password", [("viewer", "")])
     db.session.rollback()
@@ -100,7 +100,7 @@ def test_invalid_set_is_refused_with_every_problem_and_others_still_load(app_fac
 def test_evidence_storage_hook(app_factory, app, make):
     import io
 
-    from server import evidence
+    from server.assessment import evidence
     from server.extensions import db as database
 
     plugged = app_factory(PLUGIN_MODULES=[MODULE], EVIDENCE_STORAGE="memory")

@@ -7,8 +7,8 @@ import pytest
 
 from server.engine.losses import IMPROVED, NEW, REPEATED
 from server.extensions import db
-from server.points_lost import group_points_lost, unit_points_lost
-from server.ranking import RankingError
+from server.results.points_lost import group_points_lost, unit_points_lost
+from server.results.ranking import RankingError
 from tests.helpers import count_statements
 from tests.reports.sets import (  # noqa: F401  (report_sets is a fixture)
     ANSWERS_2024,

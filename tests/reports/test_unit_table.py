@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from server.engine import score
-from server.exports.unit_table import read_unit_table, write_unit_table
 from server.extensions import db
 from server.models import EvidenceDocument, EvidenceLink
+from server.results.exports.unit_table import read_unit_table, write_unit_table
 from tests.reports.sets import ANSWERS_2024, build_scenario, report_sets  # noqa: F401
 
 HEADER_ROW = 5  # three title lines, a blank row, then the header (as Excel numbers rows)

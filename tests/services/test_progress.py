@@ -7,12 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from server import appraisal as ap
-from server import self_assessment as sa
-from server.engine import score
-from server.extensions import db
-from server.models import Answer, DeadlineExtension, ReviewerAssignment, RoleMembership
-from server.progress import (
+from server.appraisal import decisions as ap
+from server.appraisal.progress import (
     OVERDUE_REASONS,
     STATE_LABELS,
     FilterError,
@@ -22,6 +18,10 @@ from server.progress import (
     parse_filters,
     progress_scope,
 )
+from server.assessment import self_assessment as sa
+from server.engine import score
+from server.extensions import db
+from server.models import Answer, DeadlineExtension, ReviewerAssignment, RoleMembership
 from tests.helpers import count_statements
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # the unit saves before its deadline

@@ -7,13 +7,18 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from server.campaigns.workflow import apply_transition
 from server.engine import ENGINE_VERSION
 from server.extensions import db
 from server.models import Answer, Assessment, AuditEvent, Notification, Publication
-from server.publications import PublicationError, frozen_ranking, latest_publication, publish
-from server.ranking import rank_group
-from server.ranking_view import ranking_dict
-from server.workflow import apply_transition
+from server.results.publications import (
+    PublicationError,
+    frozen_ranking,
+    latest_publication,
+    publish,
+)
+from server.results.ranking import rank_group
+from server.results.ranking_data import ranking_dict
 from tests.ranking_data import full_answers, json_value, write_answers
 
 
@@ -69,7 +74,7 @@ def test_the_snapshot_does_not_move_when_the_data_does(group, province_set):
 
 
 def test_the_workbook_of_a_publication_is_written_from_the_snapshot(group, province_set):
-    from server.exports.ranking_workbook import write_ranking_workbook
+    from server.results.exports.ranking_workbook import write_ranking_workbook
 
     campaign, admin = group["campaign"], group["admin"]
     publication = publish(campaign, "province", admin)
@@ -158,7 +163,7 @@ def test_units_marked_not_ranked_and_the_campaign_tie_rule_are_frozen(group):
 
 
 def test_a_frozen_result_thaws_into_the_same_numbers(group, province_set):
-    from server.publications import freeze_result, thaw_result
+    from server.results.publications import freeze_result, thaw_result
 
     result = rank_group(group["campaign"], "province").rows[-1].result
     thawed = thaw_result(json.loads(json.dumps(freeze_result(result))))

@@ -7,7 +7,7 @@ import pytest
 from server.engine import score
 from server.extensions import db
 from server.models import Answer
-from server.ranking import RankingError, effective_answers, rank_group
+from server.results.ranking import RankingError, effective_answers, rank_group
 from tests.helpers import count_statements
 from tests.ranking_data import full_answers, json_value, write_answers
 

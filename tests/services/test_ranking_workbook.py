@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 
-from server.exports.ranking_workbook import (
+from server.results.exports.ranking_workbook import (
     ABOUT,
     LONG,
     MATRIX,
@@ -13,7 +13,7 @@ from server.exports.ranking_workbook import (
     domain_sheet_name,
     write_ranking_workbook,
 )
-from server.ranking import rank_group
+from server.results.ranking import rank_group
 from tests.ranking_data import full_answers, write_answers
 
 

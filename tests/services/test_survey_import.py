@@ -7,11 +7,11 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from server.assessment.survey_import import SurveyImportError, import_survey, write_template
 from server.engine.decimals import plain
 from server.extensions import db
 from server.models import Answer, AuditEvent
-from server.ranking import rank_group
-from server.survey_import import SurveyImportError, import_survey, write_template
+from server.results.ranking import rank_group
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ dossiers is finalised or published."""
 import pytest
 from sqlalchemy import func, select
 
+from server.assessment.survey_import import SurveyImportRefused, import_survey
 from server.extensions import db
 from server.models import Answer, AuditEvent
-from server.survey_import import SurveyImportRefused, import_survey
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from server import appraisal as ap
-from server import explanations
+from server.appraisal import decisions as ap
+from server.appraisal import explanations
 from server.extensions import db
 from server.models import Answer, Assessment, AuditEvent
 from tests.appraisal_round import appraisal_round, questioned
@@ -220,7 +220,7 @@ def test_the_screen_is_read_in_a_fixed_number_of_queries(client, make, login):
 
     from sqlalchemy import event
 
-    from server import evidence
+    from server.assessment import evidence
 
     round_ = questioned(appraisal_round(make))
     pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer <<>>\n%%EOF\n"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from server import evidence
+from server.assessment import evidence
 from server.extensions import db
 from server.models import Assessment, EvidenceLink, ExplanationReply
 from tests.appraisal_round import appraisal_round, questioned

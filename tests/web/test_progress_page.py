@@ -107,7 +107,7 @@ def test_admin_without_campaigns_sees_a_note(client, make, login):
 
 
 def test_the_demo_shows_the_province_and_its_departments(app, client):
-    from server.demo import DEMO_PASSWORD, load_demo
+    from server.demo.province import DEMO_PASSWORD, load_demo
     from server.models import User
 
     load_demo()

@@ -7,10 +7,10 @@ from decimal import Decimal
 import openpyxl
 from sqlalchemy import func, select
 
-from server.exports.ranking_workbook import ABOUT
 from server.extensions import db
 from server.models import Assessment, AuditEvent, Campaign, Publication
-from server.publications import latest_publication
+from server.results.exports.ranking_workbook import ABOUT
+from server.results.publications import latest_publication
 from tests.helpers import csrf_token
 from tests.publication_data import finalised_group, lower_one_score
 

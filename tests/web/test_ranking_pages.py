@@ -7,9 +7,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from server.publications import latest_publication, publish
-from server.ranking import rank_group
-from server.ranking_view import ranking_dict
+from server.results.publications import latest_publication, publish
+from server.results.ranking import rank_group
+from server.results.ranking_data import ranking_dict
 from server.web.charts import PLOT_WIDTH
 from tests.web.ranking_pages import (
     cell,

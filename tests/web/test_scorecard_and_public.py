@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import event, select
 
 from server.extensions import db
-from server.publications import frozen_scores, publish
-from server.ranking import rank_group
-from server.ranking_view import ranking_dict
+from server.results.publications import frozen_scores, publish
+from server.results.ranking import rank_group
+from server.results.ranking_data import ranking_dict
 from server.web.charts import PLOT_WIDTH
 from tests.ranking_data import full_answers, write_answers
 from tests.web.ranking_pages import (
@@ -206,7 +206,7 @@ def test_the_login_page_links_to_the_public_page(client):
 
 
 def test_the_demo_shows_last_years_published_results(client, login):
-    from server.demo import load_demo
+    from server.demo.province import load_demo
     from server.models import Campaign, User
 
     load_demo()

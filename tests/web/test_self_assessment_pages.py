@@ -51,7 +51,7 @@ def test_save_then_invalid_keeps_typed_values_with_vietnamese_messages(client, l
 
 
 def test_stale_save_answers_409_keeps_input_and_shows_newer(client, login, make, dossier):
-    from server import self_assessment as sa
+    from server.assessment import self_assessment as sa
 
     editor = make.user("unit_editor", dossier.unit)
     sa.save_answers(dossier, editor, {"1.1.1": {"value": "timely"}})
@@ -110,7 +110,7 @@ def test_upload_link_sign_off_submit_and_withdraw(client, login, make, dossier):
 
 def test_submit_lists_every_sub_criterion_breaking_the_evidence_rule(client, login, make,
                                                                      dossier):
-    from server import self_assessment as sa
+    from server.assessment import self_assessment as sa
 
     sa.save_answers(dossier, make.user("unit_editor", dossier.unit),
                     {"1.1.1": {"value": "timely"}, "1.1.2": {"value": "95"}})

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from server.exports.points_lost_workbook import ITEMS_SHEET
+from server.results.exports.points_lost_workbook import ITEMS_SHEET
 from tests.reports.sets import build_scenario, report_sets  # noqa: F401  (fixture)
 
 

@@ -1,0 +1,271 @@
+"""The appraisal council's work on a submitted dossier: per sub-criterion the reviewer accepts
+the unit's self input, adjusts it (with a reason) or asks the unit a question.
+
+An appraisal is the `appraisal` Answer row of the sub-criterion; it never overwrites the unit's
+`self` row. A row whose value is empty (and not marked not applicable) is a question to the unit:
+its `reason` holds the question and it does not count in the totals until the reviewer decides.
+Refusals are the self-assessment service's errors (status and one problem per field); every
+write is one transaction and emits an `appraisal.*` event with before and after.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from server.appraisal.reviewers import appraisable_domains, may_appraise
+from server.assessment.self_assessment import (
+    SELF,
+    Busy,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotFound,
+    Problem,
+    StaleWrite,
+    criteria_set_for,
+    engine_input,
+    links_by_code,
+)
+from server.engine import AnswersError
+from server.engine.answers import read_answers
+from server.engine.decimals import plain
+from server.engine.scoring import score
+from server.events import emit
+from server.extensions import db
+from server.models import Answer, Assessment, User
+from server.people.permissions import can_read_unit
+
+APPRAISAL = "appraisal"
+APPRAISAL_STATES = ("in_appraisal", "explained")
+ACTIONS = {"accept": "appraisal.accepted", "adjust": "appraisal.adjusted",
+           "request_explanation": "appraisal.explanation_requested"}
+QUESTION, ACCEPTED, ADJUSTED = "question", "accepted", "adjusted"
+
+
+def _problem(field: str, kind: str, detail) -> Problem:
+    return Problem("", field, kind, str(detail))
+
+
+def get_assessment(assessment_id: int, user: User) -> Assessment:
+    """The assessment for a reviewer: 404 if it does not exist or the user may not even read it."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not (can_read_unit(user, assessment.unit_id)
+                                  or may_appraise(user, assessment)):
+        raise NotFound(_l("There is no such assessment."))
+    return assessment
+
+
+def appraisal_rows(assessment: Assessment) -> dict[str, Answer]:
+    rows = db.session.execute(db.select(Answer).filter_by(
+        assessment_id=assessment.id, source=APPRAISAL)).scalars()
+    return {row.code: row for row in rows}
+
+
+def _rows_by_source(assessment: Assessment) -> tuple[dict, dict]:
+    """Self and appraisal rows of the assessment, in one query."""
+    found = {SELF: {}, APPRAISAL: {}}
+    for row in db.session.execute(db.select(Answer).where(
+            Answer.assessment_id == assessment.id,
+            Answer.source.in_((SELF, APPRAISAL)))).scalars():
+        found[row.source][row.code] = row
+    return found[SELF], found[APPRAISAL]
+
+
+def kind_of(row: Answer | None, self_row: Answer | None = None) -> str | None:
+    if row is None:
+        return None
+    if row.value is None and not row.not_applicable:
+        return QUESTION
+    if self_row is not None and (row.value, row.not_applicable) == (
+            self_row.value, self_row.not_applicable):
+        return ACCEPTED
+    return ADJUSTED
+
+
+def domain_of(criteria_set, code: str) -> str | None:
+    for domain in criteria_set.domains:
+        if any(leaf.code == code for leaf in domain.leaves()):
+            return domain.code
+    return None
+
+
+def _snapshot(row: Answer | None) -> dict | None:
+    if row is None:
+        return None
+    return {"value": row.value, "not_applicable": row.not_applicable, "reason": row.reason}
+
+
+def appraisal_dict(row: Answer | None, points=None, self_row: Answer | None = None) -> dict | None:
+    if row is None:
+        return None
+    return {"value": row.value, "not_applicable": row.not_applicable, "reason": row.reason,
+            "kind": kind_of(row, self_row), "author_id": row.author_id,
+            "points": None if points is None else plain(points), "version": row.row_version}
+
+
+def check_appraiser(assessment: Assessment, user: User) -> None:
+    if not may_appraise(user, assessment):
+        raise Forbidden(_l("You are not assigned to appraise this unit in this campaign, "
+                           "or you belong to it."))
+    if assessment.state not in APPRAISAL_STATES:
+        raise Locked(_l("The dossier is not in appraisal."))
+
+
+def appraise(assessment: Assessment, user: User, code: str, action: str, *, value=None,
+             not_applicable: bool = False, reason: str = "", version: int | None = None
+             ) -> Answer:
+    """Record the reviewer's decision on one sub-criterion; commits or refuses with nothing saved.
+
+    `version` is the appraisal row's version the reviewer started from (None for none yet).
+    """
+    check_appraiser(assessment, user)
+    criteria_set = criteria_set_for(assessment)
+    code = str(code or "").strip()
+    domain = domain_of(criteria_set, code)
+    if domain is None or criteria_set.leaf(code).source != SELF:
+        raise Invalid(_l("This is not a self-assessed sub-criterion of the pinned criteria "
+                         "set."), [_problem("code", "unknown_code", code)])
+    if action not in ACTIONS:
+        raise Invalid(_l("Choose accept, adjust or request_explanation."),
+                      [_problem("action", "unknown_action", action)])
+    if not may_appraise(user, assessment, domain):
+        raise Forbidden(_l("You are not assigned to appraise this domain."))
+    reason = (reason or "").strip()
+    self_rows, rows = _rows_by_source(assessment)
+    row, self_row = rows.get(code), self_rows.get(code)
+    current = None if row is None else row.row_version
+    if current != version:
+        raise StaleWrite(_l("Someone appraised this sub-criterion meanwhile; reload it."),
+                         [Problem(code, "version", "stale")],
+                         current={code: appraisal_dict(row, self_row=self_row)})
+    if action == "accept":
+        if self_row is None or (self_row.value is None and not self_row.not_applicable):
+            raise Invalid(_l("The unit did not answer this sub-criterion; adjust it instead."),
+                          [_problem("code", "unanswered", code)])
+        new = {"value": self_row.value, "not_applicable": self_row.not_applicable,
+               "reason": reason}
+    elif action == "adjust":
+        if isinstance(value, str):
+            value = value.strip() or None
+        problems = []
+        if not reason:
+            problems.append(_problem("reason", "reason_required",
+                                     _l("Give the reason for the adjustment.")))
+        if value is None and not not_applicable:
+            problems.append(_problem("value", "missing_value", _l("Enter the appraised value.")))
+        else:
+            try:
+                read_answers(criteria_set, {code: {"value": value,
+                                                   "not_applicable": not_applicable}})
+            except AnswersError as error:
+                problems += [_problem(p.field or "value", p.kind, p.message)
+                             for p in error.problems]
+        if problems:
+            raise Invalid(_l("The adjustment was not saved; see the messages."), problems)
+        new = {"value": value, "not_applicable": bool(not_applicable), "reason": reason}
+    else:
+        if not reason:
+            raise Invalid(_l("Write the question to the unit."),
+                          [_problem("reason", "reason_required", _l("Write the question."))])
+        new = {"value": None, "not_applicable": False, "reason": reason}
+    before = _snapshot(row)
+    if row is None:
+        row = Answer(assessment_id=assessment.id, code=code, source=APPRAISAL)
+        db.session.add(row)
+    row.value, row.not_applicable, row.reason = new["value"], new["not_applicable"], new["reason"]
+    row.author_id = user.id
+    _commit(assessment, {code: (ACTIONS[action], before, new)}, user)
+    return row
+
+
+def accept_untouched(assessment: Assessment, user: User, domain_code: str) -> list[str]:
+    """The reviewer's explicit accept-all: every answered self item of the domain without an
+    appraisal row gets the unit's input. Returns the codes accepted."""
+    check_appraiser(assessment, user)
+    criteria_set = criteria_set_for(assessment)
+    domain = next((d for d in criteria_set.domains if d.code == str(domain_code)), None)
+    if domain is None:
+        raise Invalid(_l("There is no such domain."),
+                      [_problem("domain", "unknown_domain", domain_code)])
+    if not may_appraise(user, assessment, domain.code):
+        raise Forbidden(_l("You are not assigned to appraise this domain."))
+    self_rows, rows = _rows_by_source(assessment)
+    changed = {}
+    for leaf in domain.leaves():
+        self_row = self_rows.get(leaf.code)
+        if (leaf.source != SELF or leaf.code in rows or self_row is None
+                or (self_row.value is None and not self_row.not_applicable)):
+            continue
+        new = {"value": self_row.value, "not_applicable": self_row.not_applicable, "reason": ""}
+        db.session.add(Answer(assessment_id=assessment.id, code=leaf.code, source=APPRAISAL,
+                              value=new["value"], not_applicable=new["not_applicable"],
+                              author_id=user.id))
+        changed[leaf.code] = ("appraisal.accepted", None, new)
+    if changed:
+        _commit(assessment, changed, user)
+    return list(changed)
+
+
+def _commit(assessment: Assessment, changed: dict, user: User) -> None:
+    try:
+        db.session.flush()
+        for code, (action, before, after) in changed.items():
+            emit(action, "answer", f"{assessment.id}:{code}", actor_id=user.id,
+                 unit_id=assessment.unit_id, before=before, after=after,
+                 reason=after["reason"])
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise StaleWrite(_l("Someone appraised this sub-criterion meanwhile; reload it."),
+                         [Problem(code, "version", "stale") for code in changed]) from None
+    except OperationalError:
+        db.session.rollback()
+        raise Busy(_l("The server is busy and nothing was saved; your input is kept, "
+                      "save again in a moment.")) from None
+
+
+def appraisal_view(assessment: Assessment, user: User) -> dict:
+    """What the reviewer works from, per sub-criterion of their domains, with running totals
+    (appraised answers over self answers). A fixed number of queries, whatever the set's size."""
+    criteria_set = criteria_set_for(assessment)
+    domains = appraisable_domains(user, assessment, [d.code for d in criteria_set.domains])
+    if not domains:
+        raise Forbidden(_l("You are not assigned to appraise this unit in this campaign, "
+                           "or you belong to it."))
+    self_rows, rows = _rows_by_source(assessment)
+    links = links_by_code(assessment)
+    self_result = score(criteria_set, engine_input(self_rows.values()))
+    merged = {**engine_input(self_rows.values()), **engine_input(rows.values())}
+    result = score(criteria_set, merged)
+    items = []
+    for domain in criteria_set.domains:
+        if domain.code not in domains:
+            continue
+        for leaf in domain.leaves():
+            if leaf.source != SELF:
+                continue
+            self_row, row = self_rows.get(leaf.code), rows.get(leaf.code)
+            counted = row is not None and kind_of(row) != QUESTION
+            items.append({
+                "code": leaf.code, "domain": domain.code, "title": leaf.title,
+                "max_points": plain(leaf.max_points),
+                "self": None if self_row is None else {
+                    "value": self_row.value, "not_applicable": self_row.not_applicable,
+                    "explanation": self_row.explanation, "version": self_row.row_version},
+                "self_points": plain(self_result.nodes[leaf.code].points),
+                "evidence": [link.document_id for link in links.get(leaf.code, [])],
+                "appraisal": appraisal_dict(
+                    row, result.nodes[leaf.code].points if counted else None, self_row),
+            })
+    return {
+        "id": assessment.id, "state": assessment.state, "domains": sorted(domains),
+        "items": items,
+        "totals": {
+            "self_total": plain(self_result.total), "appraised_total": plain(result.total),
+            "max_points": plain(result.max_points),
+            "domains": {code: {"self_points": plain(self_result.nodes[code].points),
+                               "appraised_points": plain(result.nodes[code].points),
+                               "max_points": plain(result.nodes[code].max_points)}
+                        for code in sorted(domains)},
+        },
+    }

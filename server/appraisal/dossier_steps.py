@@ -1,0 +1,65 @@
+"""The service every interface calls to move an assessment along the workflow.
+
+`server.campaigns.workflow.apply_transition` checks the state, the role for the unit and the reason;
+this adds the checks that need more than the state: the appraisal steps need a reviewer assignment
+for the campaign (and nobody appraises their own unit), and the unit's own steps (submit, withdraw)
+go through the self-assessment service, which checks the evidence rule and the deadline and records
+the submitted totals. Web, API and CLI call `take_transition`.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from server.appraisal.reviewers import may_appraise
+from server.assessment import self_assessment
+from server.campaigns.workflow import (
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    TransitionError,
+    TransitionForbidden,
+    TransitionNotAllowed,
+    allowed_transitions,
+    apply_transition,
+)
+from server.models import Assessment, User
+
+# Publishing freezes the whole group's ranking, so it is server.results.publications' step alone.
+GROUP_TRANSITIONS = ("publish",)
+# The steps of the appraisal council's work on a unit's dossier.
+APPRAISAL_TRANSITIONS = ("start_appraisal", "request_explanation", "complete_appraisal",
+                         "reopen_appraisal")
+
+
+def take_transition(assessment: Assessment, key: str, user: User, reason: str = "") -> None:
+    """Check the assignment for appraisal steps, then apply the transition; the caller commits.
+
+    Submit and withdraw are the self-assessment service's, so no interface can submit a dossier
+    without its checks; its refusals come back as TransitionErrors with the same HTTP status.
+    """
+    if key in ("submit", "withdraw"):
+        try:
+            if key == "submit":
+                self_assessment.submit(assessment, user)
+            else:
+                self_assessment.withdraw(assessment, user, reason)
+        except self_assessment.SelfAssessmentError as error:
+            refused = TransitionError(error.message)
+            refused.status = error.status
+            raise refused from error
+        return
+    if key in GROUP_TRANSITIONS:
+        raise TransitionNotAllowed(_l(
+            "A dossier is published with its unit group's ranking, on the publications page."))
+    transition = TRANSITIONS.get(key)
+    if (transition is not None and key in APPRAISAL_TRANSITIONS
+            and assessment.state in transition.sources and not may_appraise(user, assessment)):
+        raise TransitionForbidden(_l(
+            "You may not take the step %(transition)s: you are not assigned to appraise this "
+            "unit in this campaign, or you belong to it.", transition=TRANSITION_LABELS[key]))
+    apply_transition(assessment, key, user, reason)
+
+
+def available_transitions(assessment: Assessment, user: User):
+    """The transitions `user` may take now, assignment checks included."""
+    return [t for t in allowed_transitions(assessment, user)
+            if t.key not in GROUP_TRANSITIONS
+            and (t.key not in APPRAISAL_TRANSITIONS or may_appraise(user, assessment))]

@@ -1,0 +1,327 @@
+"""The progress grid of a campaign for the Department of Home Affairs: one row per unit with its
+workflow state, how much of the self-assessment is answered, where the appraisal stands, what
+the unit changed after it was appraised, the points so far and whether the unit is overdue.
+
+Two statements whatever the number of units: one for the units with their assessment and
+extension, one for all the self and appraisal answers of the campaign. Filters that need more
+than a column (the search, overdue) run on those rows, so the totals per state are counted over
+the same read.
+
+Who sees what: administrators every unit and every domain; a reviewer the unit groups their
+assignments in the campaign cover, minus the units they belong to, with the appraisal counts limited
+to their domains (the same rule as `server.appraisal.reviewers.may_appraise`); nobody else. The
+points, when asked for, are the whole dossier's (self-assessed, and with the appraisals so far).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+
+from server import labels
+from server.appraisal.decisions import ACCEPTED, ADJUSTED, APPRAISAL, QUESTION, kind_of
+from server.appraisal.reviewers import assignments
+from server.assessment.self_assessment import SELF, engine_input
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.workflow import STATES
+from server.engine import AnswersError, score
+from server.extensions import db
+from server.models import Answer, Assessment, Campaign, DeadlineExtension, Unit, User
+
+NOT_STARTED = "not_started"
+STATE_LABELS = {NOT_STARTED: _l("Not started"), **STATES}
+
+# Why a unit is overdue: the deadline it missed, by the states in which that deadline binds.
+OVERDUE_REASONS = {
+    "self_assessment": _l("Self-assessment deadline passed"),
+    "explanation": _l("Explanation deadline passed"),
+    "appraisal": _l("Appraisal deadline passed"),
+}
+SELF_ASSESSMENT_STATES = (NOT_STARTED, "draft")
+EXPLANATION_STATES = ("explanation_requested",)
+# Dossiers the council still has to appraise (an explained one included).
+APPRAISAL_STATES = ("submitted", "in_appraisal", "explained")
+
+
+class FilterError(ValueError):
+    """Refused filters; `errors` maps each bad field to its (translated) message."""
+
+    def __init__(self, errors: dict):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ProgressFilters:
+    group: str | None = None
+    state: str | None = None
+    overdue: bool = False
+    search: str = ""
+    # Scoring every dossier twice costs milliseconds a unit, so the points are asked for.
+    points: bool = False
+
+    def as_args(self) -> dict:
+        """The filters as query arguments (for links and the download)."""
+        args = {"group": self.group, "state": self.state, "q": self.search or None,
+                "overdue": "1" if self.overdue else None, "points": "1" if self.points else None}
+        return {key: value for key, value in args.items() if value}
+
+
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def parse_filters(args) -> ProgressFilters:
+    """Filters from query arguments (`group`, `state`, `overdue`, `q`, and `points` to score
+    the dossiers), or FilterError naming every bad field."""
+    errors = {}
+    group = (args.get("group") or "").strip() or None
+    if group is not None and group not in labels.UNIT_GROUPS:
+        errors["group"] = _l("Unknown unit group.")
+    state = (args.get("state") or "").strip() or None
+    if state is not None and state not in STATE_LABELS:
+        errors["state"] = _l("Unknown state.")
+    flags = {}
+    for name in ("overdue", "points"):
+        flags[name] = (args.get(name) or "").strip().lower()
+        if flags[name] not in TRUE_WORDS + FALSE_WORDS:
+            errors[name] = _l("Write 1 or 0.")
+    if errors:
+        raise FilterError(errors)
+    return ProgressFilters(group, state, flags["overdue"] in TRUE_WORDS,
+                           (args.get("q") or "").strip(), flags["points"] in TRUE_WORDS)
+
+
+@dataclass(frozen=True)
+class ProgressScope:
+    """What one user sees: `domains` maps a unit group ("*" for every group) to the domain codes
+    counted (None: all); `domains` None means every group and domain (administrators)."""
+
+    domains: dict[str, set[str] | None] | None
+    excluded_units: frozenset[int] = frozenset()
+
+    def domains_for(self, group: str) -> set[str] | bool | None:
+        """The domains counted for a unit of `group`: None for all, False if hidden."""
+        if self.domains is None:
+            return None
+        found = [self.domains[key] for key in (group, "*") if key in self.domains]
+        if not found:
+            return False
+        if any(codes is None for codes in found):
+            return None
+        return set().union(*found)
+
+
+def progress_scope(user: User, campaign: Campaign) -> ProgressScope | None:
+    """The user's view of the campaign's grid, or None if they may not see it."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.has_role("admin"):
+        return ProgressScope(None)
+    roles = [m for m in user.memberships if m.role == "reviewer"]
+    if not roles:
+        return None
+    allowed = None if any(m.domains is None for m in roles) else {
+        d for m in roles for d in m.domains}
+    domains: dict[str, set[str]] = defaultdict(set)
+    for assignment in assignments(campaign.id, user.id):
+        codes = {c for c in assignment.domains if allowed is None or c in allowed}
+        if codes:
+            domains[assignment.unit_group or "*"] |= codes
+    if not domains:
+        return None
+    return ProgressScope(dict(domains),
+                         frozenset(m.unit_id for m in user.memberships if m.unit_id))
+
+
+@dataclass
+class ProgressRow:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    group: str
+    assessment_id: int | None
+    state: str
+    answered: int = 0
+    items: int = 0
+    pending: int = 0
+    accepted: int = 0
+    adjusted: int = 0
+    asked: int = 0
+    changed_since_appraisal: int = 0
+    self_points: Decimal | None = None
+    appraised_points: Decimal | None = None
+    overdue: str | None = None
+    deadline: datetime | None = None
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def overdue_label(self) -> str | None:
+        return None if self.overdue is None else str(OVERDUE_REASONS[self.overdue])
+
+    def to_dict(self, points: bool = False) -> dict:
+        """The row for the API; `points` only when they were computed."""
+        def number(value):
+            return None if value is None else str(value)
+
+        found = {
+            "unit": {"id": self.unit_id, "code": self.unit_code, "name": self.unit_name,
+                     "group": self.group},
+            "assessment_id": self.assessment_id,
+            "state": self.state, "state_label": self.state_label,
+            "self_assessment": {"answered": self.answered, "items": self.items},
+            "appraisal": {"pending": self.pending, "accepted": self.accepted,
+                          "adjusted": self.adjusted, "asked": self.asked,
+                          "changed_since_appraisal": self.changed_since_appraisal},
+            "overdue": self.overdue is not None, "overdue_reason": self.overdue,
+            "overdue_label": self.overdue_label,
+            "deadline": None if self.deadline is None else self.deadline.isoformat(),
+        }
+        if points:
+            found["points"] = {"self": number(self.self_points),
+                               "appraised": number(self.appraised_points)}
+        return found
+
+
+@dataclass
+class ProgressReport:
+    campaign: Campaign
+    filters: ProgressFilters
+    rows: list[ProgressRow]
+    # state key -> number of units, over the units matching the group and search filters
+    totals: dict[str, int] = field(default_factory=dict)
+    overdue_total: int = 0
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class _Sets:
+    """Criteria sets by (id, version), with each self-assessed leaf's domain, looked up once."""
+
+    def __init__(self):
+        self._found = {}
+
+    def get(self, set_id: str, version: str):
+        key = (set_id, version)
+        if key not in self._found:
+            criteria_set = criteria_registry().get(set_id, version)
+            leaves = {} if criteria_set is None else {
+                leaf.code: domain.code for domain in criteria_set.domains
+                for leaf in domain.leaves() if leaf.source == SELF}
+            self._found[key] = (criteria_set, leaves)
+        return self._found[key]
+
+
+def _answered(row) -> bool:
+    return row is not None and (row.value is not None or row.not_applicable)
+
+
+def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
+           points: bool) -> None:
+    """Fill the row's counts (and points, if asked) from the self and appraisal answers."""
+    own, appraised = answers.get(SELF, {}), answers.get(APPRAISAL, {})
+    for code, domain in leaves.items():
+        if domains is not None and domain not in domains:
+            continue
+        self_row, appraisal_row = own.get(code), appraised.get(code)
+        row.items += 1
+        row.answered += _answered(self_row)
+        kind = kind_of(appraisal_row, self_row)
+        if kind is None:
+            # Pending only once the dossier is with the council.
+            row.pending += row.state not in SELF_ASSESSMENT_STATES
+            continue
+        row.asked += kind == QUESTION
+        row.accepted += kind == ACCEPTED
+        row.adjusted += kind == ADJUSTED
+        if self_row is not None and self_row.updated_at > appraisal_row.updated_at:
+            row.changed_since_appraisal += 1
+    if row.assessment_id is None or not points:
+        return
+    try:
+        self_input = engine_input(own.values())
+        row.self_points = score(criteria_set, self_input).total
+        if any(_answered(r) for r in appraised.values()):
+            row.appraised_points = score(
+                criteria_set, {**self_input, **engine_input(appraised.values())}).total
+    except AnswersError:
+        pass  # a stored answer the set no longer scores: the grid shows no points
+
+
+def _overdue(row: ProgressRow, campaign: Campaign, extension: datetime | None,
+             now: datetime) -> None:
+    if row.state in SELF_ASSESSMENT_STATES:
+        deadline, reason = campaign.self_assessment_deadline, "self_assessment"
+        if extension is not None and (deadline is None or extension > deadline):
+            deadline = extension
+    elif row.state in EXPLANATION_STATES:
+        deadline, reason = campaign.explanation_deadline, "explanation"
+    elif row.state in APPRAISAL_STATES:
+        deadline, reason = campaign.appraisal_deadline, "appraisal"
+    else:
+        return
+    row.deadline = deadline
+    if deadline is not None and now > deadline:
+        row.overdue = reason
+
+
+def campaign_progress(campaign: Campaign, scope: ProgressScope,
+                      filters: ProgressFilters = ProgressFilters(),
+                      now: datetime | None = None) -> ProgressReport:
+    """The grid of `campaign` as `scope` sees it, filtered by `filters`, in two statements."""
+    now = now or datetime.now(UTC)
+    pins = {pin.unit_group: pin for pin in campaign.pins}
+    groups = [g for g in pins if filters.group in (None, g)]
+    in_campaign = and_(Assessment.unit_id == Unit.id, Assessment.campaign_id == campaign.id)
+    units = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.group, Assessment.id.label("assessment_id"),
+               Assessment.state, Assessment.criteria_set_id, Assessment.criteria_set_version,
+               DeadlineExtension.until)
+        .outerjoin(Assessment, in_campaign)
+        .outerjoin(DeadlineExtension, and_(DeadlineExtension.unit_id == Unit.id,
+                                           DeadlineExtension.campaign_id == campaign.id))
+        .where(Unit.group.in_(groups), or_(Unit.active.is_(True), Assessment.id.is_not(None)))
+    ).all()
+    answers: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
+    for answer in db.session.execute(
+        select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
+               Answer.not_applicable, Answer.updated_at)
+        .join(Assessment, Answer.assessment_id == Assessment.id)
+        .join(Unit, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id, Unit.group.in_(groups),
+               Answer.source.in_((SELF, APPRAISAL)))
+    ):
+        answers[answer.assessment_id][answer.source][answer.code] = answer
+
+    order = {group: number for number, group in enumerate(labels.UNIT_GROUPS)}
+    needle = filters.search.casefold()
+    sets = _Sets()
+    report = ProgressReport(campaign, filters, [], {key: 0 for key in STATE_LABELS})
+    for unit in sorted(units, key=lambda u: (order.get(u.group, len(order)), u.code)):
+        domains = scope.domains_for(unit.group)
+        if domains is False or unit.id in scope.excluded_units:
+            continue
+        if needle and needle not in f"{unit.code} {unit.name}".casefold():
+            continue
+        row = ProgressRow(unit.id, unit.code, unit.name, unit.group, unit.assessment_id,
+                          unit.state or NOT_STARTED)
+        # A unit not started yet will answer the set its group is pinned to.
+        pin = pins[unit.group]
+        criteria_set, leaves = sets.get(unit.criteria_set_id or pin.criteria_set_id,
+                                        unit.criteria_set_version or pin.criteria_set_version)
+        if criteria_set is not None:
+            _count(row, criteria_set, leaves, domains, answers.get(unit.assessment_id, {}),
+                   filters.points)
+        _overdue(row, campaign, unit.until, now)
+        report.totals[row.state] += 1
+        report.overdue_total += row.overdue is not None
+        if filters.state is not None and row.state != filters.state:
+            continue
+        if filters.overdue and row.overdue is None:
+            continue
+        report.rows.append(row)
+    return report

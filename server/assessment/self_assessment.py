@@ -1,0 +1,434 @@
+"""The unit's self-assessment: saving draft answers, the evidence rule, deadlines, sign-off.
+
+Views, API resources and scripts call these functions; none of them changes the database any
+other way. Each function that writes does it in one transaction: it commits on success and rolls
+back everything on any refusal. Refusals are `SelfAssessmentError`s carrying the HTTP status the
+interfaces answer with and, where fields are at fault, one problem per field.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.workflow import UNIT_EDITABLE_STATES, apply_transition
+from server.engine import AnswersError
+from server.engine.answers import read_answers
+from server.engine.decimals import plain
+from server.engine.results import SCORED
+from server.engine.scoring import score
+from server.events import emit
+from server.extensions import db
+from server.models import Answer, Assessment, DeadlineExtension, EvidenceLink, Submission, User
+from server.people.permissions import can_edit_unit, can_read_unit, roles_for_unit
+
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+SELF = "self"
+
+# The engine's stable problem kinds, as the unit reads them.
+KIND_MESSAGES = {
+    "unknown_code": _l("This is not a sub-criterion of the pinned criteria set."),
+    "not_a_leaf": _l("This criterion is scored through its sub-criteria."),
+    "not_a_mapping": _l("The answer has the wrong shape."),
+    "unknown_key": _l("The answer has an unknown field."),
+    "not_a_boolean": _l("Choose yes or no."),
+    "not_applicable_not_allowed": _l("This sub-criterion may not be marked not applicable."),
+    "value_with_not_applicable": _l("Either mark it not applicable or give a value, not both."),
+    "unknown_outcome": _l("Choose one of the listed outcomes."),
+    "not_a_number": _l("Enter a number."),
+    "out_of_range": _l("The number is outside the allowed range."),
+    "negative": _l("The number may not be negative."),
+    "not_an_integer": _l("Enter a whole number."),
+    "missing_key": _l("Fill in every number of this sub-criterion."),
+    "zero_required": _l("The required count may not be zero."),
+    "stale": _l("Someone saved a newer version of this sub-criterion; your text is kept below."),
+    "evidence_or_explanation": _l(
+        "A positive self score needs evidence or an explanation."),
+    "explanation_too_long": _l("The explanation is too long (at most 10,000 characters)."),
+}
+MAX_EXPLANATION = 10_000
+
+
+@dataclass
+class Problem:
+    """One refused field: `code` the sub-criterion, `field` value|not_applicable|explanation|''."""
+
+    code: str
+    field: str
+    kind: str
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        return str(KIND_MESSAGES.get(self.kind, self.detail or self.kind))
+
+    def to_dict(self) -> dict:
+        return {"field": f"answers.{self.code}.{self.field}".rstrip("."),
+                "sub_criterion": self.code, "kind": self.kind, "message": self.message}
+
+
+class SelfAssessmentError(Exception):
+    status = 422
+
+    def __init__(self, message, problems: list[Problem] | None = None, current=None):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems or [])
+        # For a stale save: code -> the newer stored answer, to show beside the user's input.
+        self.current = current or {}
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class Forbidden(SelfAssessmentError):
+    status = 403
+
+
+class NotFound(SelfAssessmentError):
+    status = 404
+
+
+class Locked(SelfAssessmentError):
+    """The dossier is not editable in its state, or the deadline passed."""
+
+    status = 409
+
+
+class StaleWrite(SelfAssessmentError):
+    status = 409
+
+
+class Invalid(SelfAssessmentError):
+    status = 422
+
+
+class Busy(SelfAssessmentError):
+    """The database refused the write for now (SQLite's single writer); nothing was saved."""
+
+    status = 503
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+def criteria_set_for(assessment: Assessment):
+    return criteria_registry().get(assessment.criteria_set_id, assessment.criteria_set_version)
+
+
+def check_read(assessment: Assessment | None, user: User) -> Assessment:
+    # Not found and not yours answer alike, so ids of other units' dossiers reveal nothing.
+    if assessment is None or not can_read_unit(user, assessment.unit_id):
+        raise NotFound(_l("There is no such assessment."))
+    return assessment
+
+
+def get_assessment(assessment_id: int, user: User) -> Assessment:
+    return check_read(db.session.get(Assessment, assessment_id), user)
+
+
+def self_rows(assessment: Assessment) -> dict[str, Answer]:
+    rows = db.session.execute(db.select(Answer).filter_by(
+        assessment_id=assessment.id, source=SELF)).scalars()
+    return {row.code: row for row in rows}
+
+
+def links_by_code(assessment: Assessment) -> dict[str, list[EvidenceLink]]:
+    found: dict[str, list[EvidenceLink]] = {}
+    for link in db.session.execute(db.select(EvidenceLink).filter_by(
+            assessment_id=assessment.id).order_by(EvidenceLink.id)).scalars():
+        found.setdefault(link.code, []).append(link)
+    return found
+
+
+def engine_input(rows) -> dict:
+    return {row.code: {"value": row.value, "not_applicable": row.not_applicable}
+            for row in rows if row.value is not None or row.not_applicable}
+
+
+def row_dict(row: Answer | None) -> dict:
+    if row is None:
+        return {"value": None, "not_applicable": False, "explanation": "", "version": None}
+    return {"value": row.value, "not_applicable": row.not_applicable,
+            "explanation": row.explanation, "version": row.row_version}
+
+
+def totals(assessment: Assessment, rows: dict[str, Answer] | None = None) -> dict:
+    """The engine's totals for the stored self answers: overall and per domain, as text."""
+    criteria_set = criteria_set_for(assessment)
+    rows = self_rows(assessment) if rows is None else rows
+    result = score(criteria_set, engine_input(rows.values()))
+    return {
+        "total": plain(result.total),
+        "max_points": plain(result.max_points),
+        "index": None if result.index is None else format(result.index, "f"),
+        "self_points": plain(result.self_points),
+        "domains": {d.code: {"points": plain(result.nodes[d.code].points),
+                             "max_points": plain(result.nodes[d.code].max_points)}
+                    for d in criteria_set.domains},
+        "unanswered": len([c for c in result.unanswered
+                           if criteria_set.leaf(c).source == SELF]),
+    }, result
+
+
+def digest(rows: dict[str, Answer]) -> str:
+    data = {code: [row.value, row.not_applicable, row.explanation]
+            for code, row in sorted(rows.items())}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                     default=str).encode()).hexdigest()
+
+
+# -------------------------------------------------------------------------------- deadlines
+
+
+def effective_deadline(assessment: Assessment) -> datetime | None:
+    """The campaign's self-assessment deadline, or the unit's extension when later."""
+    deadline = assessment.campaign.self_assessment_deadline
+    extension = db.session.execute(db.select(DeadlineExtension).filter_by(
+        campaign_id=assessment.campaign_id, unit_id=assessment.unit_id)).scalar_one_or_none()
+    if extension is not None and (deadline is None or extension.until > deadline):
+        return extension.until
+    return deadline
+
+
+def local_deadline(assessment: Assessment) -> datetime | None:
+    deadline = effective_deadline(assessment)
+    return None if deadline is None else deadline.astimezone(LOCAL_TIME)
+
+
+def check_deadline(assessment: Assessment, now: datetime | None = None) -> None:
+    deadline = effective_deadline(assessment)
+    now = now or datetime.now(UTC)
+    if deadline is not None and now > deadline:
+        raise Locked(_l("The self-assessment deadline (%(when)s, Vietnam time) has passed.",
+                        when=deadline.astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")))
+
+
+def grant_extension(assessment: Assessment, user: User, until: datetime, reason: str = ""
+                    ) -> DeadlineExtension:
+    """The administrator lets this unit self-assess until `until`; recorded and audited."""
+    if "admin" not in roles_for_unit(user, assessment.unit_id):
+        raise Forbidden(_l("Only the administrator may extend a deadline."))
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=LOCAL_TIME)
+    extension = db.session.execute(db.select(DeadlineExtension).filter_by(
+        campaign_id=assessment.campaign_id, unit_id=assessment.unit_id)).scalar_one_or_none()
+    before = None if extension is None else {"until": extension.until.isoformat()}
+    if extension is None:
+        extension = DeadlineExtension(campaign_id=assessment.campaign_id,
+                                      unit_id=assessment.unit_id, until=until)
+        db.session.add(extension)
+    extension.until, extension.reason, extension.granted_by = until, reason, user.id
+    extension.granted_at = datetime.now(UTC)
+    db.session.flush()
+    emit("deadline.extended", "deadline_extension", extension.id, actor_id=user.id,
+         unit_id=assessment.unit_id, before=before, after={"until": until.isoformat()},
+         reason=reason)
+    db.session.commit()
+    return extension
+
+
+# ------------------------------------------------------------------------------------ saving
+
+
+def check_editable(assessment: Assessment, user: User) -> None:
+    if not can_edit_unit(user, assessment.unit_id):
+        raise Forbidden(_l("You may not change this unit's self-assessment."))
+    if assessment.state not in UNIT_EDITABLE_STATES:
+        raise Locked(_l("The self-assessment has been submitted and is locked; "
+                        "the unit head may withdraw it to edit."))
+    check_deadline(assessment)
+
+
+def _clean(item) -> dict:
+    value = item.get("value")
+    if isinstance(value, str):
+        value = value.strip() or None
+    explanation = item.get("explanation")
+    return {"value": value, "not_applicable": item.get("not_applicable", False),
+            "explanation": None if explanation is None else str(explanation).strip(),
+            "version": item.get("version")}
+
+
+def save_answers(assessment: Assessment, user: User, items: dict) -> dict[str, Answer]:
+    """Save the unit's draft answers: code -> {value, not_applicable, explanation, version}.
+
+    `version` is the row version the user started from (None for a new answer). Any stale row
+    refuses the whole save (409) with the newer values; any invalid value refuses it (422) with
+    one problem per field. Nothing is written unless everything is accepted.
+    """
+    check_editable(assessment, user)
+    criteria_set = criteria_set_for(assessment)
+    items = {str(code): _clean(item) for code, item in items.items()}
+    rows = self_rows(assessment)
+    # A row saved by someone else since the user loaded it conflicts, unless the user's input
+    # equals what is stored now (nothing would be overwritten).
+    stale = {code: row_dict(rows.get(code)) for code, item in items.items()
+             if _version(rows.get(code)) != item["version"]
+             and not _same(rows.get(code), item)}
+    if stale:
+        raise StaleWrite(_l("Someone saved newer answers; your input is kept, compare and "
+                            "save again."),
+                         [Problem(code, "", "stale") for code in stale], current=stale)
+    problems = []
+    try:
+        read_answers(criteria_set, {code: {"value": i["value"],
+                                           "not_applicable": i["not_applicable"]}
+                                    for code, i in items.items()})
+    except AnswersError as error:
+        problems += [Problem(p.code, p.field, p.kind, p.message) for p in error.problems]
+    for code, item in items.items():
+        if item["explanation"] and len(item["explanation"]) > MAX_EXPLANATION:
+            problems.append(Problem(code, "explanation", "explanation_too_long"))
+        if not any(p.code == code for p in problems) and \
+                criteria_set.leaf(code).source != SELF:
+            problems.append(Problem(code, "", "not_a_leaf",
+                                    "survey sub-criteria are not self-assessed"))
+    if problems:
+        raise Invalid(_l("Some answers were not saved; see the messages beside them."),
+                      problems)
+    changed = {}
+    for code, item in items.items():
+        row = rows.get(code)
+        before = row_dict(row)
+        if row is None:
+            row = Answer(assessment_id=assessment.id, code=code, source=SELF)
+            db.session.add(row)
+            rows[code] = row
+        new = {"value": item["value"], "not_applicable": item["not_applicable"],
+               "explanation": row.explanation if item["explanation"] is None
+               else item["explanation"]}
+        if all(before[key] == new[key] for key in new) and before["version"] is not None:
+            continue
+        row.value, row.not_applicable, row.explanation = (
+            new["value"], new["not_applicable"], new["explanation"])
+        row.author_id = user.id
+        changed[code] = (before, new)
+    if changed:
+        _commit_answers(assessment, user, changed)
+    return rows
+
+
+def _same(row: Answer | None, item: dict) -> bool:
+    if row is None:
+        return item["value"] is None and not item["not_applicable"] and not item["explanation"]
+    return (row.value == item["value"] and row.not_applicable == item["not_applicable"]
+            and (item["explanation"] is None or row.explanation == item["explanation"]))
+
+
+def _version(row: Answer | None) -> int | None:
+    return None if row is None else row.row_version
+
+
+def _commit_answers(assessment, user, changed) -> None:
+    try:
+        db.session.flush()
+        for code, (before, after) in changed.items():
+            before = {k: v for k, v in before.items() if k != "version"}
+            emit("answer.self_saved", "answer", f"{assessment.id}:{code}", actor_id=user.id,
+                 unit_id=assessment.unit_id, before=before, after=after)
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        # Another editor saved the same row between our read and our write.
+        db.session.rollback()
+        current = {code: row_dict(row) for code, row in self_rows(assessment).items()
+                   if code in changed}
+        raise StaleWrite(_l("Someone saved newer answers; your input is kept, compare and "
+                            "save again."),
+                         [Problem(code, "", "stale") for code in changed],
+                         current=current) from None
+    except OperationalError:
+        db.session.rollback()
+        raise Busy(_l("The server is busy and nothing was saved; your input is kept, "
+                      "save again in a moment.")) from None
+
+
+# ------------------------------------------------------------------------------ submission
+
+
+def evidence_problems(assessment: Assessment, result, rows) -> list[Problem]:
+    """The official rule: a positive self score without evidence needs an explanation."""
+    links = links_by_code(assessment)
+    return [Problem(line.code, "explanation", "evidence_or_explanation")
+            for line in result.trace
+            if line.status == SCORED and line.points > 0 and line.code in rows
+            and not links.get(line.code) and not rows[line.code].explanation.strip()]
+
+
+@dataclass
+class SignOff:
+    """What the unit head sees before submitting."""
+
+    totals: dict
+    digest: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def sign_off(assessment: Assessment) -> SignOff:
+    rows = self_rows(assessment)
+    figures, result = totals(assessment, rows)
+    return SignOff(figures, digest(rows), evidence_problems(assessment, result, rows))
+
+
+def submit(assessment: Assessment, user: User, expected_digest: str | None = None
+           ) -> Submission:
+    """The unit head submits; the totals shown at sign-off are recorded with the submission.
+
+    `expected_digest` is the digest shown at sign-off: if the answers changed since, the
+    submission is refused (409) rather than submitting something other than what was checked.
+    """
+    check_read(assessment, user)
+    if "unit_head" not in roles_for_unit(user, assessment.unit_id):
+        raise Forbidden(_l("Only the unit head may submit the self-assessment."))
+    if assessment.state not in UNIT_EDITABLE_STATES:
+        raise Locked(_l("The self-assessment has already been submitted."))
+    check_deadline(assessment)
+    checked = sign_off(assessment)
+    if expected_digest and expected_digest != checked.digest:
+        raise StaleWrite(_l("The answers changed after you checked the totals; "
+                            "check them again before submitting."))
+    if checked.problems:
+        raise Invalid(_l("The self-assessment cannot be submitted: a positive self score "
+                         "without evidence needs an explanation."), checked.problems)
+    apply_transition(assessment, "submit", user)
+    submission = Submission(assessment_id=assessment.id, submitted_by=user.id,
+                            criteria_set_id=assessment.criteria_set_id,
+                            criteria_set_version=assessment.criteria_set_version,
+                            totals=checked.totals, answers_digest=checked.digest)
+    db.session.add(submission)
+    db.session.flush()
+    emit("submission.recorded", "submission", submission.id, actor_id=user.id,
+         unit_id=assessment.unit_id, after={"totals": checked.totals,
+                                            "digest": checked.digest})
+    _commit_state()
+    return submission
+
+
+def withdraw(assessment: Assessment, user: User, reason: str = "") -> None:
+    """The unit head takes the dossier back to edit, until appraisal starts."""
+    check_read(assessment, user)
+    apply_transition(assessment, "withdraw", user, reason)
+    last = latest_submission(assessment)
+    if last is not None:
+        last.withdrawn_at, last.withdrawn_by = datetime.now(UTC), user.id
+    _commit_state()
+
+
+def latest_submission(assessment: Assessment) -> Submission | None:
+    return db.session.execute(db.select(Submission).filter_by(assessment_id=assessment.id)
+                              .order_by(Submission.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _commit_state() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleWrite(_l("Someone changed this assessment at the same time; "
+                            "reload and try again.")) from None

@@ -1,0 +1,256 @@
+"""Importing a campaign's survey results (.xlsx or .csv): unit code, survey item code, value.
+
+All or nothing: every bad row is reported (row number and problem) and nothing is written; a
+good file replaces all previous survey answers of the campaign in one transaction, audited with
+its counts and SHA-256.
+"""
+
+import contextlib
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import openpyxl
+import xlsxwriter
+from sqlalchemy import delete, select
+
+from server.campaigns.criteria import criteria_registry
+from server.engine.decimals import NotANumber, parse_decimal, plain
+from server.events import emit
+from server.extensions import db
+from server.models import Answer, Assessment, Campaign, Unit
+
+HEADERS = ("Mã đơn vị", "Mã tiêu chí", "Điểm")
+SOURCE = "survey"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    kind: str  # unknown_unit | unknown_code | not_a_survey_item | out_of_range | duplicate
+    #            | not_a_number | missing_value | unreadable | empty
+    #            | campaign_not_open | results_frozen (row 0: the whole import is refused)
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"row": self.row, "kind": self.kind, "message": self.message}
+
+
+class SurveyImportError(ValueError):
+    def __init__(self, problems: list[RowProblem]):
+        self.problems = problems
+        super().__init__("\n".join(f"row {p.row}: {p.message}" for p in problems))
+
+
+class SurveyImportRefused(SurveyImportError):
+    """The campaign's state does not allow an import: nothing was read or written."""
+
+    def __str__(self) -> str:
+        return "; ".join(problem.message for problem in self.problems)
+
+
+# Survey results are imported only into an open campaign: not while it is being planned (its
+# dossiers and pins may still change), not once it is closed. And not while any dossier of the
+# campaign is finalised or published, since an import replaces the survey results of every unit
+# of the campaign: the administrator un-finalises those first (with a reason, audited).
+IMPORT_CAMPAIGN_STATES = ("open",)
+FROZEN_DOSSIER_STATES = ("finalised", "published")
+
+
+def check_campaign_state(campaign: Campaign) -> None:
+    """Raise SurveyImportRefused naming why the campaign takes no import now."""
+    if campaign.state not in IMPORT_CAMPAIGN_STATES:
+        raise SurveyImportRefused([RowProblem(
+            0, "campaign_not_open",
+            f"campaign {campaign.id} is {campaign.state!r}: survey results can be imported "
+            "only while the campaign is open")])
+    frozen = db.session.scalars(
+        select(Unit.code).join(Assessment, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id,
+               Assessment.state.in_(FROZEN_DOSSIER_STATES)).order_by(Unit.code)).all()
+    if frozen:
+        raise SurveyImportRefused([RowProblem(
+            0, "results_frozen",
+            f"the results of {', '.join(frozen)} in campaign {campaign.id} are finalised or "
+            "published: un-finalise them before importing survey results again")])
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    units: int
+    replaced: int
+    sha256: str
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
+    """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+            raise SurveyImportError([RowProblem(0, "unreadable",
+                                                f"the file is not a readable .xlsx: {error}")]
+                                    ) from error
+        sheet = book.worksheets[0]
+        rows = [(number, list(values)) for number, values in
+                enumerate(sheet.iter_rows(values_only=True), 1)]
+        book.close()
+    elif name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise SurveyImportError([RowProblem(0, "unreadable",
+                                                "the .csv file must be UTF-8")]) from None
+        dialect = csv.excel
+        with contextlib.suppress(csv.Error):
+            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        rows = list(enumerate(csv.reader(io.StringIO(text), dialect), 1))
+    else:
+        raise SurveyImportError([RowProblem(0, "unreadable",
+                                            "the file must be .xlsx or .csv")])
+    return [(number, cells) for number, cells in rows[1:]
+            if any(cell not in (None, "") and str(cell).strip() for cell in cells)]
+
+
+def _survey_items(campaign: Campaign) -> tuple[dict, dict]:
+    """unit code -> (assessment id, {survey leaf code: Leaf}) for the campaign's assessments."""
+    units = db.session.execute(
+        select(Unit.code, Unit.group, Assessment.id)
+        .join(Assessment, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id)
+    ).all()
+    sets, result = {}, {}
+    for code, group, assessment_id in units:
+        if group not in sets:
+            pin = campaign.pin_for(group)
+            criteria_set = pin and criteria_registry().get(pin.criteria_set_id,
+                                                           pin.criteria_set_version)
+            sets[group] = criteria_set
+        criteria_set = sets[group]
+        leaves = {leaf.code: leaf for leaf in criteria_set.leaves()} if criteria_set else {}
+        result[code] = (assessment_id, leaves)
+    return result, sets
+
+
+def check_rows(campaign: Campaign, rows) -> tuple[list[tuple[int, str, Decimal]], list]:
+    """([(assessment id, code, value)], [RowProblem]) for `rows` of (number, cells)."""
+    units, _sets = _survey_items(campaign)
+    known_units = set(db.session.scalars(select(Unit.code)))
+    accepted, problems, seen = [], [], {}
+    for number, cells in rows:
+        # Columns after the third (the template's unit name, max points, title) are ignored.
+        cells = list(cells) + [None] * (3 - len(cells))
+        unit_code = "" if cells[0] is None else str(cells[0]).strip()
+        item_code = "" if cells[1] is None else str(cells[1]).strip()
+        raw = cells[2]
+        if unit_code not in units:
+            problems.append(RowProblem(
+                number, "unknown_unit",
+                f"unit {unit_code!r} is not assessed in this campaign" if unit_code in known_units
+                else f"unknown unit {unit_code!r}"))
+            continue
+        assessment_id, leaves = units[unit_code]
+        leaf = leaves.get(item_code)
+        if leaf is None:
+            problems.append(RowProblem(number, "unknown_code",
+                                       f"unknown sub-criterion code {item_code!r}"))
+            continue
+        if leaf.source != SOURCE:
+            problems.append(RowProblem(number, "not_a_survey_item",
+                                       f"{item_code} is not a survey item"))
+            continue
+        key = (unit_code, item_code)
+        if key in seen:
+            problems.append(RowProblem(number, "duplicate", f"{unit_code} {item_code} is "
+                                       f"already given on row {seen[key]}"))
+            continue
+        seen[key] = number
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            problems.append(RowProblem(number, "missing_value", "the value is empty"))
+            continue
+        try:
+            value = parse_decimal(raw)
+        except NotANumber:
+            problems.append(RowProblem(number, "not_a_number", f"{raw!r} is not a number"))
+            continue
+        if not Decimal(0) <= value <= leaf.max_points:
+            problems.append(RowProblem(number, "out_of_range", f"{plain(value)} is outside "
+                                       f"0..{plain(leaf.max_points)} for {item_code}"))
+            continue
+        accepted.append((assessment_id, item_code, value))
+    return accepted, problems
+
+
+def import_survey(campaign: Campaign, filename: str, content: bytes, *,
+                  actor_id: int | None = None) -> ImportResult:
+    """Replace the campaign's survey answers with the file's, or raise SurveyImportError
+    (SurveyImportRefused when the campaign's state allows no import)."""
+    check_campaign_state(campaign)
+    digest = hashlib.sha256(content).hexdigest()
+    accepted, problems = check_rows(campaign, read_rows(filename, content))
+    if problems:
+        raise SurveyImportError(problems)
+    if not accepted:
+        raise SurveyImportError([RowProblem(0, "empty", "the file holds no survey row")])
+    assessment_ids = select(Assessment.id).where(Assessment.campaign_id == campaign.id)
+    replaced = db.session.execute(
+        delete(Answer).where(Answer.source == SOURCE,
+                             Answer.assessment_id.in_(assessment_ids))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    reason = f"{filename} sha256:{digest}"
+    db.session.add_all(Answer(assessment_id=assessment_id, code=code, source=SOURCE,
+                              value=plain(value), reason=reason, author_id=actor_id)
+                       for assessment_id, code, value in accepted)
+    units = len({assessment_id for assessment_id, _code, _value in accepted})
+    emit("survey.imported", "campaign", campaign.id, actor_id=actor_id, after={
+        "filename": filename, "sha256": digest, "rows": len(accepted), "units": units,
+        "replaced": replaced})
+    db.session.commit()
+    return ImportResult(len(accepted), units, replaced, digest)
+
+
+def write_template(campaign: Campaign, target) -> None:
+    """An .xlsx to fill: one row per assessed unit and survey item, the value left blank."""
+    units, _sets = _survey_items(campaign)
+    names = dict(db.session.execute(select(Unit.code, Unit.name)).all())
+    book = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str)})
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    sheet = book.add_worksheet("Điều tra XHH")
+    sheet.write_row(0, 0, [*HEADERS, "Tên đơn vị", "Điểm tối đa", "Tiêu chí"], header)
+    sheet.set_column(0, 1, 14)
+    sheet.set_column(2, 2, 10)
+    sheet.set_column(3, 3, 36)
+    sheet.set_column(5, 5, 60)
+    sheet.freeze_panes(1, 0)
+    row = 0
+    for unit_code in sorted(units):
+        for leaf in units[unit_code][1].values():
+            if leaf.source != SOURCE:
+                continue
+            row += 1
+            sheet.write_string(row, 0, unit_code)
+            sheet.write_string(row, 1, leaf.code)
+            sheet.write_string(row, 3, names.get(unit_code, ""))
+            sheet.write_number(row, 4, float(leaf.max_points))
+            sheet.write_string(row, 5, leaf.title)
+    sheet.autofilter(0, 0, max(row, 1), 5)
+    book.close()
+
+
+def survey_counts(campaign: Campaign) -> dict[str, int]:
+    """unit code -> survey answers held, for reports."""
+    counts = defaultdict(int)
+    for (code,) in db.session.execute(
+        select(Unit.code).join(Assessment, Assessment.unit_id == Unit.id)
+        .join(Answer, Answer.assessment_id == Assessment.id)
+        .where(Assessment.campaign_id == campaign.id, Answer.source == SOURCE)
+    ):
+        counts[code] += 1
+    return dict(counts)

@@ -1,0 +1,79 @@
+"""Reading the audit log: filters and pages shared by the web page and the API."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import false, func, select
+
+from server.extensions import db
+from server.models import Assessment, AuditEvent, User
+from server.people.permissions import audit_scope
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str | None = None
+    unit_id: int | None = None
+    actor_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    items: list[AuditEvent]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    # Dates are the users' days, in the deadline time zone.
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
+    return datetime.combine(day, time(), zone).astimezone(UTC)
+
+
+def audit_query(user: User, filters: AuditFilters):
+    query = select(AuditEvent)
+    scope = audit_scope(user)
+    if scope is not None:
+        query = query.where(AuditEvent.unit_id.in_(scope) if scope else false())
+    if filters.action:
+        action = filters.action.strip()
+        if action.endswith("*"):
+            query = query.where(AuditEvent.action.startswith(action[:-1], autoescape=True))
+        else:
+            query = query.where(AuditEvent.action == action)
+    if filters.unit_id is not None:
+        query = query.where(AuditEvent.unit_id == filters.unit_id)
+    if filters.actor_id is not None:
+        query = query.where(AuditEvent.actor_id == filters.actor_id)
+    if filters.date_from:
+        query = query.where(AuditEvent.at >= _local_midnight_utc(filters.date_from))
+    if filters.date_to:
+        query = query.where(AuditEvent.at < _local_midnight_utc(filters.date_to
+                                                                + timedelta(days=1)))
+    return query
+
+
+def audit_page(user: User, filters: AuditFilters, page: int = 1, per_page: int = 50) -> AuditPage:
+    """The events `user` may read that match `filters`, newest first."""
+    query = audit_query(user, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by(AuditEvent.id.desc())
+                               .offset((page - 1) * per_page).limit(per_page)).unique().all()
+    return AuditPage(list(items), page, per_page, total)
+
+
+def assessment_history(assessment: Assessment) -> list[AuditEvent]:
+    """The assessment's own events (workflow steps), oldest first."""
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "assessment",
+                                 AuditEvent.object_id == str(assessment.id))
+        .order_by(AuditEvent.id)).unique())

@@ -1,0 +1,217 @@
+"""Publishing a unit group's ranking: a frozen snapshot that published pages and exports read.
+
+A publication records the criteria-set version, the engine version, the tie rule applied, a digest
+of every unit's scored inputs and the full results: the ranking as
+`server.results.ranking_data.ranking_dict`, and each unit's ScoreResult as a compact
+PublicationScore row (every node's and leaf's points, without the inputs). It is never edited: a
+correction is a new publication of the same group, with a reason, listing what changed against the
+one before. Publishing moves the group's finalised dossiers to `published` (which notifies the
+units) and is one transaction.
+"""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select
+
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.workflow import STATES, apply_transition
+from server.engine import ENGINE_VERSION, NodeScore, ScoreResult, TieRule, TraceLine
+from server.engine.ranking import RankedRow
+from server.events import emit
+from server.extensions import db
+from server.models import Assessment, Campaign, Publication, PublicationScore, Unit, User
+from server.results.ranking import GroupRanking, RankingError, rank_group
+from server.results.ranking_data import ranking_dict
+
+# Fields of a ranking row compared between a publication and its correction.
+COMPARED = ("rank", "ranked", "total", "index", "classification")
+PUBLISHABLE_STATES = ("finalised", "published")
+
+
+class PublicationError(Exception):
+    """A refused publication; `status` is the HTTP status, `field` what the refusal is about."""
+
+    def __init__(self, message, status: int = 409, field: str = "", units=()):
+        super().__init__(message)
+        self.message, self.status, self.field, self.units = message, status, field, list(units)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def publications(campaign_id: int, group: str) -> list[Publication]:
+    """The group's publications, the latest first."""
+    return list(db.session.scalars(
+        select(Publication).filter_by(campaign_id=campaign_id, unit_group=group)
+        .order_by(Publication.number.desc())))
+
+
+def latest_publication(campaign_id: int, group: str) -> Publication | None:
+    return db.session.scalars(
+        select(Publication).filter_by(campaign_id=campaign_id, unit_group=group)
+        .order_by(Publication.number.desc()).limit(1)).first()
+
+
+def _group_assessments(campaign: Campaign, group: str) -> list[tuple[Assessment, str]]:
+    return list(db.session.execute(
+        select(Assessment, Unit.code).join(Unit, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id, Unit.group == group)
+        .order_by(Unit.code)))
+
+
+def changes_between(before: dict, after: dict) -> list[dict]:
+    """What a correction changes: per unit, each compared field and domain points that differ;
+    units that appear or disappear are listed with field "unit"."""
+    old = {row["unit_code"]: row for row in before["rows"]}
+    new = {row["unit_code"]: row for row in after["rows"]}
+    changes = []
+    for code in sorted(old.keys() | new.keys()):
+        if code not in new or code not in old:
+            changes.append({"unit_code": code, "field": "unit",
+                            "before": code if code in old else None,
+                            "after": code if code in new else None})
+            continue
+        fields = [(name, old[code][name], new[code][name]) for name in COMPARED]
+        old_domains = {d["code"]: d["points"] for d in old[code]["domains"]}
+        fields += [(f"domain:{d['code']}", old_domains.get(d["code"]), d["points"])
+                   for d in new[code]["domains"]]
+        changes += [{"unit_code": code, "field": name, "before": was, "after": now}
+                    for name, was, now in fields if was != now]
+    return changes
+
+
+def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Publication:
+    """Freeze the group's ranking and publish its finalised dossiers; commits or refuses with
+    nothing written. Every dossier of the group must be finalised (or already published); the
+    second and later publications are corrections and need a reason and a change."""
+    if not user.has_role("admin"):
+        raise PublicationError(_l("Only the Department of Home Affairs publishes the index."),
+                               status=403)
+    reason = (reason or "").strip()
+    pending = [(code, assessment.state) for assessment, code in
+               _group_assessments(campaign, group)
+               if assessment.state not in PUBLISHABLE_STATES]
+    if pending:
+        raise PublicationError(_l(
+            "Every dossier of the group must be finalised by the council first; not yet: "
+            "%(units)s.", units=", ".join(f"{code} ({STATES[state]})" for code, state in pending)),
+            field="group", units=[code for code, _state in pending])
+    try:
+        ranking = rank_group(campaign, group)
+    except RankingError as error:
+        raise PublicationError(str(error), status=422, field="group") from error
+    if not ranking.rows:
+        raise PublicationError(_l("The group has no dossiers to publish."), field="group")
+    previous = latest_publication(campaign.id, group)
+    results = {"ranking": ranking_dict(ranking)}
+    changes = []
+    if previous is not None:
+        if not reason:
+            raise PublicationError(_l("A correction needs a reason."), status=422,
+                                   field="reason")
+        changes = changes_between(previous.results["ranking"], results["ranking"])
+        if not changes and previous.inputs_digest == ranking.inputs_digest:
+            raise PublicationError(_l(
+                "Nothing changed since publication %(number)s; there is nothing to correct.",
+                number=previous.number), field="group")
+    publication = Publication(
+        campaign_id=campaign.id, unit_group=group,
+        number=1 if previous is None else previous.number + 1,
+        criteria_set_id=ranking.criteria_set.id,
+        criteria_set_version=ranking.criteria_set.version, engine_version=ENGINE_VERSION,
+        tie_rule={"compare": ranking.tie_rule.compare, "ranks": ranking.tie_rule.ranks},
+        inputs_digest=ranking.inputs_digest, results=results, changes=changes,
+        reason=reason, published_by=user.id)
+    db.session.add(publication)
+    db.session.flush()
+    db.session.execute(insert(PublicationScore), [
+        {"publication_id": publication.id, "unit_code": row.unit_code,
+         "result": freeze_result(row.result)} for row in ranking.rows])
+    for assessment, _code in _group_assessments(campaign, group):
+        if assessment.state == "finalised":
+            apply_transition(assessment, "publish", user, reason)
+    emit("publication.published", "publication", publication.id, actor_id=user.id,
+         before=None if previous is None else {"number": previous.number,
+                                               "inputs_digest": previous.inputs_digest},
+         after={"campaign_id": campaign.id, "group": group, "number": publication.number,
+                "inputs_digest": publication.inputs_digest, "changes": len(changes)},
+         reason=reason)
+    db.session.commit()
+    return publication
+
+
+def _number(value: Decimal | None) -> str | None:
+    # format "f" keeps the exponent, so "93.50" reads back as 93.50, not 93.5
+    return None if value is None else format(value, "f")
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def freeze_result(result: ScoreResult) -> dict:
+    """A ScoreResult as compact JSON: one array per node and per trace line, in tree order
+    (about a third of `to_dict`'s size; a national publication holds 10,000 of them)."""
+    return {
+        "set": [result.criteria_set_id, result.criteria_set_version, result.engine_version],
+        "totals": [_number(value) for value in (
+            result.total, result.max_points, result.index, result.self_points,
+            result.survey_points, result.self_max_points, result.survey_max_points)],
+        "survey_absent": result.survey_absent, "classification": result.classification,
+        "unanswered": list(result.unanswered),
+        "nodes": [[n.code, n.level, _number(n.points), _number(n.max_points),
+                   _number(n.sub_index), n.not_applicable] for n in result.nodes.values()],
+        "trace": [[t.code, t.rule, t.outcome, _number(t.points), _number(t.max_points),
+                   t.not_applicable, t.status] for t in result.trace],
+    }
+
+
+def thaw_result(data: dict) -> ScoreResult:
+    """The ScoreResult of `freeze_result`; trace lines come back without their inputs."""
+    set_id, set_version, engine_version = data["set"]
+    total, max_points, index, self_points, survey_points, self_max, survey_max = (
+        _decimal(text) for text in data["totals"])
+    return ScoreResult(
+        criteria_set_id=set_id, criteria_set_version=set_version, total=total,
+        max_points=max_points, index=index, self_points=self_points,
+        survey_points=survey_points, survey_absent=data["survey_absent"],
+        classification=data["classification"], unanswered=tuple(data["unanswered"]),
+        nodes={code: NodeScore(code, level, Decimal(points), Decimal(maximum),
+                               _decimal(sub_index), not_applicable)
+               for code, level, points, maximum, sub_index, not_applicable in data["nodes"]},
+        trace=tuple(TraceLine(code, rule, None, outcome, Decimal(points), Decimal(maximum),
+                              not_applicable, status)
+                    for code, rule, outcome, points, maximum, not_applicable, status
+                    in data["trace"]),
+        engine_version=engine_version, self_max_points=self_max,
+        survey_max_points=survey_max)
+
+
+def frozen_scores(publication: Publication, unit_codes=None) -> dict[str, ScoreResult]:
+    """unit code -> the unit's frozen ScoreResult, for every unit or the codes given."""
+    query = select(PublicationScore.unit_code, PublicationScore.result).filter_by(
+        publication_id=publication.id)
+    if unit_codes is not None:
+        query = query.where(PublicationScore.unit_code.in_(list(unit_codes)))
+    return {code: thaw_result(result) for code, result in db.session.execute(query)}
+
+
+def frozen_ranking(publication: Publication) -> GroupRanking:
+    """The publication's ranking as the exports take it, read from the snapshot alone (the
+    criteria set is the frozen version, looked up only for its titles and structure)."""
+    criteria_set = criteria_registry().get(publication.criteria_set_id,
+                                           publication.criteria_set_version)
+    if criteria_set is None:
+        raise PublicationError(_l("The criteria set %(id)s %(version)s of this publication "
+                                  "is not installed.", id=publication.criteria_set_id,
+                                  version=publication.criteria_set_version), status=500)
+    ranking, scores = publication.results["ranking"], frozen_scores(publication)
+    rows = [RankedRow(row["unit_code"], row["unit_name"], scores[row["unit_code"]],
+                      row["ranked"], row["rank"], row["classification"])
+            for row in ranking["rows"]]
+    previous = {row["unit_code"]: Decimal(row["previous_index"]) for row in ranking["rows"]
+                if row.get("previous_index") is not None}
+    return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,
+                        criteria_set, TieRule(**publication.tie_rule), rows, previous,
+                        publication.inputs_digest)

@@ -1,0 +1,207 @@
+"""What the ranking pages, the unit scorecard and the public page show, and who may see it.
+
+Every page renders ranking_dict-shaped data: the live ranking (administrators only, computed by
+`rank_group`) or the latest publication's frozen snapshot. Nothing here reads a live number for
+anyone but an administrator, so the public page can only ever show what was published.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from server.campaigns.criteria import criteria_registry
+from server.engine import CriteriaSet, score
+from server.engine.answers import AnswersError
+from server.extensions import db
+from server.models import Answer, Assessment, Campaign, Publication, Unit, User
+from server.people.permissions import own_unit_ids
+from server.results.publications import frozen_ranking, frozen_scores, latest_publication
+from server.results.ranking import (
+    RankingError,
+    effective_answers,
+    group_criteria_set,
+    previous_campaign,
+    rank_group,
+)
+from server.results.ranking_data import ranking_dict
+
+
+class NotShown(Exception):
+    """Nothing this user may see here (no such campaign or group, or not published yet)."""
+
+    def __init__(self, unpublished: bool = False):
+        super().__init__("not shown")
+        self.unpublished = unpublished
+
+
+@dataclass(frozen=True)
+class RankingPage:
+    campaign: Campaign
+    group: str
+    data: dict  # a ranking_dict
+    criteria_set: CriteriaSet | None  # for domain titles and bands; None if not installed
+    publication: Publication | None  # None: the live preview
+    has_publication: bool
+
+    @property
+    def live(self) -> bool:
+        return self.publication is None
+
+
+def is_admin(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role("admin")
+
+
+def campaign_or_not_shown(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotShown()
+    return campaign
+
+
+def _installed_set(set_id: str, version: str) -> CriteriaSet | None:
+    return criteria_registry().get(set_id, version)
+
+
+def ranking_page(campaign: Campaign, group: str, user: User | None, *,
+                 live: bool = False) -> RankingPage:
+    """The group's latest publication; an administrator asking for `live` (or when nothing is
+    published yet) gets the live ranking instead. Anyone else without a publication: NotShown."""
+    if campaign.pin_for(group) is None:
+        raise NotShown()
+    publication = latest_publication(campaign.id, group)
+    if publication is not None and not (live and is_admin(user)):
+        return RankingPage(campaign, group, publication.results["ranking"],
+                           _installed_set(publication.criteria_set_id,
+                                          publication.criteria_set_version),
+                           publication, True)
+    if not is_admin(user):
+        raise NotShown(unpublished=True)
+    try:
+        ranking = rank_group(campaign, group)
+    except RankingError as error:
+        raise NotShown() from error
+    return RankingPage(campaign, group, ranking_dict(ranking), ranking.criteria_set, None,
+                       publication is not None)
+
+
+def published_ranking(campaign_id: int, group: str):
+    """The latest publication's ranking as the workbook writer takes it (anyone may have it)."""
+    publication = latest_publication(campaign_id, group)
+    if publication is None:
+        raise NotShown(unpublished=True)
+    return publication, frozen_ranking(publication)
+
+
+def live_ranking(campaign: Campaign, group: str, user: User):
+    if not is_admin(user):
+        raise NotShown()
+    try:
+        return rank_group(campaign, group)
+    except RankingError as error:
+        raise NotShown() from error
+
+
+def published_groups(campaign_id: int | None = None) -> list[dict]:
+    """The latest publication of every published (campaign, group), newest campaign first,
+    without reading the snapshots themselves."""
+    latest = (select(Publication.campaign_id, Publication.unit_group,
+                     func.max(Publication.number).label("number"))
+              .group_by(Publication.campaign_id, Publication.unit_group))
+    if campaign_id is not None:
+        latest = latest.where(Publication.campaign_id == campaign_id)
+    latest = latest.subquery()
+    rows = db.session.execute(
+        select(Campaign.id, Campaign.year, Campaign.title, Publication.unit_group,
+               Publication.number, Publication.published_at)
+        .join(latest, (Publication.campaign_id == latest.c.campaign_id)
+              & (Publication.unit_group == latest.c.unit_group)
+              & (Publication.number == latest.c.number))
+        .join(Campaign, Campaign.id == Publication.campaign_id)
+        .order_by(Campaign.year.desc(), Campaign.id.desc(), Publication.unit_group))
+    return [row._asdict() for row in rows]
+
+
+# -- the unit scorecard -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scorecard:
+    campaign: Campaign
+    unit: Unit
+    assessment_id: int | None
+    row: dict  # the unit's ranking_dict row
+    ranked_count: int
+    criteria_set: CriteriaSet | None
+    publication: Publication | None  # None: live
+    has_publication: bool
+    previous_year: int | None
+    # domain code -> last year's points (published, or live for administrators)
+    previous_points: dict[str, Decimal]
+    previous_published: bool
+
+    @property
+    def live(self) -> bool:
+        return self.publication is None
+
+
+def may_see_scorecard(user: User, unit: Unit) -> bool:
+    return is_admin(user) or unit.id in own_unit_ids(user)
+
+
+def scorecard(campaign: Campaign, unit_code: str, user: User, *, live: bool = False
+              ) -> Scorecard:
+    """A unit's scorecard: its own members see the published one; administrators any, live
+    on request. Everyone else, and a unit not in the ranking: NotShown."""
+    unit = db.session.scalars(select(Unit).filter_by(code=unit_code)).first()
+    if unit is None or not may_see_scorecard(user, unit):
+        raise NotShown()
+    page = ranking_page(campaign, unit.group, user, live=live)
+    row = next((row for row in page.data["rows"] if row["unit_code"] == unit.code), None)
+    if row is None:
+        raise NotShown(unpublished=page.publication is not None)
+    assessment_id = db.session.scalar(select(Assessment.id).filter_by(
+        campaign_id=campaign.id, unit_id=unit.id))
+    year, points, published = previous_domain_points(campaign, unit, admin=is_admin(user))
+    return Scorecard(campaign, unit, assessment_id, row,
+                     sum(1 for r in page.data["rows"] if r["rank"] is not None),
+                     page.criteria_set, page.publication, page.has_publication,
+                     year, points, published)
+
+
+def previous_domain_points(campaign: Campaign, unit: Unit, *, admin: bool
+                           ) -> tuple[int | None, dict[str, Decimal], bool]:
+    """(year, domain code -> points, published?) of the unit in the previous year's campaign
+    (the latest campaign of the year before, as the ranking's previous index): read from that
+    campaign's latest publication, else, for administrators only, scored live."""
+    previous = previous_campaign(campaign)
+    if previous is None or previous.pin_for(unit.group) is None:
+        return None, {}, False
+    publication = latest_publication(previous.id, unit.group)
+    if publication is not None:
+        result = frozen_scores(publication, [unit.code]).get(unit.code)
+        if result is None:
+            return previous.year, {}, True
+        return previous.year, {node.code: node.points for node in result.nodes.values()
+                               if node.level == "domain"}, True
+    if not admin:
+        return previous.year, {}, False
+    return previous.year, _live_domain_points(previous, unit), False
+
+
+def _live_domain_points(campaign: Campaign, unit: Unit) -> dict[str, Decimal]:
+    try:
+        criteria_set = group_criteria_set(campaign, unit.group)
+    except RankingError:
+        return {}
+    rows = db.session.execute(
+        select(Answer.code, Answer.source, Answer.value, Answer.not_applicable)
+        .join(Assessment, Answer.assessment_id == Assessment.id)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_id == unit.id)).all()
+    if not rows:
+        return {}
+    try:
+        result = score(criteria_set, effective_answers(criteria_set, rows))
+    except AnswersError:
+        return {}
+    return {domain.code: result.nodes[domain.code].points for domain in criteria_set.domains}
