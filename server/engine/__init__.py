@@ -7,12 +7,13 @@ web UI, the API, the CLI and the exports all get their numbers from the same pla
 from server.engine.answers import AnswerProblem, AnswersError
 from server.engine.cases import Case, load_cases, run_case
 from server.engine.decimals import parse_decimal, round_half_up
-from server.engine.loader import load_criteria_set, parse_criteria_set
+from server.engine.loader import parse_criteria_set
 from server.engine.model import Band, CriteriaSet, Criterion, Domain, Leaf, LegalBasis, TieRule
 from server.engine.problems import CaseError, CriteriaSetError, Problem
 from server.engine.results import NodeScore, ScoreResult, TraceLine
 from server.engine.rules import InvalidAnswer, Outcome, RuleType, builtin_rule_types
 from server.engine.scoring import score
+from server.engine.set_files import load_criteria_set
 from server.engine.version import ENGINE_VERSION
 
 __all__ = [

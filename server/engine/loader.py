@@ -4,9 +4,6 @@ import datetime
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
-
-import yaml
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
@@ -23,7 +20,6 @@ from server.engine.model import (
 from server.engine.problems import CriteriaSetError, ProblemLog
 from server.engine.rules import RuleType, builtin_rule_types
 from server.engine.tree_parser import TreeParser
-from server.engine.yaml_files import read_yaml, yaml_error_place
 
 LEVELS = ("province", "ministry", "department", "district", "commune")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -33,33 +29,6 @@ HUNDRED = Decimal(100)
 SET_LEVEL = "set"  # the "code" under which problems of set-level fields are filed
 POINT_TOTALS = ("max_points", "self_assessed", "survey")
 COUNT_TOTALS = ("domains", "criteria", "sub_criteria")
-
-
-def load_criteria_set(path, rule_types: Mapping[str, type[RuleType]] | None = None,
-                      lookup=None) -> CriteriaSet:
-    """The set in the YAML file at `path`, or CriteriaSetError naming `path` in every problem.
-
-    A file that `extends` another set is resolved through `lookup(id, version)`, which returns an
-    installed CriteriaSet or None (see server.engine.extends).
-    """
-    data = read_criteria_file(path)
-    if isinstance(data, Mapping) and "extends" in data:
-        from server.engine.extends import resolve_extends
-
-        return resolve_extends(data, str(path), lookup or (lambda *_: None), rule_types)
-    return parse_criteria_set(data, str(path), rule_types)
-
-
-def read_criteria_file(path):
-    """The data in the YAML file at `path`; CriteriaSetError when it cannot be read or parsed."""
-    source = str(path)
-    try:
-        return read_yaml(Path(path))
-    except OSError as error:
-        raise CriteriaSetError.single(source, "file", f"cannot be read: {error.strerror}") \
-            from error
-    except yaml.YAMLError as error:
-        raise CriteriaSetError.single(source, *yaml_error_place(error)) from error
 
 
 def parse_criteria_set(data: dict, source: str,
