@@ -4,9 +4,10 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.schemas import AuditPageSchema, AuditQuerySchema
 from server.audit.log import AuditFilters, audit_page
+from server.people.permissions import audit_scope
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit log")
 
@@ -22,4 +23,4 @@ class AuditEvents(MethodView):
         filters = AuditFilters(action=query["action"], unit_id=query["unit_id"],
                                actor_id=query["actor_id"], date_from=query["date_from"],
                                date_to=query["date_to"])
-        return audit_page(g.api_user, filters, query["page"], query["per_page"])
+        return audit_page(audit_scope(g.api_user), filters, query["page"], query["per_page"])

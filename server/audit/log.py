@@ -8,8 +8,7 @@ from flask import current_app
 from sqlalchemy import false, func, select
 
 from server.extensions import db
-from server.models import Assessment, AuditEvent, User
-from server.people.permissions import audit_scope
+from server.models import Assessment, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,9 @@ def _local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
-def audit_query(user: User, filters: AuditFilters):
+def audit_query(scope: set[int] | None, filters: AuditFilters):
+    """Events of the units in `scope` (None: every event) that match `filters`."""
     query = select(AuditEvent)
-    scope = audit_scope(user)
     if scope is not None:
         query = query.where(AuditEvent.unit_id.in_(scope) if scope else false())
     if filters.action:
@@ -62,9 +61,11 @@ def audit_query(user: User, filters: AuditFilters):
     return query
 
 
-def audit_page(user: User, filters: AuditFilters, page: int = 1, per_page: int = 50) -> AuditPage:
-    """The events `user` may read that match `filters`, newest first."""
-    query = audit_query(user, filters)
+def audit_page(scope: set[int] | None, filters: AuditFilters, page: int = 1,
+               per_page: int = 50) -> AuditPage:
+    """The events of `scope` (see `server.people.permissions.audit_scope`) that match `filters`,
+    newest first."""
+    query = audit_query(scope, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(query.order_by(AuditEvent.id.desc())
                                .offset((page - 1) * per_page).limit(per_page)).unique().all()

@@ -22,7 +22,7 @@ from server.campaigns.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, Tr
 from server.extensions import db
 from server.models import Assessment, Campaign, ReviewerAssignment, Unit, User
 from server.people.permissions import audit_scope, can_read_unit
-from server.web import bp
+from server.web.blueprint import bp
 from server.web.forms import LogoutForm as CsrfForm
 
 
@@ -99,7 +99,7 @@ def audit():
     filters = AuditFilters(action=request.args.get("action") or None,
                            unit_id=_int_arg("unit_id"), actor_id=_int_arg("actor_id"),
                            date_from=_date_arg("from"), date_to=_date_arg("to"))
-    page = audit_page(current_user, filters, max(_int_arg("page") or 1, 1), 50)
+    page = audit_page(scope, filters, max(_int_arg("page") or 1, 1), 50)
     units = db.session.scalars(select(Unit).order_by(Unit.code)
                                .where(*(() if scope is None else (Unit.id.in_(scope),)))).all()
     actors = db.session.scalars(select(User).order_by(User.username)).all() \
