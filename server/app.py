@@ -7,14 +7,20 @@ from pathlib import Path
 
 import pluggy
 from flask import Flask, g, has_request_context, request, session
+from werkzeug.exceptions import HTTPException
 
+from server import web
+from server.api import init_api
+from server.api.problems import problem_response
 from server.campaigns.criteria_registry import CriteriaRegistry, build_registry
-from server.config import load_settings
+from server.cli.main import build_cli
+from server.config import LANGUAGES, load_settings
 from server.extensions import babel, csrf, db, login_manager, migrate
+from server.people import auth
 from server.plugins import build_plugin_manager
+from server.web.errors import render_error
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("vi", "en")
 
 
 @dataclass(frozen=True)
@@ -44,19 +50,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     pm = build_plugin_manager(app.config["PLUGINS"] or None, app.config["PLUGIN_MODULES"])
     app.extensions["parindex"] = ParIndexState(pm=pm, criteria=build_registry(pm))
 
-    from server import web
-    from server.api import init_api
-    from server.cli import main as cli
-    from server.people import auth
-
     auth.init_app(app)
     web.init_app(app)
     init_api(app)
-    app.cli.add_command(cli.build_cli(pm))
+    app.cli.add_command(build_cli(pm))
 
+    app.register_error_handler(HTTPException, _http_error)
     app.before_request(_assign_request_id)
     app.after_request(_security_headers)
     return app
+
+
+def _http_error(error: HTTPException):
+    # The API answers problem+json; every other page gets the HTML error page.
+    if request.path.startswith("/api/"):
+        return problem_response(error.code, error.description, getattr(error, "data", None))
+    return render_error(error)
 
 
 def _select_locale() -> str | None:

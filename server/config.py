@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 
 PREFIX = "PARINDEX_"
+# The languages of the UI; the first is the default.
+LANGUAGES = ("vi", "en")
 
 
 def _secret_key(instance: Path) -> str:

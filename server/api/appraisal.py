@@ -6,7 +6,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
 from server.appraisal import decisions as appraisal

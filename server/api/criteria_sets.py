@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import AnswerSetSchema, CriteriaSetSummarySchema
 from server.campaigns.criteria import criteria_registry, summary

@@ -4,8 +4,8 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.api import token_required
 from server.api.assessments import REFUSALS, refusal
+from server.api.auth import token_required
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.assessment.evidence.serving import file_response

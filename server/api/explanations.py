@@ -6,8 +6,8 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.api import token_required
 from server.api.appraisal import refusal as appraisal_refusal
+from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
 from server.appraisal import explanations

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
 from server.api.survey import admin_campaign

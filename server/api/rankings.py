@@ -4,7 +4,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.survey import admin_campaign
 from server.downloads import xlsx_download
 from server.results.exports.ranking_workbook import write_ranking_workbook

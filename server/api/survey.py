@@ -4,7 +4,7 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.assessment.survey_import import (
     SurveyImportError,

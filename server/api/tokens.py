@@ -4,7 +4,7 @@ from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from server.extensions import db
 from server.people.auth import authenticate, issue_token

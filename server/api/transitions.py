@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy.orm.exc import StaleDataError
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import (
     AssessmentStateSchema,

@@ -8,11 +8,11 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from server.api import token_required
+from server.api.auth import token_required
 from server.api.survey import admin_campaign
 from server.appraisal import decisions as appraisal
 from server.assessment import self_assessment as sa
-from server.downloads import xlsx_download
+from server.downloads import unit_file_name, xlsx_download
 from server.results.exports.points_lost_workbook import (
     write_group_points_lost,
     write_unit_points_lost,
@@ -42,10 +42,6 @@ def _group_report(campaign_id: int):
         return group_points_lost(campaign, group)
     except RankingError as error:
         abort(404, message=str(error))
-
-
-def unit_file_name(assessment, kind: str) -> str:
-    return f"{kind}-{assessment.campaign.year}-{assessment.unit.code}.xlsx"
 
 
 @blp.route("/assessments/<int:assessment_id>/table.xlsx")

@@ -14,7 +14,7 @@ from server.campaigns.workflow import STATES, UNIT_EDITABLE_STATES, allowed_tran
 from server.extensions import db
 from server.models import Assessment
 from server.people.permissions import can_edit_unit, own_unit_ids, roles_for_unit
-from server.web import bp
+from server.web.blueprint import bp
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from server.campaigns.criteria import criteria_registry, summary
 from server.engine.diff import diff_sets
-from server.web import bp
+from server.web.blueprint import bp
 
 
 def _require_admin() -> None:

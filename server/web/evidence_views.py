@@ -8,8 +8,8 @@ from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.assessment.evidence.serving import file_response
 from server.people.permissions import can_edit_unit
-from server.web import bp
 from server.web.assessment_views import assessment_or_404 as _assessment
+from server.web.blueprint import bp
 
 
 def _render(assessment, error=None, typed=None, status=200):

@@ -15,8 +15,8 @@ from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.campaigns.workflow import STATES, TRANSITION_LABELS
 from server.people.permissions import can_edit_unit
-from server.web import bp
 from server.web.assessment_views import assessment_or_404
+from server.web.blueprint import bp
 from server.web.workflow_views import take_step
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from server.extensions import db
 from server.notify.notifications import mark_read, notifications_for
-from server.web import bp
+from server.web.blueprint import bp
 from server.web.forms import LogoutForm as CsrfForm
 
 

@@ -20,7 +20,7 @@ from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, ReviewerAssignment
 from server.results.exports.progress_workbook import write_progress_workbook
-from server.web import bp
+from server.web.blueprint import bp
 
 
 def _campaigns() -> list[Campaign]:

@@ -30,7 +30,8 @@ from server.results.ranking_settings import (
     not_ranked_units,
     update_ranking_settings,
 )
-from server.web import _points, bp
+from server.web.blueprint import bp
+from server.web.filters import points
 from server.web.forms import LogoutForm as CsrfForm
 
 CHANGE_FIELDS = {"rank": _l("Rank"), "ranked": _l("Ranked"), "total": _l("Total points"),
@@ -77,10 +78,10 @@ def _value_text(value) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, str):
         try:
-            return _points(Decimal(value))
+            return points(Decimal(value))
         except InvalidOperation:
             return value
-    return _points(value)
+    return points(value)
 
 
 def _publication_view(publication: Publication, publisher: User | None) -> dict:

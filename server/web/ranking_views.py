@@ -23,7 +23,7 @@ from server.results.visible import (
     ranking_page,
     scorecard,
 )
-from server.web import bp
+from server.web.blueprint import bp
 from server.web.charts import domain_chart, index_chart
 
 

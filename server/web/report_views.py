@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server.api.unit_reports import unit_file_name
-from server.downloads import xlsx_download
+from server.downloads import unit_file_name, xlsx_download
 from server.engine.losses import IMPROVED, NEW, REPEATED
 from server.extensions import db
 from server.models import Campaign
@@ -21,8 +20,8 @@ from server.results.exports.points_lost_workbook import (
 from server.results.exports.unit_table import read_unit_table, write_unit_table
 from server.results.points_lost import group_points_lost, items_by_domain, unit_points_lost
 from server.results.ranking import RankingError
-from server.web import bp
 from server.web.appraisal_views import appraisal_assessment_or_404
+from server.web.blueprint import bp
 
 STATUS_LABELS = {NEW: _l("New loss"), REPEATED: _l("Lost again"), IMPROVED: _l("Improved")}
 

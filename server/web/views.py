@@ -5,14 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from server.app import LANGUAGES
 from server.campaigns.criteria import criteria_registry, summary
+from server.config import LANGUAGES
 from server.events import emit
 from server.extensions import db
 from server.models import Campaign
 from server.people.auth import authenticate
 from server.plugins import describe_plugins
-from server.web import bp
+from server.web.blueprint import bp
 from server.web.forms import LoginForm, LogoutForm
 
 

@@ -1,0 +1,33 @@
+"""Jinja filters: numbers, dates and bands shown the Vietnamese way."""
+
+from datetime import date
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+
+def points(value) -> str:
+    """A Decimal shown the Vietnamese way: "0,5", "9,25" (no trailing zeros)."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.##")
+
+
+def vn_date(value) -> str:
+    """dd/mm/yyyy, from a date or an ISO date string."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def band_text(band: dict) -> str:
+    """A percentage band as the official tables write it: "trên 90%", "từ 70% đến 90%"."""
+    words = {
+        "above": _("above %(value)s%%"),
+        "at_least": _("from %(value)s%% up"),
+        "from": _("from %(value)s%%"),
+        "to": _("to %(value)s%%"),
+        "below": _("below %(value)s%%"),
+        "at_most": _("up to %(value)s%%"),
+    }
+    return " ".join(words[key] % {"value": points(band[key])} for key in words if key in band)
