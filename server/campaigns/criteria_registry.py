@@ -8,8 +8,8 @@ import pluggy
 from server.engine import CriteriaSet, CriteriaSetError, RuleType, parse_criteria_set
 from server.engine.carry_over import check_carry_over
 from server.engine.extends import base_reference, resolve_extends
-from server.engine.loader import read_criteria_file
 from server.engine.problems import Problem
+from server.engine.set_files import read_criteria_file
 
 
 class RegistryError(Exception):
