@@ -57,6 +57,7 @@ def load_settings(instance: Path) -> dict:
         "PLUGIN_MODULES": [m.strip() for m in env.get("PLUGIN_MODULES", "").split(",")
                            if m.strip()],
         "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "90")),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SECURE_COOKIES", "0") == "1",

@@ -1,14 +1,18 @@
-"""Shared fixtures: one migrated database per test run, emptied after every test.
+"""Shared fixtures: one migrated database per test worker, emptied after every test.
 
-The database is SQLite in a temporary folder unless `PARINDEX_TEST_DATABASE_URL` names another
-(CI runs the suite twice: SQLite, then PostgreSQL).
+The suite runs in parallel (pytest-xdist, `-n auto` in setup.cfg); each worker has its own
+database: a SQLite file in its temporary folder, or, when `PARINDEX_TEST_DATABASE_URL` names a
+PostgreSQL database, a database of that name with the worker's id appended, created on first use
+(CI runs the suite twice: SQLite, then PostgreSQL). The browser tests run in one worker, with one
+Chromium.
 """
 
 import os
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from server.app import create_app
 from server.extensions import db
@@ -16,16 +20,35 @@ from tests.factories import Factories
 from tests.helpers import PASSWORD, api_token, log_in
 
 
-def _database_url(tmp_path_factory) -> str:
-    url = os.environ.get("PARINDEX_TEST_DATABASE_URL")
-    if url:
+def pytest_collection_modifyitems(items):
+    # One worker drives the browser tests: one Chromium, and they never compete for the two cores.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """`url` with the worker's own database, created when it does not exist yet."""
+    if worker == "master":
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    return _database_url(tmp_path_factory)
+def database_url(tmp_path_factory, worker_id):
+    url = os.environ.get("PARINDEX_TEST_DATABASE_URL")
+    if url:
+        return _worker_database(url, worker_id)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +63,8 @@ def app_factory(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test-secret",
             "EVIDENCE_DIR": str(instance / "evidence"),
+            # scrypt costs ~0.1 s a hash, most of a test's time; the default is tested on its own.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
         config.update(overrides)
         return create_app(config)

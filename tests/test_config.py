@@ -34,3 +34,16 @@ def test_environment_overrides_defaults(tmp_path, monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///elsewhere.db"
     assert app.config["BABEL_DEFAULT_LOCALE"] == "en"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_passwords_are_hashed_with_scrypt_by_default(tmp_path, monkeypatch):
+    from server.models import User
+
+    monkeypatch.setenv("PARINDEX_INSTANCE_DIR", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        user = User(username="hoa", full_name="Trần Thị Hoa")
+        user.set_password("correct horse battery")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("correct horse battery")
+    assert not user.check_password("correct horse")
