@@ -31,8 +31,8 @@ class Factories:
         return user
 
     def campaign(self, year=2021, *, pins=(("province", "province-2020", "1.0.0"),),
-                 **fields) -> Campaign:
-        campaign = Campaign(year=year, title=f"Chỉ số CCHC năm {year}", state="open", **fields,
+                 state="open", **fields) -> Campaign:
+        campaign = Campaign(year=year, title=f"Chỉ số CCHC năm {year}", state=state, **fields,
                             pins=[CampaignCriteriaSet(unit_group=g, criteria_set_id=i,
                                                       criteria_set_version=v)
                                   for g, i, v in pins])

@@ -1,7 +1,7 @@
 """The layout of server/ is a rule, not a habit: every import in it is checked here.
 
-- The base layer (config, extensions, events, labels, hookspecs, plugins, downloads) imports no
-  stage, and anything may import it.
+- The base layer (config, extensions, events, labels, hookspecs, plugins, downloads,
+  table_files) imports no stage, and anything may import it.
 - The engine imports nothing of the server; the models only the base and the engine.
 - A stage may import the stages before it in STAGES, never one after it.
 - The adapters (api, web, cli) import the base and the stages, never each other.
@@ -17,7 +17,7 @@ from pathlib import Path
 SERVER = Path(__file__).resolve().parents[1] / "server"
 
 BASE = {"server", "server.config", "server.extensions", "server.events", "server.labels",
-        "server.hookspecs", "server.plugins", "server.downloads"}
+        "server.hookspecs", "server.plugins", "server.downloads", "server.table_files"}
 # The stages in the order of the year; each may use those before it.
 STAGES = ("engine", "models", "criteria_io", "audit", "people", "campaigns", "assessment",
           "appraisal", "results", "notify", "demo")

@@ -14,6 +14,7 @@ def init_api(app) -> None:
         appraisal,
         assessments,
         audit,
+        campaigns,
         criteria_sets,
         evidence,
         explanations,
@@ -26,6 +27,7 @@ def init_api(app) -> None:
         tokens,
         transitions,
         unit_reports,
+        units,
     )
     from server.extensions import csrf
 
@@ -34,6 +36,6 @@ def init_api(app) -> None:
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
-                   progress, explanations):
+                   progress, explanations, units, campaigns):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

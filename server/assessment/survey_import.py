@@ -5,15 +5,11 @@ good file replaces all previous survey answers of the campaign in one transactio
 its counts and SHA-256.
 """
 
-import contextlib
-import csv
 import hashlib
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import openpyxl
 import xlsxwriter
 from sqlalchemy import delete, select
 
@@ -22,27 +18,18 @@ from server.engine.decimals import NotANumber, parse_decimal, plain
 from server.events import emit
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Unit
+from server.table_files import RowProblem, TableFileError, read_rows
 
 HEADERS = ("Mã đơn vị", "Mã tiêu chí", "Điểm")
 SOURCE = "survey"
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    kind: str  # unknown_unit | unknown_code | not_a_survey_item | out_of_range | duplicate
-    #            | not_a_number | missing_value | unreadable | empty
-    #            | campaign_not_open | results_frozen (row 0: the whole import is refused)
-    message: str
+class SurveyImportError(TableFileError):
+    """Row problems of a survey file: nothing was written.
 
-    def to_dict(self) -> dict:
-        return {"row": self.row, "kind": self.kind, "message": self.message}
-
-
-class SurveyImportError(ValueError):
-    def __init__(self, problems: list[RowProblem]):
-        self.problems = problems
-        super().__init__("\n".join(f"row {p.row}: {p.message}" for p in problems))
+    Kinds: unknown_unit, unknown_code, not_a_survey_item, out_of_range, duplicate, not_a_number,
+    missing_value, unreadable, empty; campaign_not_open and results_frozen on row 0.
+    """
 
 
 class SurveyImportRefused(SurveyImportError):
@@ -85,37 +72,6 @@ class ImportResult:
     replaced: int
     sha256: str
     problems: list[RowProblem] = field(default_factory=list)
-
-
-def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
-    """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-            raise SurveyImportError([RowProblem(0, "unreadable",
-                                                f"the file is not a readable .xlsx: {error}")]
-                                    ) from error
-        sheet = book.worksheets[0]
-        rows = [(number, list(values)) for number, values in
-                enumerate(sheet.iter_rows(values_only=True), 1)]
-        book.close()
-    elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SurveyImportError([RowProblem(0, "unreadable",
-                                                "the .csv file must be UTF-8")]) from None
-        dialect = csv.excel
-        with contextlib.suppress(csv.Error):
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        rows = list(enumerate(csv.reader(io.StringIO(text), dialect), 1))
-    else:
-        raise SurveyImportError([RowProblem(0, "unreadable",
-                                            "the file must be .xlsx or .csv")])
-    return [(number, cells) for number, cells in rows[1:]
-            if any(cell not in (None, "") and str(cell).strip() for cell in cells)]
 
 
 def _survey_items(campaign: Campaign) -> tuple[dict, dict]:
@@ -193,7 +149,11 @@ def import_survey(campaign: Campaign, filename: str, content: bytes, *,
     (SurveyImportRefused when the campaign's state allows no import)."""
     check_campaign_state(campaign)
     digest = hashlib.sha256(content).hexdigest()
-    accepted, problems = check_rows(campaign, read_rows(filename, content))
+    try:
+        rows = read_rows(filename, content)
+    except TableFileError as error:
+        raise SurveyImportError(error.problems) from error
+    accepted, problems = check_rows(campaign, rows)
     if problems:
         raise SurveyImportError(problems)
     if not accepted:

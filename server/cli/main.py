@@ -10,8 +10,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server.campaigns.criteria import criteria_registry
+from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
+from server.cli.units import units_group
 from server.engine import AnswersError, score
 from server.engine.decimals import plain
 from server.plugins import describe_plugins
@@ -33,6 +35,8 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(assign_reviewer_command)
     cli.add_command(survey_group)
     cli.add_command(ranking_group)
+    cli.add_command(units_group)
+    cli.add_command(campaign_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)

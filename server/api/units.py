@@ -1,0 +1,157 @@
+"""Units: the list every signed-in user reads; administrators create, edit, deactivate, import
+and export it (the same service as the admin page and the CLI)."""
+
+import marshmallow as ma
+from flask import g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from server.api.auth import admin_required, token_required
+from server.api.problems import problem_response
+from server.api.schemas import StrictSchema
+from server.downloads import xlsx_download
+from server.extensions import db
+from server.models import Unit
+from server.people.units import (
+    UnitFields,
+    UnitImportError,
+    UnitInputError,
+    delete_unit,
+    import_units,
+    list_units,
+    save_unit,
+    set_active,
+    write_unit_list,
+)
+
+blp = Blueprint("units", __name__, url_prefix="/api/v1", description="Đơn vị (units)")
+
+
+class UnitSchema(StrictSchema):
+    code = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    level = ma.fields.String(required=True)
+    group = ma.fields.String(required=True)
+    parent_code = ma.fields.String(load_default="", allow_none=True)
+    active = ma.fields.Boolean(dump_only=True)
+
+
+class UnitPatchSchema(StrictSchema):
+    name = ma.fields.String()
+    level = ma.fields.String()
+    group = ma.fields.String()
+    parent_code = ma.fields.String(allow_none=True)
+    active = ma.fields.Boolean()
+
+
+def unit_dict(unit: Unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "level": unit.level, "group": unit.group,
+            "parent_code": unit.parent.code if unit.parent else "", "active": unit.active}
+
+
+def _unit(code: str) -> Unit:
+    unit = db.session.query(Unit).filter_by(code=code).one_or_none()
+    if unit is None:
+        abort(404, message=f"unit {code!r} does not exist")
+    return unit
+
+
+def _refused(error: UnitInputError):
+    db.session.rollback()
+    return problem_response(422, str(error), errors=[
+        {"field": field, "message": message} for field, message in error.problems.items()])
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @token_required
+    def get(self):
+        """Every unit, by code (`?active=1`: the active ones only)."""
+        active_only = request.args.get("active") == "1"
+        return {"units": [unit_dict(u) for u in list_units(include_inactive=not active_only)]}
+
+    @token_required
+    @admin_required
+    @blp.arguments(UnitSchema)
+    def post(self, payload):
+        """Create a unit; 422 names each bad field (code taken, unknown group or parent...)."""
+        try:
+            unit = save_unit(UnitFields(**payload), actor_id=g.api_user.id)
+        except UnitInputError as error:
+            return _refused(error)
+        db.session.commit()
+        return unit_dict(unit), 201
+
+
+@blp.route("/units/<code>")
+class UnitResource(MethodView):
+    @token_required
+    def get(self, code):
+        return unit_dict(_unit(code))
+
+    @token_required
+    @admin_required
+    @blp.arguments(UnitPatchSchema)
+    def patch(self, payload, code):
+        """Edit a unit's name, level, group or parent, or (`active`) deactivate it."""
+        unit = _unit(code)
+        current = unit_dict(unit)
+        fields = UnitFields(code=unit.code, **{
+            key: payload.get(key, current[key]) or "" for key in
+            ("name", "level", "group", "parent_code")})
+        try:
+            save_unit(fields, actor_id=g.api_user.id, existing=unit)
+        except UnitInputError as error:
+            return _refused(error)
+        if "active" in payload:
+            set_active(unit, payload["active"], actor_id=g.api_user.id)
+        db.session.commit()
+        return unit_dict(unit)
+
+    @token_required
+    @admin_required
+    def delete(self, code):
+        """Delete a unit that was never used; one with dossiers is only deactivated (409)."""
+        unit = _unit(code)
+        try:
+            delete_unit(unit, actor_id=g.api_user.id)
+        except UnitInputError as error:
+            db.session.rollback()
+            return problem_response(409, str(error), errors=[
+                {"field": field, "message": message} for field, message in error.problems.items()])
+        db.session.commit()
+        return "", 204
+
+
+@blp.route("/units/import")
+class UnitImport(MethodView):
+    @token_required
+    @admin_required
+    def post(self):
+        """Create or update units from an .xlsx or .csv in the template's layout (field `file`).
+
+        All or nothing: 422 lists every bad row with its number and nothing is written.
+        """
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return problem_response(422, "Send the file in the multipart field 'file'.",
+                                    errors=[{"field": "file", "message": "missing"}])
+        try:
+            result = import_units(upload.filename, upload.read(), actor_id=g.api_user.id)
+        except UnitImportError as error:
+            db.session.rollback()
+            return problem_response(
+                422, f"{len(error.problems)} bad row(s); nothing was imported.",
+                errors=[{"field": f"row {p.row}", **p.to_dict()} for p in error.problems])
+        return {"created": result.created, "updated": result.updated}, 201
+
+
+@blp.route("/units.xlsx")
+class UnitExport(MethodView):
+    @token_required
+    @admin_required
+    def get(self):
+        """The unit list in the import layout (`?template=1`: the empty template)."""
+        units = [] if request.args.get("template") == "1" else list_units()
+        name = "mau-danh-sach-don-vi.xlsx" if not units else "danh-sach-don-vi.xlsx"
+        return xlsx_download(lambda buffer: write_unit_list(buffer, units), name)

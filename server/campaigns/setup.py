@@ -1,0 +1,143 @@
+"""Starting a year: create a campaign with its pins and deadlines, then open it.
+
+One service for the API and the CLI. A campaign is created in `planning`: the year, a title, for
+each unit group the criteria-set version it pins, and the deadlines in Vietnam time. A pin of a
+set whose wording or points are not verified against the official text is refused unless the
+administrator confirms it, so nobody ranks units on a guess by accident. Opening creates one
+dossier per active unit of each pinned group; it may be run again and then only adds the dossiers
+of units added since.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from server import labels
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.pins import PinError, pin_criteria_set
+from server.events import emit
+from server.extensions import db
+from server.models import Assessment, Campaign, Unit
+
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+DEADLINES = ("self_assessment_deadline", "explanation_deadline", "appraisal_deadline",
+             "publication_date")
+
+
+class CampaignInputError(ValueError):
+    """{field: message}; nothing was written."""
+
+    def __init__(self, problems: dict[str, str], status: int = 422):
+        self.problems = problems
+        self.status = status
+        super().__init__("; ".join(f"{name}: {message}" for name, message in problems.items()))
+
+
+@dataclass
+class CampaignFields:
+    year: int
+    title: str
+    pins: dict[str, str]  # unit group -> "set-id@version"
+    deadlines: dict[str, str] = field(default_factory=dict)  # name -> ISO date or datetime
+    confirm_unverified: bool = False
+
+
+def parse_deadline(text: str) -> datetime:
+    """An ISO date (the end of that day in Vietnam) or datetime (Vietnam time unless zoned)."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(23, 59, 59), LOCAL_TIME)
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD) or a date and time") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
+
+
+def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign:
+    """A new campaign in `planning`, or CampaignInputError naming every bad field; commits."""
+    problems = {}
+    if not 2000 <= fields.year <= 2100:
+        problems["year"] = "must be a year between 2000 and 2100"
+    if not fields.title.strip():
+        problems["title"] = "must not be empty"
+    deadlines = {}
+    for name, value in fields.deadlines.items():
+        if name not in DEADLINES:
+            problems[f"deadlines.{name}"] = f"is not one of {', '.join(DEADLINES)}"
+            continue
+        if value:
+            try:
+                # Stored as UTC instants; shown again in Vietnam time.
+                deadlines[name] = parse_deadline(value).astimezone(UTC)
+            except ValueError as error:
+                problems[f"deadlines.{name}"] = str(error)
+    if not fields.pins:
+        problems["pins"] = "pin a criteria set for at least one unit group"
+    campaign = Campaign(year=fields.year, title=fields.title.strip(), state="planning",
+                        **deadlines)
+    for group, reference in sorted(fields.pins.items()):
+        key = f"pins.{group}"
+        if group not in labels.UNIT_GROUPS:
+            problems[key] = f"{group!r} is not one of {', '.join(labels.UNIT_GROUPS)}"
+            continue
+        set_id, _, version = reference.partition("@")
+        criteria_set = criteria_registry().get(set_id, version or None)
+        unverified = criteria_set is not None and (
+            not criteria_set.verified or criteria_set.verification()["unverified"])
+        if unverified and not fields.confirm_unverified:
+            checked = criteria_set.verification()
+            problems[key] = (f"{set_id}@{criteria_set.version} is not verified against the "
+                             f"official text ({checked['unverified']} of {checked['nodes']} "
+                             f"items unverified; {criteria_set.source_note or 'no source note'})"
+                             "; confirm to pin it anyway")
+            continue
+        try:
+            pin_criteria_set(campaign, group, set_id, version)
+        except PinError as error:
+            problems[key] = str(error)
+    if problems:
+        raise CampaignInputError(problems)
+    db.session.add(campaign)
+    db.session.flush()
+    emit("campaign.created", "campaign", campaign.id, actor_id=actor_id, after={
+        "year": campaign.year, "title": campaign.title,
+        "pins": {p.unit_group: f"{p.criteria_set_id}@{p.criteria_set_version}"
+                 for p in campaign.pins},
+        "deadlines": {name: moment.isoformat() for name, moment in deadlines.items()},
+        "unverified_confirmed": fields.confirm_unverified})
+    db.session.commit()
+    return campaign
+
+
+def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
+    """Open the campaign and create the missing dossiers; the number created. Commits."""
+    if campaign.state == "closed":
+        raise CampaignInputError({"state": "the campaign is closed"}, status=409)
+    pins = {pin.unit_group: pin for pin in campaign.pins}
+    have = set(db.session.scalars(select(Assessment.unit_id)
+                                  .where(Assessment.campaign_id == campaign.id)))
+    units = db.session.scalars(select(Unit).where(Unit.active, Unit.group.in_(pins))
+                               .order_by(Unit.code)).all()
+    new = [Assessment(campaign_id=campaign.id, unit_id=unit.id,
+                      criteria_set_id=pins[unit.group].criteria_set_id,
+                      criteria_set_version=pins[unit.group].criteria_set_version)
+           for unit in units if unit.id not in have]
+    db.session.add_all(new)
+    before = campaign.state
+    campaign.state = "open"
+    emit("campaign.opened", "campaign", campaign.id, actor_id=actor_id,
+         before={"state": before}, after={"state": "open", "dossiers_created": len(new)})
+    db.session.commit()
+    return len(new)
+
+
+def campaign_dict(campaign: Campaign) -> dict:
+    return {"id": campaign.id, "year": campaign.year, "title": campaign.title,
+            "state": campaign.state,
+            "pins": {p.unit_group: f"{p.criteria_set_id}@{p.criteria_set_version}"
+                     for p in campaign.pins},
+            **{name: (getattr(campaign, name).astimezone(LOCAL_TIME).isoformat()
+                      if getattr(campaign, name) else None) for name in DEADLINES}}

@@ -1,0 +1,60 @@
+"""`parindex units …`: the unit list from the command line (template, import, export, list)."""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from server.extensions import db
+from server.people.units import UnitImportError, import_units, list_units, write_unit_list
+
+
+@click.group("units")
+def units_group():
+    """Units (đơn vị): the province, departments, districts and communes."""
+
+
+@units_group.command("template")
+@click.argument("output", type=click.Path(dir_okay=False))
+@with_appcontext
+def template_command(output):
+    """Write the empty .xlsx template to fill in and import."""
+    write_unit_list(output, [])
+    click.echo(f"template written to {output}")
+
+
+@units_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_command(file):
+    """Create or update the units of FILE (.xlsx or .csv, the template's layout); all or
+    nothing."""
+    try:
+        result = import_units(Path(file).name, Path(file).read_bytes(), actor_id=None)
+    except UnitImportError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"row {problem.row}: {problem.message}", err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} bad row(s); nothing was imported") from error
+    click.echo(f"{result.created} unit(s) created, {result.updated} updated")
+
+
+@units_group.command("export")
+@click.argument("output", type=click.Path(dir_okay=False))
+@with_appcontext
+def export_command(output):
+    """Write every unit to OUTPUT (.xlsx) in the import layout."""
+    units = list_units()
+    write_unit_list(output, units)
+    click.echo(f"{len(units)} unit(s) written to {output}")
+
+
+@units_group.command("list")
+@with_appcontext
+def list_command():
+    """Code, group, parent and name of every unit; inactive ones marked."""
+    for unit in list_units():
+        parent = unit.parent.code if unit.parent else "-"
+        mark = "" if unit.active else "  (inactive)"
+        click.echo(f"{unit.code}\t{unit.group}\t{parent}\t{unit.name}{mark}")

@@ -1,0 +1,271 @@
+"""Unit administration: create, edit and deactivate units, import and export the unit list.
+
+One service for the admin page, the API and the CLI. A unit has a stable code, a name, a level,
+the peer group it is ranked in and a parent (province → departments and districts → communes;
+since 1 July 2025 communes sit directly under the province). A unit that has dossiers is never
+deleted, only deactivated, so every earlier year keeps its units.
+
+The import is all or nothing: the file's rows create the units whose code is new and update the
+others; any bad row (empty code or name, unknown level, group or parent, a code given twice, a
+parent chain that comes back to the unit) is reported with its row number and nothing is written.
+"""
+
+from dataclasses import dataclass
+
+import xlsxwriter
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from server import labels
+from server.events import emit
+from server.extensions import db
+from server.models import LEVELS, Assessment, RoleMembership, Unit
+from server.table_files import RowProblem, TableFileError, cell_text, read_rows
+
+# The template's columns, in order; the header row is Vietnamese, as people fill it in.
+COLUMNS = ("code", "name", "level", "group", "parent_code")
+HEADERS = ("Mã đơn vị", "Tên đơn vị", "Cấp", "Nhóm xếp hạng", "Mã đơn vị cấp trên")
+MAX_CODE = 40
+
+
+class UnitInputError(ValueError):
+    """Field problems of one unit: {field: message}. Nothing was written."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
+
+
+class UnitImportError(TableFileError):
+    """Row problems of a unit list. Kinds: missing_value, too_long, bad_code, unknown_level,
+    unknown_group, unknown_parent, duplicate, parent_cycle; unreadable and empty on row 0."""
+
+
+@dataclass(frozen=True)
+class UnitFields:
+    code: str
+    name: str
+    level: str
+    group: str
+    parent_code: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def _field_problems(fields: UnitFields) -> dict[str, tuple[str, str]]:
+    """{field: (kind, message)} of one unit's own fields."""
+    problems = {}
+    if not fields.code:
+        problems["code"] = ("missing_value", "must not be empty")
+    elif len(fields.code) > MAX_CODE:
+        problems["code"] = ("too_long", f"must have at most {MAX_CODE} characters")
+    elif any(ch.isspace() for ch in fields.code):
+        problems["code"] = ("bad_code", "must not contain spaces")
+    if not fields.name:
+        problems["name"] = ("missing_value", "must not be empty")
+    if fields.level not in LEVELS:
+        problems["level"] = ("unknown_level", f"{fields.level!r} is not one of {', '.join(LEVELS)}")
+    if fields.group not in labels.UNIT_GROUPS:
+        problems["group"] = ("unknown_group",
+                             f"{fields.group!r} is not one of {', '.join(labels.UNIT_GROUPS)}")
+    return problems
+
+
+def _unit_by_code(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+def _ancestor_codes(parent: Unit | None) -> set[str]:
+    seen = set()
+    while parent is not None and parent.code not in seen:
+        seen.add(parent.code)
+        parent = parent.parent
+    return seen
+
+
+def _snapshot(unit: Unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "level": unit.level, "group": unit.group,
+            "parent_code": unit.parent.code if unit.parent else "", "active": unit.active}
+
+
+def save_unit(fields: UnitFields, *, actor_id: int | None, existing: Unit | None = None) -> Unit:
+    """Create a unit, or update `existing` (its code may not change); the caller commits."""
+    fields = UnitFields(*(str(getattr(fields, name) or "").strip() for name in COLUMNS))
+    problems = {field: message for field, (_kind, message) in _field_problems(fields).items()}
+    other = _unit_by_code(fields.code) if fields.code else None
+    if other is not None and other is not existing:
+        problems["code"] = f"{fields.code!r} already exists"
+    if existing is not None and fields.code != existing.code:
+        problems["code"] = "a unit's code never changes"
+    parent = None
+    if fields.parent_code:
+        parent = _unit_by_code(fields.parent_code)
+        if parent is None:
+            problems["parent_code"] = f"unknown unit {fields.parent_code!r}"
+        elif fields.parent_code == fields.code or fields.code in _ancestor_codes(parent):
+            problems["parent_code"] = "a unit cannot be its own parent or ancestor"
+    if problems:
+        raise UnitInputError(problems)
+    before = _snapshot(existing) if existing is not None else None
+    unit = existing or Unit(code=fields.code)
+    unit.name, unit.level, unit.group, unit.parent = (fields.name, fields.level, fields.group,
+                                                      parent)
+    db.session.add(unit)
+    db.session.flush()
+    emit("unit.updated" if before else "unit.created", "unit", unit.id, unit_id=unit.id,
+         actor_id=actor_id, before=before, after=_snapshot(unit))
+    return unit
+
+
+def set_active(unit: Unit, active: bool, *, actor_id: int | None) -> None:
+    """Deactivate (or reactivate) a unit; the caller commits. Its dossiers stay as they are."""
+    if unit.active == active:
+        return
+    unit.active = active
+    emit("unit.activated" if active else "unit.deactivated", "unit", unit.id, unit_id=unit.id,
+         actor_id=actor_id, before={"active": not active}, after={"active": active})
+
+
+def delete_unit(unit: Unit, *, actor_id: int | None) -> None:
+    """Delete a unit that has no dossier, no children and no people; refuse otherwise."""
+    reasons = []
+    if db.session.scalar(select(Assessment.id).where(Assessment.unit_id == unit.id).limit(1)):
+        reasons.append("it has dossiers: deactivate it instead")
+    if db.session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)):
+        reasons.append("it has units under it")
+    if db.session.scalar(select(RoleMembership.id).where(RoleMembership.unit_id == unit.id)
+                         .limit(1)):
+        reasons.append("people belong to it")
+    if reasons:
+        raise UnitInputError({"code": f"{unit.code} cannot be deleted: {'; '.join(reasons)}"})
+    emit("unit.deleted", "unit", unit.id, actor_id=actor_id, before=_snapshot(unit))
+    db.session.delete(unit)
+
+
+def list_units(*, include_inactive: bool = True) -> list[Unit]:
+    query = select(Unit).options(selectinload(Unit.parent)).order_by(Unit.code)
+    if not include_inactive:
+        query = query.where(Unit.active)
+    return list(db.session.scalars(query))
+
+
+def _check_rows(rows) -> tuple[list[tuple[int, UnitFields]], list[RowProblem]]:
+    existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+    accepted, problems, seen = [], [], {}
+    for number, cells in rows:
+        fields = UnitFields(*(cell_text(cells, index) for index in range(len(COLUMNS))))
+        found = _field_problems(fields)
+        for field, (kind, message) in found.items():
+            problems.append(RowProblem(number, kind, f"{HEADERS[COLUMNS.index(field)]}: "
+                                                     f"{message}"))
+        if fields.code in seen:
+            problems.append(RowProblem(number, "duplicate", f"{HEADERS[0]}: {fields.code!r} is "
+                                       f"already given on row {seen[fields.code]}"))
+        elif fields.code:
+            seen[fields.code] = number
+        if not found:
+            accepted.append((number, fields))
+    file_parents = {fields.code: fields.parent_code for _number, fields in accepted}
+    for number, fields in accepted:
+        if fields.parent_code and fields.parent_code not in file_parents \
+                and fields.parent_code not in existing:
+            problems.append(RowProblem(number, "unknown_parent", f"{HEADERS[4]}: unknown unit "
+                                       f"{fields.parent_code!r}"))
+        elif _comes_back(fields.code, file_parents, existing):
+            problems.append(RowProblem(number, "parent_cycle", f"{HEADERS[4]}: the chain of "
+                                       f"parents of {fields.code} comes back to it"))
+    return accepted, sorted(problems, key=lambda p: p.row)
+
+
+def _comes_back(code: str, file_parents: dict[str, str], existing: dict[str, Unit]) -> bool:
+    """Whether following parents from `code` (the file's first, then the database's) loops."""
+    seen, current = set(), code
+    while current:
+        if current in seen:
+            # A loop that `code` only leads into is reported on the rows of the loop itself.
+            return current == code
+        seen.add(current)
+        if current in file_parents:
+            current = file_parents[current]
+        elif current in existing and existing[current].parent is not None:
+            current = existing[current].parent.code
+        else:
+            return False
+    return False
+
+
+def import_units(filename: str, content: bytes, *, actor_id: int | None) -> ImportResult:
+    """Create or update every unit of the file, or raise UnitImportError and write nothing.
+
+    Commits the whole file as one transaction.
+    """
+    try:
+        rows = read_rows(filename, content)
+    except TableFileError as error:
+        raise UnitImportError(error.problems) from error
+    accepted, problems = _check_rows(rows)
+    if problems:
+        raise UnitImportError(problems)
+    if not accepted:
+        raise UnitImportError([RowProblem(0, "empty", "the file holds no unit")])
+    existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+    created = updated = 0
+    units = {}
+    # Parents first: create or update every unit without its parent, then link the parents.
+    for _number, fields in accepted:
+        unit = existing.get(fields.code)
+        before = _snapshot(unit) if unit else None
+        if unit is None:
+            unit = Unit(code=fields.code)
+            db.session.add(unit)
+            created += 1
+        else:
+            updated += 1
+        unit.name, unit.level, unit.group = fields.name, fields.level, fields.group
+        units[fields.code] = (unit, before)
+    db.session.flush()
+    for _number, fields in accepted:
+        unit, before = units[fields.code]
+        parent_code = fields.parent_code
+        unit.parent = (units[parent_code][0] if parent_code in units
+                       else existing.get(parent_code)) if parent_code else None
+    db.session.flush()
+    for unit, before in units.values():
+        after = _snapshot(unit)
+        if before != after:
+            emit("unit.updated" if before else "unit.created", "unit", unit.id, unit_id=unit.id,
+                 actor_id=actor_id, before=before, after=after)
+    emit("units.imported", "unit", None, actor_id=actor_id,
+         after={"filename": filename, "created": created, "updated": updated})
+    db.session.commit()
+    return ImportResult(created, updated)
+
+
+def write_unit_list(target, units: list[Unit] | None = None) -> None:
+    """The unit list in the import layout (the template when `units` is empty), as .xlsx."""
+    book = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str)})
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    sheet = book.add_worksheet("Đơn vị")
+    sheet.write_row(0, 0, HEADERS, header)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 48)
+    sheet.set_column(2, 4, 18)
+    sheet.freeze_panes(1, 0)
+    for row, unit in enumerate(units or [], 1):
+        sheet.write_row(row, 0, [unit.code, unit.name, unit.level, unit.group,
+                                 unit.parent.code if unit.parent else ""])
+    guide = book.add_worksheet("Hướng dẫn")
+    guide.set_column(0, 0, 22)
+    guide.set_column(1, 1, 60)
+    guide.write_row(0, 0, ("Cột", "Giá trị"), header)
+    guide.write_row(1, 0, (HEADERS[2], ", ".join(f"{key} ({labels.UNIT_LEVELS[key]})"
+                                                 for key in LEVELS)))
+    guide.write_row(2, 0, (HEADERS[3], ", ".join(f"{key} ({labels.UNIT_GROUPS[key]})"
+                                                 for key in labels.UNIT_GROUPS)))
+    guide.write_row(3, 0, (HEADERS[4], "mã của đơn vị cấp trên, trong tệp này hoặc đã có; "
+                                       "để trống với đơn vị cấp tỉnh"))
+    book.close()
