@@ -28,6 +28,7 @@ def init_api(app) -> None:
         transitions,
         unit_reports,
         units,
+        users,
     )
     from server.extensions import csrf
 
@@ -36,6 +37,6 @@ def init_api(app) -> None:
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
-                   progress, explanations, units, campaigns):
+                   progress, explanations, units, campaigns, users):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -5,6 +5,7 @@ import marshmallow as ma
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response
@@ -18,7 +19,8 @@ from server.campaigns.setup import (
     open_campaign,
 )
 from server.extensions import db
-from server.models import Campaign
+from server.models import Assessment, Campaign, Unit
+from server.people.permissions import can_read_unit
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns",
                 description="Đợt đánh giá (campaigns)")
@@ -54,7 +56,7 @@ class Campaigns(MethodView):
     @token_required
     def get(self):
         """Every campaign, newest year first."""
-        campaigns = db.session.scalars(db.select(Campaign)
+        campaigns = db.session.scalars(select(Campaign)
                                        .order_by(Campaign.year.desc(), Campaign.id.desc()))
         return {"campaigns": [campaign_dict(c) for c in campaigns]}
 
@@ -91,3 +93,20 @@ class CampaignOpening(MethodView):
         except CampaignInputError as error:
             return _refused(error)
         return {**campaign_dict(campaign), "dossiers_created": created}
+
+
+@blp.route("/<int:campaign_id>/dossiers")
+class CampaignDossiers(MethodView):
+    @token_required
+    def get(self, campaign_id):
+        """The campaign's dossiers the caller may read (a unit's people: their own), by unit."""
+        _campaign(campaign_id)
+        rows = db.session.execute(
+            select(Assessment.id, Assessment.state, Unit.id, Unit.code, Unit.name, Unit.group)
+            .join(Unit, Unit.id == Assessment.unit_id)
+            .where(Assessment.campaign_id == campaign_id).order_by(Unit.code)).all()
+        return {"dossiers": [
+            {"id": dossier_id, "state": state, "unit_code": code, "unit_name": name,
+             "group": group}
+            for dossier_id, state, unit_id, code, name, group in rows
+            if can_read_unit(g.api_user, unit_id)]}

@@ -1,15 +1,21 @@
 """User administration shared by the CLI, the demo loader and (later) the admin pages."""
 
-from sqlalchemy import select
+import secrets
+
+from sqlalchemy import delete, select
 
 from server.events import emit
 from server.extensions import db
-from server.models import ROLES, RoleMembership, Unit, User
+from server.models import ROLES, ApiToken, RoleMembership, Unit, User
 from server.people.permissions import UNIT_ROLES
 
 
 class UserInputError(ValueError):
-    pass
+    """[(field, message)]; nothing was written."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
 
 
 def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
@@ -18,29 +24,29 @@ def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
     """Add a user with (role, unit code) memberships, or refuse all of it; the caller commits."""
     problems = []
     if not username.strip():
-        problems.append("username: must not be empty")
+        problems.append(("username", "must not be empty"))
     elif db.session.scalar(select(User.id).where(User.username == username)):
-        problems.append(f"username: {username!r} already exists")
+        problems.append(("username", f"{username!r} already exists"))
     if len(password) < 8:
-        problems.append("password: must have at least 8 characters")
+        problems.append(("password", "must have at least 8 characters"))
     memberships = []
     for role, unit_code in roles:
         unit = None
         if role not in ROLES:
-            problems.append(f"role: {role!r} is not one of {', '.join(ROLES)}")
+            problems.append(("role", f"{role!r} is not one of {', '.join(ROLES)}"))
             continue
         if unit_code:
             unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
             if unit is None:
-                problems.append(f"role: unit {unit_code!r} does not exist")
+                problems.append(("role", f"unit {unit_code!r} does not exist"))
                 continue
         elif role in UNIT_ROLES:
-            problems.append(f"role: {role} needs a unit (ROLE:UNIT_CODE)")
+            problems.append(("role", f"{role} needs a unit (ROLE:UNIT_CODE)"))
             continue
         memberships.append(RoleMembership(
             role=role, unit=unit, domains=domains if role == "reviewer" else None))
     if problems:
-        raise UserInputError("; ".join(problems))
+        raise UserInputError(problems)
     user = User(username=username, full_name=full_name, email=email, memberships=memberships)
     user.set_password(password)
     db.session.add(user)
@@ -49,3 +55,31 @@ def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
         "username": username, "roles": [f"{m.role}:{m.unit.code if m.unit else ''}"
                                         for m in memberships]})
     return user
+
+
+def one_time_password() -> str:
+    """A random first password, shown once to the administrator who creates the user."""
+    return secrets.token_urlsafe(12)
+
+
+def set_user_active(user: User, active: bool, *, actor_id: int | None) -> None:
+    """Deactivate (or reactivate) a user; the caller commits. A deactivated user's sessions and
+    tokens stop working at once (every request checks `active`); their tokens are deleted too."""
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    emit("user.activated" if active else "user.deactivated", "user", user.id, actor_id=actor_id,
+         before={"active": not active}, after={"active": active})
+
+
+def update_user(user: User, changes: dict, *, actor_id: int | None) -> None:
+    """Change the full name or e-mail (keys of `changes`); the caller commits."""
+    before = {name: getattr(user, name) for name in changes}
+    for name, value in changes.items():
+        if name not in ("full_name", "email"):
+            raise UserInputError([(name, "cannot be changed here")])
+        setattr(user, name, value)
+    if changes:
+        emit("user.updated", "user", user.id, actor_id=actor_id, before=before, after=changes)

@@ -1,0 +1,101 @@
+"""People: administrators list, create, edit and deactivate users. A user created without a
+password gets a random one-time password, shown once in the response."""
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from server.api.auth import admin_required, token_required
+from server.api.problems import problem_response
+from server.api.schemas import StrictSchema
+from server.extensions import db
+from server.models import User
+from server.people.users import (
+    UserInputError,
+    create_user,
+    one_time_password,
+    set_user_active,
+    update_user,
+)
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Người dùng (users)")
+
+
+class UserCreateSchema(StrictSchema):
+    username = ma.fields.String(required=True)
+    full_name = ma.fields.String(load_default="")
+    email = ma.fields.Email(load_default=None, allow_none=True)
+    roles = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": 'ROLE or ROLE:UNIT_CODE, e.g. "unit_editor:QB"'})
+    domains = ma.fields.List(ma.fields.String(), load_default=None, allow_none=True)
+    password = ma.fields.String(load_default=None, allow_none=True, load_only=True)
+
+
+class UserPatchSchema(StrictSchema):
+    full_name = ma.fields.String()
+    email = ma.fields.Email(allow_none=True)
+    active = ma.fields.Boolean()
+
+
+def user_dict(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "full_name": user.full_name,
+            "email": user.email, "active": user.active,
+            "roles": [f"{m.role}:{m.unit.code}" if m.unit else m.role for m in user.memberships]}
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        abort(404, message=f"user {username!r} does not exist")
+    return user
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @token_required
+    @admin_required
+    def get(self):
+        """Every user with their roles, by username."""
+        users = db.session.scalars(select(User).order_by(User.username))
+        return {"users": [user_dict(u) for u in users]}
+
+    @token_required
+    @admin_required
+    @blp.arguments(UserCreateSchema)
+    def post(self, payload):
+        """Create a user; without `password`, the answer carries a one-time password."""
+        password = payload.pop("password") or one_time_password()
+        roles = [role.partition(":")[::2] for role in payload.pop("roles")]
+        try:
+            user = create_user(payload.pop("username"), password, roles, **payload)
+        except UserInputError as error:
+            db.session.rollback()
+            return problem_response(422, str(error), errors=[
+                {"field": field, "message": message} for field, message in error.problems])
+        db.session.commit()
+        return {**user_dict(user), "one_time_password": password}, 201
+
+
+@blp.route("/users/<username>")
+class UserResource(MethodView):
+    @token_required
+    @admin_required
+    def get(self, username):
+        return user_dict(_user(username))
+
+    @token_required
+    @admin_required
+    @blp.arguments(UserPatchSchema)
+    def patch(self, payload, username):
+        """Edit the full name or e-mail; `active: false` ends the user's sessions and tokens."""
+        user = _user(username)
+        if "active" in payload:
+            if user.id == g.api_user.id and not payload["active"]:
+                return problem_response(422, "You cannot deactivate yourself.", errors=[
+                    {"field": "active", "message": "you cannot deactivate yourself"}])
+            set_user_active(user, payload.pop("active"), actor_id=g.api_user.id)
+        update_user(user, payload, actor_id=g.api_user.id)
+        db.session.commit()
+        return user_dict(user)

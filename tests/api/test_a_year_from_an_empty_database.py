@@ -1,0 +1,126 @@
+"""A province's whole year through the API alone, from an empty database: the first
+administrator from the CLI, units from the template, people, a campaign pinning two sets,
+opening, self-assessment with evidence, submission, appraisal, finalisation, publication and the
+ranking workbook. No model is touched by the test: only what an administrator can do."""
+
+import io
+
+import openpyxl
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import Unit
+from server.people.units import HEADERS
+
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+ADMIN_PASSWORD = "mat-khau-quan-tri"
+
+
+def _units_file() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(HEADERS))
+    sheet.append(["QB", "UBND tỉnh Quảng Bình", "province", "province", ""])
+    sheet.append(["DH", "UBND thành phố Đồng Hới", "district", "district", "QB"])
+    sheet.append(["BT", "UBND huyện Bố Trạch", "district", "district", "QB"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _token(client, username, password):
+    response = client.post("/api/v1/tokens", json={"username": username, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def test_a_year_from_an_empty_database(app, client):
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+    created = app.test_cli_runner().invoke(args=[
+        "parindex", "create-user", "admin", "--role", "admin", "--password", ADMIN_PASSWORD])
+    assert created.exit_code == 0, created.output
+    admin = _token(client, "admin", ADMIN_PASSWORD)
+
+    imported = client.post("/api/v1/units/import", headers=admin,
+                           data={"file": (io.BytesIO(_units_file()), "don-vi.xlsx")},
+                           content_type="multipart/form-data")
+    assert imported.get_json() == {"created": 3, "updated": 0}
+
+    people = {}
+    for username, roles in (("canbo", ["unit_editor:QB"]), ("lanhdao", ["unit_head:QB"]),
+                            ("thamdinh", ["reviewer"])):
+        response = client.post("/api/v1/users", headers=admin,
+                               json={"username": username, "roles": roles})
+        assert response.status_code == 201, response.get_json()
+        people[username] = response.get_json()
+    editor = _token(client, "canbo", people["canbo"]["one_time_password"])
+    head = _token(client, "lanhdao", people["lanhdao"]["one_time_password"])
+    reviewer = _token(client, "thamdinh", people["thamdinh"]["one_time_password"])
+
+    campaign = client.post("/api/v1/campaigns", headers=admin, json={
+        "year": 2025, "title": "Chỉ số CCHC năm 2025",
+        "pins": {"province": "province-2020@1.0.0", "district": "district@1.0.0"},
+        "deadlines": {"self_assessment_deadline": "2099-11-30"},
+        "confirm_unverified": True}).get_json()
+    base = f"/api/v1/campaigns/{campaign['id']}"
+    opened = client.post(f"{base}/opening", headers=admin).get_json()
+    assert opened["dossiers_created"] == 3
+    assigned = client.post(f"{base}/reviewer-assignments", headers=admin, json={
+        "reviewer_id": people["thamdinh"]["id"], "domains": ["1"], "unit_group": "province"})
+    assert assigned.status_code == 201, assigned.get_json()
+
+    # The unit's people see their own dossier only.
+    own = client.get(f"{base}/dossiers", headers=editor).get_json()["dossiers"]
+    assert [(d["unit_code"], d["state"]) for d in own] == [("QB", "draft")]
+    dossier = f"/api/v1/assessments/{own[0]['id']}"
+
+    document = client.post(f"{dossier}/evidence", headers=editor, data={
+        "title": "Kế hoạch CCHC năm 2025", "number": "01/KH-UBND", "issued_on": "2025-01-05",
+        "files": [(io.BytesIO(PDF), "ke-hoach.pdf")]}, content_type="multipart/form-data")
+    assert document.status_code == 201, document.get_json()
+    document_id = document.get_json()[0]["id"]
+    saved = client.put(f"{dossier}/answers", headers=editor, json={"answers": {
+        "1.1.1": {"value": "timely"}, "1.1.2": {"value": 95}}})
+    assert saved.status_code == 200, saved.get_json()
+    for code in ("1.1.1", "1.1.2"):
+        assert client.post(f"{dossier}/links", headers=editor, json={
+            "code": code, "document_id": document_id}).status_code == 201
+    sign_off = client.get(f"{dossier}/sign-off", headers=head).get_json()
+    assert sign_off["problems"] == []
+    submitted = client.post(f"{dossier}/submission", headers=head,
+                            json={"digest": sign_off["digest"]})
+    assert submitted.status_code == 201, submitted.get_json()
+
+    def step(headers, key, reason=""):
+        response = client.post(f"{dossier}/transitions", headers=headers,
+                               json={"transition": key, "reason": reason})
+        assert response.status_code == 200, (key, response.get_json())
+
+    step(reviewer, "start_appraisal")
+    assert client.post(f"{dossier}/appraisal/1.1.1", headers=reviewer,
+                       json={"action": "accept"}).status_code == 200
+    adjusted = client.post(f"{dossier}/appraisal/1.1.2", headers=reviewer, json={
+        "action": "adjust", "value": "80", "reason": "Báo cáo chỉ ghi nhận 80%"})
+    assert adjusted.status_code == 200, adjusted.get_json()
+    step(reviewer, "complete_appraisal")
+    step(admin, "finalise")
+
+    # The district group is not finalised: publishing it is refused, naming the units.
+    refused = client.post(f"{base}/publications", headers=admin, json={"group": "district"})
+    assert refused.status_code == 409
+    assert set(refused.get_json()["errors"][0]["units"]) == {"BT", "DH"}
+
+    published = client.post(f"{base}/publications", headers=admin, json={"group": "province"})
+    assert published.status_code == 201, published.get_json()
+    publication = client.get(f"/api/v1/publications/{published.get_json()['id']}",
+                             headers=head).get_json()
+    row = publication["ranking"]["rows"][0]
+    assert (row["unit_code"], row["rank"]) == ("QB", 1)
+    workbook = client.get(f"/api/v1/publications/{published.get_json()['id']}/ranking.xlsx",
+                          headers=head)
+    assert workbook.status_code == 200
+    summary = openpyxl.load_workbook(io.BytesIO(workbook.data)).worksheets[0]
+    cells = [str(c) for r in summary.iter_rows(values_only=True) for c in r if c is not None]
+    assert "UBND tỉnh Quảng Bình" in cells
+    assert client.get(f"{base}/dossiers", headers=head).get_json()["dossiers"][0]["state"] == \
+        "published"
