@@ -182,3 +182,31 @@ def test_view_lists_the_reviewers_domains_with_totals_in_fixed_queries(dossier, 
     ap.accept_untouched(dossier, reviewer, "1")
     _, more = statements()
     assert few == more <= 5
+
+
+def test_completing_needs_a_decision_on_every_answered_item(make):
+    from server.appraisal.dossier_steps import take_transition
+    from server.campaigns.workflow import TransitionError
+    from tests.appraisal_round import appraisal_round
+
+    round_ = appraisal_round(make)  # 1.1.1, 1.1.2 (domain 1) and 2.2.1 (domain 2) answered
+    ap.appraise(round_.assessment, round_.reviewer, "1.1.1", "accept")
+    round_.ask()  # an open question is no decision
+    with pytest.raises(TransitionError) as refused:
+        take_transition(round_.assessment, "complete_appraisal", round_.reviewer)
+    message = str(refused.value)
+    assert "1.1.2" in message and "thamdinh" in message
+    assert "2.2.1" in message and "chưa có người thẩm định" in message
+    assert refused.value.status == 409
+    db.session.rollback()
+    assert round_.assessment.state == "in_appraisal"
+
+    ap.appraise(round_.assessment, round_.reviewer, "1.1.2", "adjust", value="80",
+                reason="Báo cáo ghi 80%", version=1)
+    second = make.user("reviewer", username="thamdinh2")
+    db.session.add(ReviewerAssignment(campaign_id=round_.assessment.campaign_id,
+                                      reviewer_id=second.id, domains=["2"]))
+    db.session.commit()
+    ap.appraise(round_.assessment, second, "2.2.1", "accept")
+    round_.step("complete_appraisal")
+    assert round_.assessment.state == "appraised"

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from server.appraisal import decisions as ap
 from server.appraisal import explanations
+from server.appraisal.dossier_steps import take_transition
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
+from server.campaigns.workflow import TransitionError
 from server.extensions import db
 from server.models import AuditEvent, EvidenceLink, ExplanationReply
 from tests.appraisal_round import appraisal_round, questioned
@@ -132,8 +134,10 @@ def test_a_new_round_keeps_the_history_and_the_reviewer_decides(round_):
     assert seen["current"]["reply"] == "Báo cáo 45" and seen["history"] == []
     # The reviewer asks again in the explained state: a new round with no reply yet.
     round_.ask(question="Báo cáo 45 chưa có chữ ký, bổ sung bản ký?", version=1)
-    round_.step("complete_appraisal")
-    round_.step("reopen_appraisal", reason="Cần giải trình thêm")
+    # An open question is no decision: the appraisal cannot be completed, only asked again.
+    with pytest.raises(TransitionError):
+        take_transition(round_.assessment, "complete_appraisal", round_.reviewer)
+    db.session.rollback()
     round_.step("request_explanation")
     found = explanations.questions(round_.assessment)[0]
     assert found["question"].startswith("Báo cáo 45 chưa có") and found["reply"] is None

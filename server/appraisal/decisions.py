@@ -89,6 +89,22 @@ def domain_of(criteria_set, code: str) -> str | None:
     return None
 
 
+def undecided_items(assessment: Assessment) -> dict[str, list[str]]:
+    """{domain code: [codes]} of the items the unit answered (not marked not applicable) that
+    have no reviewer decision yet (accepted or adjusted; an open question is no decision)."""
+    criteria_set = criteria_set_for(assessment)
+    self_rows, appraised = _rows_by_source(assessment)
+    undecided = {}
+    for domain in criteria_set.domains:
+        for leaf in domain.leaves():
+            row = self_rows.get(leaf.code)
+            if leaf.source != SELF or row is None or row.not_applicable or row.value is None:
+                continue
+            if kind_of(appraised.get(leaf.code), row) not in (ACCEPTED, ADJUSTED):
+                undecided.setdefault(domain.code, []).append(leaf.code)
+    return undecided
+
+
 def _snapshot(row: Answer | None) -> dict | None:
     if row is None:
         return None

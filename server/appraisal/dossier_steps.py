@@ -9,7 +9,8 @@ the submitted totals. Web, API and CLI call `take_transition`.
 
 from flask_babel import lazy_gettext as _l
 
-from server.appraisal.reviewers import may_appraise
+from server.appraisal import decisions
+from server.appraisal.reviewers import assignments, belongs_to, may_appraise
 from server.assessment import self_assessment
 from server.campaigns.workflow import (
     TRANSITION_LABELS,
@@ -55,7 +56,36 @@ def take_transition(assessment: Assessment, key: str, user: User, reason: str = 
         raise TransitionForbidden(_l(
             "You may not take the step %(transition)s: you are not assigned to appraise this "
             "unit in this campaign, or you belong to it.", transition=TRANSITION_LABELS[key]))
+    if key == "complete_appraisal" and transition is not None \
+            and assessment.state in transition.sources:
+        _check_every_item_decided(assessment)
     apply_transition(assessment, key, user, reason)
+
+
+def _check_every_item_decided(assessment: Assessment) -> None:
+    """Refuse to complete an appraisal that leaves answered items without a decision, naming
+    each such domain and who is assigned to it."""
+    undecided = decisions.undecided_items(assessment)
+    if not undecided:
+        return
+    group = assessment.unit.group
+    rows = assignments(assessment.campaign_id)
+    parts = []
+    for domain, codes in sorted(undecided.items()):
+        names = sorted({row.reviewer.username for row in rows
+                        if row.covers(group, domain)
+                        and not belongs_to(row.reviewer, assessment.unit_id)})
+        shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+        if names:
+            parts.append(str(_l("domain %(domain)s: %(count)s item(s) (%(codes)s), assigned to "
+                                "%(names)s", domain=domain, count=len(codes), codes=shown,
+                                names=", ".join(names))))
+        else:
+            parts.append(str(_l("domain %(domain)s: %(count)s item(s) (%(codes)s), no reviewer "
+                                "assigned", domain=domain, count=len(codes), codes=shown)))
+    raise TransitionNotAllowed(_l(
+        "The appraisal cannot be completed: some answered items have no decision yet. %(parts)s",
+        parts="; ".join(parts)))
 
 
 def available_transitions(assessment: Assessment, user: User):

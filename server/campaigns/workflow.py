@@ -46,7 +46,8 @@ TRANSITIONS = {t.key: t for t in (
     # A unit may take its dossier back to fix it until appraisal starts.
     Transition("withdraw", ("submitted",), "draft", ("unit_head",)),
     Transition("start_appraisal", ("submitted",), "in_appraisal", ("reviewer", "admin")),
-    Transition("request_explanation", ("in_appraisal",), "explanation_requested",
+    # After reading an explanation the council may ask again: a new round, the earlier kept.
+    Transition("request_explanation", ("in_appraisal", "explained"), "explanation_requested",
                ("reviewer", "admin")),
     Transition("explain", ("explanation_requested",), "explained", ("unit_head",)),
     Transition("complete_appraisal", ("in_appraisal", "explained"), "appraised",

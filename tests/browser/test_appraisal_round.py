@@ -5,10 +5,11 @@ explanation; the reviewer reads the reply and accepts; the administrator finalis
 import io
 
 import pytest
+from sqlalchemy import select
 
 from server.assessment import evidence
 from server.extensions import db
-from server.models import Assessment
+from server.models import Assessment, ReviewerAssignment
 from tests.appraisal_round import appraisal_round
 from tests.helpers import PASSWORD
 
@@ -39,6 +40,10 @@ def linked_app(app, live_server):
 
 def test_adjust_ask_answer_accept_finalise(live_server, linked_app, page, make):
     round_ = appraisal_round(make)
+    # The reviewer also appraises domain 2, where the unit answered 2.2.1.
+    assignment = db.session.scalar(select(ReviewerAssignment))
+    assignment.domains = ["1", "2"]
+    db.session.commit()
     evidence.upload(round_.assessment.campaign_id, round_.unit.id, round_.editor,
                     [("Báo cáo 45.pdf", io.BytesIO(PDF))],
                     {"number": "45/BC-UBND", "title": "Báo cáo kết quả CCHC năm 2021"})
@@ -46,9 +51,10 @@ def test_adjust_ask_answer_accept_finalise(live_server, linked_app, page, make):
     # The reviewer: queue, adjust 1.1.1 with a reason, ask about 1.1.2, request the explanation.
     log_in(page, live_server, "thamdinh")
     page.get_by_role("link", name="Thẩm định", exact=True).click()
-    entry = page.locator("tr.queue-entry")
-    assert entry.count() == 1 and entry.locator("td.pending").inner_text() == "10"
-    page.get_by_role("link", name="UBND tỉnh Quảng Bình").click()
+    entries = page.locator("tr.queue-entry")  # one a domain: 1 and 2
+    assert entries.count() == 2
+    assert entries.first.locator("td.pending").inner_text() == "10"
+    entries.first.get_by_role("link", name="UBND tỉnh Quảng Bình").click()
     self_total = page.locator("#self-total").inner_text()
     assert page.locator("#appraised-total").inner_text() == self_total
     row = page.locator("#leaf-1\\.1\\.1")
@@ -111,6 +117,13 @@ def test_adjust_ask_answer_accept_finalise(live_server, linked_app, page, make):
     form.get_by_role("checkbox").check()
     form.get_by_role("button").click()
     assert page.get_by_text("Đã chấp nhận kết quả tự đánh giá của đơn vị").is_visible()
+    # Domain 2 is still undecided: completing is refused, naming it.
+    page.get_by_role("button", name="Hoàn thành thẩm định").click()
+    assert page.get_by_text("Chưa thể hoàn thành thẩm định").is_visible()
+    assert page.get_by_text("lĩnh vực 2: 1 tiêu chí (2.2.1)").is_visible()
+    form = page.locator("#domain-2 form.accept-all")
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button").click()
     page.get_by_role("button", name="Hoàn thành thẩm định").click()
     assert page.locator("#state").inner_text() == "Đã thẩm định"
     log_out(page)
