@@ -48,3 +48,10 @@ def problem_response(status: int, detail: str | None = None, data: dict | None =
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def table_file_problem(error):
+    """422 for an uploaded table with bad rows: every row problem, and nothing was written."""
+    return problem_response(
+        422, f"{len(error.problems)} bad row(s); nothing was imported.",
+        errors=[{"field": f"row {p.row}", **p.to_dict()} for p in error.problems])

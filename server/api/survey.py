@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, table_file_problem
 from server.assessment.survey_import import (
     SurveyImportError,
     SurveyImportRefused,
@@ -53,9 +53,7 @@ class SurveyImport(MethodView):
                 {"field": "campaign", **p.to_dict()} for p in error.problems])
         except SurveyImportError as error:
             db.session.rollback()
-            return problem_response(
-                422, f"{len(error.problems)} bad row(s); nothing was imported.",
-                errors=[{"field": f"row {p.row}", **p.to_dict()} for p in error.problems])
+            return table_file_problem(error)
         return {"rows": result.rows, "units": result.units, "replaced": result.replaced,
                 "sha256": result.sha256}, 201
 

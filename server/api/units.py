@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, table_file_problem
 from server.api.schemas import StrictSchema
 from server.downloads import xlsx_download
 from server.extensions import db
@@ -140,9 +140,7 @@ class UnitImport(MethodView):
             result = import_units(upload.filename, upload.read(), actor_id=g.api_user.id)
         except UnitImportError as error:
             db.session.rollback()
-            return problem_response(
-                422, f"{len(error.problems)} bad row(s); nothing was imported.",
-                errors=[{"field": f"row {p.row}", **p.to_dict()} for p in error.problems])
+            return table_file_problem(error)
         return {"created": result.created, "updated": result.updated}, 201
 
 

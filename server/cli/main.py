@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from server.campaigns.criteria import criteria_registry
 from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
+from server.cli.output import refuse_table_file
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.units import units_group
 from server.engine import AnswersError, score
@@ -291,11 +292,7 @@ def survey_import_command(campaign_id, file):
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     except SurveyImportError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"row {problem.row}: {problem.kind}: {problem.message}", err=True)
-        raise click.ClickException(
-            f"{len(error.problems)} bad row(s); nothing imported") from error
+        refuse_table_file(error)
     click.echo(f"imported {result.rows} survey values for {result.units} units "
                f"(replaced {result.replaced}); sha256 {result.sha256}")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from server.extensions import db
+from server.cli.output import refuse_table_file
 from server.people.units import UnitImportError, import_units, list_units, write_unit_list
 
 
@@ -32,11 +32,7 @@ def import_command(file):
     try:
         result = import_units(Path(file).name, Path(file).read_bytes(), actor_id=None)
     except UnitImportError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"row {problem.row}: {problem.message}", err=True)
-        raise click.ClickException(
-            f"{len(error.problems)} bad row(s); nothing was imported") from error
+        refuse_table_file(error)
     click.echo(f"{result.created} unit(s) created, {result.updated} updated")
 
 

@@ -213,7 +213,7 @@ def test_cli_template_import_export(app, tmp_path):
     bad.write_bytes(_xlsx([("XA2", "", "commune", "commune", "QB")]))
     refused = runner.invoke(args=["parindex", "units", "import", str(bad)])
     assert refused.exit_code == 1
-    assert "row 2: Tên đơn vị: must not be empty" in refused.output
+    assert "row 2: missing_value: Tên đơn vị: must not be empty" in refused.output
     out = tmp_path / "export.xlsx"
     assert runner.invoke(args=["parindex", "units", "export", str(out)]).exit_code == 0
     assert openpyxl.load_workbook(out).worksheets[0].max_row == 5
