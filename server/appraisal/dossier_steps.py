@@ -84,7 +84,7 @@ def _check_every_item_decided(assessment: Assessment) -> None:
             parts.append(str(_l("domain %(domain)s: %(count)s item(s) (%(codes)s), no reviewer "
                                 "assigned", domain=domain, count=len(codes), codes=shown)))
     raise TransitionNotAllowed(_l(
-        "The appraisal cannot be completed: some answered items have no decision yet. %(parts)s",
+        "The appraisal cannot be completed: some answered items have no decision yet: %(parts)s",
         parts="; ".join(parts)))
 
 
