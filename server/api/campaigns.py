@@ -17,6 +17,7 @@ from server.campaigns.setup import (
     campaign_dict,
     create_campaign,
     open_campaign,
+    uncovered,
 )
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit
@@ -110,3 +111,13 @@ class CampaignDossiers(MethodView):
              "group": group}
             for dossier_id, state, unit_id, code, name, group in rows
             if can_read_unit(g.api_user, unit_id)]}
+
+
+@blp.route("/<int:campaign_id>/coverage")
+class CampaignCoverage(MethodView):
+    @token_required
+    @admin_required
+    def get(self, campaign_id):
+        """The unit groups and domains some active unit has no reviewer for (the campaign does
+        not open until this is empty): {"group / domain": [unit codes]}."""
+        return {"uncovered": uncovered(_campaign(campaign_id))}

@@ -19,7 +19,7 @@ from server.campaigns.criteria import criteria_registry
 from server.campaigns.pins import PinError, pin_criteria_set
 from server.events import emit
 from server.extensions import db
-from server.models import Assessment, Campaign, Unit
+from server.models import Assessment, Campaign, ReviewerAssignment, Unit
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINES = ("self_assessment_deadline", "explanation_deadline", "appraisal_deadline",
@@ -112,15 +112,53 @@ def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign
     return campaign
 
 
+def uncovered(campaign: Campaign, units: list[Unit] | None = None) -> dict[str, list[str]]:
+    """{"group / domain": [unit codes]} of the (unit, domain) pairs no assigned reviewer may
+    appraise: none covers the group and domain, or all who do belong to that unit (nobody
+    appraises their own unit). Reads the assignments and units in two queries."""
+    pins = {pin.unit_group: pin for pin in campaign.pins}
+    if units is None:
+        units = _active_units(pins)
+    rows = db.session.scalars(select(ReviewerAssignment)
+                              .where(ReviewerAssignment.campaign_id == campaign.id)).all()
+    belongs = {row.reviewer_id: {m.unit_id for m in row.reviewer.memberships} for row in rows}
+    found = {}
+    for group, pin in sorted(pins.items()):
+        criteria_set = criteria_registry().get(pin.criteria_set_id, pin.criteria_set_version)
+        group_units = [unit for unit in units if unit.group == group]
+        for domain in criteria_set.domains:
+            reviewers = {row.reviewer_id for row in rows if row.covers(group, domain.code)}
+            missing = [unit.code for unit in group_units
+                       if not any(unit.id not in belongs[r] for r in reviewers)]
+            if missing:
+                found[f"{group} / {domain.code}"] = missing
+    return found
+
+
+def _active_units(pins) -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.active, Unit.group.in_(pins))
+                                   .order_by(Unit.code)))
+
+
 def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
-    """Open the campaign and create the missing dossiers; the number created. Commits."""
+    """Open the campaign and create the missing dossiers; the number created. Commits.
+
+    Refused while the campaign is closed, or while some unit's domain has no reviewer who may
+    appraise it (see `uncovered`).
+    """
     if campaign.state == "closed":
         raise CampaignInputError({"state": "the campaign is closed"}, status=409)
     pins = {pin.unit_group: pin for pin in campaign.pins}
+    units = _active_units(pins)
+    gaps = uncovered(campaign, units)
+    if gaps:
+        shown = "; ".join(f"{pair}: {', '.join(codes[:5])}" + (" …" if len(codes) > 5 else "")
+                          for pair, codes in gaps.items())
+        raise CampaignInputError({"reviewers": "assign a reviewer (not of the unit itself) to "
+                                               f"every unit group and domain first: {shown}"},
+                                 status=409)
     have = set(db.session.scalars(select(Assessment.unit_id)
                                   .where(Assessment.campaign_id == campaign.id)))
-    units = db.session.scalars(select(Unit).where(Unit.active, Unit.group.in_(pins))
-                               .order_by(Unit.code)).all()
     new = [Assessment(campaign_id=campaign.id, unit_id=unit.id,
                       criteria_set_id=pins[unit.group].criteria_set_id,
                       criteria_set_version=pins[unit.group].criteria_set_version)

@@ -63,11 +63,16 @@ def test_a_year_from_an_empty_database(app, client):
         "deadlines": {"self_assessment_deadline": "2099-11-30"},
         "confirm_unverified": True}).get_json()
     base = f"/api/v1/campaigns/{campaign['id']}"
+    # The campaign does not open while some unit's domain has no reviewer.
+    refused = client.post(f"{base}/opening", headers=admin)
+    assert refused.status_code == 409 and refused.get_json()["errors"][0]["field"] == "reviewers"
+    assert "province / 1: QB" in refused.get_json()["errors"][0]["message"]
+    assigned = client.post(f"{base}/reviewer-assignments", headers=admin, json={
+        "reviewer_id": people["thamdinh"]["id"], "domains": [str(n) for n in range(1, 9)]})
+    assert assigned.status_code == 201, assigned.get_json()
+    assert client.get(f"{base}/coverage", headers=admin).get_json() == {"uncovered": {}}
     opened = client.post(f"{base}/opening", headers=admin).get_json()
     assert opened["dossiers_created"] == 3
-    assigned = client.post(f"{base}/reviewer-assignments", headers=admin, json={
-        "reviewer_id": people["thamdinh"]["id"], "domains": ["1"], "unit_group": "province"})
-    assert assigned.status_code == 201, assigned.get_json()
 
     # The unit's people see their own dossier only.
     own = client.get(f"{base}/dossiers", headers=editor).get_json()["dossiers"]

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Assessment, Campaign
+from server.models import Assessment, Campaign, ReviewerAssignment, RoleMembership, Unit
 
 BODY = {"year": 2025, "title": "Chỉ số CCHC năm 2025",
         "pins": {"province": "province-2020@1.0.0", "district": "district@1.0.0"},
@@ -17,6 +17,16 @@ BODY = {"year": 2025, "title": "Chỉ số CCHC năm 2025",
 @pytest.fixture
 def admin_headers(make, token_for):
     return token_for(make.user("admin"))
+
+
+def _reviewer_for_every_domain(make, campaign_id, unit=None, group=None):
+    reviewer = make.user("reviewer")
+    if unit is not None:  # a reviewer who also works at `unit`
+        reviewer.memberships.append(RoleMembership(role="viewer", unit=unit))
+    db.session.add(ReviewerAssignment(campaign_id=campaign_id, reviewer_id=reviewer.id,
+                                      domains=[str(n) for n in range(1, 9)], unit_group=group))
+    db.session.commit()
+    return reviewer
 
 
 def _dossiers(campaign_id):
@@ -42,6 +52,7 @@ def test_create_then_open_creates_one_dossier_per_active_unit(client, admin_head
     assert campaign["self_assessment_deadline"] == "2025-11-30T23:59:59+07:00"
     assert campaign["appraisal_deadline"] == "2026-01-15T17:00:00+07:00"
     assert _dossiers(campaign["id"]) == []
+    _reviewer_for_every_domain(make, campaign["id"])
 
     opened = client.post(f"/api/v1/campaigns/{campaign['id']}/opening", headers=admin_headers)
     assert opened.status_code == 200
@@ -119,7 +130,48 @@ def test_cli_creates_and_opens(app, make):
         "--deadline", "self_assessment_deadline=2025-11-30"])
     assert created.exit_code == 0, created.output
     campaign_id = db.session.scalar(select(Campaign.id))
+    _reviewer_for_every_domain(make, campaign_id)
     opened = runner.invoke(args=["parindex", "campaign", "open", str(campaign_id)])
     assert "1 dossier(s) created" in opened.output
     listed = runner.invoke(args=["parindex", "campaign", "list"]).output
     assert f"{campaign_id}\t2025\topen\tprovince=province-2020@1.0.0\tNăm 2025" in listed
+
+
+def test_it_does_not_open_until_every_unit_and_domain_has_a_reviewer(client, admin_headers,
+                                                                        make):
+    province = make.unit("QB", level="province", group="province")
+    make.unit("H1", level="district", group="district", parent=province)
+    make.unit("H2", level="district", group="district", parent=province)
+    campaign = client.post("/api/v1/campaigns", json=BODY, headers=admin_headers).get_json()
+    url = f"/api/v1/campaigns/{campaign['id']}"
+    # A reviewer of the district group who works at H1 covers H2 but never H1.
+    h1 = db.session.scalar(select(Unit).where(Unit.code == "H1"))
+    _reviewer_for_every_domain(make, campaign["id"], unit=h1, group="district")
+    gaps = client.get(f"{url}/coverage", headers=admin_headers).get_json()["uncovered"]
+    assert gaps["district / 1"] == ["H1"] and gaps["province / 8"] == ["QB"]
+    assert len(gaps) == 16
+    refused = client.post(f"{url}/opening", headers=admin_headers)
+    assert refused.status_code == 409
+    assert "district / 1: H1" in refused.get_json()["errors"][0]["message"]
+    assert _dossiers(campaign["id"]) == []
+    assert db.session.get(Campaign, campaign["id"]).state == "planning"
+
+    _reviewer_for_every_domain(make, campaign["id"])
+    assert client.get(f"{url}/coverage", headers=admin_headers).get_json() == {"uncovered": {}}
+    assert client.post(f"{url}/opening", headers=admin_headers).status_code == 200
+    assert len(_dossiers(campaign["id"])) == 3
+
+
+def test_coverage_is_read_in_a_fixed_number_of_statements(app, make):
+    from server.campaigns.setup import uncovered
+    from tests.helpers import count_statements
+
+    campaign = make.campaign(state="planning", pins=(("commune", "commune", "1.0.0"),))
+    make.unit("X0", level="commune", group="commune")
+    _reviewer_for_every_domain(make, campaign.id)
+    few = count_statements(lambda: uncovered(campaign))
+    for n in range(1, 20):
+        make.unit(f"X{n}", level="commune", group="commune")
+    _reviewer_for_every_domain(make, campaign.id)
+    db.session.expire_all()
+    assert count_statements(lambda: uncovered(campaign)) == few
