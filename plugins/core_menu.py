@@ -19,6 +19,7 @@ def parindex_menu_items(user):
     if audit_scope(user) != set():
         items.append({"label": _("Audit log"), "href": url_for("web.audit")})
     if user.has_role("admin"):
+        items.append({"label": _("Unit list"), "href": url_for("web.unit_admin")})
         items.append({"label": _("Reviewer assignments"),
                       "href": url_for("web.reviewer_assignments")})
         items.append({"label": _("Publication"), "href": url_for("web.publications_home")})

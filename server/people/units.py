@@ -13,6 +13,7 @@ parent chain that comes back to the unit) is reported with its row number and no
 from dataclasses import dataclass
 
 import xlsxwriter
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -31,8 +32,8 @@ MAX_CODE = 40
 class UnitInputError(ValueError):
     """Field problems of one unit: {field: message}. Nothing was written."""
 
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
+    def __init__(self, problems: dict):
+        self.problems = {field: str(message) for field, message in problems.items()}
         super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
 
 
@@ -60,18 +61,26 @@ def _field_problems(fields: UnitFields) -> dict[str, tuple[str, str]]:
     """{field: (kind, message)} of one unit's own fields."""
     problems = {}
     if not fields.code:
-        problems["code"] = ("missing_value", "must not be empty")
+        problems["code"] = ("missing_value", _l("must not be empty"))
     elif len(fields.code) > MAX_CODE:
-        problems["code"] = ("too_long", f"must have at most {MAX_CODE} characters")
+        problems["code"] = ("too_long",
+                            _l("must have at most %(count)s characters", count=MAX_CODE))
     elif any(ch.isspace() for ch in fields.code):
-        problems["code"] = ("bad_code", "must not contain spaces")
+        problems["code"] = ("bad_code", _l("must not contain spaces"))
     if not fields.name:
-        problems["name"] = ("missing_value", "must not be empty")
-    if fields.level not in LEVELS:
-        problems["level"] = ("unknown_level", f"{fields.level!r} is not one of {', '.join(LEVELS)}")
-    if fields.group not in labels.UNIT_GROUPS:
-        problems["group"] = ("unknown_group",
-                             f"{fields.group!r} is not one of {', '.join(labels.UNIT_GROUPS)}")
+        problems["name"] = ("missing_value", _l("must not be empty"))
+    if not fields.level:
+        problems["level"] = ("missing_value", _l("must not be empty"))
+    elif fields.level not in LEVELS:
+        problems["level"] = ("unknown_level", _l("%(value)s is not one of %(choices)s",
+                                                 value=repr(fields.level),
+                                                 choices=", ".join(LEVELS)))
+    if not fields.group:
+        problems["group"] = ("missing_value", _l("must not be empty"))
+    elif fields.group not in labels.UNIT_GROUPS:
+        problems["group"] = ("unknown_group", _l("%(value)s is not one of %(choices)s",
+                                                 value=repr(fields.group),
+                                                 choices=", ".join(labels.UNIT_GROUPS)))
     return problems
 
 
@@ -98,16 +107,17 @@ def save_unit(fields: UnitFields, *, actor_id: int | None, existing: Unit | None
     problems = {field: message for field, (_kind, message) in _field_problems(fields).items()}
     other = _unit_by_code(fields.code) if fields.code else None
     if other is not None and other is not existing:
-        problems["code"] = f"{fields.code!r} already exists"
+        problems["code"] = _l("%(code)s already exists", code=repr(fields.code))
     if existing is not None and fields.code != existing.code:
-        problems["code"] = "a unit's code never changes"
+        problems["code"] = _l("a unit's code never changes")
     parent = None
     if fields.parent_code:
         parent = _unit_by_code(fields.parent_code)
         if parent is None:
-            problems["parent_code"] = f"unknown unit {fields.parent_code!r}"
+            problems["parent_code"] = _l("unknown unit %(code)s",
+                                         code=repr(fields.parent_code))
         elif fields.parent_code == fields.code or fields.code in _ancestor_codes(parent):
-            problems["parent_code"] = "a unit cannot be its own parent or ancestor"
+            problems["parent_code"] = _l("a unit cannot be its own parent or ancestor")
     if problems:
         raise UnitInputError(problems)
     before = _snapshot(existing) if existing is not None else None
@@ -134,14 +144,15 @@ def delete_unit(unit: Unit, *, actor_id: int | None) -> None:
     """Delete a unit that has no dossier, no children and no people; refuse otherwise."""
     reasons = []
     if db.session.scalar(select(Assessment.id).where(Assessment.unit_id == unit.id).limit(1)):
-        reasons.append("it has dossiers: deactivate it instead")
+        reasons.append(str(_l("it has dossiers: deactivate it instead")))
     if db.session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)):
-        reasons.append("it has units under it")
+        reasons.append(str(_l("it has units under it")))
     if db.session.scalar(select(RoleMembership.id).where(RoleMembership.unit_id == unit.id)
                          .limit(1)):
-        reasons.append("people belong to it")
+        reasons.append(str(_l("people belong to it")))
     if reasons:
-        raise UnitInputError({"code": f"{unit.code} cannot be deleted: {'; '.join(reasons)}"})
+        raise UnitInputError({"code": _l("%(code)s cannot be deleted: %(reasons)s",
+                                         code=unit.code, reasons="; ".join(reasons))})
     emit("unit.deleted", "unit", unit.id, actor_id=actor_id, before=_snapshot(unit))
     db.session.delete(unit)
 
@@ -163,8 +174,9 @@ def _check_rows(rows) -> tuple[list[tuple[int, UnitFields]], list[RowProblem]]:
             problems.append(RowProblem(number, kind, f"{HEADERS[COLUMNS.index(field)]}: "
                                                      f"{message}"))
         if fields.code in seen:
-            problems.append(RowProblem(number, "duplicate", f"{HEADERS[0]}: {fields.code!r} is "
-                                       f"already given on row {seen[fields.code]}"))
+            problems.append(RowProblem(number, "duplicate", str(_l(
+                "%(column)s: %(code)s is already given on row %(row)s", column=HEADERS[0],
+                code=repr(fields.code), row=seen[fields.code]))))
         elif fields.code:
             seen[fields.code] = number
         if not found:
@@ -173,11 +185,13 @@ def _check_rows(rows) -> tuple[list[tuple[int, UnitFields]], list[RowProblem]]:
     for number, fields in accepted:
         if fields.parent_code and fields.parent_code not in file_parents \
                 and fields.parent_code not in existing:
-            problems.append(RowProblem(number, "unknown_parent", f"{HEADERS[4]}: unknown unit "
-                                       f"{fields.parent_code!r}"))
+            problems.append(RowProblem(number, "unknown_parent", str(_l(
+                "%(column)s: unknown unit %(code)s", column=HEADERS[4],
+                code=repr(fields.parent_code)))))
         elif _comes_back(fields.code, file_parents, existing):
-            problems.append(RowProblem(number, "parent_cycle", f"{HEADERS[4]}: the chain of "
-                                       f"parents of {fields.code} comes back to it"))
+            problems.append(RowProblem(number, "parent_cycle", str(_l(
+                "%(column)s: the chain of parents of %(code)s comes back to it",
+                column=HEADERS[4], code=fields.code))))
     return accepted, sorted(problems, key=lambda p: p.row)
 
 
@@ -211,7 +225,7 @@ def import_units(filename: str, content: bytes, *, actor_id: int | None) -> Impo
     if problems:
         raise UnitImportError(problems)
     if not accepted:
-        raise UnitImportError([RowProblem(0, "empty", "the file holds no unit")])
+        raise UnitImportError([RowProblem(0, "empty", str(_l("the file holds no unit")))])
     existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
     created = updated = 0
     units = {}

@@ -21,6 +21,7 @@ def init_app(app) -> None:
         publication_views,
         ranking_views,
         report_views,
+        unit_admin_views,
         views,
         workflow_views,
     )

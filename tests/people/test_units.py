@@ -127,7 +127,7 @@ def test_create_edit_and_refusals_name_the_field(client, admin_headers, make):
 
     again = client.post("/api/v1/units", json=body, headers=admin_headers)
     assert again.status_code == 422
-    assert again.json["errors"] == [{"field": "code", "message": "'SNV' already exists"}]
+    assert again.json["errors"] == [{"field": "code", "message": "mã 'SNV' đã có"}]
     unknown = client.post("/api/v1/units", json={**body, "code": "STP", "group": "x",
                                                    "parent_code": "NOPE"},
                           headers=admin_headers)
@@ -153,7 +153,7 @@ def test_a_unit_with_dossiers_is_deactivated_never_deleted(client, admin_headers
     make.assessment(make.campaign(), unit)
     refused = client.delete("/api/v1/units/QB", headers=admin_headers)
     assert refused.status_code == 409
-    assert "deactivate" in refused.json["errors"][0]["message"]
+    assert "hãy cho ngừng hoạt động" in refused.json["errors"][0]["message"]
     off = client.patch("/api/v1/units/QB", json={"active": False}, headers=admin_headers)
     assert off.status_code == 200 and off.json["active"] is False
     listed = client.get("/api/v1/units?active=1", headers=admin_headers).json["units"]
@@ -213,7 +213,7 @@ def test_cli_template_import_export(app, tmp_path):
     bad.write_bytes(_xlsx([("XA2", "", "commune", "commune", "QB")]))
     refused = runner.invoke(args=["parindex", "units", "import", str(bad)])
     assert refused.exit_code == 1
-    assert "row 2: missing_value: Tên đơn vị: must not be empty" in refused.output
+    assert "row 2: missing_value: Tên đơn vị: không được để trống" in refused.output
     out = tmp_path / "export.xlsx"
     assert runner.invoke(args=["parindex", "units", "export", str(out)]).exit_code == 0
     assert openpyxl.load_workbook(out).worksheets[0].max_row == 5
