@@ -20,6 +20,7 @@ def parindex_menu_items(user):
         items.append({"label": _("Audit log"), "href": url_for("web.audit")})
     if user.has_role("admin"):
         items.append({"label": _("Unit list"), "href": url_for("web.unit_admin")})
+        items.append({"label": _("Campaigns"), "href": url_for("web.campaign_admin")})
         items.append({"label": _("Reviewer assignments"),
                       "href": url_for("web.reviewer_assignments")})
         items.append({"label": _("Publication"), "href": url_for("web.publications_home")})

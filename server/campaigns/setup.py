@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from server import labels
@@ -30,7 +31,7 @@ class CampaignInputError(ValueError):
     """{field: message}; nothing was written."""
 
     def __init__(self, problems: dict[str, str], status: int = 422):
-        self.problems = problems
+        self.problems = {name: str(message) for name, message in problems.items()}
         self.status = status
         super().__init__("; ".join(f"{name}: {message}" for name, message in problems.items()))
 
@@ -52,7 +53,8 @@ def parse_deadline(text: str) -> datetime:
             return datetime.combine(date.fromisoformat(text), time(23, 59, 59), LOCAL_TIME)
         moment = datetime.fromisoformat(text)
     except ValueError as error:
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD) or a date and time") from error
+        raise ValueError(str(_l("%(value)s is not a date (YYYY-MM-DD) or a date and time",
+                                value=repr(text)))) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
 
 
@@ -60,13 +62,14 @@ def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign
     """A new campaign in `planning`, or CampaignInputError naming every bad field; commits."""
     problems = {}
     if not 2000 <= fields.year <= 2100:
-        problems["year"] = "must be a year between 2000 and 2100"
+        problems["year"] = _l("must be a year between 2000 and 2100")
     if not fields.title.strip():
-        problems["title"] = "must not be empty"
+        problems["title"] = _l("must not be empty")
     deadlines = {}
     for name, value in fields.deadlines.items():
         if name not in DEADLINES:
-            problems[f"deadlines.{name}"] = f"is not one of {', '.join(DEADLINES)}"
+            problems[f"deadlines.{name}"] = _l("is not one of %(choices)s",
+                                                   choices=", ".join(DEADLINES))
             continue
         if value:
             try:
@@ -75,13 +78,14 @@ def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign
             except ValueError as error:
                 problems[f"deadlines.{name}"] = str(error)
     if not fields.pins:
-        problems["pins"] = "pin a criteria set for at least one unit group"
+        problems["pins"] = _l("pin a criteria set for at least one unit group")
     campaign = Campaign(year=fields.year, title=fields.title.strip(), state="planning",
                         **deadlines)
     for group, reference in sorted(fields.pins.items()):
         key = f"pins.{group}"
         if group not in labels.UNIT_GROUPS:
-            problems[key] = f"{group!r} is not one of {', '.join(labels.UNIT_GROUPS)}"
+            problems[key] = _l("%(value)s is not one of %(choices)s", value=repr(group),
+                                choices=", ".join(labels.UNIT_GROUPS))
             continue
         set_id, _, version = reference.partition("@")
         criteria_set = criteria_registry().get(set_id, version or None)
@@ -89,10 +93,11 @@ def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign
             not criteria_set.verified or criteria_set.verification()["unverified"])
         if unverified and not fields.confirm_unverified:
             checked = criteria_set.verification()
-            problems[key] = (f"{set_id}@{criteria_set.version} is not verified against the "
-                             f"official text ({checked['unverified']} of {checked['nodes']} "
-                             f"items unverified; {criteria_set.source_note or 'no source note'})"
-                             "; confirm to pin it anyway")
+            problems[key] = _l(
+                "%(set)s is not verified against the official text (%(unverified)s of %(nodes)s "
+                "items unverified; %(note)s): confirm to pin it anyway",
+                set=f"{set_id}@{criteria_set.version}", unverified=checked["unverified"],
+                nodes=checked["nodes"], note=criteria_set.source_note or "–")
             continue
         try:
             pin_criteria_set(campaign, group, set_id, version)
@@ -147,16 +152,16 @@ def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
     appraise it (see `uncovered`).
     """
     if campaign.state == "closed":
-        raise CampaignInputError({"state": "the campaign is closed"}, status=409)
+        raise CampaignInputError({"state": _l("the campaign is closed")}, status=409)
     pins = {pin.unit_group: pin for pin in campaign.pins}
     units = _active_units(pins)
     gaps = uncovered(campaign, units)
     if gaps:
         shown = "; ".join(f"{pair}: {', '.join(codes[:5])}" + (" …" if len(codes) > 5 else "")
                           for pair, codes in gaps.items())
-        raise CampaignInputError({"reviewers": "assign a reviewer (not of the unit itself) to "
-                                               f"every unit group and domain first: {shown}"},
-                                 status=409)
+        raise CampaignInputError({"reviewers": _l(
+            "assign a reviewer (not of the unit itself) to every unit group and domain first: "
+            "%(gaps)s", gaps=shown)}, status=409)
     have = set(db.session.scalars(select(Assessment.unit_id)
                                   .where(Assessment.campaign_id == campaign.id)))
     new = [Assessment(campaign_id=campaign.id, unit_id=unit.id,

@@ -13,6 +13,7 @@ def init_app(app) -> None:
     from server.web import (  # noqa: F401  (register the routes on bp)
         appraisal_views,
         assessment_views,
+        campaign_admin_views,
         criteria_admin_views,
         evidence_views,
         explanation_views,

@@ -79,7 +79,7 @@ def test_unverified_sets_need_a_confirmation(client, admin_headers):
     assert refused.status_code == 422
     fields = {e["field"]: e["message"] for e in refused.json["errors"]}
     assert set(fields) == {"pins.province", "pins.district"}
-    assert "not verified" in fields["pins.province"]
+    assert "chưa được đối chiếu" in fields["pins.province"]
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
 
 
@@ -123,7 +123,7 @@ def test_cli_creates_and_opens(app, make):
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["parindex", "campaign", "create", "--year", "2025",
                                   "--title", "Năm 2025", "--pin", "province=province-2020@1.0.0"])
-    assert refused.exit_code == 1 and "not verified" in refused.output
+    assert refused.exit_code == 1 and "chưa được đối chiếu" in refused.output
     created = runner.invoke(args=[
         "parindex", "campaign", "create", "--year", "2025", "--title", "Năm 2025",
         "--pin", "province=province-2020@1.0.0", "--confirm-unverified",
