@@ -21,6 +21,7 @@ def parindex_menu_items(user):
     if user.has_role("admin"):
         items.append({"label": _("Unit list"), "href": url_for("web.unit_admin")})
         items.append({"label": _("Campaigns"), "href": url_for("web.campaign_admin")})
+        items.append({"label": _("People"), "href": url_for("web.user_admin")})
         items.append({"label": _("Reviewer assignments"),
                       "href": url_for("web.reviewer_assignments")})
         items.append({"label": _("Publication"), "href": url_for("web.publications_home")})

@@ -2,6 +2,7 @@
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from server.events import emit
@@ -14,8 +15,8 @@ class UserInputError(ValueError):
     """[(field, message)]; nothing was written."""
 
     def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+        self.problems = [(field, str(message)) for field, message in problems]
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.problems))
 
 
 def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
@@ -24,24 +25,25 @@ def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
     """Add a user with (role, unit code) memberships, or refuse all of it; the caller commits."""
     problems = []
     if not username.strip():
-        problems.append(("username", "must not be empty"))
+        problems.append(("username", _l("must not be empty")))
     elif db.session.scalar(select(User.id).where(User.username == username)):
-        problems.append(("username", f"{username!r} already exists"))
+        problems.append(("username", _l("user %(name)s already exists", name=repr(username))))
     if len(password) < 8:
-        problems.append(("password", "must have at least 8 characters"))
+        problems.append(("password", _l("must have at least %(count)s characters", count=8)))
     memberships = []
     for role, unit_code in roles:
         unit = None
         if role not in ROLES:
-            problems.append(("role", f"{role!r} is not one of {', '.join(ROLES)}"))
+            problems.append(("role", _l("%(value)s is not one of %(choices)s", value=repr(role),
+                                         choices=", ".join(ROLES))))
             continue
         if unit_code:
             unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
             if unit is None:
-                problems.append(("role", f"unit {unit_code!r} does not exist"))
+                problems.append(("role", _l("unknown unit %(code)s", code=repr(unit_code))))
                 continue
         elif role in UNIT_ROLES:
-            problems.append(("role", f"{role} needs a unit (ROLE:UNIT_CODE)"))
+            problems.append(("role", _l("%(role)s needs a unit (ROLE:UNIT_CODE)", role=role)))
             continue
         memberships.append(RoleMembership(
             role=role, unit=unit, domains=domains if role == "reviewer" else None))

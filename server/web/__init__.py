@@ -23,6 +23,7 @@ def init_app(app) -> None:
         ranking_views,
         report_views,
         unit_admin_views,
+        user_admin_views,
         views,
         workflow_views,
     )

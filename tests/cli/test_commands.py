@@ -79,8 +79,8 @@ def test_create_user_refuses_every_problem_and_writes_nothing(app):
     result = run(app, "create-user", "  ", "--role", "boss", "--role", "unit_editor:NOPE",
                  "--password", "short")
     assert result.exit_code != 0
-    for problem in ("username: must not be empty", "password: must have at least 8",
-                    "'boss' is not one of", "unit 'NOPE' does not exist"):
+    for problem in ("username: không được để trống", "password: cần ít nhất 8 ký tự",
+                    "'boss' không thuộc các giá trị", "không có đơn vị 'NOPE'"):
         assert problem in result.output
     assert db.session.query(User).count() == 0
     assert db.session.query(AuditEvent).count() == 0
