@@ -19,12 +19,8 @@ from server.campaigns.setup import (
 )
 from server.extensions import db
 from server.models import Assessment, Campaign
+from server.web.access import admin_only
 from server.web.blueprint import bp
-
-
-def _admin_only() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
 
 
 def _sets_by_group() -> dict[str, list]:
@@ -47,7 +43,7 @@ def _page(errors=None, typed=None, status=200):
 @bp.route("/admin/campaigns", methods=["GET", "POST"])
 @login_required
 def campaign_admin():
-    _admin_only()
+    admin_only()
     if request.method == "GET":
         return _page()
     form = request.form
@@ -77,7 +73,7 @@ def campaign_admin():
 @bp.route("/admin/campaigns/<int:campaign_id>/open", methods=["POST"])
 @login_required
 def campaign_open(campaign_id):
-    _admin_only()
+    admin_only()
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         abort(404)

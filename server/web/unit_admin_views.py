@@ -21,12 +21,8 @@ from server.people.units import (
     set_active,
     write_unit_list,
 )
+from server.web.access import admin_only
 from server.web.blueprint import bp
-
-
-def _admin_only() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
 
 
 def _page(errors=None, typed=None, row_problems=None, status=200):
@@ -38,7 +34,7 @@ def _page(errors=None, typed=None, row_problems=None, status=200):
 @bp.route("/admin/units", methods=["GET", "POST"])
 @login_required
 def unit_admin():
-    _admin_only()
+    admin_only()
     if request.method == "GET":
         editing = request.args.get("edit")
         if not editing:
@@ -70,7 +66,7 @@ def unit_admin():
 @bp.route("/admin/units/<code>/active", methods=["POST"])
 @login_required
 def unit_active(code):
-    _admin_only()
+    admin_only()
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
         abort(404)
@@ -84,7 +80,7 @@ def unit_active(code):
 @bp.route("/admin/units/import", methods=["POST"])
 @login_required
 def unit_import():
-    _admin_only()
+    admin_only()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _page(errors={"file": _("Choose an .xlsx or .csv file.")}, status=422)
@@ -101,7 +97,7 @@ def unit_import():
 @bp.route("/admin/units.xlsx")
 @login_required
 def unit_export():
-    _admin_only()
+    admin_only()
     template = request.args.get("template") == "1"
     units = [] if template else list_units()
     return xlsx_download(lambda buffer: write_unit_list(buffer, units),

@@ -10,12 +10,8 @@ from server.extensions import db
 from server.models import ROLES, User
 from server.people.units import list_units
 from server.people.users import UserInputError, create_user, one_time_password, set_user_active
+from server.web.access import admin_only
 from server.web.blueprint import bp
-
-
-def _admin_only() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
 
 
 def _page(errors=None, typed=None, created=None, status=200):
@@ -28,7 +24,7 @@ def _page(errors=None, typed=None, created=None, status=200):
 @bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
 def user_admin():
-    _admin_only()
+    admin_only()
     if request.method == "GET":
         return _page()
     typed = {name: request.form.get(name, "").strip()
@@ -51,7 +47,7 @@ def user_admin():
 @bp.route("/admin/users/<username>/active", methods=["POST"])
 @login_required
 def user_active(username):
-    _admin_only()
+    admin_only()
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         abort(404)

@@ -22,6 +22,7 @@ from server.campaigns.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, Tr
 from server.extensions import db
 from server.models import Assessment, Campaign, ReviewerAssignment, Unit, User
 from server.people.permissions import audit_scope, can_read_unit
+from server.web.access import admin_only
 from server.web.blueprint import bp
 from server.web.forms import LogoutForm as CsrfForm
 
@@ -109,15 +110,11 @@ def audit():
                            actors=actors, query=query)
 
 
-def _admin_only() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
-
 
 @bp.route("/admin/reviewers", methods=["GET", "POST"])
 @login_required
 def reviewer_assignments():
-    _admin_only()
+    admin_only()
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
     chosen = _int_arg("campaign") or (campaigns[0].id if campaigns else None)
     campaign = db.session.get(Campaign, chosen) if chosen else None
@@ -161,7 +158,7 @@ def _campaign_domains(campaign: Campaign | None) -> list[tuple[str, str]]:
 @bp.route("/admin/reviewer-assignments/<int:assignment_id>/delete", methods=["POST"])
 @login_required
 def delete_reviewer_assignment(assignment_id):
-    _admin_only()
+    admin_only()
     row = db.session.get(ReviewerAssignment, assignment_id)
     if row is None:
         abort(404)
