@@ -12,7 +12,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from server.appraisal.reviewers import assignments, belongs_to
+from server.campaigns.reviewers import assignments, belongs_to
 from server.campaigns.workflow import STATES
 from server.extensions import db
 from server.hookspecs import hookimpl

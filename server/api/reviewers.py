@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import ReviewerAssignmentSchema
-from server.appraisal.reviewers import (
+from server.campaigns.reviewers import (
     AssignmentError,
     assign_reviewer,
     assignments,

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from server.appraisal.reviewers import appraisable_domains, may_appraise
 from server.assessment.self_assessment import (
     SELF,
     Busy,
@@ -26,6 +25,7 @@ from server.assessment.self_assessment import (
     engine_input,
     links_by_code,
 )
+from server.campaigns.reviewers import appraisable_domains, may_appraise
 from server.engine import AnswersError
 from server.engine.answers import read_answers
 from server.engine.decimals import plain

@@ -10,8 +10,8 @@ the submitted totals. Web, API and CLI call `take_transition`.
 from flask_babel import lazy_gettext as _l
 
 from server.appraisal import decisions
-from server.appraisal.reviewers import assignments, belongs_to, may_appraise
 from server.assessment import self_assessment
+from server.campaigns.reviewers import assignments, belongs_to, may_appraise
 from server.campaigns.workflow import (
     TRANSITION_LABELS,
     TRANSITIONS,

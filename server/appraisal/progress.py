@@ -9,7 +9,7 @@ the same read.
 
 Who sees what: administrators every unit and every domain; a reviewer the unit groups their
 assignments in the campaign cover, minus the units they belong to, with the appraisal counts limited
-to their domains (the same rule as `server.appraisal.reviewers.may_appraise`); nobody else. The
+to their domains (the same rule as `server.campaigns.reviewers.may_appraise`); nobody else. The
 points, when asked for, are the whole dossier's (self-assessed, and with the appraisals so far).
 """
 
@@ -23,9 +23,9 @@ from sqlalchemy import and_, or_, select
 
 from server import labels
 from server.appraisal.decisions import ACCEPTED, ADJUSTED, APPRAISAL, QUESTION, kind_of
-from server.appraisal.reviewers import assignments
 from server.assessment.self_assessment import SELF, engine_input
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.reviewers import assignments
 from server.campaigns.workflow import STATES
 from server.engine import AnswersError, score
 from server.extensions import db

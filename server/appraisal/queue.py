@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from server.appraisal.decisions import APPRAISAL
-from server.appraisal.reviewers import appraisable_domains
 from server.assessment.self_assessment import SELF
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.reviewers import appraisable_domains
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, ExplanationReply, ReviewerAssignment, User
 

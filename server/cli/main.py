@@ -242,7 +242,7 @@ def assign_reviewer_command(username, campaign_id, domains, unit_group):
     """Assign reviewer USERNAME to domains of a campaign."""
     from sqlalchemy import select
 
-    from server.appraisal.reviewers import AssignmentError, assign_reviewer
+    from server.campaigns.reviewers import AssignmentError, assign_reviewer
     from server.extensions import db
     from server.models import User
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from server.appraisal.reviewers import assign_reviewer
+from server.campaigns.reviewers import assign_reviewer
 from server.demo.published_year import load_demo_publications
 from server.events import emit
 from server.extensions import db

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.appraisal.dossier_steps import available_transitions, take_transition
-from server.appraisal.reviewers import (
+from server.audit.log import AuditFilters, assessment_history, audit_page
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.reviewers import (
     AssignmentError,
     assign_reviewer,
     assignments,
     remove_assignment,
 )
-from server.audit.log import AuditFilters, assessment_history, audit_page
-from server.campaigns.criteria import criteria_registry
 from server.campaigns.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
 from server.extensions import db
 from server.models import Assessment, Campaign, ReviewerAssignment, Unit, User

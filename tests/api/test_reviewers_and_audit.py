@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from server.appraisal.reviewers import may_appraise
+from server.campaigns.reviewers import may_appraise
 from server.extensions import db
 from server.models import AuditEvent, ReviewerAssignment
 

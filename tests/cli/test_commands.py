@@ -103,7 +103,7 @@ def test_demo_loads_once(app):
 
 
 def test_demo_reviewer_is_assigned_and_the_audit_chain_verifies(app):
-    from server.appraisal.reviewers import may_appraise
+    from server.campaigns.reviewers import may_appraise
 
     run(app, "demo")
     reviewer = db.session.scalar(select(User).where(User.username == "thamdinh"))
