@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from server.appraisal import decisions
 from server.assessment import self_assessment
-from server.campaigns.reviewers import assignments, belongs_to, may_appraise
+from server.campaigns.reviewers import assignments, may_appraise, reaches
 from server.campaigns.workflow import (
     TRANSITION_LABELS,
     TRANSITIONS,
@@ -73,8 +73,7 @@ def _check_every_item_decided(assessment: Assessment) -> None:
     parts = []
     for domain, codes in sorted(undecided.items()):
         names = sorted({row.reviewer.username for row in rows
-                        if row.covers(group, domain)
-                        and not belongs_to(row.reviewer, assessment.unit_id)})
+                        if reaches(row, assessment.unit_id, group, domain)})
         shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
         if names:
             parts.append(str(_l("domain %(domain)s: %(count)s item(s) (%(codes)s), assigned to "

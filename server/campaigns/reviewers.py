@@ -83,11 +83,7 @@ def appraisable_domains(user: User, assessment: Assessment, domain_codes,
         return set()
     if user.has_role("admin"):
         return set(codes)
-    memberships = [m for m in user.memberships if m.role == "reviewer"]
-    if not memberships:
-        return set()
-    allowed = None if any(m.domains is None for m in memberships) else {
-        d for m in memberships for d in m.domains}
+    allowed = role_domains(user)
     group = assessment.unit.group
     found = set()
     if user_assignments is None:
@@ -97,6 +93,28 @@ def appraisable_domains(user: User, assessment: Assessment, domain_codes,
             found |= {c for c in codes if c in assignment.domains
                       and (allowed is None or c in allowed)}
     return found
+
+
+def role_domains(user: User) -> set[str] | None:
+    """The domains the user's reviewer role allows: None for every domain, empty without the
+    role."""
+    memberships = [m for m in user.memberships if m.role == "reviewer"]
+    if any(m.domains is None for m in memberships):
+        return None
+    return {d for m in memberships for d in m.domains}
+
+
+def reaches(assignment: ReviewerAssignment, unit_id: int, unit_group: str,
+            domain_code: str) -> bool:
+    """Whether `assignment` lets its reviewer appraise `domain_code` of the unit: the rule of
+    `may_appraise`, for one assignment (the campaign page and the appraisal steps ask it)."""
+    reviewer = assignment.reviewer
+    if belongs_to(reviewer, unit_id) or not assignment.covers(unit_group, domain_code):
+        return False
+    if reviewer.has_role("admin"):
+        return True
+    allowed = role_domains(reviewer)
+    return allowed is None or domain_code in allowed
 
 
 def may_appraise(user: User, assessment: Assessment, domain_code: str | None = None) -> bool:
@@ -110,12 +128,7 @@ def may_appraise(user: User, assessment: Assessment, domain_code: str | None = N
         return False
     if user.has_role("admin"):
         return True
-    memberships = [m for m in user.memberships if m.role == "reviewer"]
-    if not memberships:
-        return False
-    # The domains the reviewer's role allows (None: every domain).
-    allowed = None if any(m.domains is None for m in memberships) else {
-        d for m in memberships for d in m.domains}
+    allowed = role_domains(user)
 
     def permitted(code: str) -> bool:
         return allowed is None or code in allowed

@@ -18,9 +18,10 @@ from sqlalchemy import select
 from server import labels
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.pins import PinError, pin_criteria_set
+from server.campaigns.reviewers import assignments, reaches
 from server.events import emit
 from server.extensions import db
-from server.models import Assessment, Campaign, ReviewerAssignment, Unit
+from server.models import Assessment, Campaign, Unit
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINES = ("self_assessment_deadline", "explanation_deadline", "appraisal_deadline",
@@ -119,22 +120,23 @@ def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign
 
 def uncovered(campaign: Campaign, units: list[Unit] | None = None) -> dict[str, list[str]]:
     """{"group / domain": [unit codes]} of the (unit, domain) pairs no assigned reviewer may
-    appraise: none covers the group and domain, or all who do belong to that unit (nobody
-    appraises their own unit). Reads the assignments and units in two queries."""
+    appraise, by the rule of `may_appraise` (`reaches`): none is assigned the group and domain,
+    the reviewer's role does not allow the domain, or every one belongs to that unit (nobody
+    appraises their own unit). Reads in a fixed number of queries, whatever the number of
+    units."""
     pins = {pin.unit_group: pin for pin in campaign.pins}
     if units is None:
         units = _active_units(pins)
-    rows = db.session.scalars(select(ReviewerAssignment)
-                              .where(ReviewerAssignment.campaign_id == campaign.id)).all()
-    belongs = {row.reviewer_id: {m.unit_id for m in row.reviewer.memberships} for row in rows}
+    rows = assignments(campaign.id)
     found = {}
     for group, pin in sorted(pins.items()):
         criteria_set = criteria_registry().get(pin.criteria_set_id, pin.criteria_set_version)
         group_units = [unit for unit in units if unit.group == group]
         for domain in criteria_set.domains:
-            reviewers = {row.reviewer_id for row in rows if row.covers(group, domain.code)}
+            candidates = [row for row in rows if row.covers(group, domain.code)]
             missing = [unit.code for unit in group_units
-                       if not any(unit.id not in belongs[r] for r in reviewers)]
+                       if not any(reaches(row, unit.id, group, domain.code)
+                                  for row in candidates)]
             if missing:
                 found[f"{group} / {domain.code}"] = missing
     return found

@@ -175,3 +175,15 @@ def test_coverage_is_read_in_a_fixed_number_of_statements(app, make):
     _reviewer_for_every_domain(make, campaign.id)
     db.session.expire_all()
     assert count_statements(lambda: uncovered(campaign)) == few
+
+
+def test_a_reviewer_counts_only_for_the_domains_their_role_allows(make):
+    from server.campaigns.setup import uncovered
+
+    make.unit("QB", level="province", group="province")
+    campaign = make.campaign(state="planning")
+    limited = make.user("reviewer", domains=["1"])  # the role allows domain 1 only
+    db.session.add(ReviewerAssignment(campaign_id=campaign.id, reviewer_id=limited.id,
+                                      domains=[str(n) for n in range(1, 9)]))
+    db.session.commit()
+    assert sorted(uncovered(campaign)) == [f"province / {n}" for n in range(2, 9)]
