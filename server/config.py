@@ -8,10 +8,13 @@ random key is generated once into the instance folder and reused by every worker
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PREFIX = "PARINDEX_"
 # The languages of the UI; the first is the default.
 LANGUAGES = ("vi", "en")
+# Deadlines are set, enforced and shown in Vietnam time.
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _secret_key(instance: Path) -> str:

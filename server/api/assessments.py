@@ -14,6 +14,7 @@ from server.api.schemas import StrictSchema
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.campaigns.workflow import TransitionError
+from server.config import LOCAL_TIME
 
 blp = Blueprint("assessments", __name__, url_prefix="/api/v1/assessments",
                 description="Self-assessment")
@@ -45,7 +46,7 @@ class LinkSchema(StrictSchema):
 
 
 class ExtensionSchema(StrictSchema):
-    until = ma.fields.AwareDateTime(required=True, default_timezone=sa.LOCAL_TIME)
+    until = ma.fields.AwareDateTime(required=True, default_timezone=LOCAL_TIME)
     reason = ma.fields.String(load_default="")
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from server.appraisal.decisions import QUESTION, appraisal_rows, domain_of, kind_of
 from server.assessment import evidence
 from server.assessment.self_assessment import (
-    LOCAL_TIME,
     Busy,
     Forbidden,
     Invalid,
@@ -29,6 +28,7 @@ from server.assessment.self_assessment import (
     links_by_code,
     self_rows,
 )
+from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, ExplanationReply, User

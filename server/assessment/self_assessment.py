@@ -10,7 +10,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -18,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.workflow import UNIT_EDITABLE_STATES, apply_transition
+from server.config import LOCAL_TIME
 from server.engine import AnswersError
 from server.engine.answers import read_answers
 from server.engine.decimals import plain
@@ -28,7 +28,6 @@ from server.extensions import db
 from server.models import Answer, Assessment, DeadlineExtension, EvidenceLink, Submission, User
 from server.people.permissions import can_edit_unit, can_read_unit, roles_for_unit
 
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 SELF = "self"
 
 # The engine's stable problem kinds, as the unit reads them.

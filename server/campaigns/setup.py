@@ -10,7 +10,6 @@ of units added since.
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,11 +18,11 @@ from server import labels
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.pins import PinError, pin_criteria_set
 from server.campaigns.reviewers import assignments, reaches
+from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit
 
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINES = ("self_assessment_deadline", "explanation_deadline", "appraisal_deadline",
              "publication_date")
 

@@ -15,7 +15,7 @@ from server.appraisal.progress import (
     campaign_progress,
 )
 from server.assessment import self_assessment as sa
-from server.assessment.self_assessment import LOCAL_TIME
+from server.config import LOCAL_TIME
 from server.extensions import db
 from server.models import ReviewerAssignment
 

@@ -10,7 +10,7 @@ from xlsxwriter import Workbook
 
 from server import labels
 from server.appraisal.progress import OVERDUE_REASONS, STATE_LABELS, ProgressReport
-from server.assessment.self_assessment import LOCAL_TIME
+from server.config import LOCAL_TIME
 
 GRID = "Tiến độ"
 TOTALS = "Tổng hợp"
