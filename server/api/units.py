@@ -21,6 +21,8 @@ from server.people.units import (
     list_units,
     save_unit,
     set_active,
+    unit_by_code,
+    unit_record,
     write_unit_list,
 )
 
@@ -44,13 +46,9 @@ class UnitPatchSchema(StrictSchema):
     active = ma.fields.Boolean()
 
 
-def unit_dict(unit: Unit) -> dict:
-    return {"code": unit.code, "name": unit.name, "level": unit.level, "group": unit.group,
-            "parent_code": unit.parent.code if unit.parent else "", "active": unit.active}
-
 
 def _unit(code: str) -> Unit:
-    unit = db.session.query(Unit).filter_by(code=code).one_or_none()
+    unit = unit_by_code(code)
     if unit is None:
         abort(404, message=f"unit {code!r} does not exist")
     return unit
@@ -68,7 +66,7 @@ class Units(MethodView):
     def get(self):
         """Every unit, by code (`?active=1`: the active ones only)."""
         active_only = request.args.get("active") == "1"
-        return {"units": [unit_dict(u) for u in list_units(include_inactive=not active_only)]}
+        return {"units": [unit_record(u) for u in list_units(include_inactive=not active_only)]}
 
     @token_required
     @admin_required
@@ -80,14 +78,14 @@ class Units(MethodView):
         except UnitInputError as error:
             return _refused(error)
         db.session.commit()
-        return unit_dict(unit), 201
+        return unit_record(unit), 201
 
 
 @blp.route("/units/<code>")
 class UnitResource(MethodView):
     @token_required
     def get(self, code):
-        return unit_dict(_unit(code))
+        return unit_record(_unit(code))
 
     @token_required
     @admin_required
@@ -95,7 +93,7 @@ class UnitResource(MethodView):
     def patch(self, payload, code):
         """Edit a unit's name, level, group or parent, or (`active`) deactivate it."""
         unit = _unit(code)
-        current = unit_dict(unit)
+        current = unit_record(unit)
         fields = UnitFields(code=unit.code, **{
             key: payload.get(key, current[key]) or "" for key in
             ("name", "level", "group", "parent_code")})
@@ -106,7 +104,7 @@ class UnitResource(MethodView):
         if "active" in payload:
             set_active(unit, payload["active"], actor_id=g.api_user.id)
         db.session.commit()
-        return unit_dict(unit)
+        return unit_record(unit)
 
     @token_required
     @admin_required

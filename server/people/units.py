@@ -84,7 +84,7 @@ def _field_problems(fields: UnitFields) -> dict[str, tuple[str, str]]:
     return problems
 
 
-def _unit_by_code(code: str) -> Unit | None:
+def unit_by_code(code: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.code == code))
 
 
@@ -96,7 +96,8 @@ def _ancestor_codes(parent: Unit | None) -> set[str]:
     return seen
 
 
-def _snapshot(unit: Unit) -> dict:
+def unit_record(unit: Unit) -> dict:
+    """A unit as plain data: what the API answers and the audit log keeps."""
     return {"code": unit.code, "name": unit.name, "level": unit.level, "group": unit.group,
             "parent_code": unit.parent.code if unit.parent else "", "active": unit.active}
 
@@ -105,14 +106,14 @@ def save_unit(fields: UnitFields, *, actor_id: int | None, existing: Unit | None
     """Create a unit, or update `existing` (its code may not change); the caller commits."""
     fields = UnitFields(*(str(getattr(fields, name) or "").strip() for name in COLUMNS))
     problems = {field: message for field, (_kind, message) in _field_problems(fields).items()}
-    other = _unit_by_code(fields.code) if fields.code else None
+    other = unit_by_code(fields.code) if fields.code else None
     if other is not None and other is not existing:
         problems["code"] = _l("%(code)s already exists", code=repr(fields.code))
     if existing is not None and fields.code != existing.code:
         problems["code"] = _l("a unit's code never changes")
     parent = None
     if fields.parent_code:
-        parent = _unit_by_code(fields.parent_code)
+        parent = unit_by_code(fields.parent_code)
         if parent is None:
             problems["parent_code"] = _l("unknown unit %(code)s",
                                          code=repr(fields.parent_code))
@@ -120,14 +121,14 @@ def save_unit(fields: UnitFields, *, actor_id: int | None, existing: Unit | None
             problems["parent_code"] = _l("a unit cannot be its own parent or ancestor")
     if problems:
         raise UnitInputError(problems)
-    before = _snapshot(existing) if existing is not None else None
+    before = unit_record(existing) if existing is not None else None
     unit = existing or Unit(code=fields.code)
     unit.name, unit.level, unit.group, unit.parent = (fields.name, fields.level, fields.group,
                                                       parent)
     db.session.add(unit)
     db.session.flush()
     emit("unit.updated" if before else "unit.created", "unit", unit.id, unit_id=unit.id,
-         actor_id=actor_id, before=before, after=_snapshot(unit))
+         actor_id=actor_id, before=before, after=unit_record(unit))
     return unit
 
 
@@ -153,7 +154,7 @@ def delete_unit(unit: Unit, *, actor_id: int | None) -> None:
     if reasons:
         raise UnitInputError({"code": _l("%(code)s cannot be deleted: %(reasons)s",
                                          code=unit.code, reasons="; ".join(reasons))})
-    emit("unit.deleted", "unit", unit.id, actor_id=actor_id, before=_snapshot(unit))
+    emit("unit.deleted", "unit", unit.id, actor_id=actor_id, before=unit_record(unit))
     db.session.delete(unit)
 
 
@@ -164,8 +165,8 @@ def list_units(*, include_inactive: bool = True) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
-def _check_rows(rows) -> tuple[list[tuple[int, UnitFields]], list[RowProblem]]:
-    existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+def _check_rows(rows, existing: dict[str, Unit]) -> tuple[list[tuple[int, UnitFields]],
+                                                           list[RowProblem]]:
     accepted, problems, seen = [], [], {}
     for number, cells in rows:
         fields = UnitFields(*(cell_text(cells, index) for index in range(len(COLUMNS))))
@@ -221,18 +222,19 @@ def import_units(filename: str, content: bytes, *, actor_id: int | None) -> Impo
         rows = read_rows(filename, content)
     except TableFileError as error:
         raise UnitImportError(error.problems) from error
-    accepted, problems = _check_rows(rows)
+    # Every unit, read once: the parents the file names and the units it updates.
+    existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+    accepted, problems = _check_rows(rows, existing)
     if problems:
         raise UnitImportError(problems)
     if not accepted:
         raise UnitImportError([RowProblem(0, "empty", str(_l("the file holds no unit")))])
-    existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
     created = updated = 0
     units = {}
     # Parents first: create or update every unit without its parent, then link the parents.
     for _number, fields in accepted:
         unit = existing.get(fields.code)
-        before = _snapshot(unit) if unit else None
+        before = unit_record(unit) if unit else None
         if unit is None:
             unit = Unit(code=fields.code)
             db.session.add(unit)
@@ -249,7 +251,7 @@ def import_units(filename: str, content: bytes, *, actor_id: int | None) -> Impo
                        else existing.get(parent_code)) if parent_code else None
     db.session.flush()
     for unit, before in units.values():
-        after = _snapshot(unit)
+        after = unit_record(unit)
         if before != after:
             emit("unit.updated" if before else "unit.created", "unit", unit.id, unit_id=unit.id,
                  actor_id=actor_id, before=before, after=after)

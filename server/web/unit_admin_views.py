@@ -5,11 +5,10 @@ typed and each problem beside its field, or every bad row of a file with its num
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from server.downloads import xlsx_download
 from server.extensions import db
-from server.models import LEVELS, Unit
+from server.models import LEVELS
 from server.people.units import (
     COLUMNS,
     UnitFields,
@@ -19,6 +18,7 @@ from server.people.units import (
     list_units,
     save_unit,
     set_active,
+    unit_by_code,
     write_unit_list,
 )
 from server.web.access import admin_only
@@ -39,7 +39,7 @@ def unit_admin():
         editing = request.args.get("edit")
         if not editing:
             return _page()
-        unit = db.session.scalar(select(Unit).where(Unit.code == editing))
+        unit = unit_by_code(editing)
         if unit is None:
             abort(404)
         return _page(typed={"editing": unit.code, "code": unit.code, "name": unit.name,
@@ -48,7 +48,7 @@ def unit_admin():
     typed = {name: request.form.get(name, "") for name in COLUMNS}
     existing = None
     if request.form.get("editing"):
-        existing = db.session.scalar(select(Unit).where(Unit.code == request.form["editing"]))
+        existing = unit_by_code(request.form["editing"])
         if existing is None:
             abort(404)
         typed["code"] = existing.code
@@ -67,7 +67,7 @@ def unit_admin():
 @login_required
 def unit_active(code):
     admin_only()
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    unit = unit_by_code(code)
     if unit is None:
         abort(404)
     set_active(unit, request.form.get("active") == "1", actor_id=current_user.id)
