@@ -45,7 +45,8 @@ def _refused(error: CampaignInputError):
         {"field": name, "message": message} for name, message in error.problems.items()])
 
 
-def _campaign(campaign_id: int) -> Campaign:
+def campaign_or_404(campaign_id: int) -> Campaign:
+    """The campaign, or 404 naming it; every API resource under a campaign reads it so."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         abort(404, message=f"campaign {campaign_id} does not exist")
@@ -78,7 +79,7 @@ class Campaigns(MethodView):
 class CampaignResource(MethodView):
     @token_required
     def get(self, campaign_id):
-        return campaign_dict(_campaign(campaign_id))
+        return campaign_dict(campaign_or_404(campaign_id))
 
 
 @blp.route("/<int:campaign_id>/opening")
@@ -88,7 +89,7 @@ class CampaignOpening(MethodView):
     def post(self, campaign_id):
         """Open the campaign: one dossier per active unit of each pinned group. Run again, it
         adds only the dossiers of units added since; 409 once the campaign is closed."""
-        campaign = _campaign(campaign_id)
+        campaign = campaign_or_404(campaign_id)
         try:
             created = open_campaign(campaign, actor_id=g.api_user.id)
         except CampaignInputError as error:
@@ -101,7 +102,7 @@ class CampaignDossiers(MethodView):
     @token_required
     def get(self, campaign_id):
         """The campaign's dossiers the caller may read (a unit's people: their own), by unit."""
-        _campaign(campaign_id)
+        campaign_or_404(campaign_id)
         rows = db.session.execute(
             select(Assessment.id, Assessment.state, Unit.id, Unit.code, Unit.name, Unit.group)
             .join(Unit, Unit.id == Assessment.unit_id)
@@ -120,4 +121,4 @@ class CampaignCoverage(MethodView):
     def get(self, campaign_id):
         """The unit groups and domains some active unit has no reviewer for (the campaign does
         not open until this is empty): {"group / domain": [unit codes]}."""
-        return {"uncovered": uncovered(_campaign(campaign_id))}
+        return {"uncovered": uncovered(campaign_or_404(campaign_id))}

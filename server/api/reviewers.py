@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
+from server.api.campaigns import campaign_or_404
 from server.api.problems import problem_response
 from server.api.schemas import ReviewerAssignmentSchema
 from server.campaigns.reviewers import (
@@ -14,16 +15,10 @@ from server.campaigns.reviewers import (
     remove_assignment,
 )
 from server.extensions import db
-from server.models import Campaign, ReviewerAssignment, User
+from server.models import ReviewerAssignment, User
 
 blp = Blueprint("reviewers", __name__, url_prefix="/api/v1", description="Reviewer assignments")
 
-
-def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404, message="There is no such campaign.")
-    return campaign
 
 
 def _admin_only() -> None:
@@ -37,7 +32,7 @@ class Assignments(MethodView):
     @blp.response(200, ReviewerAssignmentSchema(many=True))
     def get(self, campaign_id):
         """Every assignment (administrators) or the caller's own (reviewers)."""
-        campaign = _campaign(campaign_id)
+        campaign = campaign_or_404(campaign_id)
         if g.api_user.has_role("admin"):
             return assignments(campaign.id)
         if g.api_user.has_role("reviewer"):
@@ -49,7 +44,7 @@ class Assignments(MethodView):
     @blp.response(201, ReviewerAssignmentSchema)
     def post(self, payload, campaign_id):
         """Assign a reviewer to domains (optionally of one unit group) for this campaign."""
-        campaign = _campaign(campaign_id)
+        campaign = campaign_or_404(campaign_id)
         _admin_only()
         try:
             row = assign_reviewer(campaign, db.session.get(User, payload["reviewer_id"]),

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
+from server.api.campaigns import campaign_or_404
 from server.api.problems import problem_response, table_file_problem
 from server.assessment.survey_import import (
     SurveyImportError,
@@ -24,10 +25,7 @@ def admin_campaign(campaign_id: int) -> Campaign:
     """The campaign, for an administrator; 403 for anyone else, 404 when it does not exist."""
     if not g.api_user.has_role("admin"):
         abort(403, message="Only an administrator may do this.")
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404, message=f"campaign {campaign_id} does not exist")
-    return campaign
+    return campaign_or_404(campaign_id)
 
 
 @blp.route("/<int:campaign_id>/survey-import")
