@@ -38,7 +38,7 @@ import json, sys
 from flask_migrate import upgrade
 from server.app import create_app
 from server.extensions import db
-from server.models import Assessment, Campaign, CampaignCriteriaSet, RoleMembership, Unit, User
+from server.models import Campaign, CampaignCriteriaSet, RoleMembership, Unit, User, dossier_for
 app = create_app()
 with app.app_context():
     if db.engine.dialect.name == "postgresql":
@@ -56,8 +56,7 @@ with app.app_context():
         user = User(username=f"editor{{n}}", full_name="Bench")
         user.set_password({PASSWORD!r})
         user.memberships.append(RoleMembership(role="unit_editor", unit=unit))
-        assessment = Assessment(campaign=campaign, unit=unit, criteria_set_id="province-2020",
-                                criteria_set_version="1.0.0")
+        assessment = dossier_for(campaign, unit, "province-2020", "1.0.0")
         db.session.add_all([unit, user, assessment])
         db.session.flush()
         out.append({{"username": user.username, "assessment_id": assessment.id}})

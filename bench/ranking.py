@@ -50,8 +50,8 @@ def fill(units: int, criteria_set) -> Campaign:
     unit_ids = dict(db.session.execute(select(Unit.code, Unit.id)).all())
     db.session.execute(insert(Assessment), [
         {"campaign_id": campaign.id, "unit_id": unit_ids[code],
-         "criteria_set_id": criteria_set.id, "criteria_set_version": criteria_set.version,
-         "state": "finalised"}
+         "unit_group": GROUP, "criteria_set_id": criteria_set.id,
+         "criteria_set_version": criteria_set.version, "state": "finalised"}
         for code, _ in answers])
     assessment_ids = dict(db.session.execute(
         select(Unit.code, Assessment.id).join(Assessment, Assessment.unit_id == Unit.id)).all())

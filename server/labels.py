@@ -12,7 +12,7 @@ UNIT_LEVELS = {
 # Unit groups are named after the level whose units they rank together.
 UNIT_GROUPS = UNIT_LEVELS
 CAMPAIGN_STATES = {
-    "planning": _l("Planning"),
+    "draft": _l("Draft"),
     "open": _l("Open"),
     "closed": _l("Closed"),
 }

@@ -72,6 +72,9 @@ def app_factory(database_url, tmp_path_factory):
     return build
 
 
+_SEEDED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def _migrated(app_factory):
     """Run the real migrations once, from an empty schema."""
@@ -86,6 +89,12 @@ def _migrated(app_factory):
         else:
             downgrade(directory=app.extensions["migrate"].directory, revision="base")
         upgrade(directory=app.extensions["migrate"].directory)
+        global _SEEDED
+        # Rows the migrations seed (the default unit groups): each test starts with them, as a
+        # freshly migrated database does.
+        _SEEDED = {table: [dict(row._mapping) for row in db.session.execute(table.select())]
+                   for table in db.metadata.sorted_tables if table.name in ("unit_groups",)}
+        db.session.remove()
     return app
 
 
@@ -106,6 +115,8 @@ def _empty_tables() -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+        for table, rows in _SEEDED.items():
+            conn.execute(table.insert(), rows)
 
 
 class IsolatedClient(FlaskClient):

@@ -3,7 +3,15 @@
 import itertools
 
 from server.extensions import db
-from server.models import Assessment, Campaign, CampaignCriteriaSet, RoleMembership, Unit, User
+from server.models import (
+    Assessment,
+    Campaign,
+    CampaignCriteriaSet,
+    RoleMembership,
+    Unit,
+    User,
+    dossier_for,
+)
 
 _seq = itertools.count(1)
 
@@ -42,9 +50,7 @@ class Factories:
 
     def assessment(self, campaign, unit) -> Assessment:
         pin = campaign.pin_for(unit.group)
-        assessment = Assessment(campaign=campaign, unit=unit,
-                                criteria_set_id=pin.criteria_set_id,
-                                criteria_set_version=pin.criteria_set_version)
+        assessment = dossier_for(campaign, unit, pin.criteria_set_id, pin.criteria_set_version)
         db.session.add(assessment)
         db.session.commit()
         return assessment

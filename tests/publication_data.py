@@ -26,8 +26,9 @@ def lower_one_score(app, campaign, unit_code):
 
     criteria_set = app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
     leaf = next(leaf for leaf in criteria_set.leaves() if leaf.source == "self")
-    assessment = db.session.scalar(select(Assessment).join(Unit).where(
-        Assessment.campaign_id == campaign.id, Unit.code == unit_code))
+    assessment = db.session.scalar(
+        select(Assessment).join(Unit, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id, Unit.code == unit_code))
     db.session.add(Answer(assessment_id=assessment.id, code=leaf.code, source="appraisal",
                           value=json_value(leaf.rule.zero_input()), reason="Sai"))
     db.session.commit()

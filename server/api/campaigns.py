@@ -66,7 +66,7 @@ class Campaigns(MethodView):
     @admin_required
     @blp.arguments(CampaignSchema)
     def post(self, payload):
-        """Create a campaign in `planning`; 422 names each bad field (an unverified set needs
+        """Create a campaign in `draft`; 422 names each bad field (an unverified set needs
         `confirm_unverified`)."""
         try:
             campaign = create_campaign(CampaignFields(**payload), actor_id=g.api_user.id)

@@ -1,6 +1,6 @@
 """Starting a year: create a campaign with its pins and deadlines, then open it.
 
-One service for the API and the CLI. A campaign is created in `planning`: the year, a title, for
+One service for the API and the CLI. A campaign is created in `draft`: the year, a title, for
 each unit group the criteria-set version it pins, and the deadlines in Vietnam time. A pin of a
 set whose wording or points are not verified against the official text is refused unless the
 administrator confirms it, so nobody ranks units on a guess by accident. Opening creates one
@@ -21,7 +21,7 @@ from server.campaigns.reviewers import assignments, reaches
 from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
-from server.models import Assessment, Campaign, Unit
+from server.models import Assessment, Campaign, Unit, dossier_for
 
 DEADLINES = ("self_assessment_deadline", "explanation_deadline", "appraisal_deadline",
              "publication_date")
@@ -59,7 +59,7 @@ def parse_deadline(text: str) -> datetime:
 
 
 def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign:
-    """A new campaign in `planning`, or CampaignInputError naming every bad field; commits."""
+    """A new campaign in `draft`, or CampaignInputError naming every bad field; commits."""
     problems = {}
     if not 2000 <= fields.year <= 2100:
         problems["year"] = _l("must be a year between 2000 and 2100")
@@ -79,7 +79,7 @@ def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign
                 problems[f"deadlines.{name}"] = str(error)
     if not fields.pins:
         problems["pins"] = _l("pin a criteria set for at least one unit group")
-    campaign = Campaign(year=fields.year, title=fields.title.strip(), state="planning",
+    campaign = Campaign(year=fields.year, title=fields.title.strip(), state="draft",
                         **deadlines)
     for group, reference in sorted(fields.pins.items()):
         key = f"pins.{group}"
@@ -165,9 +165,8 @@ def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
             "%(gaps)s", gaps=shown)}, status=409)
     have = set(db.session.scalars(select(Assessment.unit_id)
                                   .where(Assessment.campaign_id == campaign.id)))
-    new = [Assessment(campaign_id=campaign.id, unit_id=unit.id,
-                      criteria_set_id=pins[unit.group].criteria_set_id,
-                      criteria_set_version=pins[unit.group].criteria_set_version)
+    new = [dossier_for(campaign, unit, pins[unit.group].criteria_set_id,
+                       pins[unit.group].criteria_set_version)
            for unit in units if unit.id not in have]
     db.session.add_all(new)
     before = campaign.state

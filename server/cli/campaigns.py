@@ -35,7 +35,7 @@ def _fail(error: CampaignInputError):
               help="Pin sets whose wording or points are not verified against the official text.")
 @with_appcontext
 def create_command(year, title, pins, deadlines, confirm_unverified):
-    """Create a campaign in planning; prints its id."""
+    """Create a campaign in draft; prints its id."""
     fields = CampaignFields(year=year, title=title,
                             pins=dict(p.partition("=")[::2] for p in pins),
                             deadlines=dict(d.partition("=")[::2] for d in deadlines),
@@ -44,7 +44,7 @@ def create_command(year, title, pins, deadlines, confirm_unverified):
         campaign = create_campaign(fields, actor_id=None)
     except CampaignInputError as error:
         _fail(error)
-    click.echo(f"campaign {campaign.id} created ({campaign.year}, planning)")
+    click.echo(f"campaign {campaign.id} created ({campaign.year}, draft)")
 
 
 @campaign_group.command("open")

@@ -11,7 +11,7 @@ from server.campaigns.reviewers import assign_reviewer
 from server.demo.published_year import load_demo_publications
 from server.events import emit
 from server.extensions import db
-from server.models import Assessment, Campaign, CampaignCriteriaSet, Unit
+from server.models import Campaign, CampaignCriteriaSet, Unit, dossier_for
 from server.people.users import create_user
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105  (public, printed in the README; demo only)
@@ -80,8 +80,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
                                   criteria_set_version="1.0.0")],
     )
     db.session.add(campaign)
-    db.session.add(Assessment(campaign=campaign, unit=province, criteria_set_id="province-2020",
-                              criteria_set_version="1.0.0"))
+    db.session.add(dossier_for(campaign, province, "province-2020", "1.0.0"))
     db.session.flush()
     emit("demo.loaded", "campaign", campaign.id, after={"units": _count_units()})
     users = {username: create_user(username, DEMO_PASSWORD, roles, full_name=full_name,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from server.campaigns.criteria import criteria_registry
 from server.engine.results import json_ready
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, CampaignCriteriaSet, Unit, User
+from server.models import Answer, Campaign, CampaignCriteriaSet, Unit, User, dossier_for
 from server.results.publications import publish
 
 YEAR = 2020
@@ -35,8 +35,8 @@ def load_demo_publications(admin: User) -> Campaign:
         criteria_set = registry.get(set_id, version)
         units = db.session.scalars(select(Unit).filter_by(group=group).order_by(Unit.code))
         for position, unit in enumerate(units):
-            assessment = Assessment(campaign=campaign, unit=unit, criteria_set_id=set_id,
-                                    criteria_set_version=version, state="finalised")
+            assessment = dossier_for(campaign, unit, set_id, version)
+            assessment.state = "finalised"
             db.session.add(assessment)
             share = 8 + (position * 7) % 25
             assessment.answers = [

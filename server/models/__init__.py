@@ -1,6 +1,6 @@
 """The data model. Each module holds one part; import models from here."""
 
-from server.models.assessments import SOURCES, Answer, Assessment
+from server.models.assessments import SOURCES, Answer, Assessment, ExcludedItem, dossier_for
 from server.models.audit import AuditChainHead, AuditEvent
 from server.models.campaigns import Campaign, CampaignCriteriaSet
 from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
@@ -9,7 +9,7 @@ from server.models.notifications import Notification, SentReminder
 from server.models.publications import Publication, PublicationScore
 from server.models.reviewers import ReviewerAssignment
 from server.models.submissions import DeadlineExtension, Submission
-from server.models.units import LEVELS, Unit
+from server.models.units import LEVELS, Unit, UnitGroup, unit_replacements
 from server.models.users import ROLES, ApiToken, RoleMembership, User
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "EvidenceDocument",
     "EvidenceLink",
     "EvidenceRevision",
+    "ExcludedItem",
     "ExplanationReply",
     "Notification",
     "Publication",
@@ -37,5 +38,8 @@ __all__ = [
     "SentReminder",
     "Submission",
     "Unit",
+    "UnitGroup",
     "User",
+    "dossier_for",
+    "unit_replacements",
 ]

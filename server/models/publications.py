@@ -3,7 +3,7 @@ announced it. Never edited; a correction is a new publication that lists what ch
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -32,6 +32,9 @@ class Publication(db.Model):
     # For a correction: [{"unit_code", "field", "before", "after"}] against the previous number.
     changes: Mapped[list] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Imported from a past year's official table (unit, points per domain, survey, total,
+    # index, rank) rather than scored here; read-only like every publication.
+    imported: Mapped[bool] = mapped_column(default=False, server_default=false())
     published_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 

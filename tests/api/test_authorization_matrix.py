@@ -55,6 +55,7 @@ from server.models import (
     RoleMembership,
     Unit,
     User,
+    dossier_for,
 )
 from server.people.auth import issue_token
 
@@ -148,8 +149,7 @@ def world(app):
     other = _unit("STC", "Sở Tài chính")
     now = datetime.now(UTC)
     campaign = _campaign(now)
-    assessment = Assessment(campaign=campaign, unit=own, criteria_set_id="province-2020",
-                            criteria_set_version="1.0.0")
+    assessment = dossier_for(campaign, own, "province-2020", "1.0.0")
     db.session.add(assessment)
     db.session.flush()
     for code, value in (("1.1.1", "timely"), ("1.1.2", "95"), ("2.2.1", "timely")):

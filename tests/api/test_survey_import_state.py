@@ -8,7 +8,7 @@ from server.extensions import db
 def test_import_into_a_campaign_being_planned_is_409(app, client, make, token_for):
     criteria_set = app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
     campaign = make.campaign()
-    campaign.state = "planning"
+    campaign.state = "draft"
     db.session.commit()
     make.assessment(campaign, make.unit("P01", level="province"))
     leaf = next(leaf for leaf in criteria_set.leaves() if leaf.source == "survey")
@@ -19,6 +19,6 @@ def test_import_into_a_campaign_being_planned_is_409(app, client, make, token_fo
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
-    assert "'planning'" in body["detail"] and "only while the campaign is open" in body["detail"]
+    assert "'draft'" in body["detail"] and "only while the campaign is open" in body["detail"]
     assert body["errors"] == [{"field": "campaign", "row": 0, "kind": "campaign_not_open",
                                "message": body["detail"]}]

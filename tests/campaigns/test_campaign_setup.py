@@ -46,7 +46,7 @@ def test_create_then_open_creates_one_dossier_per_active_unit(client, admin_head
     created = client.post("/api/v1/campaigns", json=BODY, headers=admin_headers)
     assert created.status_code == 201, created.json
     campaign = created.json
-    assert campaign["state"] == "planning"
+    assert campaign["state"] == "draft"
     assert campaign["pins"] == BODY["pins"]
     # A date is the end of that day in Vietnam; a time without zone is Vietnam time.
     assert campaign["self_assessment_deadline"] == "2025-11-30T23:59:59+07:00"
@@ -109,7 +109,7 @@ def test_a_closed_campaign_is_not_opened(client, admin_headers, make):
 @pytest.mark.parametrize("role", ["unit_head", "reviewer", "viewer"])
 def test_only_administrators_create_and_open(client, make, token_for, role):
     unit = make.unit("QB", level="province", group="province")
-    campaign = make.campaign(state="planning")
+    campaign = make.campaign(state="draft")
     headers = token_for(make.user(role, unit if role == "unit_head" else None))
     assert client.get("/api/v1/campaigns", headers=headers).status_code == 200
     assert client.post("/api/v1/campaigns", json=BODY, headers=headers).status_code == 403
@@ -154,7 +154,7 @@ def test_it_does_not_open_until_every_unit_and_domain_has_a_reviewer(client, adm
     assert refused.status_code == 409
     assert "district / 1: H1" in refused.get_json()["errors"][0]["message"]
     assert _dossiers(campaign["id"]) == []
-    assert db.session.get(Campaign, campaign["id"]).state == "planning"
+    assert db.session.get(Campaign, campaign["id"]).state == "draft"
 
     _reviewer_for_every_domain(make, campaign["id"])
     assert client.get(f"{url}/coverage", headers=admin_headers).get_json() == {"uncovered": {}}
@@ -166,7 +166,7 @@ def test_coverage_is_read_in_a_fixed_number_of_statements(app, make):
     from server.campaigns.setup import uncovered
     from tests.helpers import count_statements
 
-    campaign = make.campaign(state="planning", pins=(("commune", "commune", "1.0.0"),))
+    campaign = make.campaign(state="draft", pins=(("commune", "commune", "1.0.0"),))
     make.unit("X0", level="commune", group="commune")
     _reviewer_for_every_domain(make, campaign.id)
     few = count_statements(lambda: uncovered(campaign))
@@ -181,7 +181,7 @@ def test_a_reviewer_counts_only_for_the_domains_their_role_allows(make):
     from server.campaigns.setup import uncovered
 
     make.unit("QB", level="province", group="province")
-    campaign = make.campaign(state="planning")
+    campaign = make.campaign(state="draft")
     limited = make.user("reviewer", domains=["1"])  # the role allows domain 1 only
     db.session.add(ReviewerAssignment(campaign_id=campaign.id, reviewer_id=limited.id,
                                       domains=[str(n) for n in range(1, 9)]))

@@ -26,7 +26,7 @@ def _nothing_written():
         AuditEvent.action == "survey.imported")) == 0
 
 
-@pytest.mark.parametrize("state", ["planning", "closed"])
+@pytest.mark.parametrize("state", ["draft", "closed"])
 def test_a_campaign_that_is_not_open_is_refused(setup, state):
     campaign, _assessments, content = setup
     campaign.state = state

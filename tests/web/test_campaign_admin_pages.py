@@ -32,7 +32,7 @@ def test_create_then_open_on_the_web(client, make, login):
     created = _form(client)
     assert created.status_code == 302
     campaign = db.session.scalar(select(Campaign))
-    assert campaign.state == "planning" and campaign.pin_for("province") is not None
+    assert campaign.state == "draft" and campaign.pin_for("province") is not None
     page = client.get("/admin/campaigns").get_data(as_text=True)
     assert "Nhóm đơn vị và lĩnh vực chưa có người thẩm định" in page
     assert "province / 1: QB" in page
@@ -57,6 +57,6 @@ def test_the_page_is_for_administrators_only(client, make, login):
     unit = make.unit("QB", level="province")
     login(make.user("unit_head", unit))
     assert client.get("/admin/campaigns").status_code == 403
-    campaign = make.campaign(state="planning")
+    campaign = make.campaign(state="draft")
     assert client.post(f"/admin/campaigns/{campaign.id}/open").status_code in (400, 403)
-    assert db.session.get(Campaign, campaign.id).state == "planning"
+    assert db.session.get(Campaign, campaign.id).state == "draft"
