@@ -3,15 +3,18 @@
 The unit names are real; every score the demo later holds is invented and labelled as demo data.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from server.campaigns.reviewers import assign_reviewer
+from server.campaigns.setup import CampaignFields, create_campaign, open_campaign
+from server.config import LOCAL_TIME
 from server.demo.published_year import load_demo_publications
+from server.demo.reviewers import assign_demo_reviewers
 from server.events import emit
 from server.extensions import db
-from server.models import Campaign, CampaignCriteriaSet, Unit, dossier_for
+from server.models import Unit, User
+from server.people.units import UnitFields, save_unit
 from server.people.users import create_user
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105  (public, printed in the README; demo only)
@@ -39,59 +42,64 @@ DISTRICTS = {
     ("QN", "UBND huyện Quảng Ninh"): ["Thị trấn Quán Hàu", "Xã Vĩnh Ninh"],
     ("LT", "UBND huyện Lệ Thủy"): ["Thị trấn Kiến Giang", "Xã Sen Thủy", "Xã Phong Thủy"],
 }
-# username, full name, roles as (role, unit code), reviewer domains
+# username, full name, roles as (role, unit code), reviewer domains (None: every domain)
 USERS = [
     ("admin", "Quản trị Sở Nội vụ", [("admin", "SNV")], None),
     ("thamdinh", "Thành viên Tổ thẩm định", [("reviewer", "SNV")], ["1", "4", "5"]),
+    ("thamdinh2", "Thành viên Tổ thẩm định (các lĩnh vực khác)", [("reviewer", "SNV")], None),
+    # Nobody appraises their own unit: a member from another agency appraises the SNV itself.
+    ("hoidong", "Thành viên Hội đồng thẩm định (Văn phòng UBND tỉnh)", [("reviewer", "VPUBND")],
+     None),
     ("lanhdao", "Lãnh đạo UBND tỉnh", [("unit_head", "QB")], None),
     ("canbo", "Cán bộ phụ trách CCHC", [("unit_editor", "QB")], None),
     ("xem", "Người xem", [("viewer", "")], None),
 ]
+PINS = {"province": "province-2020@1.0.0",
+        # The departments take part too, so the progress grid shows who has not started.
+        "department": "department@1.0.0"}
+
+
+def demo_units() -> list[UnitFields]:
+    """The demo province's units, parents first."""
+    units = [UnitFields(PROVINCE[0], PROVINCE[1], "province", "province")]
+    units += [UnitFields(code, name, "department", "department", PROVINCE[0])
+              for code, name in DEPARTMENTS]
+    for (code, name), communes in DISTRICTS.items():
+        units.append(UnitFields(code, name, "district", "district", PROVINCE[0]))
+        units += [UnitFields(f"{code}-{number:02d}", f"UBND {commune}", "commune", "commune", code)
+                  for number, commune in enumerate(communes, start=1)]
+    return units
 
 
 def load_demo(only_if_empty: bool = False) -> bool:
-    """Load the demo province in one transaction; False when skipped because data exists."""
+    """Load the demo province through the services an administrator uses; False when skipped
+    because data exists."""
     if only_if_empty and db.session.scalar(select(Unit.id).limit(1)) is not None:
         return False
-    province = Unit(code=PROVINCE[0], name=PROVINCE[1], level="province", group="province")
-    db.session.add(province)
-    for code, name in DEPARTMENTS:
-        db.session.add(Unit(code=code, name=name, level="department", group="department",
-                            parent=province))
-    for (code, name), communes in DISTRICTS.items():
-        district = Unit(code=code, name=name, level="district", group="district", parent=province)
-        db.session.add(district)
-        for number, commune in enumerate(communes, start=1):
-            db.session.add(Unit(code=f"{code}-{number:02d}", name=f"UBND {commune}",
-                                level="commune", group="commune", parent=district))
-    db.session.flush()
-
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    campaign = Campaign(
-        year=2021, title="Chỉ số CCHC năm 2021 (dữ liệu mẫu)", state="open",
-        self_assessment_deadline=now + timedelta(days=30),
-        appraisal_deadline=now + timedelta(days=60),
-        explanation_deadline=now + timedelta(days=45),
-        publication_date=now + timedelta(days=75),
-        pins=[CampaignCriteriaSet(unit_group="province", criteria_set_id="province-2020",
-                                  criteria_set_version="1.0.0"),
-              # The departments take part too, so the progress grid shows who has not started.
-              CampaignCriteriaSet(unit_group="department", criteria_set_id="department",
-                                  criteria_set_version="1.0.0")],
-    )
-    db.session.add(campaign)
-    db.session.add(dossier_for(campaign, province, "province-2020", "1.0.0"))
-    db.session.flush()
-    emit("demo.loaded", "campaign", campaign.id, after={"units": _count_units()})
+    for fields in demo_units():
+        save_unit(fields, actor_id=None)
     users = {username: create_user(username, DEMO_PASSWORD, roles, full_name=full_name,
                                    domains=domains)
              for username, full_name, roles, domains in USERS}
-    # The demo reviewer appraises their own domains in the demo campaign.
-    assign_reviewer(campaign, users["thamdinh"], ["1", "4", "5"], None, users["admin"])
     db.session.commit()
-    load_demo_publications(users["admin"])
+    admin = users["admin"]
+    load_demo_publications(admin, _reviewers(users))
+
+    today = datetime.now(LOCAL_TIME).date()
+    campaign = create_campaign(CampaignFields(
+        year=2021, title="Chỉ số CCHC năm 2021 (dữ liệu mẫu)", pins=PINS,
+        deadlines={"self_assessment_deadline": (today + timedelta(days=30)).isoformat(),
+                   "explanation_deadline": (today + timedelta(days=45)).isoformat(),
+                   "appraisal_deadline": (today + timedelta(days=60)).isoformat(),
+                   "publication_date": (today + timedelta(days=75)).isoformat()},
+        confirm_unverified=True), actor_id=admin.id)
+    assign_demo_reviewers(campaign, _reviewers(users), admin)
+    open_campaign(campaign, actor_id=admin.id)
+    emit("demo.loaded", "campaign", campaign.id, actor_id=admin.id,
+         after={"units": db.session.query(Unit).count()})
+    db.session.commit()
     return True
 
 
-def _count_units() -> int:
-    return db.session.query(Unit).count()
+def _reviewers(users: dict[str, User]) -> dict[str, User]:
+    return {name: users[name] for name in ("thamdinh", "thamdinh2", "hoidong")}

@@ -4,17 +4,20 @@ gets the maximum on every sub-criterion except a deterministic, unit-dependent s
 """
 
 import hashlib
+from collections import defaultdict
 
 from sqlalchemy import select
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.setup import CampaignFields, create_campaign, open_campaign
+from server.demo.reviewers import assign_demo_reviewers
 from server.engine.results import json_ready
 from server.extensions import db
-from server.models import Answer, Campaign, CampaignCriteriaSet, Unit, User, dossier_for
+from server.models import Answer, Assessment, Campaign, Unit, User
 from server.results.publications import publish
 
 YEAR = 2020
-PINS = {"province": ("province-2020", "1.0.0"), "department": ("department", "1.0.0")}
+PINS = {"province": "province-2020@1.0.0", "department": "department@1.0.0"}
 
 
 def _dropped(unit_code: str, leaf_code: str, share: int) -> bool:
@@ -22,29 +25,36 @@ def _dropped(unit_code: str, leaf_code: str, share: int) -> bool:
     return digest[0] * 100 // 256 < share
 
 
-def load_demo_publications(admin: User) -> Campaign:
+def load_demo_publications(admin: User, reviewers: dict[str, User]) -> Campaign:
     """A closed 2020 campaign with invented, finalised and published results for the province
-    and its departments (one publication per group; publishing commits)."""
-    campaign = Campaign(year=YEAR, title=f"Chỉ số CCHC năm {YEAR} (dữ liệu mẫu)", state="closed",
-                        pins=[CampaignCriteriaSet(unit_group=group, criteria_set_id=set_id,
-                                                  criteria_set_version=version)
-                              for group, (set_id, version) in PINS.items()])
-    db.session.add(campaign)
+    and its departments (one publication per group; publishing commits). The campaign is set
+    up, opened and published through the services; the invented scores are written as the
+    appraisal round's outcome, since no real round took place."""
+    campaign = create_campaign(CampaignFields(
+        year=YEAR, title=f"Chỉ số CCHC năm {YEAR} (dữ liệu mẫu)", pins=PINS,
+        confirm_unverified=True), actor_id=admin.id)
+    assign_demo_reviewers(campaign, reviewers, admin)
+    open_campaign(campaign, actor_id=admin.id)
     registry = criteria_registry()
-    for group, (set_id, version) in PINS.items():
-        criteria_set = registry.get(set_id, version)
-        units = db.session.scalars(select(Unit).filter_by(group=group).order_by(Unit.code))
-        for position, unit in enumerate(units):
-            assessment = dossier_for(campaign, unit, set_id, version)
-            assessment.state = "finalised"
-            db.session.add(assessment)
-            share = 8 + (position * 7) % 25
-            assessment.answers = [
-                Answer(code=leaf.code, source=leaf.source, value=json_ready(
-                    leaf.rule.zero_input() if _dropped(unit.code, leaf.code, share)
-                    else leaf.rule.max_input()))
-                for leaf in criteria_set.leaves()]
-    db.session.flush()
+    dossiers = db.session.scalars(
+        select(Assessment).join(Unit, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id).order_by(Unit.code))
+    positions = defaultdict(int)
+    for assessment in dossiers:
+        criteria_set = registry.get(assessment.criteria_set_id, assessment.criteria_set_version)
+        position = positions[assessment.unit_group]
+        positions[assessment.unit_group] += 1
+        share = 8 + (position * 7) % 25
+        code = assessment.unit.code
+        assessment.answers = [
+            Answer(code=leaf.code, source=leaf.source, value=json_ready(
+                leaf.rule.zero_input() if _dropped(code, leaf.code, share)
+                else leaf.rule.max_input()))
+            for leaf in criteria_set.leaves()]
+        assessment.state = "finalised"
+    db.session.commit()
     for group in PINS:
         publish(campaign, group, admin)
+    campaign.state = "closed"
+    db.session.commit()
     return campaign

@@ -93,11 +93,12 @@ def test_demo_loads_once(app):
     assert db.session.query(Unit).filter_by(level="district").count() == 8
     assert db.session.query(Unit).filter_by(level="commune").count() >= 20
     assert {u.username for u in db.session.scalars(select(User))} == {
-        "admin", "thamdinh", "lanhdao", "canbo", "xem"}
+        "admin", "thamdinh", "thamdinh2", "hoidong", "lanhdao", "canbo", "xem"}
     campaign = db.session.scalar(select(Campaign).filter_by(year=2021))
     assert campaign.state == "open"
     assert campaign.pin_for("province").criteria_set_id == "province-2020"
-    assert db.session.query(Assessment).filter_by(campaign_id=campaign.id).count() == 1
+    # Opened through the campaign service: one dossier for the province and each department.
+    assert db.session.query(Assessment).filter_by(campaign_id=campaign.id).count() == 21
     assert "not loaded" in run(app, "demo", "--if-empty").output
     assert db.session.query(Unit).count() == units
 
