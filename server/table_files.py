@@ -5,9 +5,17 @@ problem writes nothing."""
 import contextlib
 import csv
 import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import openpyxl
+
+# Bounds of any uploaded table (units, users, survey results, past results): far above the
+# largest real table (a national unit list has about 11,000 rows), far below what hurts a worker.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_INFLATED_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -36,32 +44,87 @@ def cell_text(cells: list, index: int) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
-    """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv."""
+def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
+              max_columns: int = MAX_COLUMNS) -> list[tuple[int, list]]:
+    """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv.
+
+    Bounded, since any signed-in editor may upload one: an .xlsx whose parts inflate beyond
+    MAX_INFLATED_BYTES is refused before it is parsed, only the first `max_columns` columns are
+    read whatever size the sheet declares, empty rows are never kept, and a table with more than
+    `max_rows` rows after the header is refused without reading the rest.
+    """
     name = filename.lower()
     if name.endswith(".xlsx"):
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-            raise TableFileError([RowProblem(0, "unreadable",
-                                                f"the file is not a readable .xlsx: {error}")]
-                                    ) from error
-        sheet = book.worksheets[0]
-        rows = [(number, list(values)) for number, values in
-                enumerate(sheet.iter_rows(values_only=True), 1)]
-        book.close()
+        rows = _xlsx_rows(content, max_rows, max_columns)
     elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise TableFileError([RowProblem(0, "unreadable",
-                                                "the .csv file must be UTF-8")]) from None
-        dialect = csv.excel
-        with contextlib.suppress(csv.Error):
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        rows = list(enumerate(csv.reader(io.StringIO(text), dialect), 1))
+        rows = _csv_rows(content, max_columns)
     else:
         raise TableFileError([RowProblem(0, "unreadable",
-                                            "the file must be .xlsx or .csv")])
-    return [(number, cells) for number, cells in rows[1:]
-            if any(cell not in (None, "") and str(cell).strip() for cell in cells)]
+                                         "the file must be .xlsx or .csv")])
+    kept = []
+    for number, cells in rows:
+        if number > 2 * max_rows + 1:  # a sheet of mostly empty rows (a file of newlines)
+            raise _too_many(number, max_rows)
+        if number == 1 or not any(cell not in (None, "") and str(cell).strip() for cell in cells):
+            continue
+        if len(kept) == max_rows:
+            raise _too_many(number, max_rows)
+        kept.append((number, cells))
+    return kept
+
+
+def _too_many(number: int, max_rows: int) -> TableFileError:
+    return TableFileError([RowProblem(number, "too_many_rows", (
+        f"the table has more than {max_rows} rows; split it or check that the sheet holds "
+        "only the table"))])
+
+
+def _xlsx_rows(content: bytes, max_rows: int, max_columns: int) -> Iterator[tuple[int, list]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise _unreadable(error) from error
+    if inflated > MAX_INFLATED_BYTES:
+        raise TableFileError([RowProblem(0, "too_large", (
+            f"the .xlsx file unpacks to {inflated // 2**20} MB, more than the "
+            f"{MAX_INFLATED_BYTES // 2**20} MB a table may have"))])
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+        raise _unreadable(error) from error
+    try:
+        sheet = book.worksheets[0]
+        # Explicit bounds: read-only sheets otherwise pad every row to the declared dimension
+        # (A1:XFD1048576 is 17 billion cells). Empty rows are passed over without being kept.
+        # One row past the limit (plus the header) is enough to tell that there are too many.
+        for number, values in enumerate(sheet.iter_rows(
+                max_row=2 * max_rows + 2, max_col=max_columns, values_only=True), 1):
+            cells = list(values)
+            while cells and cells[-1] is None:  # the padding up to max_columns
+                cells.pop()
+            yield number, cells
+    finally:
+        book.close()
+
+
+def _unreadable(error: Exception) -> TableFileError:
+    return TableFileError([RowProblem(0, "unreadable",
+                                      f"the file is not a readable .xlsx: {error}")])
+
+
+def _csv_rows(content: bytes, max_columns: int) -> Iterator[tuple[int, list]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableFileError([RowProblem(0, "unreadable",
+                                         "the .csv file must be UTF-8")]) from None
+    dialect = csv.excel
+    with contextlib.suppress(csv.Error):
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0][:4096], delimiters=",;\t")
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), 1):
+            yield number, cells[:max_columns]
+    except csv.Error as error:
+        raise TableFileError([RowProblem(0, "unreadable", f"the .csv file is malformed: {error}")]
+                             ) from error
