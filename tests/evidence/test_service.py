@@ -134,3 +134,20 @@ def test_other_unit_and_viewer_cannot_upload_or_read(dossier, editor, make):
     with pytest.raises(evidence.EvidenceError) as refused:
         evidence.get_document(document.id, stranger)
     assert refused.value.status == 404
+
+
+def test_an_odt_whose_mimetype_entry_is_a_bomb_is_not_inflated():
+    import tracemalloc
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text"
+                         + b" " * (256 * 2**20))
+    assert len(buffer.getvalue()) < 2**20
+    tracemalloc.start()
+    try:
+        assert sniff(buffer, "bom.odt") is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20

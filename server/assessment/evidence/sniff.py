@@ -45,12 +45,20 @@ def sniff(stream, filename: str = "") -> str | None:
         stream.seek(0)
 
 
+# The OpenDocument mimetype entry is a short ASCII line; no more of it is ever read.
+MIMETYPE_BYTES = 80
+
+
 def _zip_type(stream) -> str | None:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                # Never inflate more than the longest real mimetype: the entry may be a bomb.
+                if archive.getinfo("mimetype").file_size > MIMETYPE_BYTES:
+                    return None
+                with archive.open("mimetype") as entry:
+                    mimetype = entry.read(MIMETYPE_BYTES).decode("ascii", "replace").strip()
                 return {"application/vnd.oasis.opendocument.text": "odt",
                         "application/vnd.oasis.opendocument.spreadsheet": "ods"}.get(mimetype)
             if "[Content_Types].xml" in names:
@@ -58,6 +66,6 @@ def _zip_type(stream) -> str | None:
                     return "docx"
                 if "xl/workbook.xml" in names:
                     return "xlsx"
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
         return None
     return None
