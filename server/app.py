@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pluggy
 from flask import Flask, g, has_request_context, request, session
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from server import web
 from server.api import init_api
@@ -18,6 +19,7 @@ from server.config import LANGUAGES, load_settings
 from server.extensions import babel, csrf, db, login_manager, migrate
 from server.people import auth
 from server.plugins import build_plugin_manager
+from server.request_limits import BoundedIntConverter, check_request
 from server.web.errors import render_error
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_settings(instance))
     app.config.update(overrides or {})
 
+    # Before any route is added: every `<int:...>` id is bounded (see request_limits).
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))
     login_manager.init_app(app)
@@ -56,7 +60,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.cli.add_command(build_cli(pm))
 
     app.register_error_handler(HTTPException, _http_error)
+    # A value the database cannot hold (a page number past its integers, say) is the caller's
+    # error, whichever view passed it on.
+    app.register_error_handler(DataError, _out_of_range)
+    app.register_error_handler(OverflowError, _out_of_range)
     app.before_request(_assign_request_id)
+    app.before_request(check_request)
     app.after_request(_security_headers)
     return app
 
@@ -66,6 +75,11 @@ def _http_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return problem_response(error.code, error.description, getattr(error, "data", None))
     return render_error(error)
+
+
+def _out_of_range(_error):
+    db.session.rollback()
+    return _http_error(BadRequest("a value in the request is out of the range the server stores"))
 
 
 def _select_locale() -> str | None:

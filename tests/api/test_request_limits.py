@@ -1,0 +1,62 @@
+"""Input that used to reach the database driver and end in a 500 now gets a 4xx before any view
+runs: the API's as problem+json naming the field, the pages' as the HTML error page."""
+
+import pytest
+
+
+@pytest.fixture
+def headers(make, token_for):
+    return token_for(make.user("admin"))
+
+
+UNIT = {"name": "n", "level": "province", "group": "province"}
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/assessments/2147483648", "/api/v1/assessments/9223372036854775808",
+    "/api/v1/publications/99999999999999999999999", "/api/v1/units/A%00B"])
+def test_ids_beyond_the_databases_integers_or_with_nul_are_not_found(client, headers, path):
+    response = client.get(path, headers=headers)
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+
+
+def test_a_page_number_beyond_the_databases_integers_is_a_bad_request(client, headers):
+    response = client.get("/api/v1/audit-events?page=99999999999999999999", headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["detail"].startswith("a value in the request is out of the range")
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"code": "X\x00", **UNIT}, "code: contains a NUL character"),
+    ({"code": "X\ud800", **UNIT}, "code: contains an unpaired surrogate"),
+    ({"code": "X", **UNIT, "extra": [{"deep": "\x00"}]}, "extra[0].deep: contains a NUL"),
+])
+def test_text_that_no_column_can_hold_is_refused_naming_the_field(client, headers, body, field):
+    response = client.post("/api/v1/units", json=body, headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["detail"].startswith(field)
+
+
+def test_nul_in_the_query_or_the_unauthenticated_token_request(client, headers):
+    assert client.get("/api/v1/units?active=%00", headers=headers).status_code == 400
+    response = client.post("/api/v1/tokens", json={"username": "a\x00", "password": "x"})
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == "username: contains a NUL character"
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_deeply_nested_json_is_refused(client, headers, depth):
+    body = "[" * depth + "]" * depth
+    response = client.post("/api/v1/units", data=body, content_type="application/json",
+                           headers=headers)
+    assert response.status_code == 400
+    assert "nested" in response.get_json()["detail"]
+
+
+def test_pages_answer_the_html_error_page(client, make, login):
+    login(make.user("admin"))
+    response = client.get("/audit?page=99999999999999999999")
+    assert response.status_code == 400
+    assert response.content_type.startswith("text/html")
+    assert client.get("/assessments/2147483648").status_code == 404
