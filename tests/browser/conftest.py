@@ -39,5 +39,11 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
+    # The Content-Security-Policy allows no inline script or style: a page that breaks it
+    # shows it in the console, and fails its test.
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not blocked, blocked

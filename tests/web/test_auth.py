@@ -84,3 +84,19 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Request-ID"]
+
+
+def test_every_page_has_a_content_security_policy_and_hsts_only_over_https(app, client):
+    from server.app import CONTENT_SECURITY_POLICY
+
+    for path in ("/login", "/public", "/no-such-page"):
+        response = client.get(path)
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+        assert "Strict-Transport-Security" not in response.headers
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        assert client.get("/login").headers["Strict-Transport-Security"].startswith(
+            "max-age=31536000")
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
