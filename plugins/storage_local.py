@@ -26,6 +26,12 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
+    def check(self) -> None:
+        """Raise OSError unless the folder exists (or can be made) and can be written."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError(f"cannot write to {self.root}")
+
     def put(self, key: str, fileobj) -> None:
         path = self._path(key)
         if path.exists():

@@ -35,6 +35,10 @@ class S3Storage:
             raise
         return True
 
+    def check(self) -> None:
+        """Raise unless the bucket answers with these credentials."""
+        self.client.head_bucket(Bucket=self.bucket)
+
     def put(self, key: str, fileobj) -> None:
         if not self.exists(key):
             self.client.upload_fileobj(fileobj, self.bucket, self._key(key))

@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from server import web
+from server import logs, web
 from server.api import init_api
 from server.api.problems import problem_response
 from server.campaigns.criteria_registry import CriteriaRegistry, build_registry
@@ -20,6 +20,7 @@ from server.extensions import babel, csrf, db, login_manager, migrate
 from server.people import auth
 from server.plugins import build_plugin_manager
 from server.request_limits import BoundedIntConverter, check_request
+from server.web import health
 from server.web.errors import render_error
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +55,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     pm = build_plugin_manager(app.config["PLUGINS"] or None, app.config["PLUGIN_MODULES"])
     app.extensions["parindex"] = ParIndexState(pm=pm, criteria=build_registry(pm))
 
+    # First, so every later hook, log line and audit event of the request has the id.
+    app.before_request(_assign_request_id)
+    logs.init_app(app)
     auth.init_app(app)
     web.init_app(app)
+    app.register_blueprint(health.bp)
     init_api(app)
     app.cli.add_command(build_cli(pm))
 
@@ -64,7 +69,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     # error, whichever view passed it on.
     app.register_error_handler(DataError, _out_of_range)
     app.register_error_handler(OverflowError, _out_of_range)
-    app.before_request(_assign_request_id)
     app.before_request(check_request)
     app.after_request(_security_headers)
     return app
@@ -90,9 +94,11 @@ def _select_locale() -> str | None:
 
 
 def _assign_request_id() -> None:
-    # A caller-supplied id lets a reverse proxy's log and our audit log be joined.
-    supplied = request.headers.get("X-Request-ID", "")
-    g.request_id = supplied[:64] if supplied.isprintable() and supplied else uuid.uuid4().hex
+    # The server makes its own id (the audit log's and the logs'); a caller's id is only kept
+    # beside it in the access log, so a reverse proxy's log can still be joined.
+    g.request_id = uuid.uuid4().hex
+    supplied = request.headers.get("X-Request-ID", "")[:64]
+    g.client_request_id = supplied if supplied.isprintable() else ""
 
 
 # The pages carry no inline script or style: everything comes from /static.

@@ -60,6 +60,9 @@ def load_settings(instance: Path) -> dict:
         "PLUGIN_MODULES": [m.strip() for m in env.get("PLUGIN_MODULES", "").split(",")
                            if m.strip()],
         "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "90")),
+        # `json`: one JSON object a line on stderr (access and application logs, each with the
+        # request id); `text`: Flask's plain lines, for a developer's terminal.
+        "LOG_FORMAT": env.get("LOG_FORMAT", "json"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

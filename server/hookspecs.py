@@ -81,6 +81,7 @@ def parindex_evidence_storage(name, config):
     ``config`` is the app's config mapping. A plugin that provides the backend called ``name``
     returns an object with ``put(key, fileobj) -> None`` (store the stream under ``key``; the
     key is the SHA-256 of the bytes, so putting an existing key again is a no-op; the key must
-    never name half-written bytes), ``open(key)`` (a readable binary stream) and
-    ``exists(key) -> bool``; any other plugin returns None. The first answer wins.
+    never name half-written bytes), ``open(key)`` (a readable binary stream),
+    ``exists(key) -> bool`` and ``check()`` (raise unless the store can be read and written:
+    `/readyz` calls it); any other plugin returns None. The first answer wins.
     """

@@ -18,7 +18,7 @@ SERVER = Path(__file__).resolve().parents[1] / "server"
 
 BASE = {"server", "server.config", "server.extensions", "server.events", "server.labels",
         "server.hookspecs", "server.plugins", "server.downloads", "server.table_files",
-        "server.request_limits"}
+        "server.request_limits", "server.logs"}
 # The stages in the order of the year; each may use those before it.
 STAGES = ("engine", "models", "criteria_io", "audit", "people", "campaigns", "assessment",
           "appraisal", "results", "notify", "demo")
