@@ -7,11 +7,14 @@ half-written file ever carries a real name, whatever happens mid-write.
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from server.hookspecs import hookimpl
 
 CHUNK = 1024 * 1024
+PARTIAL = ".partial-"
 
 
 class LocalStorage:
@@ -37,7 +40,7 @@ class LocalStorage:
         if path.exists():
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=PARTIAL, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
                 shutil.copyfileobj(fileobj, out, CHUNK)
@@ -51,6 +54,29 @@ class LocalStorage:
 
     def open(self, key: str):
         return self._path(key).open("rb")
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def stored(self) -> Iterator[tuple[str, datetime]]:
+        """(key, last modified) of every stored file, temporaries left out."""
+        for path in self.root.glob("??/??/*"):
+            if not path.name.startswith(PARTIAL):
+                yield path.name, _modified(path)
+
+    def sweep(self, before: datetime) -> int:
+        """Delete temporaries an interrupted upload left (a worker killed mid-write) that were
+        last written before `before`; younger ones may be an upload in flight."""
+        swept = 0
+        for path in self.root.glob(f"??/??/{PARTIAL}*"):
+            if _modified(path) < before:
+                path.unlink(missing_ok=True)
+                swept += 1
+        return swept
+
+
+def _modified(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 @hookimpl

@@ -46,6 +46,28 @@ class S3Storage:
     def open(self, key: str):
         return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
 
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def stored(self):
+        """(key, last modified) of every stored object, page by page."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix)
+        for page in pages:
+            for item in page.get("Contents", ()):
+                yield item["Key"][len(self.prefix):], item["LastModified"]
+
+    def sweep(self, before) -> int:
+        """Abort multipart uploads an interrupted request left, started before `before`."""
+        swept = 0
+        listing = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=self.prefix)
+        for upload in listing.get("Uploads", ()):
+            if upload["Initiated"] < before:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"],
+                                                   UploadId=upload["UploadId"])
+                swept += 1
+        return swept
+
 
 @hookimpl
 def parindex_evidence_storage(name, config):

@@ -82,6 +82,8 @@ def parindex_evidence_storage(name, config):
     returns an object with ``put(key, fileobj) -> None`` (store the stream under ``key``; the
     key is the SHA-256 of the bytes, so putting an existing key again is a no-op; the key must
     never name half-written bytes), ``open(key)`` (a readable binary stream),
-    ``exists(key) -> bool`` and ``check()`` (raise unless the store can be read and written:
-    `/readyz` calls it); any other plugin returns None. The first answer wins.
+    ``exists(key) -> bool``, ``check()`` (raise unless the store can be read and written:
+    `/readyz` calls it), ``delete(key)``, ``stored()`` (an iterator of (key, last modified)) and
+    ``sweep(before) -> int`` (remove what interrupted uploads left before that instant); any
+    other plugin returns None. The first answer wins.
     """
