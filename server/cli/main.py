@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server.campaigns.criteria import criteria_registry
+from server.cli.backup import backup_command, restore_command
 from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
@@ -40,6 +41,8 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(units_group)
     cli.add_command(campaign_group)
     cli.add_command(evidence_group)
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)
