@@ -26,6 +26,10 @@ class AnswerProblem:
     params: dict = field(default_factory=dict, compare=False)
 
 
+# Enough to fix a form by; more only makes the answer larger.
+MAX_PROBLEMS = 100
+
+
 class AnswersError(ValueError):
     """Some answers cannot be scored; `problems` lists every one of them."""
 
@@ -52,6 +56,14 @@ def read_answers(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> d
     if not isinstance(answers, Mapping):
         raise TypeError("answers must be a mapping of code -> answer, "
                         f"got {type(answers).__name__}")
+    # Bounded work and a bounded answer, whatever the caller sends: no answer set has more
+    # codes than the set has sub-criteria, and a long list of problems is cut short.
+    leaves = len(criteria_set.leaves())
+    if len(answers) > leaves:
+        raise AnswersError([AnswerProblem(
+            "", "", "too_many_answers", f"{len(answers)} answers given, but {criteria_set.id} "
+            f"{criteria_set.version} has only {leaves} sub-criteria",
+            {"count": len(answers), "leaves": leaves})])
     accepted, problems = {}, []
     for code, answer in answers.items():
         found = _read_answer(criteria_set, code, answer)
@@ -59,6 +71,10 @@ def read_answers(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> d
             problems.extend(found)
         elif found is not None:
             accepted[code] = found
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        problems = [*problems[:MAX_PROBLEMS], AnswerProblem(
+            "", "", "more_problems", f"and {more} more problems not listed", {"count": more})]
     if problems:
         raise AnswersError(problems)
     return accepted

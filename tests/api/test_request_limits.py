@@ -60,3 +60,13 @@ def test_pages_answer_the_html_error_page(client, make, login):
     assert response.status_code == 400
     assert response.content_type.startswith("text/html")
     assert client.get("/assessments/2147483648").status_code == 404
+
+
+def test_the_score_endpoint_answers_a_flood_with_one_short_problem(client, make, token_for):
+    headers = token_for(make.user("viewer"))  # any signed-in user may score
+    body = {"answers": {f"x{n}": {"value": "1"} for n in range(150_000)}}
+    response = client.post("/api/v1/criteria-sets/province-2020/1.0.0/score", json=body,
+                           headers=headers)
+    assert response.status_code == 422
+    assert len(response.data) < 2000
+    assert response.get_json()["errors"][0]["kind"] == "too_many_answers"

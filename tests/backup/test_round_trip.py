@@ -94,6 +94,6 @@ def test_a_damaged_backup_or_a_database_with_data_is_refused(app, year, tmp_path
     units.write_text(units.read_text().replace("Sở Tư pháp", "Sở Tư Pháp"))
     db.session.remove()
     _empty_tables()
-    with pytest.raises(BackupError, match="units.jsonl does not match the manifest"):
+    with pytest.raises(BackupError, match=r"units\.jsonl does not match the manifest"):
         restore_backup(tmp_path / "backup")
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
