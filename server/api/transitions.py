@@ -30,11 +30,10 @@ blp = Blueprint("transitions", __name__, url_prefix="/api/v1",
 
 
 def readable_assessment(assessment_id: int) -> Assessment:
+    # Another unit's dossier is answered like one that does not exist: ids reveal nothing.
     assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
+    if assessment is None or not can_read_unit(g.api_user, assessment.unit_id):
         abort(404, message="There is no such assessment.")
-    if not can_read_unit(g.api_user, assessment.unit_id):
-        abort(403, message="You may not see this unit's assessment.")
     return assessment
 
 

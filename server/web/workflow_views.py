@@ -28,11 +28,10 @@ from server.web.forms import LogoutForm as CsrfForm
 
 
 def _readable_assessment(assessment_id: int) -> Assessment:
+    # Another unit's dossier is answered like one that does not exist: ids reveal nothing.
     assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
+    if assessment is None or not can_read_unit(current_user, assessment.unit_id):
         abort(404)
-    if not can_read_unit(current_user, assessment.unit_id):
-        abort(403)
     return assessment
 
 

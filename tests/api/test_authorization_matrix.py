@@ -14,8 +14,8 @@ Rules the matrix shows:
 - appraisal writes need an assignment covering the sub-criterion's domain; the reviewer's view
   and the appraisal steps need an assignment for some domain of the unit's group;
 - a unit's own people may read their dossier but never appraise it (403); another unit's
-  people get 404 from the appraisal endpoints (ids reveal nothing) and 403 from the workflow
-  endpoints (transitions, history), which check readability first;
+  people get 404 from every dossier endpoint, as for an id that does not exist (ids reveal
+  nothing);
 - viewers read every dossier's state and history, and change nothing;
 - only administrators manage assignments, finalise, unfinalise and reopen a published dossier;
   nobody publishes one dossier alone (the group is published together); the council step
@@ -75,25 +75,25 @@ MATRIX = {
     "appraisal.ask":       "403  200   200  403  403  403  404  403  404  403  403  401",
     "appraisal.accept_untouched":
                            "403  200   200  403  403  403  404  403  404  403  403  401",
-    "transitions.get":     "200  200   200  200  200  200  403  200  403  200  200  401",
-    "history.get":         "200  200   200  200  200  200  403  200  403  200  200  401",
-    "step.submit":         "403  403   403  403  403  200  403  403  403  403  403  401",
-    "step.withdraw":       "403  403   403  403  403  200  403  403  403  403  403  401",
-    "step.explain":        "403  403   403  403  403  200  403  403  403  403  403  401",
-    "step.start_appraisal": "403 200   200  200  403  403  403  403  403  403  403  401",
+    "transitions.get":     "200  200   200  200  200  200  404  200  404  200  200  401",
+    "history.get":         "200  200   200  200  200  200  404  200  404  200  200  401",
+    "step.submit":         "403  403   403  403  403  200  404  403  404  403  403  401",
+    "step.withdraw":       "403  403   403  403  403  200  404  403  404  403  403  401",
+    "step.explain":        "403  403   403  403  403  200  404  403  404  403  403  401",
+    "step.start_appraisal": "403 200   200  200  403  403  404  403  404  403  403  401",
     "step.request_explanation":
-                           "403  200   200  200  403  403  403  403  403  403  403  401",
+                           "403  200   200  200  403  403  404  403  404  403  403  401",
     "step.complete_appraisal":
-                           "403  200   200  200  403  403  403  403  403  403  403  401",
+                           "403  200   200  200  403  403  404  403  404  403  403  401",
     "step.reopen_appraisal":
-                           "403  200   200  200  403  403  403  403  403  403  403  401",
-    "step.finalise":       "200  200   403  403  403  403  403  403  403  403  403  401",
-    "step.unfinalise":     "200  200   403  403  403  403  403  403  403  403  403  401",
+                           "403  200   200  200  403  403  404  403  404  403  403  401",
+    "step.finalise":       "200  200   403  403  403  403  404  403  404  403  403  401",
+    "step.unfinalise":     "200  200   403  403  403  403  404  403  404  403  403  401",
     "step.reopen_published":
-                           "200  200   403  403  403  403  403  403  403  403  403  401",
+                           "200  200   403  403  403  403  404  403  404  403  403  401",
     # A dossier is published with its whole group (server.results.publications), never alone: 409 to
     # whoever may read it.
-    "step.publish":        "409  409   409  409  409  409  403  409  403  409  409  401",
+    "step.publish":        "409  409   409  409  409  409  404  409  404  409  409  401",
     "audit.list":          "200  200   200  200  200  200  200  200  200  200  200  401",
     "progress.get":        "200  200   200  200  200  403  403  403  403  403  403  401",
     "progress.xlsx":       "200  200   200  200  200  403  403  403  403  403  403  401",

@@ -88,8 +88,9 @@ def test_role_by_transition_by_unit(client, world, token_for, key, actor):
         assert event.actor_id == world["users"][actor].id
         assert event.request_id == response.headers["X-Request-ID"]
     else:
-        # Publishing one dossier alone is refused to whoever may see it (the group is published).
-        refused = 409 if key in GROUP_STEPS and actor != "other_head" else 403
+        # Publishing one dossier alone is refused to whoever may see it (the group is published);
+        # another unit's head is told there is no such dossier.
+        refused = (404 if actor == "other_head" else 409 if key in GROUP_STEPS else 403)
         assert response.status_code == refused, response.get_json()
         assert response.mimetype == "application/problem+json"
         assert state == transition.sources[0]
@@ -188,7 +189,7 @@ def test_get_lists_the_steps_the_caller_may_take(client, world, token_for):
                             ("unassigned_reviewer", []), ("viewer", [])):
         body = client.get(url, headers=token_for(world["users"][actor])).get_json()
         assert [t["key"] for t in body["transitions"]] == expected, actor
-    assert client.get(url, headers=token_for(world["users"]["other_head"])).status_code == 403
+    assert client.get(url, headers=token_for(world["users"]["other_head"])).status_code == 404
 
 
 def test_history_lists_the_steps_with_actor_and_reason(client, world, token_for):
@@ -204,7 +205,9 @@ def test_history_lists_the_steps_with_actor_and_reason(client, world, token_for)
     ]
     assert history[0]["actor"] == world["users"]["own_head"].username
     other = token_for(world["users"]["other_head"])
-    assert client.get(f"{url}/history", headers=other).status_code == 403
+    # The same answer as for an id that does not exist: ids reveal nothing.
+    assert client.get(f"{url}/history", headers=other).status_code == 404
+    assert client.get("/api/v1/assessments/999999/history", headers=other).status_code == 404
 
 
 def test_submitting_through_the_workflow_endpoint_keeps_the_self_assessment_checks(

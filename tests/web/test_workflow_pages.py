@@ -67,10 +67,12 @@ def test_an_unassigned_reviewer_is_refused_with_a_vietnamese_message(client, mak
 def test_another_units_head_may_not_open_the_page_nor_post(client, make, login):
     dossier = _dossier(make)
     login(make.user("unit_head", make.unit("STP")))
-    assert client.get(f"/assessments/{dossier.id}/workflow").status_code == 403
+    # Answered like a dossier that does not exist: ids reveal nothing.
+    assert client.get(f"/assessments/{dossier.id}/workflow").status_code == 404
+    assert client.get("/assessments/999999/workflow").status_code == 404
     token = csrf_token(client.get("/"))
     assert client.post(f"/assessments/{dossier.id}/transitions",
-                       data={"transition": "submit", "csrf_token": token}).status_code == 403
+                       data={"transition": "submit", "csrf_token": token}).status_code == 404
     assert _state(dossier) == "draft"
 
 
