@@ -1,19 +1,26 @@
 """API tokens: exchange a username and password for a bearer token; list and revoke tokens
 (each user their own, administrators anyone's); who am I."""
 
-from flask import current_app, g, request
+import marshmallow as ma
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import token_required
-from server.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
+from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema
 from server.extensions import db
 from server.models import User
 from server.people.auth import authenticate, issue_token
 from server.people.tokens import list_tokens, revoke_token, token_record, token_visible_to
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Authentication")
+
+
+class TokenListQuery(StrictSchema):
+    user = ma.fields.String(metadata={"description": "administrators: this user's tokens"})
+    all = ma.fields.Boolean(load_default=False,
+                            metadata={"description": "administrators: everyone's tokens"})
 
 
 @blp.route("/tokens")
@@ -30,12 +37,13 @@ class Tokens(MethodView):
         return {"token": token, "expires_in_days": current_app.config["API_TOKEN_DAYS"]}
 
     @token_required
-    def get(self):
+    @blp.arguments(TokenListQuery, location="query")
+    def get(self, query):
         """The caller's own tokens (id, name, created, expires, last used; never the secret).
 
         Administrators may pass `?user=<username>` for someone's, or `?all=1` for everyone's.
         """
-        username, everyone = request.args.get("user"), request.args.get("all") == "1"
+        username, everyone = query.get("user"), query["all"]
         owner = g.api_user
         if (everyone or (username and username != owner.username)) \
                 and not owner.has_role("admin"):

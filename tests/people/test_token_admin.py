@@ -146,3 +146,14 @@ def test_deactivation_ends_the_session_and_the_tokens_at_once(app, client, make,
     assert response.status_code == 302 and "/login" in response.location
     assert client.get("/api/v1/me", headers=headers).status_code == 401
     assert db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == xem.id)) is None
+
+
+def test_the_listing_names_a_bad_query_parameter(client, make):
+    headers, _ = _bearer(client, make.user("admin"))
+    refused = client.get("/api/v1/tokens?all=maybe", headers=headers)
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "all"
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert {p["name"] for p in paths["/api/v1/tokens"]["get"]["parameters"]} == {"user", "all"}
+    assert "delete" in paths["/api/v1/tokens/{token_id}"]
+    assert "post" in paths["/api/v1/account/password"]
+    assert "post" in paths["/api/v1/users/import"]
