@@ -52,6 +52,7 @@ class UserPatchSchema(StrictSchema):
 def user_dict(user: User) -> dict:
     return {"id": user.id, "username": user.username, "full_name": user.full_name,
             "email": user.email, "active": user.active,
+            "must_change_password": user.must_change_password,
             "roles": [f"{m.role}:{m.unit.code}" if m.unit else m.role for m in user.memberships]}
 
 

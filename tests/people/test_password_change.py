@@ -36,8 +36,9 @@ def _user(username) -> User:
 
 
 def test_the_api_answers_403_until_the_one_time_password_is_changed(client, admin_headers):
-    one_time = _created(client, admin_headers)["one_time_password"]
-    assert _user("hoa").must_change_password
+    created = _created(client, admin_headers)
+    one_time = created["one_time_password"]
+    assert created["must_change_password"] and _user("hoa").must_change_password
     headers = _bearer(client, "hoa", one_time)
     for method, path in (("get", "/api/v1/me"), ("get", "/api/v1/units"),
                          ("get", "/api/v1/tokens"), ("delete", "/api/v1/tokens/1")):
@@ -64,6 +65,8 @@ def test_the_api_answers_403_until_the_one_time_password_is_changed(client, admi
     assert done.status_code == 204
     assert client.get("/api/v1/me", headers=headers).status_code == 200  # the same token
     assert not _user("hoa").must_change_password
+    assert client.get("/api/v1/users/hoa", headers=admin_headers).json[
+        "must_change_password"] is False
     assert client.post("/api/v1/tokens", json={"username": "hoa",
                                                "password": one_time}).status_code == 401
     _bearer(client, "hoa", NEW)
