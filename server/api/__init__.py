@@ -11,6 +11,7 @@ api = Api(spec_kwargs={
 
 def init_api(app) -> None:
     from server.api import (
+        account,
         appraisal,
         assessments,
         audit,
@@ -37,6 +38,6 @@ def init_api(app) -> None:
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
-                   progress, explanations, units, campaigns, users):
+                   progress, explanations, units, campaigns, users, account):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

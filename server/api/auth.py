@@ -8,18 +8,30 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from server.people.auth import user_for_token
 
 
-def token_required(view):
-    """Authenticate with `Authorization: Bearer <token>`; cookies are ignored (no CSRF surface)."""
-
+def _authenticated(view, *, before_password_change: bool):
     @wraps(view)
     def wrapper(*args, **kwargs):
         user = user_for_token(request.headers.get("Authorization"))
         if user is None:
             raise Unauthorized("A valid bearer token is required.")
+        if user.must_change_password and not before_password_change:
+            raise Forbidden("Change your password first: POST /api/v1/account/password "
+                            "{current_password, new_password}.")
         g.api_user = user
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def token_required(view):
+    """Authenticate with `Authorization: Bearer <token>`; cookies are ignored (no CSRF surface).
+    A user who still holds a one-time password gets 403 until they change it."""
+    return _authenticated(view, before_password_change=False)
+
+
+def token_required_even_before_password_change(view):
+    """token_required for the one call a user with a one-time password may make: changing it."""
+    return _authenticated(view, before_password_change=True)
 
 
 def admin_required(view):

@@ -1,15 +1,26 @@
-"""API tokens: exchange a username and password for a bearer token; who am I."""
+"""API tokens: exchange a username and password for a bearer token; list and revoke tokens
+(each user their own, administrators anyone's); who am I."""
 
+import marshmallow as ma
 from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from sqlalchemy import select
 
 from server.api.auth import token_required
-from server.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
+from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema
 from server.extensions import db
+from server.models import User
 from server.people.auth import authenticate, issue_token
+from server.people.tokens import list_tokens, revoke_token, token_record, token_visible_to
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Authentication")
+
+
+class TokenListQuery(StrictSchema):
+    user = ma.fields.String(metadata={"description": "administrators: this user's tokens"})
+    all = ma.fields.Boolean(load_default=False,
+                            metadata={"description": "administrators: everyone's tokens"})
 
 
 @blp.route("/tokens")
@@ -24,6 +35,39 @@ class Tokens(MethodView):
         token = issue_token(user, payload["name"])
         db.session.commit()
         return {"token": token, "expires_in_days": current_app.config["API_TOKEN_DAYS"]}
+
+    @token_required
+    @blp.arguments(TokenListQuery, location="query")
+    def get(self, query):
+        """The caller's own tokens (id, name, created, expires, last used; never the secret).
+
+        Administrators may pass `?user=<username>` for someone's, or `?all=1` for everyone's.
+        """
+        username, everyone = query.get("user"), query["all"]
+        owner = g.api_user
+        if (everyone or (username and username != owner.username)) \
+                and not owner.has_role("admin"):
+            abort(403, message="Only an administrator may list other people's tokens.")
+        if everyone:
+            owner = None
+        elif username:
+            owner = db.session.scalar(select(User).where(User.username == username))
+            if owner is None:
+                abort(404, message=f"user {username!r} does not exist")
+        return {"tokens": [token_record(t) for t in list_tokens(owner)]}
+
+
+@blp.route("/tokens/<int:token_id>")
+class TokenResource(MethodView):
+    @token_required
+    def delete(self, token_id):
+        """Revoke a token: the caller's own, or any for an administrator (404 otherwise)."""
+        token = token_visible_to(token_id, g.api_user)
+        if token is None:
+            abort(404, message=f"token {token_id} does not exist")
+        revoke_token(token, actor_id=g.api_user.id)
+        db.session.commit()
+        return "", 204
 
 
 @blp.route("/me")

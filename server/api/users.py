@@ -1,17 +1,27 @@
-"""People: administrators list, create, edit and deactivate users. A user created without a
-password gets a random one-time password, shown once in the response."""
+"""People: administrators list, create, import, edit and deactivate users. A user created without
+a password (and every imported user) gets a random one-time password, shown once in the
+response, which they must change before anything else."""
+
+import io
 
 import marshmallow as ma
-from flask import g
+from flask import g, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, table_file_problem
 from server.api.schemas import StrictSchema
+from server.downloads import XLSX
 from server.extensions import db
 from server.models import User
+from server.people.user_import import (
+    TEMPLATE_NAME,
+    UserImportError,
+    import_users,
+    template_bytes,
+)
 from server.people.users import (
     UserInputError,
     create_user,
@@ -42,6 +52,7 @@ class UserPatchSchema(StrictSchema):
 def user_dict(user: User) -> dict:
     return {"id": user.id, "username": user.username, "full_name": user.full_name,
             "email": user.email, "active": user.active,
+            "must_change_password": user.must_change_password,
             "roles": [f"{m.role}:{m.unit.code}" if m.unit else m.role for m in user.memberships]}
 
 
@@ -65,11 +76,14 @@ class Users(MethodView):
     @admin_required
     @blp.arguments(UserCreateSchema)
     def post(self, payload):
-        """Create a user; without `password`, the answer carries a one-time password."""
-        password = payload.pop("password") or one_time_password()
+        """Create a user; without `password`, the answer carries a one-time password, which the
+        user must change before anything else."""
+        given = payload.pop("password")
+        password = given or one_time_password()
         roles = [role.partition(":")[::2] for role in payload.pop("roles")]
         try:
-            user = create_user(payload.pop("username"), password, roles, **payload)
+            user = create_user(payload.pop("username"), password, roles, **payload,
+                               must_change_password=not given, actor_id=g.api_user.id)
         except UserInputError as error:
             db.session.rollback()
             return problem_response(422, str(error), errors=[
@@ -99,3 +113,39 @@ class UserResource(MethodView):
         update_user(user, payload, actor_id=g.api_user.id)
         db.session.commit()
         return user_dict(user)
+
+
+@blp.route("/users/import")
+class UserImport(MethodView):
+    @token_required
+    @admin_required
+    def post(self):
+        """Create the users of an .xlsx or .csv in the template's layout (field `file`), each
+        with a one-time password shown only in this answer.
+
+        All or nothing: 422 lists every bad row with its number, `column` and `kind`, and
+        nothing is written.
+        """
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return problem_response(422, "Send the file in the multipart field 'file'.",
+                                    errors=[{"field": "file", "message": "missing"}])
+        try:
+            imported = import_users(upload.filename, upload.read(), actor_id=g.api_user.id)
+        except UserImportError as error:
+            db.session.rollback()
+            return table_file_problem(error)
+        return {"created": len(imported), "users": [
+            {"username": u.username, "one_time_password": u.one_time_password}
+            for u in imported]}, 201
+
+
+@blp.route("/users/template.<any(xlsx, csv):kind>")
+class UserTemplate(MethodView):
+    @token_required
+    @admin_required
+    def get(self, kind):
+        """The empty template of the user import, as .xlsx or .csv."""
+        return send_file(io.BytesIO(template_bytes(kind)), as_attachment=True,
+                         mimetype=XLSX if kind == "xlsx" else "text/csv",
+                         download_name=f"{TEMPLATE_NAME}.{kind}")

@@ -17,6 +17,7 @@ from server.cli.evidence import evidence_group
 from server.cli.output import refuse_table_file
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.units import units_group
+from server.cli.users import users_group
 from server.engine import AnswersError, score
 from server.engine.decimals import plain
 from server.plugins import describe_plugins
@@ -39,6 +40,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(survey_group)
     cli.add_command(ranking_group)
     cli.add_command(units_group)
+    cli.add_command(users_group)
     cli.add_command(campaign_group)
     cli.add_command(evidence_group)
     cli.add_command(backup_command)

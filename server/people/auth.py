@@ -45,14 +45,24 @@ def issue_token(user: User, name: str = "") -> str:
     return token
 
 
+# "Last used" is shown to the minute or so: a write per request would cost more than it tells.
+LAST_USE_PRECISION = timedelta(minutes=1)
+
+
 def user_for_token(header: str | None) -> User | None:
-    """The user behind an `Authorization: Bearer …` header, if the token is valid."""
+    """The user behind an `Authorization: Bearer …` header, if the token is valid.
+
+    Records when the token was last used, committing that on its own.
+    """
     if not header or not header.startswith("Bearer "):
         return None
     row = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(header[7:].strip()))
     )
-    if row is None or row.expires_at <= datetime.now(UTC) or not row.user.active:
+    now = datetime.now(UTC)
+    if row is None or row.expires_at <= now or not row.user.active:
         return None
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USE_PRECISION:
+        row.last_used_at = now
+        db.session.commit()
     return row.user
-

@@ -1,5 +1,6 @@
-"""User administration shared by the CLI, the demo loader and (later) the admin pages."""
+"""User administration shared by the admin page, the API, the CLI and the demo loader."""
 
+import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
@@ -19,17 +20,49 @@ class UserInputError(ValueError):
         super().__init__("; ".join(f"{field}: {message}" for field, message in self.problems))
 
 
+MIN_PASSWORD_LENGTH = 8
+MAX_USERNAME = 80
+# Deliberately loose: one @, no spaces, a dot in the domain. The mail server has the last word.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def username_problem(username: str) -> str | None:
+    """What is wrong with a new username's spelling (not whether it is taken), or None."""
+    if not username.strip():
+        return _l("must not be empty")
+    if len(username) > MAX_USERNAME:
+        return _l("must have at most %(count)s characters", count=MAX_USERNAME)
+    if any(ch.isspace() for ch in username):
+        return _l("must not contain spaces")
+    return None
+
+
+def email_problem(email: str | None) -> str | None:
+    if email and not _EMAIL.fullmatch(email):
+        return _l("%(value)s is not an e-mail address", value=repr(email))
+    return None
+
+
 def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
                 full_name: str = "", email: str | None = None,
-                domains: list[str] | None = None) -> User:
-    """Add a user with (role, unit code) memberships, or refuse all of it; the caller commits."""
+                domains: list[str] | None = None, must_change_password: bool = False,
+                actor_id: int | None = None) -> User:
+    """Add a user with (role, unit code) memberships, or refuse all of it; the caller commits.
+
+    `must_change_password`: the password is a one-time password an administrator hands over.
+    """
     problems = []
-    if not username.strip():
-        problems.append(("username", _l("must not be empty")))
+    found = username_problem(username)
+    if found:
+        problems.append(("username", found))
     elif db.session.scalar(select(User.id).where(User.username == username)):
         problems.append(("username", _l("user %(name)s already exists", name=repr(username))))
-    if len(password) < 8:
-        problems.append(("password", _l("must have at least %(count)s characters", count=8)))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(("password", _l("must have at least %(count)s characters",
+                                        count=MIN_PASSWORD_LENGTH)))
+    found = email_problem(email)
+    if found:
+        problems.append(("email", found))
     memberships = []
     for role, unit_code in roles:
         unit = None
@@ -49,13 +82,22 @@ def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
             role=role, unit=unit, domains=domains if role == "reviewer" else None))
     if problems:
         raise UserInputError(problems)
-    user = User(username=username, full_name=full_name, email=email, memberships=memberships)
+    return add_user(username, password, memberships, full_name=full_name, email=email,
+                    must_change_password=must_change_password, actor_id=actor_id)
+
+
+def add_user(username: str, password: str, memberships: list[RoleMembership], *,
+             full_name: str, email: str | None, must_change_password: bool,
+             actor_id: int | None) -> User:
+    """Write a user whose fields were checked; the caller commits."""
+    user = User(username=username, full_name=full_name, email=email, memberships=memberships,
+                must_change_password=must_change_password)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    emit("user.created", "user", user.id, after={
-        "username": username, "roles": [f"{m.role}:{m.unit.code if m.unit else ''}"
-                                        for m in memberships]})
+    emit("user.created", "user", user.id, actor_id=actor_id, after={
+        "username": username, "must_change_password": must_change_password,
+        "roles": [f"{m.role}:{m.unit.code if m.unit else ''}" for m in memberships]})
     return user
 
 

@@ -11,6 +11,7 @@ from server.web.blueprint import bp
 
 def init_app(app) -> None:
     from server.web import (  # noqa: F401  (register the routes on bp)
+        account_views,
         appraisal_views,
         assessment_views,
         campaign_admin_views,

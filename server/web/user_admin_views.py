@@ -1,24 +1,39 @@
-"""The administrator's people page (Người dùng): add a user with a role for a unit, shown a
-one-time password once; deactivate or reactivate. Thin: server.people.users checks and writes."""
+"""The administrator's people page (Người dùng): add a user with a role for a unit, or import
+many from the template, each shown a one-time password once; deactivate or reactivate; see and
+revoke each user's API tokens. Thin: server.people checks and writes."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from server.downloads import XLSX
 from server.extensions import db
 from server.models import ROLES, User
+from server.people.tokens import list_tokens
 from server.people.units import list_units
+from server.people.user_import import (
+    TEMPLATE_NAME,
+    UserImportError,
+    import_users,
+    template_bytes,
+)
 from server.people.users import UserInputError, create_user, one_time_password, set_user_active
 from server.web.access import admin_only
 from server.web.blueprint import bp
 
 
-def _page(errors=None, typed=None, created=None, status=200):
+def _page(errors=None, typed=None, created=None, imported=None, row_problems=None, status=200):
     users = db.session.scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", users=users, roles=ROLES,
+    tokens = {}
+    for token in list_tokens(None):
+        tokens.setdefault(token.user_id, []).append(token)
+    return render_template("admin/users.html", users=users, roles=ROLES, tokens=tokens,
                            units=list_units(include_inactive=False), errors=errors or {},
-                           typed=typed or {}, created=created), status
+                           typed=typed or {}, created=created, imported=imported or [],
+                           row_problems=row_problems or []), status
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -32,7 +47,8 @@ def user_admin():
     password = one_time_password()
     try:
         user = create_user(typed["username"], password, [(typed["role"], typed["unit_code"])],
-                           full_name=typed["full_name"], email=typed["email"] or None)
+                           full_name=typed["full_name"], email=typed["email"] or None,
+                           must_change_password=True, actor_id=current_user.id)
     except UserInputError as error:
         db.session.rollback()
         errors = {}
@@ -42,6 +58,31 @@ def user_admin():
     db.session.commit()
     # Shown on this answer only: it is in no log, no e-mail and no later page.
     return _page(created={"username": user.username, "password": password}, status=201)
+
+
+@bp.route("/admin/users/import", methods=["POST"])
+@login_required
+def user_import():
+    admin_only()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(errors={"file": _("Choose an .xlsx or .csv file.")}, status=422)
+    try:
+        imported = import_users(upload.filename, upload.read(), actor_id=current_user.id)
+    except UserImportError as error:
+        db.session.rollback()
+        return _page(row_problems=error.problems, status=422)
+    # The passwords are on this answer only, like a single user's.
+    return _page(imported=imported, status=201)
+
+
+@bp.route("/admin/users/template.<any(xlsx, csv):kind>")
+@login_required
+def user_template(kind):
+    admin_only()
+    return send_file(io.BytesIO(template_bytes(kind)), as_attachment=True,
+                     mimetype=XLSX if kind == "xlsx" else "text/csv",
+                     download_name=f"{TEMPLATE_NAME}.{kind}")
 
 
 @bp.route("/admin/users/<username>/active", methods=["POST"])

@@ -1,0 +1,40 @@
+"""`parindex users …`: people from the command line (the import template, the import)."""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from server.cli.output import refuse_table_file
+from server.people.user_import import UserImportError, import_users, template_bytes
+
+
+@click.group("users")
+def users_group():
+    """People (người dùng): import them from the template."""
+
+
+@users_group.command("template")
+@click.argument("output", type=click.Path(dir_okay=False))
+@with_appcontext
+def template_command(output):
+    """Write the empty template (.xlsx, or .csv when OUTPUT ends so) to fill in and import."""
+    kind = "csv" if output.lower().endswith(".csv") else "xlsx"
+    Path(output).write_bytes(template_bytes(kind))
+    click.echo(f"template written to {output}")
+
+
+@users_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_command(file):
+    """Create the users of FILE (.xlsx or .csv, the template's layout), all or nothing, and
+    print each one's one-time password: the only time it is shown."""
+    try:
+        imported = import_users(Path(file).name, Path(file).read_bytes(), actor_id=None)
+    except UserImportError as error:
+        refuse_table_file(error)
+    click.echo(f"{len(imported)} user(s) created. One-time passwords, shown only now; each "
+               "user must change theirs at first login:")
+    for user in imported:
+        click.echo(f"{user.username}\t{user.one_time_password}")
