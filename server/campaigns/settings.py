@@ -24,6 +24,8 @@ PHASES = {
 }
 # Every date a campaign holds: the phases, and the publication date, outside their order.
 DATES = {**PHASES, "publication_date": _l("Publication date")}
+# The dates that open something: a plain date is the start of that day (the others, its end).
+OPENINGS = ("records_open", "self_assessment_opens")
 
 TIE_COMPARE = {"unrounded": _l("Compare unrounded indices"),
                "rounded": _l("Compare indices rounded to 2 decimals")}
@@ -31,12 +33,15 @@ TIE_RANKS = {"shared": _l("Equal indices share a rank (1, 1, 3)"),
              "distinct": _l("Equal indices get distinct ranks, by unit code")}
 
 
-def parse_deadline(text: str) -> datetime:
-    """An ISO date (the end of that day in Vietnam) or datetime (Vietnam time unless zoned)."""
+def parse_deadline(text: str, *, opening: bool = False) -> datetime:
+    """An ISO date (the end of that day in Vietnam; its start for an `opening`) or datetime
+    (Vietnam time unless zoned)."""
     text = text.strip()
     try:
         if len(text) == 10:
-            return end_of_day(date.fromisoformat(text))
+            day = date.fromisoformat(text)
+            return (datetime.combine(day, time(0, 0), LOCAL_TIME) if opening
+                    else end_of_day(day))
         moment = datetime.fromisoformat(text)
     except ValueError as error:
         raise ValueError(str(_l("%(value)s is not a date (YYYY-MM-DD) or a date and time",
@@ -64,7 +69,8 @@ def clean_dates(given: dict) -> tuple[dict, dict]:
         else:
             try:
                 # Stored as UTC instants; shown again in Vietnam time.
-                values[name] = parse_deadline(str(value)).astimezone(UTC)
+                values[name] = parse_deadline(str(value),
+                                              opening=name in OPENINGS).astimezone(UTC)
             except ValueError as error:
                 problems[key] = str(error)
     return values, problems

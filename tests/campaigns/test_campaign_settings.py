@@ -34,7 +34,8 @@ def test_every_phase_and_setting_is_kept_in_vietnam_time(client, admin_headers):
     created = client.post("/api/v1/campaigns", json=BODY, headers=admin_headers)
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
-    assert body["records_open"] == "2024-12-01T23:59:59+07:00"
+    # An opening date starts that day; a deadline ends it.
+    assert body["records_open"] == "2024-12-01T00:00:00+07:00"
     assert body["self_assessment_opens"] == "2025-10-01T08:00:00+07:00"
     assert body["closes_at"] == "2026-03-31T23:59:59+07:00"
     assert body["data_cutoffs"] == [{"label": "Số liệu 6 tháng", "date": "2025-06-30"},
@@ -53,7 +54,7 @@ def test_phases_out_of_order_name_the_later_field(client, admin_headers):
     assert refused.status_code == 422
     errors = _errors(refused)
     assert set(errors) == {"deadlines.self_assessment_deadline", "deadlines.closes_at"}
-    assert "05/12/2025 23:59" in errors["deadlines.self_assessment_deadline"]
+    assert "05/12/2025 00:00" in errors["deadlines.self_assessment_deadline"]
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
 
 

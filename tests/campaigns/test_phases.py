@@ -62,7 +62,7 @@ def test_once_closed_no_dossier_takes_a_write(client, make, token_for, closed):
     explain = client.post(f"/api/v1/assessments/{dossier.id}/transitions",
                           headers=token_for(round_.head), json={"transition": "explain"})
     assert explain.status_code == 409
-    assert "đóng" in explain.get_json()["detail"]
+    assert "đã kết thúc" in explain.get_json()["detail"]
     # The reviewer's side: the dossier back in appraisal, then closed.
     dossier.state = "in_appraisal"
     db.session.commit()
