@@ -7,6 +7,7 @@ import hashlib
 
 from sqlalchemy import select
 
+from server.campaigns.campaign_workflow import apply_campaign_transition
 from server.campaigns.criteria import criteria_registry
 from server.engine.results import json_ready
 from server.extensions import db
@@ -25,7 +26,7 @@ def _dropped(unit_code: str, leaf_code: str, share: int) -> bool:
 def load_demo_publications(admin: User) -> Campaign:
     """A closed 2020 campaign with invented, finalised and published results for the province
     and its departments (one publication per group; publishing commits)."""
-    campaign = Campaign(year=YEAR, title=f"Chỉ số CCHC năm {YEAR} (dữ liệu mẫu)", state="closed",
+    campaign = Campaign(year=YEAR, title=f"Chỉ số CCHC năm {YEAR} (dữ liệu mẫu)", state="open",
                         pins=[CampaignCriteriaSet(unit_group=group, criteria_set_id=set_id,
                                                   criteria_set_version=version)
                               for group, (set_id, version) in PINS.items()])
@@ -47,4 +48,6 @@ def load_demo_publications(admin: User) -> Campaign:
     db.session.flush()
     for group in PINS:
         publish(campaign, group, admin)
+    # Published while open; a closed campaign's dossiers take no more steps.
+    apply_campaign_transition(campaign, "close", admin, "the demo year is over")
     return campaign
