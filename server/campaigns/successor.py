@@ -22,12 +22,12 @@ from server.extensions import db
 from server.models import Campaign, ReviewerAssignment, User
 
 
-def successor_set(set_id: str, version: str):
-    """The installed set that carries codes over from `set_id@version` (the highest version,
-    if several do), or None."""
+def successor_set(set_id: str, version: str, level: str):
+    """The installed set of `level` that carries codes over from `set_id@version` (the highest
+    version, if several do), or None."""
     reference = f"{set_id}@{version}"
-    found = [s for s in criteria_registry().all()
-             if s.carry_over is not None and s.carry_over.previous == reference]
+    found = [s for s in criteria_registry().all() if s.level == level
+             and s.carry_over is not None and s.carry_over.previous == reference]
     return found[-1] if found else None
 
 
@@ -35,7 +35,8 @@ def next_pins(campaign: Campaign) -> dict[str, tuple[str, str, bool]]:
     """{group: (set id, version, whether it is a successor version)} for next year."""
     pins = {}
     for pin in campaign.pins:
-        successor = successor_set(pin.criteria_set_id, pin.criteria_set_version)
+        successor = successor_set(pin.criteria_set_id, pin.criteria_set_version,
+                                  pin.unit_group)
         pins[pin.unit_group] = ((successor.id, successor.version, True) if successor else
                                 (pin.criteria_set_id, pin.criteria_set_version, False))
     return pins
@@ -78,7 +79,10 @@ def start_from(previous: Campaign, *, actor: User | None,
     problems = {}
     for group, (set_id, version, moved) in pins.items():
         criteria_set = criteria_registry().get(set_id, version)
-        if moved and unverified(criteria_set) and not confirm_unverified:
+        if criteria_set is None:
+            problems[f"pins.{group}"] = _l("criteria set %(set)s is not installed any more",
+                                           set=f"{set_id}@{version}")
+        elif moved and unverified(criteria_set) and not confirm_unverified:
             problems[f"pins.{group}"] = _l(
                 "%(set)s, the successor of last year's set, is not verified against the "
                 "official text (%(note)s): confirm to pin it anyway",

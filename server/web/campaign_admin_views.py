@@ -83,7 +83,8 @@ def _rows(form, prefix: str, keys: tuple[str, ...]) -> list[dict]:
 
 def _typed_from_form(form) -> dict:
     return {"year": form.get("year", "").strip(), "title": form.get("title", ""),
-            "pins": {group: form.get(f"pin_{group}", "") for group in labels.UNIT_GROUPS},
+            "pins": {name[len("pin_"):]: value for name, value in form.items()
+                     if name.startswith("pin_")},
             "deadlines": {name: form.get(name, "").strip() for name in DATES},
             "data_cutoffs": _rows(form, "cutoff", ("label", "date")),
             "survey": form.get("survey") == "1",

@@ -79,6 +79,15 @@ def test_without_a_successor_the_same_version_is_kept(client, admin_headers, mak
     assert copied.get_json()["pins"] == {"province": "province-2020@1.0.0"}
 
 
+def test_a_set_no_longer_installed_is_named(client, admin_headers, make):
+    previous = make.campaign(2024, pins=(("province", "tinh-cu", "0.9"),))
+    refused = client.post(f"/api/v1/campaigns/{previous.id}/successor", json={},
+                          headers=admin_headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"][0]["field"] == "pins.province"
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+
 @pytest.mark.parametrize("role", ["unit_head", "reviewer", "viewer"])
 def test_only_administrators_copy(client, make, token_for, role):
     previous = make.campaign(2024)
