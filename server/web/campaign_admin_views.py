@@ -75,7 +75,8 @@ def _typed_from(campaign: Campaign) -> dict:
 
 def _rows(form, prefix: str, keys: tuple[str, ...]) -> list[dict]:
     """The filled rows of a repeated group of inputs (`prefix`_key_N), in order."""
-    count = int(form.get(f"{prefix}_rows", "0") or 0)
+    count = form.get(f"{prefix}_rows", "")
+    count = int(count) if count.isdigit() else 0
     rows = [{key: form.get(f"{prefix}_{key}_{n}", "").strip() for key in keys}
             for n in range(min(count, 50))]
     return [row for row in rows if any(row.values())]
