@@ -12,7 +12,8 @@ UNIT_LEVELS = {
 # Unit groups are named after the level whose units they rank together.
 UNIT_GROUPS = UNIT_LEVELS
 CAMPAIGN_STATES = {
-    "draft": _l("Draft"),
+    # Not "Draft": that msgid is the dossier's state, which reads "self-assessing" in Vietnamese.
+    "draft": _l("Being prepared"),
     "open": _l("Open"),
     "closed": _l("Closed"),
 }

@@ -1,5 +1,5 @@
-"""Campaigns: administrators create one (pins and deadlines) and open it; every signed-in user
-lists them."""
+"""Campaigns: administrators create one (pins, phases, settings), edit it while a draft, open,
+close and reopen it, and start next year from it; every signed-in user lists them."""
 
 import marshmallow as ma
 from flask import g
@@ -10,6 +10,12 @@ from sqlalchemy import select
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
+from server.campaigns.campaign_workflow import (
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    allowed_transitions,
+    apply_campaign_transition,
+)
 from server.campaigns.setup import (
     DEADLINES,
     CampaignFields,
@@ -18,7 +24,9 @@ from server.campaigns.setup import (
     create_campaign,
     open_campaign,
     uncovered,
+    update_campaign,
 )
+from server.campaigns.successor import start_from
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit
 from server.people.permissions import can_read_unit
@@ -27,15 +35,45 @@ blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns",
                 description="Đợt đánh giá (campaigns)")
 
 
-class CampaignSchema(StrictSchema):
+class CampaignChangeSchema(StrictSchema):
+    """The fields of a campaign an edit may change; absent ones keep their value."""
+
+    year = ma.fields.Integer()
+    title = ma.fields.String()
+    pins = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
+                          metadata={"description": 'unit group -> "set-id@version"'})
+    deadlines = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.String(allow_none=True),
+        metadata={"description": f"{', '.join(DEADLINES)}: ISO date (end of that day, Vietnam "
+                  "time) or date and time; in order records_open <= self_assessment_opens <= "
+                  "self_assessment_deadline <= explanation_deadline <= appraisal_deadline <= "
+                  "closes_at; empty clears one"})
+    data_cutoffs = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": 'the data cut-off dates: [{"label": ..., "date": "YYYY-MM-DD"}]'})
+    survey = ma.fields.Boolean(metadata={"description": "whether the satisfaction survey runs"})
+    tie_rule = ma.fields.Dict(allow_none=True, metadata={
+        "description": '{"compare": "unrounded"|"rounded", "ranks": "shared"|"distinct"}, '
+                       "or null for the criteria set's"})
+    bands = ma.fields.List(ma.fields.Dict(), allow_none=True, metadata={
+        "description": '[{"key", "label", "min"}] highest first, or null for the set\'s'})
+    confirm_unverified = ma.fields.Boolean(load_default=False)
+
+
+class CampaignSchema(CampaignChangeSchema):
     year = ma.fields.Integer(required=True)
     title = ma.fields.String(required=True)
     pins = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True,
                           metadata={"description": 'unit group -> "set-id@version"'})
-    deadlines = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
-                               load_default=dict,
-                               metadata={"description": f"{', '.join(DEADLINES)}: ISO date "
-                                         "(end of that day, Vietnam time) or date and time"})
+
+
+class TransitionSchema(StrictSchema):
+    transition = ma.fields.String(required=True, metadata={"enum": list(TRANSITIONS)})
+    reason = ma.fields.String(load_default="")
+    closes_at = ma.fields.String(load_default=None, allow_none=True, metadata={
+        "description": "reopen: a new closing date, required when the old one has passed"})
+
+
+class SuccessorSchema(StrictSchema):
     confirm_unverified = ma.fields.Boolean(load_default=False)
 
 
@@ -80,6 +118,68 @@ class CampaignResource(MethodView):
     @token_required
     def get(self, campaign_id):
         return campaign_dict(campaign_or_404(campaign_id))
+
+    @token_required
+    @admin_required
+    @blp.arguments(CampaignChangeSchema)
+    def patch(self, payload, campaign_id):
+        """Change a draft campaign: the fields given replace theirs (`deadlines` one by one);
+        409 once it has opened, 422 naming each bad field."""
+        campaign = campaign_or_404(campaign_id)
+        confirm = payload.pop("confirm_unverified")
+        try:
+            update_campaign(campaign, payload, confirm_unverified=confirm,
+                            actor_id=g.api_user.id)
+        except CampaignInputError as error:
+            return _refused(error)
+        return campaign_dict(campaign)
+
+
+@blp.route("/<int:campaign_id>/transitions")
+class CampaignTransitions(MethodView):
+    @token_required
+    def get(self, campaign_id):
+        """The campaign's state and the steps the caller may take now (administrators: open,
+        close, reopen with a reason)."""
+        campaign = campaign_or_404(campaign_id)
+        return {"state": campaign.state, "transitions": [
+            {"key": t.key, "label": str(TRANSITION_LABELS[t.key]), "target": t.target,
+             "reason_required": t.reason_required}
+            for t in allowed_transitions(campaign, g.api_user)]}
+
+    @token_required
+    @admin_required
+    @blp.arguments(TransitionSchema)
+    def post(self, payload, campaign_id):
+        """Take a step: 409 when the state does not allow it (or reviewers are missing for
+        `open`), 422 without a needed reason or closing date."""
+        campaign = campaign_or_404(campaign_id)
+        try:
+            created = apply_campaign_transition(campaign, payload["transition"], g.api_user,
+                                                payload["reason"], payload["closes_at"])
+        except CampaignInputError as error:
+            return _refused(error)
+        body = campaign_dict(campaign)
+        if created is not None:
+            body["dossiers_created"] = created
+        return body
+
+
+@blp.route("/<int:campaign_id>/successor")
+class CampaignSuccessor(MethodView):
+    @token_required
+    @admin_required
+    @blp.arguments(SuccessorSchema)
+    def post(self, payload, campaign_id):
+        """Start next year from this campaign: a new draft with the pins (or their successor
+        versions), reviewer assignments, settings and every date a year later."""
+        previous = campaign_or_404(campaign_id)
+        try:
+            campaign = start_from(previous, actor=g.api_user,
+                                  confirm_unverified=payload["confirm_unverified"])
+        except CampaignInputError as error:
+            return _refused(error)
+        return campaign_dict(campaign), 201
 
 
 @blp.route("/<int:campaign_id>/opening")

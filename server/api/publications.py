@@ -16,6 +16,7 @@ from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
 from server.api.survey import admin_campaign
+from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
@@ -27,8 +28,6 @@ from server.results.publication_status import (
 from server.results.publications import PublicationError, publish
 from server.results.ranking_settings import (
     KEEP,
-    TIE_COMPARE,
-    TIE_RANKS,
     SettingsError,
     ranking_settings,
     update_ranking_settings,

@@ -25,6 +25,7 @@ from server.assessment.self_assessment import (
     engine_input,
     links_by_code,
 )
+from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.campaigns.reviewers import appraisable_domains, may_appraise
 from server.engine import AnswersError
 from server.engine.answers import read_answers
@@ -125,6 +126,10 @@ def check_appraiser(assessment: Assessment, user: User) -> None:
                            "or you belong to it."))
     if assessment.state not in APPRAISAL_STATES:
         raise Locked(_l("The dossier is not in appraisal."))
+    try:
+        check_dossier_writable(assessment.campaign)
+    except PhaseError as error:
+        raise Locked(error.message) from error
 
 
 def appraise(assessment: Assessment, user: User, code: str, action: str, *, value=None,

@@ -28,6 +28,7 @@ from server.assessment.self_assessment import (
     links_by_code,
     self_rows,
 )
+from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
@@ -69,6 +70,10 @@ def check_window(assessment: Assessment, user: User, now: datetime | None = None
     if found is not None and (now or datetime.now(UTC)) > found:
         raise Locked(_l("The explanation deadline (%(when)s, Vietnam time) has passed.",
                         when=found.astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")))
+    try:
+        check_dossier_writable(assessment.campaign, now)
+    except PhaseError as error:
+        raise Locked(error.message) from error
 
 
 def _replies(assessment: Assessment) -> dict[str, list[ExplanationReply]]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.phases import PhaseError, check_self_assessment_open
 from server.campaigns.workflow import UNIT_EDITABLE_STATES, apply_transition
 from server.config import LOCAL_TIME
 from server.engine import AnswersError
@@ -202,8 +203,14 @@ def local_deadline(assessment: Assessment) -> datetime | None:
 
 
 def check_deadline(assessment: Assessment, now: datetime | None = None) -> None:
-    deadline = effective_deadline(assessment)
+    """The one rule of when a unit may self-assess (answers, evidence links, submission): the
+    campaign's phase (opened, not closed), then the deadline or the unit's extension."""
     now = now or datetime.now(UTC)
+    try:
+        check_self_assessment_open(assessment.campaign, now)
+    except PhaseError as error:
+        raise Locked(error.message) from error
+    deadline = effective_deadline(assessment)
     if deadline is not None and now > deadline:
         raise Locked(_l("The self-assessment deadline (%(when)s, Vietnam time) has passed.",
                         when=deadline.astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")))

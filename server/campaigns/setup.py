@@ -1,15 +1,16 @@
-"""Starting a year: create a campaign with its pins and deadlines, then open it.
+"""Starting a year: create a campaign with its pins, phases and settings, edit it while it is a
+draft, then open it.
 
-One service for the API and the CLI. A campaign is created in `draft`: the year, a title, for
-each unit group the criteria-set version it pins, and the deadlines in Vietnam time. A pin of a
-set whose wording or points are not verified against the official text is refused unless the
-administrator confirms it, so nobody ranks units on a guess by accident. Opening creates one
-dossier per active unit of each pinned group; it may be run again and then only adds the dossiers
-of units added since.
+One service for the API, the page and the CLI. A campaign is created in `draft`: the year, a
+title, for each unit group the criteria-set version it pins, the phase dates in Vietnam time (in
+order), the data cut-off dates, whether the survey runs, and the tie rule and bands where they
+override the set's (see `settings`). A pin of a set whose wording or points are not verified
+against the official text is refused unless the administrator confirms it, so nobody ranks units
+on a guess by accident. Opening creates one dossier per active unit of each pinned group; it may
+be run again and then only adds the dossiers of units added since.
 """
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from dataclasses import asdict, dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -18,13 +19,23 @@ from server import labels
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.pins import PinError, pin_criteria_set
 from server.campaigns.reviewers import assignments, reaches
+from server.campaigns.settings import (
+    DATES,
+    clean_bands,
+    clean_cutoffs,
+    clean_dates,
+    clean_tie_rule,
+    order_problems,
+)
 from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit, dossier_for
 
-DEADLINES = ("self_assessment_deadline", "explanation_deadline", "appraisal_deadline",
-             "publication_date")
+# The dates an administrator sets, by name (the keys of the API's `deadlines`).
+DEADLINES = tuple(DATES)
+# What an edit may change; absent keys keep their value.
+EDITABLE = ("year", "title", "pins", "deadlines", "data_cutoffs", "survey", "tie_rule", "bands")
 
 
 class CampaignInputError(ValueError):
@@ -43,55 +54,122 @@ class CampaignFields:
     pins: dict[str, str]  # unit group -> "set-id@version"
     deadlines: dict[str, str] = field(default_factory=dict)  # name -> ISO date or datetime
     confirm_unverified: bool = False
-
-
-def parse_deadline(text: str) -> datetime:
-    """An ISO date (the end of that day in Vietnam) or datetime (Vietnam time unless zoned)."""
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(23, 59, 59), LOCAL_TIME)
-        moment = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise ValueError(str(_l("%(value)s is not a date (YYYY-MM-DD) or a date and time",
-                                value=repr(text)))) from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
+    data_cutoffs: list[dict] = field(default_factory=list)  # [{"label", "date"}]
+    survey: bool = True
+    tie_rule: dict | None = None  # {"compare", "ranks"}; None: the criteria set's
+    bands: list[dict] | None = None  # [{"key", "label", "min"}]; None: the criteria set's
 
 
 def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign:
     """A new campaign in `draft`, or CampaignInputError naming every bad field; commits."""
+    changes = asdict(fields)
+    confirm = changes.pop("confirm_unverified")
+    campaign = Campaign(state="draft", data_cutoffs=[], survey=True)
+    _apply(campaign, changes, confirm)
+    db.session.add(campaign)
+    db.session.flush()
+    emit("campaign.created", "campaign", campaign.id, actor_id=actor_id,
+         after={**_audited(campaign), "unverified_confirmed": confirm})
+    db.session.commit()
+    return campaign
+
+
+def update_campaign(campaign: Campaign, changes: dict, *, confirm_unverified: bool = False,
+                    actor_id: int | None) -> Campaign:
+    """Change a draft campaign's settings: the keys of `changes` (see EDITABLE) replace theirs,
+    `deadlines` date by date (an empty one clears it). Refused (409) once the campaign has
+    opened, or (422) naming every bad field; commits, or writes nothing."""
+    if campaign.state != "draft":
+        raise CampaignInputError({"state": _l(
+            "only a draft campaign is edited; this one is %(state)s",
+            state=labels.CAMPAIGN_STATES[campaign.state])}, status=409)
+    unknown = {name: _l("cannot be changed") for name in changes if name not in EDITABLE}
+    if unknown:
+        raise CampaignInputError(unknown)
+    before = _audited(campaign)
+    try:
+        _apply(campaign, changes, confirm_unverified)
+    except CampaignInputError:
+        db.session.rollback()
+        raise
+    after = _audited(campaign)
+    changed = [name for name in after if after[name] != before[name]]
+    if changed:
+        emit("campaign.updated", "campaign", campaign.id, actor_id=actor_id,
+             before={name: before[name] for name in changed},
+             after={name: after[name] for name in changed} | (
+                 {"unverified_confirmed": True} if confirm_unverified else {}))
+    db.session.commit()
+    return campaign
+
+
+def _apply(campaign: Campaign, changes: dict, confirm_unverified: bool) -> None:
+    """Check every change against the campaign's other values, then write them all; or raise
+    CampaignInputError having changed nothing."""
     problems = {}
-    if not 2000 <= fields.year <= 2100:
+    if "year" in changes and not (isinstance(changes["year"], int)
+                                  and 2000 <= changes["year"] <= 2100):
         problems["year"] = _l("must be a year between 2000 and 2100")
-    if not fields.title.strip():
+    if "title" in changes and not str(changes["title"] or "").strip():
         problems["title"] = _l("must not be empty")
-    deadlines = {}
-    for name, value in fields.deadlines.items():
-        if name not in DEADLINES:
-            problems[f"deadlines.{name}"] = _l("is not one of %(choices)s",
-                                                   choices=", ".join(DEADLINES))
-            continue
-        if value:
-            try:
-                # Stored as UTC instants; shown again in Vietnam time.
-                deadlines[name] = parse_deadline(value).astimezone(UTC)
-            except ValueError as error:
-                problems[f"deadlines.{name}"] = str(error)
-    if not fields.pins:
+    dates = {name: getattr(campaign, name) for name in DATES}
+    given, found = clean_dates(changes.get("deadlines") or {})
+    problems.update(found)
+    dates.update(given)
+    if not found:
+        problems.update(order_problems(dates))
+    cutoffs, found = clean_cutoffs(changes.get("data_cutoffs", []))
+    problems.update(found)
+    tie_rule, found = clean_tie_rule(changes.get("tie_rule"))
+    problems.update(found)
+    bands, found = clean_bands(changes.get("bands"))
+    problems.update(found)
+    pins = None
+    if "pins" in changes:
+        pins, found = _checked_pins(changes["pins"] or {}, campaign, confirm_unverified)
+        problems.update(found)
+    if problems:
+        raise CampaignInputError(problems)
+    if "year" in changes:
+        campaign.year = changes["year"]
+    if "title" in changes:
+        campaign.title = changes["title"].strip()
+    for name, moment in dates.items():
+        setattr(campaign, name, moment)
+    if "data_cutoffs" in changes:
+        campaign.data_cutoffs = cutoffs
+    if "survey" in changes:
+        campaign.survey = bool(changes["survey"])
+    if "tie_rule" in changes:
+        campaign.tie_compare, campaign.tie_ranks = tie_rule
+    if "bands" in changes:
+        campaign.bands = bands
+    if pins is not None:
+        _replace_pins(campaign, pins)
+
+
+def _checked_pins(wanted: dict, campaign: Campaign, confirm_unverified: bool
+                  ) -> tuple[dict, dict]:
+    """{group: (set id, version)} of the wanted pins, and the problems: an unknown group, a set
+    not installed or of another level, an unverified set the administrator did not confirm (a
+    pin the campaign already holds was confirmed when it was made)."""
+    problems, pins = {}, {}
+    if not wanted:
         problems["pins"] = _l("pin a criteria set for at least one unit group")
-    campaign = Campaign(year=fields.year, title=fields.title.strip(), state="draft",
-                        **deadlines)
-    for group, reference in sorted(fields.pins.items()):
+    for group, reference in sorted(wanted.items()):
         key = f"pins.{group}"
         if group not in labels.UNIT_GROUPS:
             problems[key] = _l("%(value)s is not one of %(choices)s", value=repr(group),
-                                choices=", ".join(labels.UNIT_GROUPS))
+                               choices=", ".join(labels.UNIT_GROUPS))
             continue
-        set_id, _, version = reference.partition("@")
+        set_id, _, version = str(reference).partition("@")
+        held = campaign.pin_for(group)
+        if held is not None and (held.criteria_set_id, held.criteria_set_version) == (
+                set_id, version):
+            pins[group] = (set_id, version)
+            continue
         criteria_set = criteria_registry().get(set_id, version or None)
-        unverified = criteria_set is not None and (
-            not criteria_set.verified or criteria_set.verification()["unverified"])
-        if unverified and not fields.confirm_unverified:
+        if unverified(criteria_set) and not confirm_unverified:
             checked = criteria_set.verification()
             problems[key] = _l(
                 "%(set)s is not verified against the official text (%(unverified)s of %(nodes)s "
@@ -100,21 +178,37 @@ def create_campaign(fields: CampaignFields, *, actor_id: int | None) -> Campaign
                 nodes=checked["nodes"], note=criteria_set.source_note or "–")
             continue
         try:
-            pin_criteria_set(campaign, group, set_id, version)
+            # The pin's own checks (exact version, installed, the group's level), on a scratch
+            # campaign so that nothing is written before every field is checked.
+            pin_criteria_set(Campaign(), group, set_id, version)
         except PinError as error:
             problems[key] = str(error)
-    if problems:
-        raise CampaignInputError(problems)
-    db.session.add(campaign)
-    db.session.flush()
-    emit("campaign.created", "campaign", campaign.id, actor_id=actor_id, after={
-        "year": campaign.year, "title": campaign.title,
-        "pins": {p.unit_group: f"{p.criteria_set_id}@{p.criteria_set_version}"
-                 for p in campaign.pins},
-        "deadlines": {name: moment.isoformat() for name, moment in deadlines.items()},
-        "unverified_confirmed": fields.confirm_unverified})
-    db.session.commit()
-    return campaign
+            continue
+        pins[group] = (set_id, version)
+    return pins, problems
+
+
+def unverified(criteria_set) -> bool:
+    """Whether pinning the set needs the administrator's confirmation."""
+    return criteria_set is not None and (
+        not criteria_set.verified or bool(criteria_set.verification()["unverified"]))
+
+
+def _replace_pins(campaign: Campaign, pins: dict) -> None:
+    """A draft's pins become `pins`; no dossier exists yet, so a pin may still be replaced."""
+    stale = [pin for pin in campaign.pins
+             if pins.get(pin.unit_group) != (pin.criteria_set_id, pin.criteria_set_version)]
+    for pin in stale:
+        campaign.pins.remove(pin)
+    if stale and campaign.id is not None:
+        db.session.flush()  # the unique (campaign, group) row goes before its replacement
+    for group, (set_id, version) in sorted(pins.items()):
+        pin_criteria_set(campaign, group, set_id, version)
+
+
+def _audited(campaign: Campaign) -> dict:
+    return {name: value for name, value in campaign_dict(campaign).items()
+            if name not in ("id", "state")}
 
 
 def uncovered(campaign: Campaign, units: list[Unit] | None = None) -> dict[str, list[str]]:
@@ -183,4 +277,8 @@ def campaign_dict(campaign: Campaign) -> dict:
             "pins": {p.unit_group: f"{p.criteria_set_id}@{p.criteria_set_version}"
                      for p in campaign.pins},
             **{name: (getattr(campaign, name).astimezone(LOCAL_TIME).isoformat()
-                      if getattr(campaign, name) else None) for name in DEADLINES}}
+                      if getattr(campaign, name) else None) for name in DEADLINES},
+            "data_cutoffs": list(campaign.data_cutoffs or []), "survey": campaign.survey,
+            "tie_rule": ({"compare": campaign.tie_compare, "ranks": campaign.tie_ranks}
+                         if campaign.tie_compare and campaign.tie_ranks else None),
+            "bands": campaign.bands, "previous_id": campaign.previous_id}

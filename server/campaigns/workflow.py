@@ -7,13 +7,15 @@ assessment's state: it checks the transition, the actor's role against the asses
 the reason, then emits one event inside the caller's transaction.
 
 Checks that depend on more than the state (deadlines, evidence, reviewer assignments) belong to
-the service that calls `apply_transition`; they run before it.
+the service that calls `apply_transition`; they run before it. The one exception is the campaign's
+phase: once the campaign is closed no dossier moves (`phases.check_dossier_writable`).
 """
 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.events import emit
 from server.models import Assessment, User
 from server.people.permissions import roles_for_unit
@@ -122,6 +124,10 @@ def apply_transition(assessment: Assessment, key: str, user: User, reason: str =
     if not roles_for_unit(user, assessment.unit_id).intersection(transition.roles):
         raise TransitionForbidden(_l("You may not take the step %(transition)s for this unit.",
                                      transition=TRANSITION_LABELS[key]))
+    try:
+        check_dossier_writable(assessment.campaign)
+    except PhaseError as error:
+        raise TransitionNotAllowed(error.message) from error
     reason = (reason or "").strip()
     if transition.reason_required and not reason:
         raise ReasonRequired(_l("%(transition)s needs a reason.",

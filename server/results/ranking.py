@@ -2,14 +2,15 @@
 
 Two statements whatever the number of units: one for the group's assessments and units, one for
 all their answers. Every number comes from the engine (`score`, then `rank`). The campaign's own
-tie rule and its units marked "not ranked" apply unless the caller overrides them.
+tie rule, classification bands, survey (not run: the appraised points rescale to 100) and its
+units marked "not ranked" apply unless the caller overrides them.
 """
 
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from server.campaigns.criteria import criteria_registry
 from server.engine import CriteriaSet, score
 from server.engine.answers import AnswersError
-from server.engine.model import TieRule
+from server.engine.model import Band, TieRule
 from server.engine.ranking import Entry, RankedRow, rank
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, Unit
@@ -58,6 +59,11 @@ def group_criteria_set(campaign: Campaign, group: str) -> CriteriaSet:
     if criteria_set is None:
         raise RankingError(f"criteria set {pin.criteria_set_id} {pin.criteria_set_version} "
                            "is not installed")
+    if not campaign.survey:  # no survey this year: the appraised points are rescaled to 100
+        criteria_set = replace(criteria_set, survey_optional=True)
+    if campaign.bands:  # the campaign's classification bands replace the set's
+        criteria_set = replace(criteria_set, bands=tuple(
+            Band(band["label"], Decimal(band["min"])) for band in campaign.bands))
     return criteria_set
 
 

@@ -8,14 +8,11 @@ it is given, then writes it and emits one audited event per changed thing; the c
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from server.campaigns.settings import clean_tie_rule
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit, User
 
-TIE_COMPARE = {"unrounded": _l("Compare unrounded indices"),
-               "rounded": _l("Compare indices rounded to 2 decimals")}
-TIE_RANKS = {"shared": _l("Equal indices share a rank (1, 1, 3)"),
-             "distinct": _l("Equal indices get distinct ranks, by unit code")}
 KEEP = object()  # leave this part of the settings as it is
 
 
@@ -44,27 +41,6 @@ def ranking_settings(campaign: Campaign) -> dict:
         tie_rule = {"compare": campaign.tie_compare, "ranks": campaign.tie_ranks}
     return {"campaign_id": campaign.id, "tie_rule": tie_rule,
             "not_ranked": not_ranked_units(campaign)}
-
-
-def _tie_rule_errors(tie_rule) -> dict:
-    if tie_rule is None:
-        return {}
-    if not isinstance(tie_rule, dict):
-        return {"tie_rule": _l("Give both how indices are compared and how ranks are shared, "
-                               "or neither to follow the criteria set.")}
-    errors = {}
-    compare, ranks = tie_rule.get("compare") or None, tie_rule.get("ranks") or None
-    if compare is None and ranks is None:
-        return {}
-    if compare is None:
-        errors["tie_rule.compare"] = _l("Choose how indices are compared too, or neither.")
-    elif not isinstance(compare, str) or compare not in TIE_COMPARE:
-        errors["tie_rule.compare"] = _l("Indices are compared unrounded or rounded.")
-    if ranks is None:
-        errors["tie_rule.ranks"] = _l("Choose how equal indices are ranked too, or neither.")
-    elif not isinstance(ranks, str) or ranks not in TIE_RANKS:
-        errors["tie_rule.ranks"] = _l("Equal indices share a rank or get distinct ranks.")
-    return errors
 
 
 def _not_ranked_errors(entries, assessments: dict) -> tuple[dict, dict]:
@@ -96,7 +72,7 @@ def update_ranking_settings(campaign: Campaign, user: User, *, tie_rule=KEEP,
                                     "ranked.")})
     errors = {}
     if tie_rule is not KEEP:
-        errors.update(_tie_rule_errors(tie_rule))
+        errors.update(clean_tie_rule(tie_rule)[1])
     assessments = {}
     if not_ranked is not KEEP:
         assessments = {code: assessment for assessment, code in db.session.execute(

@@ -15,6 +15,7 @@ def init_app(app) -> None:
         appraisal_views,
         assessment_views,
         campaign_admin_views,
+        campaign_reviewer_views,
         criteria_admin_views,
         evidence_views,
         explanation_views,

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.campaigns.workflow import STATES
 from server.downloads import xlsx_download
 from server.extensions import db
@@ -24,8 +25,6 @@ from server.results.publication_status import (
 from server.results.publications import PublicationError, publications, publish
 from server.results.ranking_settings import (
     KEEP,
-    TIE_COMPARE,
-    TIE_RANKS,
     SettingsError,
     not_ranked_units,
     update_ranking_settings,

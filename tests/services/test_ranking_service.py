@@ -34,6 +34,29 @@ def test_group_is_ranked_with_engine_numbers(make, province_set):
     assert ranking.rows[3].result.total == expected.total
 
 
+def test_the_campaigns_bands_replace_the_sets(make, province_set):
+    campaign = make.campaign(bands=[{"key": "tot", "label": "Tốt", "min": "95"},
+                                    {"key": "kha", "label": "Khá", "min": "50"}])
+    for code, drop in (("P01", 0), ("P02", 10)):
+        _unit_with_answers(make, campaign, province_set, code, drop)
+    ranking = rank_group(campaign, "province")
+    assert [row.result.classification for row in ranking.rows] == ["Tốt", "Khá"]
+    assert [band.label for band in ranking.criteria_set.bands] == ["Tốt", "Khá"]
+
+
+def test_without_the_survey_the_appraised_points_rescale_to_100(make, province_set):
+    campaign = make.campaign(survey=False)
+    _unit, assessment = _unit_with_answers(make, campaign, province_set, "P01")
+    db.session.query(Answer).filter(Answer.assessment_id == assessment.id,
+                                    Answer.source == "survey").delete()
+    db.session.commit()
+    result = rank_group(campaign, "province").rows[0].result
+    assert result.survey_absent and result.index == Decimal("100.00")
+    campaign.survey = True  # the set's survey is not optional: missing points are lost
+    db.session.commit()
+    assert rank_group(campaign, "province").rows[0].result.index < Decimal("100")
+
+
 def test_appraisal_replaces_self_and_survey_rows_count(make, province_set):
     campaign = make.campaign()
     _unit, assessment = _unit_with_answers(make, campaign, province_set, "P01")

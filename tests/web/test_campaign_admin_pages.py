@@ -32,10 +32,11 @@ def test_create_then_open_on_the_web(client, make, login):
     created = _form(client)
     assert created.status_code == 302
     campaign = db.session.scalar(select(Campaign))
+    assert created.headers["Location"].endswith(f"/admin/campaigns/{campaign.id}")
     assert campaign.state == "draft" and campaign.pin_for("province") is not None
-    page = client.get("/admin/campaigns").get_data(as_text=True)
+    page = client.get(f"/admin/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Nhóm đơn vị và lĩnh vực chưa có người thẩm định" in page
-    assert "province / 1: QB" in page
+    assert " / 1: QB" in page
 
     token = csrf_token(client.get("/admin/campaigns"))
     refused_open = client.post(f"/admin/campaigns/{campaign.id}/open",
