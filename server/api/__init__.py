@@ -17,6 +17,7 @@ def init_api(app) -> None:
         campaigns,
         criteria_sets,
         evidence,
+        exclusions,
         explanations,
         notifications,
         progress,
@@ -37,6 +38,6 @@ def init_api(app) -> None:
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
-                   progress, explanations, units, campaigns, users):
+                   progress, explanations, units, campaigns, users, exclusions):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -39,11 +39,16 @@ def load_demo_publications(admin: User) -> Campaign:
             assessment.state = "finalised"
             db.session.add(assessment)
             share = 8 + (position * 7) % 25
+            values = {leaf.code: json_ready(leaf.rule.zero_input()
+                                            if _dropped(unit.code, leaf.code, share)
+                                            else leaf.rule.max_input())
+                      for leaf in criteria_set.leaves()}
+            # The council accepted every self score, as a finalised dossier has it.
             assessment.answers = [
-                Answer(code=leaf.code, source=leaf.source, value=json_ready(
-                    leaf.rule.zero_input() if _dropped(unit.code, leaf.code, share)
-                    else leaf.rule.max_input()))
-                for leaf in criteria_set.leaves()]
+                Answer(code=leaf.code, source=source, value=values[leaf.code])
+                for leaf in criteria_set.leaves()
+                for source in ((leaf.source, "appraisal") if leaf.source == "self"
+                               else (leaf.source,))]
     db.session.flush()
     for group in PINS:
         publish(campaign, group, admin)
