@@ -80,7 +80,7 @@ class Transitions(MethodView):
                 extra={"gaps": [gap.to_dict() for gap in error.gaps]})
         except TransitionError as error:
             db.session.rollback()
-            problems = getattr(error, "problems", None)
+            problems = error.problems
             field = ("reason" if isinstance(error, ReasonRequired)
                      else "transition" if isinstance(error, TransitionNotAllowed) else None)
             errors = ([p.to_dict() for p in problems] if problems
