@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from server.appraisal.decisions import APPRAISAL, undecided_in
 from server.assessment.self_assessment import SELF, criteria_set_for, unanswered_items
-from server.campaigns.exclusions import excluded_codes
+from server.campaigns.exclusions import exclusions_by_dossier
 from server.campaigns.workflow import TransitionError
 from server.extensions import db
 from server.models import Answer, Assessment
@@ -62,8 +62,8 @@ class GapsNotConfirmed(TransitionError):
 
 
 def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
-    """The dossiers among `assessments` (of one campaign) that have gaps, in the order given;
-    two queries whatever their number."""
+    """The dossiers among `assessments` that have gaps, in the order given; two queries
+    whatever their number."""
     if not assessments:
         return []
     rows: dict[int, dict[str, dict]] = defaultdict(lambda: {SELF: {}, APPRAISAL: {}})
@@ -71,12 +71,12 @@ def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
             Answer.assessment_id.in_([a.id for a in assessments]),
             Answer.source.in_((SELF, APPRAISAL)))):
         rows[row.assessment_id][row.source][row.code] = row
-    excluded = excluded_codes(assessments[0].campaign_id, [a.unit_id for a in assessments])
+    excluded = exclusions_by_dossier(assessments)
     found = []
     for assessment in assessments:
         criteria_set = criteria_set_for(assessment)
         own, appraised = rows[assessment.id][SELF], rows[assessment.id][APPRAISAL]
-        left_out = excluded.get(assessment.unit_id, {})
+        left_out = excluded.get(assessment.id, {})
         gaps = DossierGaps(assessment.id, assessment.unit.code, assessment.unit.name,
                            unanswered_items(criteria_set, own, left_out),
                            undecided_in(criteria_set, own, appraised, left_out))

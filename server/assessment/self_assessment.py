@@ -363,8 +363,8 @@ def check_not_excluded(assessment: Assessment, criteria_set, codes) -> None:
     left_out = excluded_nodes(criteria_set, exclusions_for(assessment))
     refused = [code for code in codes if code in left_out]
     if refused:
-        raise Locked(_l("%(codes)s do(es) not apply to this unit (decided by the Department of "
-                        "Home Affairs) and cannot be answered.",
+        raise Locked(_l("Not applicable to this unit (decided by the Department of Home "
+                        "Affairs), so not to be answered: %(codes)s.",
                         codes=", ".join(sorted({left_out[code] for code in refused}))),
                      [Problem(code, "", "excluded") for code in refused])
 

@@ -137,6 +137,22 @@ def excluded_codes(campaign_id: int, unit_ids: Collection[int] | None = None
     return found
 
 
+def exclusions_by_dossier(assessments: Collection[Assessment]) -> dict[int, dict[str, str]]:
+    """assessment id -> {excluded code: reason} for dossiers of any campaigns, in one query."""
+    pairs = {(a.campaign_id, a.unit_id): a.id for a in assessments}
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    if not pairs:
+        return found
+    for campaign_id, unit_id, code, reason in db.session.execute(
+            select(ExcludedItem.campaign_id, ExcludedItem.unit_id, ExcludedItem.code,
+                   ExcludedItem.reason)
+            .where(ExcludedItem.campaign_id.in_({c for c, _u in pairs}),
+                   ExcludedItem.unit_id.in_({u for _c, u in pairs}))):
+        if (campaign_id, unit_id) in pairs:
+            found[pairs[campaign_id, unit_id]][code] = reason
+    return found
+
+
 def exclusions_for(assessment: Assessment) -> dict[str, str]:
     """{excluded code: reason} of the dossier's unit in its campaign."""
     return excluded_codes(assessment.campaign_id, [assessment.unit_id]).get(

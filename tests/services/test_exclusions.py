@@ -237,3 +237,20 @@ def test_reviewers_neither_see_nor_decide_excluded_items(make, campaign, dossier
     assert ap.accept_untouched(dossier, reviewer, "3") == []
     # What the unit answered before the decision needs no appraisal.
     assert ap.undecided_items(dossier) == {"1": ["1.1.1"]}
+
+
+def test_the_reviewers_queue_leaves_out_excluded_domains_and_items(make, campaign, dossier,
+                                                                   admin):
+    from server.appraisal.queue import reviewer_queue
+    from server.campaigns.reviewers import assign_reviewer
+
+    reviewer = make.user("reviewer")
+    assign_reviewer(campaign, reviewer, ["1", "3"], None, admin)
+    dossier.state = "submitted"
+    db.session.commit()
+    before = {e.domain_code: e.items for e in reviewer_queue(reviewer)}
+    set_exclusions(campaign, dossier.unit, ["3"], REASON, admin)
+    set_exclusions(campaign, dossier.unit, ["1.1.1"], REASON, admin)
+    db.session.commit()
+    after = {e.domain_code: e.items for e in reviewer_queue(reviewer)}
+    assert before == {"1": 10, "3": 11} and after == {"1": 9}
