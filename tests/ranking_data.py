@@ -31,3 +31,24 @@ def write_answers(assessment, criteria_set, values, source_of=None, not_applicab
                            not_applicable=na))
     db.session.add_all(rows)
     db.session.commit()
+
+
+def accept_all(assessment):
+    """The council's decision on every answered self item: accepted as the unit gave it (a
+    dossier finalised without it has gaps that publishing asks to confirm)."""
+    rows = db.session.scalars(db.select(Answer).filter_by(assessment_id=assessment.id,
+                                                          source="self")).all()
+    db.session.add_all([Answer(assessment_id=assessment.id, code=row.code, source="appraisal",
+                               value=row.value, not_applicable=row.not_applicable)
+                        for row in rows if row.value is not None or row.not_applicable])
+    db.session.commit()
+
+
+def set_appraisal(assessment_id, code, value, reason=""):
+    """The appraisal row of `code`, written over the one there is (later data drift)."""
+    row = db.session.scalar(db.select(Answer).filter_by(assessment_id=assessment_id, code=code,
+                                                        source="appraisal"))
+    if row is None:
+        row = Answer(assessment_id=assessment_id, code=code, source="appraisal")
+        db.session.add(row)
+    row.value, row.not_applicable, row.reason = value, False, reason

@@ -86,7 +86,7 @@ def test_submit_records_totals_and_locks_then_withdraw(dossier, editor, head):
     with pytest.raises(sa.Forbidden):
         sa.submit(dossier, editor)
     checked = sa.sign_off(dossier)
-    submission = sa.submit(dossier, head, checked.digest)
+    submission = sa.submit(dossier, head, checked.digest, confirm_unanswered=True)
     assert dossier.state == "submitted"
     assert submission.totals["total"] == "1" and submission.totals == checked.totals
     with pytest.raises(sa.Locked):

@@ -18,6 +18,7 @@ def init_api(app) -> None:
         campaigns,
         criteria_sets,
         evidence,
+        exclusions,
         explanations,
         notifications,
         progress,
@@ -38,6 +39,7 @@ def init_api(app) -> None:
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
-                   progress, explanations, units, campaigns, users, account):
+                   progress, explanations, units, campaigns, users, account,
+                   exclusions):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -34,6 +34,8 @@ class AnswersInputSchema(StrictSchema):
 
 class SubmitSchema(StrictSchema):
     digest = ma.fields.String(load_default=None, allow_none=True)
+    confirm_unanswered = ma.fields.Boolean(load_default=False, metadata={
+        "description": "go on although some applicable items are unanswered"})
 
 
 class ReasonSchema(StrictSchema):
@@ -84,6 +86,9 @@ def dossier(assessment) -> dict:
         "links": {code: [{"id": link.id, "document_id": link.document_id} for link in found]
                   for code, found in links.items()},
         "totals": figures,
+        # Decided by the Department of Home Affairs; the unit cannot answer these.
+        "exclusions": [{"code": code, "reason": reason} for code, reason
+                       in sorted(sa.exclusions_for(assessment).items())],
     }
 
 
@@ -164,10 +169,12 @@ class SubmissionResource(MethodView):
     @blp.arguments(SubmitSchema)
     @blp.response(201)
     def post(self, payload, assessment_id):
-        """Submit (unit head). Send the sign-off `digest` to be sure what was checked is sent."""
+        """Submit (unit head). Send the sign-off `digest` to be sure what was checked is sent.
+        While applicable items are unanswered: 422 with one `confirm_unanswered` error per
+        domain and its count, unless `confirm_unanswered` is true."""
         try:
             submission = sa.submit(sa.get_assessment(assessment_id, g.api_user), g.api_user,
-                                   payload["digest"])
+                                   payload["digest"], payload["confirm_unanswered"])
         except REFUSALS as error:
             return refusal(error)
         return {"id": submission.id, "totals": submission.totals,

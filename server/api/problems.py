@@ -24,7 +24,8 @@ def field_errors(messages, prefix: str = "") -> list[dict]:
 
 
 def problem_response(status: int, detail: str | None = None, data: dict | None = None,
-                     errors: list[dict] | None = None):
+                     errors: list[dict] | None = None, extra: dict | None = None):
+    """The problem; `extra` adds members of its own (RFC 9457 extensions, such as `gaps`)."""
     body = {
         "type": "about:blank",
         "title": HTTP_STATUS_CODES.get(status, "Error"),
@@ -40,6 +41,7 @@ def problem_response(status: int, detail: str | None = None, data: dict | None =
         body["errors"] = errors
         if status == 422 and not body["detail"]:
             body["detail"] = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    body.update(extra or {})
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"

@@ -40,6 +40,9 @@ blp = Blueprint("publications", __name__, url_prefix="/api/v1",
 class PublishSchema(StrictSchema):
     group = ma.fields.String(required=True)
     reason = ma.fields.String(load_default="")
+    confirm_gaps = ma.fields.Boolean(load_default=False, metadata={
+        "description": "go on although dossiers have unanswered or unappraised items "
+                       "(a reason is then required)"})
 
 
 class TieRuleSchema(StrictSchema):
@@ -125,16 +128,21 @@ class Publications(MethodView):
     def post(self, payload, campaign_id):
         """Publish a unit group: freeze its ranking and publish its finalised dossiers. The
         second and later publications are corrections and need a `reason`. 409 names the
-        units not finalised yet (`errors[0].units`)."""
+        units not finalised yet (`errors[0].units`). 422 with `gaps` lists the dossiers with
+        unanswered or unappraised items: send `confirm_gaps` and a `reason` to go on."""
         campaign = admin_campaign(campaign_id)
         try:
-            publication = publish(campaign, payload["group"], g.api_user, payload["reason"])
+            publication = publish(campaign, payload["group"], g.api_user, payload["reason"],
+                                  payload["confirm_gaps"])
         except PublicationError as error:
             db.session.rollback()
-            error_entry = {"field": error.field or "group", "message": str(error)}
+            errors = [{"field": field, "message": str(error)}
+                      for field in error.fields or ["group"]]
             if error.units:
-                error_entry["units"] = error.units
-            return problem_response(error.status, str(error), errors=[error_entry])
+                errors[0]["units"] = error.units
+            return problem_response(
+                error.status, str(error), errors=errors,
+                extra={"gaps": [gap.to_dict() for gap in error.gaps]} if error.gaps else None)
         return publication_dict(publication, g.api_user, publication.number), 201
 
 

@@ -66,6 +66,11 @@ class TransitionRequestSchema(StrictSchema):
     transition = ma.fields.String(required=True, metadata={
         "description": "a transition key: submit, withdraw, start_appraisal, ..."})
     reason = ma.fields.String(load_default="")
+    confirm_unanswered = ma.fields.Boolean(load_default=False, metadata={
+        "description": "submit: go on although some applicable items are unanswered"})
+    confirm_gaps = ma.fields.Boolean(load_default=False, metadata={
+        "description": "finalise: go on although items are unanswered or not appraised "
+                       "(a reason is then required)"})
 
 
 class TransitionOptionSchema(ma.Schema):

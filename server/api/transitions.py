@@ -13,6 +13,7 @@ from server.api.schemas import (
     TransitionRequestSchema,
 )
 from server.appraisal.dossier_steps import available_transitions, take_transition
+from server.appraisal.gaps import GapsNotConfirmed
 from server.audit.log import assessment_history
 from server.campaigns.workflow import (
     STATES,
@@ -61,16 +62,28 @@ class Transitions(MethodView):
     @blp.response(200, AssessmentStateSchema)
     def post(self, payload, assessment_id):
         """Take a transition. 409: not possible from the current state (or a concurrent change);
-        403: the caller may not take it for this unit; 422: a reason is required."""
+        403: the caller may not take it for this unit; 422: a reason is required, or a
+        confirmation: `confirm_unanswered` to submit with unanswered items (one error per
+        domain with its count), `confirm_gaps` and `reason` to finalise a dossier with
+        unanswered or unappraised items (the dossier listed in `gaps`)."""
         assessment = readable_assessment(assessment_id)
         try:
-            take_transition(assessment, payload["transition"], g.api_user, payload["reason"])
+            take_transition(assessment, payload["transition"], g.api_user, payload["reason"],
+                            confirm_unanswered=payload["confirm_unanswered"],
+                            confirm_gaps=payload["confirm_gaps"])
             db.session.commit()
+        except GapsNotConfirmed as error:
+            db.session.rollback()
+            return problem_response(error.status, str(error), errors=[
+                {"field": field, "message": str(error)} for field in error.fields],
+                extra={"gaps": [gap.to_dict() for gap in error.gaps]})
         except TransitionError as error:
             db.session.rollback()
+            problems = error.problems
             field = ("reason" if isinstance(error, ReasonRequired)
                      else "transition" if isinstance(error, TransitionNotAllowed) else None)
-            errors = [{"field": field, "message": str(error)}] if field else None
+            errors = ([p.to_dict() for p in problems] if problems
+                      else [{"field": field, "message": str(error)}] if field else None)
             return problem_response(error.status, str(error), errors=errors)
         except StaleDataError:
             db.session.rollback()

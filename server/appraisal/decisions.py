@@ -21,16 +21,18 @@ from server.assessment.self_assessment import (
     NotFound,
     Problem,
     StaleWrite,
+    check_not_excluded,
     criteria_set_for,
     engine_input,
     links_by_code,
 )
+from server.campaigns.exclusions import exclusions_for
 from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.campaigns.reviewers import appraisable_domains, may_appraise
 from server.engine import AnswersError
 from server.engine.answers import read_answers
 from server.engine.decimals import plain
-from server.engine.scoring import score
+from server.engine.scoring import excluded_nodes, score
 from server.events import emit
 from server.extensions import db
 from server.models import Answer, Assessment, User
@@ -91,15 +93,24 @@ def domain_of(criteria_set, code: str) -> str | None:
 
 
 def undecided_items(assessment: Assessment) -> dict[str, list[str]]:
-    """{domain code: [codes]} of the items the unit answered (not marked not applicable) that
-    have no reviewer decision yet (accepted or adjusted; an open question is no decision)."""
-    criteria_set = criteria_set_for(assessment)
+    """{domain code: [codes]} of the applicable items the unit answered (not marked not
+    applicable) that have no reviewer decision yet (accepted or adjusted; an open question is
+    no decision)."""
     self_rows, appraised = _rows_by_source(assessment)
+    return undecided_in(criteria_set_for(assessment), self_rows, appraised,
+                        exclusions_for(assessment))
+
+
+def undecided_in(criteria_set, self_rows: dict, appraised: dict, excluded) -> dict[str, list[str]]:
+    """`undecided_items` over rows already read (code -> Answer of each source), leaving out
+    the items under the `excluded` codes."""
+    left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
     undecided = {}
     for domain in criteria_set.domains:
         for leaf in domain.leaves():
             row = self_rows.get(leaf.code)
-            if leaf.source != SELF or row is None or row.not_applicable or row.value is None:
+            if leaf.source != SELF or row is None or row.not_applicable or row.value is None \
+                    or leaf.code in left_out:
                 continue
             if kind_of(appraised.get(leaf.code), row) not in (ACCEPTED, ADJUSTED):
                 undecided.setdefault(domain.code, []).append(leaf.code)
@@ -151,6 +162,7 @@ def appraise(assessment: Assessment, user: User, code: str, action: str, *, valu
                       [_problem("action", "unknown_action", action)])
     if not may_appraise(user, assessment, domain):
         raise Forbidden(_l("You are not assigned to appraise this domain."))
+    check_not_excluded(assessment, criteria_set, [code])
     reason = (reason or "").strip()
     self_rows, rows = _rows_by_source(assessment)
     row, self_row = rows.get(code), self_rows.get(code)
@@ -211,10 +223,11 @@ def accept_untouched(assessment: Assessment, user: User, domain_code: str) -> li
     if not may_appraise(user, assessment, domain.code):
         raise Forbidden(_l("You are not assigned to appraise this domain."))
     self_rows, rows = _rows_by_source(assessment)
+    left_out = excluded_nodes(criteria_set, exclusions_for(assessment))
     changed = {}
     for leaf in domain.leaves():
         self_row = self_rows.get(leaf.code)
-        if (leaf.source != SELF or leaf.code in rows or self_row is None
+        if (leaf.source != SELF or leaf.code in rows or leaf.code in left_out or self_row is None
                 or (self_row.value is None and not self_row.not_applicable)):
             continue
         new = {"value": self_row.value, "not_applicable": self_row.not_applicable, "reason": ""}
@@ -255,15 +268,17 @@ def appraisal_view(assessment: Assessment, user: User) -> dict:
                            "or you belong to it."))
     self_rows, rows = _rows_by_source(assessment)
     links = links_by_code(assessment)
-    self_result = score(criteria_set, engine_input(self_rows.values()))
+    excluded = exclusions_for(assessment)
+    self_result = score(criteria_set, engine_input(self_rows.values()), excluded)
     merged = {**engine_input(self_rows.values()), **engine_input(rows.values())}
-    result = score(criteria_set, merged)
+    result = score(criteria_set, merged, excluded)
+    left_out = excluded_nodes(criteria_set, excluded)
     items = []
     for domain in criteria_set.domains:
         if domain.code not in domains:
             continue
         for leaf in domain.leaves():
-            if leaf.source != SELF:
+            if leaf.source != SELF or leaf.code in left_out:
                 continue
             self_row, row = self_rows.get(leaf.code), rows.get(leaf.code)
             counted = row is not None and kind_of(row) != QUESTION

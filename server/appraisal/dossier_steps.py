@@ -10,6 +10,12 @@ the submitted totals. Web, API and CLI call `take_transition`.
 from flask_babel import lazy_gettext as _l
 
 from server.appraisal import decisions
+from server.appraisal.gaps import (
+    GapsNotConfirmed,
+    dossier_gaps,
+    gaps_message,
+    missing_confirmation,
+)
 from server.assessment import self_assessment
 from server.campaigns.reviewers import assignments, may_appraise, reaches
 from server.campaigns.workflow import (
@@ -30,21 +36,24 @@ APPRAISAL_TRANSITIONS = ("start_appraisal", "request_explanation", "complete_app
                          "reopen_appraisal")
 
 
-def take_transition(assessment: Assessment, key: str, user: User, reason: str = "") -> None:
+def take_transition(assessment: Assessment, key: str, user: User, reason: str = "", *,
+                    confirm_unanswered: bool = False, confirm_gaps: bool = False) -> None:
     """Check the assignment for appraisal steps, then apply the transition; the caller commits.
 
     Submit and withdraw are the self-assessment service's, so no interface can submit a dossier
-    without its checks; its refusals come back as TransitionErrors with the same HTTP status.
+    without its checks; its refusals come back as TransitionErrors with the same HTTP status
+    and its `problems`. Submitting with unanswered items needs `confirm_unanswered`; finalising
+    a dossier with gaps needs `confirm_gaps` and a reason.
     """
     if key in ("submit", "withdraw"):
         try:
             if key == "submit":
-                self_assessment.submit(assessment, user)
+                self_assessment.submit(assessment, user, confirm_unanswered=confirm_unanswered)
             else:
                 self_assessment.withdraw(assessment, user, reason)
         except self_assessment.SelfAssessmentError as error:
             refused = TransitionError(error.message)
-            refused.status = error.status
+            refused.status, refused.problems = error.status, error.problems
             raise refused from error
         return
     if key in GROUP_TRANSITIONS:
@@ -59,6 +68,11 @@ def take_transition(assessment: Assessment, key: str, user: User, reason: str = 
     if key == "complete_appraisal" and transition is not None \
             and assessment.state in transition.sources:
         _check_every_item_decided(assessment)
+    if key == "finalise" and any(t.key == key for t in allowed_transitions(assessment, user)):
+        gaps = dossier_gaps([assessment])
+        missing = missing_confirmation(gaps, confirm_gaps, reason or "")
+        if missing:
+            raise GapsNotConfirmed(gaps_message(gaps), gaps, missing)
     apply_transition(assessment, key, user, reason)
 
 

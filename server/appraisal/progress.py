@@ -2,8 +2,9 @@
 workflow state, how much of the self-assessment is answered, where the appraisal stands, what
 the unit changed after it was appraised, the points so far and whether the unit is overdue.
 
-Two statements whatever the number of units: one for the units with their assessment and
-extension, one for all the self and appraisal answers of the campaign. Filters that need more
+Three statements whatever the number of units: one for the units with their assessment and
+extension, one for all the self and appraisal answers of the campaign, one for the items
+excluded for its units. Filters that need more
 than a column (the search, overdue) run on those rows, so the totals per state are counted over
 the same read.
 
@@ -25,9 +26,11 @@ from server import labels
 from server.appraisal.decisions import ACCEPTED, ADJUSTED, APPRAISAL, QUESTION, kind_of
 from server.assessment.self_assessment import SELF, engine_input
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.exclusions import excluded_codes
 from server.campaigns.reviewers import assignments
 from server.campaigns.workflow import STATES
 from server.engine import AnswersError, score
+from server.engine.scoring import excluded_nodes
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, DeadlineExtension, Unit, User
 
@@ -221,11 +224,13 @@ def _answered(row) -> bool:
 
 
 def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
-           points: bool) -> None:
-    """Fill the row's counts (and points, if asked) from the self and appraisal answers."""
+           points: bool, excluded) -> None:
+    """Fill the row's counts (and points, if asked) from the self and appraisal answers; items
+    excluded for the unit are not counted."""
     own, appraised = answers.get(SELF, {}), answers.get(APPRAISAL, {})
+    left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
     for code, domain in leaves.items():
-        if domains is not None and domain not in domains:
+        if (domains is not None and domain not in domains) or code in left_out:
             continue
         self_row, appraisal_row = own.get(code), appraised.get(code)
         row.items += 1
@@ -244,10 +249,11 @@ def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
         return
     try:
         self_input = engine_input(own.values())
-        row.self_points = score(criteria_set, self_input).total
+        row.self_points = score(criteria_set, self_input, excluded).total
         if any(_answered(r) for r in appraised.values()):
             row.appraised_points = score(
-                criteria_set, {**self_input, **engine_input(appraised.values())}).total
+                criteria_set, {**self_input, **engine_input(appraised.values())},
+                excluded).total
     except AnswersError:
         pass  # a stored answer the set no longer scores: the grid shows no points
 
@@ -296,6 +302,7 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
                Answer.source.in_((SELF, APPRAISAL)))
     ):
         answers[answer.assessment_id][answer.source][answer.code] = answer
+    excluded = excluded_codes(campaign.id)
 
     order = {group: number for number, group in enumerate(labels.UNIT_GROUPS)}
     needle = filters.search.casefold()
@@ -315,7 +322,7 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
                                         unit.criteria_set_version or pin.criteria_set_version)
         if criteria_set is not None:
             _count(row, criteria_set, leaves, domains, answers.get(unit.assessment_id, {}),
-                   filters.points)
+                   filters.points, excluded.get(unit.id, {}))
         _overdue(row, campaign, unit.until, now)
         report.totals[row.state] += 1
         report.overdue_total += row.overdue is not None

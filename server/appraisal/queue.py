@@ -2,7 +2,8 @@
 reviewer may appraise in each, with how many items are done, pending and asked.
 
 Read with a fixed number of queries whatever the number of dossiers: the reviewer's assignments,
-the dossiers, their self and appraisal answers, and the replies to questions.
+the dossiers, their self and appraisal answers, the replies to questions and the items excluded
+for their units (a domain wholly excluded is not in the queue).
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from sqlalchemy import select
 from server.appraisal.decisions import APPRAISAL
 from server.assessment.self_assessment import SELF
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.exclusions import exclusions_by_dossier
 from server.campaigns.reviewers import appraisable_domains
+from server.engine.scoring import excluded_nodes
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, ExplanationReply, ReviewerAssignment, User
 
@@ -72,13 +75,16 @@ def reviewer_queue(user: User, campaign_id: int | None = None) -> list[QueueEntr
         select(ExplanationReply.assessment_id, ExplanationReply.code,
                ExplanationReply.question_version)
         .where(ExplanationReply.assessment_id.in_(ids))).all())
+    excluded = exclusions_by_dossier([assessment for assessment, _cs, _d in scoped])
     entries = []
     for assessment, criteria_set, domains in scoped:
         kinds = answers.get(assessment.id, {})
+        left_out = excluded_nodes(criteria_set, excluded.get(assessment.id, {}))
         for domain in criteria_set.domains:
-            if domain.code not in domains:
+            if domain.code not in domains or domain.code in left_out:
                 continue
-            codes = [leaf.code for leaf in domain.leaves() if leaf.source == SELF]
+            codes = [leaf.code for leaf in domain.leaves()
+                     if leaf.source == SELF and leaf.code not in left_out]
             asked = [(assessment.id, c, kinds[c]) for c in codes
                      if isinstance(kinds.get(c), int)]
             entries.append(QueueEntry(

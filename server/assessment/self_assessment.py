@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.exclusions import exclusions_for
 from server.campaigns.phases import PhaseError, check_self_assessment_open
 from server.campaigns.workflow import UNIT_EDITABLE_STATES, apply_transition
 from server.config import LOCAL_TIME
@@ -23,7 +24,7 @@ from server.engine import AnswersError
 from server.engine.answers import read_answers
 from server.engine.decimals import plain
 from server.engine.results import SCORED
-from server.engine.scoring import score
+from server.engine.scoring import excluded_nodes, score
 from server.events import emit
 from server.extensions import db
 from server.models import Answer, Assessment, DeadlineExtension, EvidenceLink, Submission, User
@@ -51,6 +52,9 @@ KIND_MESSAGES = {
     "evidence_or_explanation": _l(
         "A positive self score needs evidence or an explanation."),
     "explanation_too_long": _l("The explanation is too long (at most 10,000 characters)."),
+    "excluded": _l("Not applicable (decided by the Department of Home Affairs)"),
+    "unanswered": _l("Some sub-criteria of this domain are not answered; confirm to submit "
+                     "anyway."),
 }
 MAX_EXPLANATION = 10_000
 
@@ -71,6 +75,17 @@ class Problem:
     def to_dict(self) -> dict:
         return {"field": f"answers.{self.code}.{self.field}".rstrip("."),
                 "sub_criterion": self.code, "kind": self.kind, "message": self.message}
+
+
+@dataclass
+class UnansweredDomain(Problem):
+    """A domain with `count` unanswered items, at a submission not confirmed for them."""
+
+    count: int = 0
+
+    def to_dict(self) -> dict:
+        return {"field": "confirm_unanswered", "domain": self.code, "count": self.count,
+                "kind": self.kind, "message": self.message}
 
 
 class SelfAssessmentError(Exception):
@@ -159,21 +174,40 @@ def row_dict(row: Answer | None) -> dict:
             "explanation": row.explanation, "version": row.row_version}
 
 
+def unanswered_items(criteria_set, rows: dict, excluded) -> dict[str, list[str]]:
+    """{domain code: [codes]} of the self-assessed items that apply to the unit (not under an
+    `excluded` code) and have no answer (a value, or marked not applicable)."""
+    left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
+    found = {}
+    for domain in criteria_set.domains:
+        for leaf in domain.leaves():
+            row = rows.get(leaf.code)
+            if leaf.source != SELF or leaf.code in left_out:
+                continue
+            if row is None or (row.value is None and not row.not_applicable):
+                found.setdefault(domain.code, []).append(leaf.code)
+    return found
+
+
 def totals(assessment: Assessment, rows: dict[str, Answer] | None = None) -> dict:
-    """The engine's totals for the stored self answers: overall and per domain, as text."""
+    """The engine's totals for the stored self answers, leaving out the items excluded for the
+    unit: overall and per domain (with its unanswered items), as text."""
     criteria_set = criteria_set_for(assessment)
     rows = self_rows(assessment) if rows is None else rows
-    result = score(criteria_set, engine_input(rows.values()))
+    excluded = exclusions_for(assessment)
+    result = score(criteria_set, engine_input(rows.values()), excluded)
+    unanswered = unanswered_items(criteria_set, rows, excluded)
     return {
         "total": plain(result.total),
         "max_points": plain(result.max_points),
         "index": None if result.index is None else format(result.index, "f"),
         "self_points": plain(result.self_points),
         "domains": {d.code: {"points": plain(result.nodes[d.code].points),
-                             "max_points": plain(result.nodes[d.code].max_points)}
+                             "max_points": plain(result.nodes[d.code].max_points),
+                             "unanswered": len(unanswered.get(d.code, ()))}
                     for d in criteria_set.domains},
-        "unanswered": len([c for c in result.unanswered
-                           if criteria_set.leaf(c).source == SELF]),
+        "unanswered": sum(len(codes) for codes in unanswered.values()),
+        "excluded": sorted(excluded),
     }, result
 
 
@@ -272,6 +306,7 @@ def save_answers(assessment: Assessment, user: User, items: dict) -> dict[str, A
     check_editable(assessment, user)
     criteria_set = criteria_set_for(assessment)
     items = {str(code): _clean(item) for code, item in items.items()}
+    check_not_excluded(assessment, criteria_set, items)
     rows = self_rows(assessment)
     # A row saved by someone else since the user loaded it conflicts, unless the user's input
     # equals what is stored now (nothing would be overwritten).
@@ -319,6 +354,26 @@ def save_answers(assessment: Assessment, user: User, items: dict) -> dict[str, A
     if changed:
         _commit_answers(assessment, user, changed)
     return rows
+
+
+def excluded_items(assessment: Assessment, criteria_set) -> dict[str, dict]:
+    """node code -> {"by": the excluded code at or above it, "reason"} for every domain,
+    criterion and item the administrator excluded for the unit, as the pages show them."""
+    exclusions = exclusions_for(assessment)
+    return {code: {"by": by, "reason": exclusions[by]}
+            for code, by in excluded_nodes(criteria_set, exclusions).items()}
+
+
+def check_not_excluded(assessment: Assessment, criteria_set, codes) -> None:
+    """Refuse (409) any answer to a code the administrator excluded for the unit, or below one:
+    the unit cannot undo that decision."""
+    left_out = excluded_nodes(criteria_set, exclusions_for(assessment))
+    refused = [code for code in codes if code in left_out]
+    if refused:
+        raise Locked(_l("Not applicable to this unit (decided by the Department of Home "
+                        "Affairs), so not to be answered: %(codes)s.",
+                        codes=", ".join(sorted({left_out[code] for code in refused}))),
+                     [Problem(code, "", "excluded") for code in refused])
 
 
 def _same(row: Answer | None, item: dict) -> bool:
@@ -382,12 +437,14 @@ def sign_off(assessment: Assessment) -> SignOff:
     return SignOff(figures, digest(rows), evidence_problems(assessment, result, rows))
 
 
-def submit(assessment: Assessment, user: User, expected_digest: str | None = None
-           ) -> Submission:
+def submit(assessment: Assessment, user: User, expected_digest: str | None = None,
+           confirm_unanswered: bool = False) -> Submission:
     """The unit head submits; the totals shown at sign-off are recorded with the submission.
 
     `expected_digest` is the digest shown at sign-off: if the answers changed since, the
     submission is refused (409) rather than submitting something other than what was checked.
+    While any applicable item is unanswered it is refused (422, one problem per domain with its
+    count) unless `confirm_unanswered`.
     """
     check_read(assessment, user)
     if "unit_head" not in roles_for_unit(user, assessment.unit_id):
@@ -402,6 +459,13 @@ def submit(assessment: Assessment, user: User, expected_digest: str | None = Non
     if checked.problems:
         raise Invalid(_l("The self-assessment cannot be submitted: a positive self score "
                          "without evidence needs an explanation."), checked.problems)
+    unanswered = {code: figures["unanswered"]
+                  for code, figures in checked.totals["domains"].items() if figures["unanswered"]}
+    if unanswered and not confirm_unanswered:
+        raise Invalid(_l("%(count)s sub-criteria are not answered; confirm to submit anyway.",
+                         count=checked.totals["unanswered"]),
+                      [UnansweredDomain(code, "confirm_unanswered", "unanswered", count=count)
+                       for code, count in unanswered.items()])
     apply_transition(assessment, "submit", user)
     submission = Submission(assessment_id=assessment.id, submitted_by=user.id,
                             criteria_set_id=assessment.criteria_set_id,
@@ -411,7 +475,8 @@ def submit(assessment: Assessment, user: User, expected_digest: str | None = Non
     db.session.flush()
     emit("submission.recorded", "submission", submission.id, actor_id=user.id,
          unit_id=assessment.unit_id, after={"totals": checked.totals,
-                                            "digest": checked.digest})
+                                            "digest": checked.digest,
+                                            "confirmed_unanswered": unanswered})
     _commit_state()
     return submission
 

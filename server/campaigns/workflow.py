@@ -83,10 +83,12 @@ TRANSITION_LABELS = {
 class TransitionError(Exception):
     """A refused transition; `status` is the HTTP status the interfaces answer with.
 
-    The message is translated lazily, so str(error) speaks the request's language.
+    The message is translated lazily, so str(error) speaks the request's language; `problems`
+    are the field problems of a refusal that carries them (a submission's).
     """
 
     status = 409
+    problems: tuple = ()
 
 
 class TransitionNotAllowed(TransitionError):

@@ -14,6 +14,7 @@ from server.cli.backup import backup_command, restore_command
 from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
+from server.cli.exclusions import exclusions_group
 from server.cli.output import refuse_table_file
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.units import units_group
@@ -45,6 +46,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(evidence_group)
     cli.add_command(backup_command)
     cli.add_command(restore_command)
+    cli.add_command(exclusions_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)

@@ -34,19 +34,29 @@ def _publisher(username: str | None) -> User:
 @click.command("publish")
 @click.argument("campaign_id", type=int)
 @click.argument("group")
-@click.option("--reason", default="", help="Required for a correction (a 2nd publication).")
+@click.option("--reason", default="",
+              help="Required for a correction (a 2nd publication) and with --confirm-gaps.")
+@click.option("--confirm-gaps", is_flag=True,
+              help="Publish although dossiers have unanswered or unappraised items.")
 @click.option("--user", "username", default=None,
               help="The administrator publishing (default: the only administrator).")
 @with_appcontext
-def publish_command(campaign_id, group, reason, username):
+def publish_command(campaign_id, group, reason, confirm_gaps, username):
     """Publish GROUP's ranking in a campaign: freeze it and publish the finalised dossiers."""
     from server.results.publications import PublicationError, publish
 
     campaign = _campaign(campaign_id)
     try:
-        publication = publish(campaign, group, _publisher(username), reason)
+        publication = publish(campaign, group, _publisher(username), reason, confirm_gaps)
     except PublicationError as error:
         db.session.rollback()
+        for gap in error.gaps:
+            click.echo(f"  {gap.unit_code:<12} unanswered {gap.unanswered_count:>3}  "
+                       f"not appraised {gap.unappraised_count:>3}", err=True)
+        if error.gaps:
+            raise click.ClickException(
+                f"{len(error.gaps)} dossier(s) have gaps; publish with --confirm-gaps and "
+                "--reason to go on") from error
         raise click.ClickException(str(error)) from error
     click.echo(f"publication {publication.id} (number {publication.number}) of {group}, "
                f"{len(publication.results['ranking']['rows'])} units, "

@@ -47,11 +47,15 @@ def load_demo_publications(admin: User, reviewers: dict[str, User]) -> Campaign:
         positions[assessment.unit_group] += 1
         share = 8 + (position * 7) % 25
         code = assessment.unit.code
+        values = {leaf.code: json_ready(leaf.rule.zero_input() if _dropped(code, leaf.code, share)
+                                        else leaf.rule.max_input())
+                  for leaf in criteria_set.leaves()}
+        # The council accepted every self score, as a finalised dossier has it.
         assessment.answers = [
-            Answer(code=leaf.code, source=leaf.source, value=json_ready(
-                leaf.rule.zero_input() if _dropped(code, leaf.code, share)
-                else leaf.rule.max_input()))
-            for leaf in criteria_set.leaves()]
+            Answer(code=leaf.code, source=source, value=values[leaf.code])
+            for leaf in criteria_set.leaves()
+            for source in ((leaf.source, "appraisal") if leaf.source == "self"
+                           else (leaf.source,))]
         assessment.state = "finalised"
     db.session.commit()
     for group in PINS:

@@ -1,6 +1,6 @@
 """Scoring a unit's answers against a criteria set."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal, localcontext
 
 from server.engine.answers import Answer, read_answers
@@ -17,17 +17,25 @@ from server.engine.results import (
 )
 
 
-def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> ScoreResult:
+def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping],
+          excluded: Collection[str] = ()) -> ScoreResult:
     """Points, sub-indices, index and trace for `answers` (code -> {value, not_applicable}).
 
-    Raises AnswersError listing every answer that cannot be scored.
+    `excluded` names domains, criteria or sub-criteria that do not apply to this unit by the
+    administrator's decision: every leaf under them is not applicable, whatever was answered
+    (even where the set does not let the unit mark it so). Raises AnswersError listing every
+    answer that cannot be scored.
     """
     with localcontext(ENGINE_CONTEXT):
-        given = read_answers(criteria_set, answers)
+        left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
+        given = read_answers(criteria_set, {code: answer for code, answer in answers.items()
+                                            if code not in left_out})
         leaves = criteria_set.leaves()
         survey_leaves = [leaf for leaf in leaves if leaf.source == "survey"]
         survey_absent = (criteria_set.survey_optional and bool(survey_leaves)
                          and not any(leaf.code in given for leaf in survey_leaves))
+        given.update({leaf.code: Answer(None, True, None) for leaf in leaves
+                      if leaf.code in left_out})
         trace = {leaf.code: _trace_line(leaf, given.get(leaf.code), survey_absent)
                  for leaf in leaves}
         nodes = {node.code: _node_score(node, trace) for node in criteria_set.nodes()}
@@ -60,6 +68,21 @@ def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> ScoreRes
             self_max_points=self_max,
             survey_max_points=survey_max,
         )
+
+
+def excluded_nodes(criteria_set: CriteriaSet, excluded: Collection[str]) -> dict[str, str]:
+    """node code -> the excluded code at or above it, for every domain, criterion and leaf under
+    the `excluded` codes; codes the set does not have (a decision recorded against another
+    version) exclude nothing."""
+    found = {}
+    for code in sorted(excluded, key=len):  # the widest first: a domain before its items
+        try:
+            node = criteria_set.node(code)
+        except KeyError:
+            continue
+        for below in (node, *getattr(node, "criteria", ()), *node.leaves()):
+            found.setdefault(below.code, code)
+    return found
 
 
 def _trace_line(leaf: Leaf, answer: Answer | None, survey_absent: bool) -> TraceLine:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.exclusions import exclusions_for
 from server.engine import CriteriaSet, score
 from server.engine.decimals import plain, round_half_up
 from server.engine.losses import CarriedLoss, carried_losses, code_map, losses, status
@@ -214,9 +215,11 @@ def _answer_rows(assessment_id: int) -> list[Answer]:
     return list(db.session.scalars(select(Answer).where(Answer.assessment_id == assessment_id)))
 
 
-def _effective(criteria_set: CriteriaSet, rows: list[Answer]) -> ScoreResult:
+def _effective(assessment: Assessment, criteria_set: CriteriaSet, rows: list[Answer]
+               ) -> ScoreResult:
     return score(criteria_set, effective_answers(
-        criteria_set, [(r.code, r.source, r.value, r.not_applicable) for r in rows]))
+        criteria_set, [(r.code, r.source, r.value, r.not_applicable) for r in rows]),
+        exclusions_for(assessment))
 
 
 def _previous_unit(assessment: Assessment, current: CriteriaSet
@@ -233,7 +236,7 @@ def _previous_unit(assessment: Assessment, current: CriteriaSet
     mapping = _mapping(previous_set, current) if previous_set else None
     if mapping is None:
         return PreviousYear(campaign.id, campaign.year, reference, False), {}
-    result = _effective(previous_set, _answer_rows(before.id))
+    result = _effective(before, previous_set, _answer_rows(before.id))
     return (PreviousYear(campaign.id, campaign.year, reference, True),
             carried_losses(mapping, result, current))
 
@@ -244,7 +247,7 @@ def unit_points_lost(assessment: Assessment) -> UnitPointsLost:
                                            assessment.criteria_set_version)
     rows = _answer_rows(assessment.id)
     by_source = {(row.code, row.source): row for row in rows}
-    result = _effective(criteria_set, rows)
+    result = _effective(assessment, criteria_set, rows)
     previous, carried = _previous_unit(assessment, criteria_set)
     lost_now = losses(result)
     points = {line.code: line.points for line in result.trace}

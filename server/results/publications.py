@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
+from server.appraisal.gaps import DossierGaps, dossier_gaps, gaps_message, missing_confirmation
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.workflow import STATES, apply_transition
 from server.engine import ENGINE_VERSION, NodeScore, ScoreResult, TieRule, TraceLine
@@ -30,11 +31,14 @@ PUBLISHABLE_STATES = ("finalised", "published")
 
 
 class PublicationError(Exception):
-    """A refused publication; `status` is the HTTP status, `field` what the refusal is about."""
+    """A refused publication; `status` is the HTTP status, `field` what the refusal is about
+    (`fields` when several are), `gaps` the dossiers with unconfirmed gaps."""
 
-    def __init__(self, message, status: int = 409, field: str = "", units=()):
+    def __init__(self, message, status: int = 409, field: str = "", units=(), gaps=(),
+                 fields=()):
         super().__init__(message)
         self.message, self.status, self.field, self.units = message, status, field, list(units)
+        self.gaps, self.fields = list(gaps), list(fields) or ([field] if field else [])
 
     def __str__(self) -> str:
         return str(self.message)
@@ -60,6 +64,11 @@ def _group_assessments(campaign: Campaign, group: str) -> list[tuple[Assessment,
         .order_by(Unit.code)))
 
 
+def group_gaps(campaign: Campaign, group: str) -> list[DossierGaps]:
+    """The group's dossiers with unanswered or unappraised applicable items."""
+    return dossier_gaps([assessment for assessment, _code in _group_assessments(campaign, group)])
+
+
 def changes_between(before: dict, after: dict) -> list[dict]:
     """What a correction changes: per unit, each compared field and domain points that differ;
     units that appear or disappear are listed with field "unit"."""
@@ -81,10 +90,13 @@ def changes_between(before: dict, after: dict) -> list[dict]:
     return changes
 
 
-def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Publication:
+def publish(campaign: Campaign, group: str, user: User, reason: str = "",
+            confirm_gaps: bool = False) -> Publication:
     """Freeze the group's ranking and publish its finalised dossiers; commits or refuses with
     nothing written. Every dossier of the group must be finalised (or already published); the
-    second and later publications are corrections and need a reason and a change."""
+    second and later publications are corrections and need a reason and a change. Dossiers
+    with unanswered or unappraised items are listed and need `confirm_gaps` and a reason, both
+    recorded in the audit event."""
     if not user.has_role("admin"):
         raise PublicationError(_l("Only the Department of Home Affairs publishes the index."),
                                status=403)
@@ -97,6 +109,11 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Pub
             "Every dossier of the group must be finalised by the council first; not yet: "
             "%(units)s.", units=", ".join(f"{code} ({STATES[state]})" for code, state in pending)),
             field="group", units=[code for code, _state in pending])
+    gaps = group_gaps(campaign, group)
+    missing = missing_confirmation(gaps, confirm_gaps, reason)
+    if missing:
+        raise PublicationError(gaps_message(gaps), status=422, gaps=gaps, fields=missing,
+                               field=missing[0], units=[gap.unit_code for gap in gaps])
     try:
         ranking = rank_group(campaign, group)
     except RankingError as error:
@@ -135,7 +152,8 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Pub
          before=None if previous is None else {"number": previous.number,
                                                "inputs_digest": previous.inputs_digest},
          after={"campaign_id": campaign.id, "group": group, "number": publication.number,
-                "inputs_digest": publication.inputs_digest, "changes": len(changes)},
+                "inputs_digest": publication.inputs_digest, "changes": len(changes),
+                **({"confirmed_gaps": [gap.to_dict() for gap in gaps]} if gaps else {})},
          reason=reason)
     db.session.commit()
     return publication

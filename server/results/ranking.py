@@ -1,9 +1,10 @@
 """Scoring and ranking a whole unit group of a campaign, from one grouped read of its answers.
 
-Two statements whatever the number of units: one for the group's assessments and units, one for
-all their answers. Every number comes from the engine (`score`, then `rank`). The campaign's own
-tie rule, classification bands, survey (not run: the appraised points rescale to 100) and its
-units marked "not ranked" apply unless the caller overrides them.
+Three statements whatever the number of units: one for the group's assessments and units, one
+for all their answers, one for the items excluded for them. Every number comes from the engine
+(`score`, then `rank`). The campaign's own tie rule, classification bands, survey (not run: the
+appraised points rescale to 100) and its units marked "not ranked" apply unless the caller
+overrides them.
 """
 
 import hashlib
@@ -16,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.exclusions import excluded_codes
 from server.engine import CriteriaSet, score
 from server.engine.answers import AnswersError
 from server.engine.model import Band, TieRule
@@ -98,7 +100,7 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
     is active and its assessment is not marked "not ranked"."""
     criteria_set = group_criteria_set(campaign, group)
     assessments = db.session.execute(
-        select(Assessment.id, Unit.code, Unit.name, Unit.active & Assessment.ranked)
+        select(Assessment.id, Unit.code, Unit.name, Unit.active & Assessment.ranked, Unit.id)
         .join(Unit, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign.id, Unit.group == group)
         .order_by(Unit.code)
@@ -112,14 +114,18 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
         .where(Assessment.campaign_id == campaign.id, Unit.group == group)
     ):
         answers[assessment_id].append((code, source, value, not_applicable))
+    excluded = excluded_codes(campaign.id)
     scored = []
     digest = hashlib.sha256()
-    for assessment_id, code, name, rankable in assessments:
+    for assessment_id, code, name, rankable, unit_id in assessments:
         inputs = effective_answers(criteria_set, answers[assessment_id])
-        digest.update(json.dumps([code, inputs], sort_keys=True, ensure_ascii=False,
-                                 default=str).encode())
+        left_out = sorted(excluded.get(unit_id, ()))
+        # Exclusions enter the digest only where there are some, so digests of earlier
+        # publications still compare equal.
+        digest.update(json.dumps([code, inputs, left_out] if left_out else [code, inputs],
+                                 sort_keys=True, ensure_ascii=False, default=str).encode())
         try:
-            result = score(criteria_set, inputs)
+            result = score(criteria_set, inputs, left_out)
         except AnswersError as error:
             raise RankingError(f"unit {code}: {error}") from error
         scored.append(((code, name, bool(rankable)), result))

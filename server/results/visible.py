@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.exclusions import excluded_codes
 from server.engine import CriteriaSet, score
 from server.engine.answers import AnswersError
 from server.extensions import db
@@ -201,7 +202,8 @@ def _live_domain_points(campaign: Campaign, unit: Unit) -> dict[str, Decimal]:
     if not rows:
         return {}
     try:
-        result = score(criteria_set, effective_answers(criteria_set, rows))
+        result = score(criteria_set, effective_answers(criteria_set, rows),
+                       excluded_codes(campaign.id, [unit.id]).get(unit.id, ()))
     except AnswersError:
         return {}
     return {domain.code: result.nodes[domain.code].points for domain in criteria_set.domains}

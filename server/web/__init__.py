@@ -18,6 +18,7 @@ def init_app(app) -> None:
         campaign_reviewer_views,
         criteria_admin_views,
         evidence_views,
+        exclusion_views,
         explanation_views,
         notification_views,
         progress_views,

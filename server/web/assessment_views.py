@@ -83,6 +83,7 @@ def _render_form(assessment, typed=None, problems=(), newer=None, status=200):
         links=sa.links_by_code(assessment), editable=editable, states=STATES,
         library=evidence.library(assessment.campaign_id, assessment.unit_id),
         deadline=sa.local_deadline(assessment),
+        excluded=sa.excluded_items(assessment, criteria_set),
         transitions=[t.key for t in allowed_transitions(assessment, current_user)],
         domain=request.values.get("domain"),
         chosen={key[5:]: value for key, value in request.form.items()
@@ -125,20 +126,28 @@ def assessment_submit(assessment_id):
     assessment = assessment_or_404(assessment_id)
     if request.method == "POST":
         try:
-            sa.submit(assessment, current_user, request.form.get("digest") or None)
+            sa.submit(assessment, current_user, request.form.get("digest") or None,
+                      confirm_unanswered=request.form.get("confirm_unanswered") == "1")
         except sa.SelfAssessmentError as error:
             flash(str(error), "error")
-            checked = sa.sign_off(assessment)
-            return render_template("assessment/submit.html", assessment=assessment,
-                                   checked=checked, problems=error.problems or checked.problems,
-                                   cs=sa.criteria_set_for(assessment),
-                                   deadline=sa.local_deadline(assessment)), error.status
+            unconfirmed = any(isinstance(p, sa.UnansweredDomain) for p in error.problems)
+            return _submit_page(assessment, None if unconfirmed else error.problems,
+                                unconfirmed), error.status
         flash(_("The self-assessment has been submitted."), "info")
         return redirect(url_for("web.assessment_form", assessment_id=assessment.id))
+    return _submit_page(assessment)
+
+
+def _submit_page(assessment, problems=None, unconfirmed: bool = False):
+    """The sign-off page: totals and unanswered items per domain, what blocks submission, and
+    the confirmation box when items are unanswered."""
     checked = sa.sign_off(assessment)
+    criteria_set = sa.criteria_set_for(assessment)
     return render_template("assessment/submit.html", assessment=assessment, checked=checked,
-                           problems=checked.problems, cs=sa.criteria_set_for(assessment),
-                           deadline=sa.local_deadline(assessment))
+                           problems=checked.problems if problems is None else problems,
+                           cs=criteria_set, deadline=sa.local_deadline(assessment),
+                           excluded=sa.excluded_items(assessment, criteria_set),
+                           unconfirmed=unconfirmed)
 
 
 @bp.route("/assessments/<int:assessment_id>/withdraw", methods=["POST"])

@@ -22,7 +22,12 @@ from server.results.publication_status import (
     workbook_name,
     write_publication_workbook,
 )
-from server.results.publications import PublicationError, publications, publish
+from server.results.publications import (
+    PublicationError,
+    group_gaps,
+    publications,
+    publish,
+)
 from server.results.ranking_settings import (
     KEEP,
     SettingsError,
@@ -100,6 +105,7 @@ def _group_view(campaign: Campaign, status) -> dict:
         "status": status,
         "publications": [_publication_view(p, publishers.get(p.published_by)) for p in rows],
         "drift": drift(rows[0]) if rows else None,
+        "gaps": group_gaps(campaign, status.group),
     }
 
 
@@ -138,13 +144,14 @@ def campaign_publications(campaign_id):
         return _page(campaign, publish_group=group, form=request.form, status_code=422,
                      publish_errors={"confirm": _("Tick the box to confirm the publication.")})
     try:
-        publication = publish(campaign, group, current_user, reason)
+        publication = publish(campaign, group, current_user, reason,
+                              confirm_gaps=request.form.get("confirm_gaps") == "1")
     except PublicationError as error:
         db.session.rollback()
         if campaign.pin_for(group) is None:  # no section of the page to show it beside
             flash(str(error), "warning")
         return _page(campaign, publish_group=group, form=request.form,
-                     publish_errors={error.field or "group": str(error)},
+                     publish_errors={field: str(error) for field in error.fields or ["group"]},
                      status_code=error.status)
     flash(_("Publication %(number)s of the group has been made; %(units)s units.",
             number=publication.number,

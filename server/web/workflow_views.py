@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.appraisal.dossier_steps import available_transitions, take_transition
+from server.appraisal.gaps import dossier_gaps
+from server.assessment.self_assessment import sign_off
 from server.audit.log import AuditFilters, assessment_history, audit_page
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.reviewers import (
@@ -39,11 +41,15 @@ def _readable_assessment(assessment_id: int) -> Assessment:
 @login_required
 def assessment_workflow(assessment_id):
     assessment = _readable_assessment(assessment_id)
+    transitions = available_transitions(assessment, current_user)
+    keys = {t.key for t in transitions}
+    # What the submit and finalise steps will ask to confirm.
+    unanswered = sign_off(assessment).totals["unanswered"] if "submit" in keys else 0
+    gaps = dossier_gaps([assessment]) if "finalise" in keys else []
     return render_template(
         "assessment_workflow.html", assessment=assessment, states=STATES,
-        transition_labels=TRANSITION_LABELS,
-        transitions=available_transitions(assessment, current_user),
-        history=assessment_history(assessment))
+        transition_labels=TRANSITION_LABELS, transitions=transitions,
+        history=assessment_history(assessment), unanswered=unanswered, gaps=gaps)
 
 
 @bp.route("/assessments/<int:assessment_id>/transitions", methods=["POST"])
@@ -61,7 +67,9 @@ def take_step(assessment: Assessment, key: str, back, done: str | None = None):
     """Take the workflow step `key` with the posted reason, commit, flash the outcome (`done`,
     or the new state) or the refusal, and return `back`. Every page's step buttons end here."""
     try:
-        take_transition(assessment, key, current_user, request.form.get("reason", ""))
+        take_transition(assessment, key, current_user, request.form.get("reason", ""),
+                        confirm_unanswered=request.form.get("confirm_unanswered") == "1",
+                        confirm_gaps=request.form.get("confirm_gaps") == "1")
         db.session.commit()
     except TransitionError as error:
         db.session.rollback()

@@ -101,13 +101,18 @@ def test_a_year_from_an_empty_database(app, client):
             "code": code, "document_id": document_id}).status_code == 201
     sign_off = client.get(f"{dossier}/sign-off", headers=head).get_json()
     assert sign_off["problems"] == []
+    # Most items are unanswered: submitting needs the head's explicit confirmation.
+    unconfirmed = client.post(f"{dossier}/submission", headers=head,
+                              json={"digest": sign_off["digest"]})
+    assert unconfirmed.status_code == 422
+    assert {e["field"] for e in unconfirmed.get_json()["errors"]} == {"confirm_unanswered"}
     submitted = client.post(f"{dossier}/submission", headers=head,
-                            json={"digest": sign_off["digest"]})
+                            json={"digest": sign_off["digest"], "confirm_unanswered": True})
     assert submitted.status_code == 201, submitted.get_json()
 
-    def step(headers, key, reason=""):
+    def step(headers, key, reason="", **confirm):
         response = client.post(f"{dossier}/transitions", headers=headers,
-                               json={"transition": key, "reason": reason})
+                               json={"transition": key, "reason": reason, **confirm})
         assert response.status_code == 200, (key, response.get_json())
 
     step(reviewer, "start_appraisal")
@@ -117,14 +122,22 @@ def test_a_year_from_an_empty_database(app, client):
         "action": "adjust", "value": "80", "reason": "Báo cáo chỉ ghi nhận 80%"})
     assert adjusted.status_code == 200, adjusted.get_json()
     step(reviewer, "complete_appraisal")
-    step(admin, "finalise")
+    # The unanswered items are gaps: finalising and publishing ask for a confirmed reason.
+    gaps = client.post(f"{dossier}/transitions", headers=admin, json={"transition": "finalise"})
+    assert gaps.status_code == 422
+    assert {e["field"] for e in gaps.get_json()["errors"]} == {"confirm_gaps", "reason"}
+    step(admin, "finalise", "Đơn vị không đủ hồ sơ, Hội đồng chốt theo số liệu có",
+         confirm_gaps=True)
 
     # The district group is not finalised: publishing it is refused, naming the units.
     refused = client.post(f"{base}/publications", headers=admin, json={"group": "district"})
     assert refused.status_code == 409
     assert set(refused.get_json()["errors"][0]["units"]) == {"BT", "DH"}
 
-    published = client.post(f"{base}/publications", headers=admin, json={"group": "province"})
+    gaps = client.post(f"{base}/publications", headers=admin, json={"group": "province"})
+    assert gaps.status_code == 422 and gaps.get_json()["gaps"][0]["unit_code"] == "QB"
+    published = client.post(f"{base}/publications", headers=admin, json={
+        "group": "province", "confirm_gaps": True, "reason": "Công bố theo số liệu đã chốt"})
     assert published.status_code == 201, published.get_json()
     publication = client.get(f"/api/v1/publications/{published.get_json()['id']}",
                              headers=head).get_json()

@@ -243,8 +243,10 @@ def _step(key):
         _state(world, STEP_FROM[key])
         if key == "complete_appraisal":
             _every_item_decided(world)
+        # Confirmed gaps (unanswered items at submission, at finalising): who asks decides.
         return client.post(f"/api/v1/assessments/{world['assessment'].id}/transitions",
-                           json={"transition": key, "reason": "Lý do kiểm thử"},
+                           json={"transition": key, "reason": "Lý do kiểm thử",
+                                 "confirm_unanswered": True, "confirm_gaps": True},
                            headers=headers)
     return action
 

@@ -64,7 +64,7 @@ def test_upload_link_sign_off_submit_withdraw(client, make, token_for, dossier):
     assert checked["problems"] == []
     assert client.post(f"{base}/submission", headers=editor, json={}).status_code == 403
     submitted = client.post(f"{base}/submission", headers=head,
-                            json={"digest": checked["digest"]})
+                            json={"digest": checked["digest"], "confirm_unanswered": True})
     assert submitted.status_code == 201 and submitted.get_json()["totals"] == checked["totals"]
     locked = client.put(f"{base}/answers", headers=editor,
                         json={"answers": {"1.1.1": {"value": "late", "version": 1}}})

@@ -76,7 +76,8 @@ def test_role_by_transition_by_unit(client, world, token_for, key, actor):
     assessment = world["assessment"]
     _set_state(assessment, transition.sources[0])
     response = client.post(f"/api/v1/assessments/{assessment.id}/transitions",
-                           json={"transition": key, "reason": "Lý do kiểm thử"},
+                           json={"transition": key, "reason": "Lý do kiểm thử",
+                                 "confirm_unanswered": True, "confirm_gaps": True},
                            headers=token_for(world["users"][actor]))
     db.session.expire_all()
     state = db.session.get(Assessment, assessment.id).state
@@ -195,7 +196,8 @@ def test_get_lists_the_steps_the_caller_may_take(client, world, token_for):
 def test_history_lists_the_steps_with_actor_and_reason(client, world, token_for):
     url = f"/api/v1/assessments/{world['assessment'].id}"
     head = token_for(world["users"]["own_head"])
-    client.post(f"{url}/transitions", json={"transition": "submit"}, headers=head)
+    client.post(f"{url}/transitions", json={"transition": "submit", "confirm_unanswered": True},
+                headers=head)
     client.post(f"{url}/transitions", json={"transition": "withdraw", "reason": "Sửa số liệu"},
                 headers=head)
     history = client.get(f"{url}/history", headers=head).get_json()
@@ -222,14 +224,15 @@ def test_submitting_through_the_workflow_endpoint_keeps_the_self_assessment_chec
     editor, head = make.user("unit_editor", unit), make.user("unit_head", unit)
     self_assessment.save_answers(dossier, editor, {"1.1.1": {"value": "timely"}})
     url = f"/api/v1/assessments/{dossier.id}/transitions"
-    refused = client.post(url, json={"transition": "submit"}, headers=token_for(head))
+    refused = client.post(url, json={"transition": "submit", "confirm_unanswered": True},
+                          headers=token_for(head))
     assert refused.status_code == 422
     assert refused.mimetype == "application/problem+json"
     assert db.session.get(Assessment, dossier.id).state == "draft"
     self_assessment.save_answers(dossier, editor, {"1.1.1": {
         "value": "timely", "explanation": "Kế hoạch số 24/KH-UBND ngày 27/01/2021",
         "version": 1}})
-    assert client.post(url, json={"transition": "submit"},
+    assert client.post(url, json={"transition": "submit", "confirm_unanswered": True},
                        headers=token_for(head)).status_code == 200
     db.session.expire_all()
     assert db.session.get(Assessment, dossier.id).state == "submitted"

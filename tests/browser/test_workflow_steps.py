@@ -38,6 +38,7 @@ def test_submit_then_see_history_and_notification(live_server, linked_app, page,
 
     _log_in(page, live_server, "lanhdao")
     page.goto(f"{live_server}/assessments/{assessment.id}/workflow")
+    page.locator("input[name=confirm_unanswered]").check()  # nothing is answered yet
     page.get_by_role("button", name="Gửi hồ sơ").click()
     assert page.get_by_text("Hồ sơ hiện ở trạng thái Đã gửi.").is_visible()
     assert page.locator("table.grid tbody tr").count() == 1

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from server.campaigns.workflow import apply_transition
 from server.engine import ENGINE_VERSION
 from server.extensions import db
-from server.models import Answer, Assessment, AuditEvent, Notification, Publication
+from server.models import Assessment, AuditEvent, Notification, Publication
 from server.results.publications import (
     PublicationError,
     frozen_ranking,
@@ -19,7 +19,13 @@ from server.results.publications import (
 )
 from server.results.ranking import rank_group
 from server.results.ranking_data import ranking_dict
-from tests.ranking_data import full_answers, json_value, write_answers
+from tests.ranking_data import (
+    accept_all,
+    full_answers,
+    json_value,
+    set_appraisal,
+    write_answers,
+)
 
 
 @pytest.fixture
@@ -32,6 +38,7 @@ def group(make, province_set):
         make.user("unit_head", unit)
         assessment = make.assessment(campaign, unit)
         write_answers(assessment, province_set, full_answers(province_set, drop))
+        accept_all(assessment)
         assessment.state = "finalised"
         dossiers[code] = assessment
     db.session.commit()
@@ -64,8 +71,7 @@ def test_the_snapshot_does_not_move_when_the_data_does(group, province_set):
     publication = publish(campaign, "province", admin)
     frozen = ranking_dict(frozen_ranking(publication))
     leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
-    db.session.add(Answer(assessment_id=group["dossiers"]["P01"].id, code=leaf.code,
-                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    set_appraisal(group["dossiers"]["P01"].id, leaf.code, json_value(leaf.rule.zero_input()))
     db.session.commit()
     assert rank_group(campaign, "province").inputs_digest != publication.inputs_digest
     db.session.expire_all()
@@ -80,8 +86,7 @@ def test_the_workbook_of_a_publication_is_written_from_the_snapshot(group, provi
     publication = publish(campaign, "province", admin)
     expected = {row["unit_code"]: row["total"] for row in publication.results["ranking"]["rows"]}
     leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
-    db.session.add(Answer(assessment_id=group["dossiers"]["P01"].id, code=leaf.code,
-                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    set_appraisal(group["dossiers"]["P01"].id, leaf.code, json_value(leaf.rule.zero_input()))
     db.session.commit()
     buffer = io.BytesIO()
     write_ranking_workbook(frozen_ranking(publication), buffer)
@@ -128,8 +133,7 @@ def test_a_correction_needs_a_reason_and_a_change_and_lists_what_changed(group, 
     dossier = group["dossiers"]["P01"]
     apply_transition(dossier, "reopen_published", admin, "Sai sót tiêu chí 1.1")
     leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
-    db.session.add(Answer(assessment_id=dossier.id, code=leaf.code, source="appraisal",
-                          value=json_value(leaf.rule.zero_input()), reason="Sai"))
+    set_appraisal(dossier.id, leaf.code, json_value(leaf.rule.zero_input()), "Sai")
     dossier.state = "finalised"
     db.session.commit()
     with pytest.raises(PublicationError) as refused:
@@ -181,8 +185,7 @@ def test_next_year_compares_with_the_published_index_not_later_edits(group, make
     published = {row["unit_code"]: row["index"]
                  for row in publication.results["ranking"]["rows"]}
     leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
-    db.session.add(Answer(assessment_id=group["dossiers"]["P01"].id, code=leaf.code,
-                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    set_appraisal(group["dossiers"]["P01"].id, leaf.code, json_value(leaf.rule.zero_input()))
     db.session.commit()
     later = make.campaign(year=campaign.year + 1)
     for dossier in group["dossiers"].values():

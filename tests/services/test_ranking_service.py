@@ -126,4 +126,4 @@ def test_statement_count_does_not_grow_with_units(app, make, province_set):
     many = count_statements(lambda: rank_group(campaign, "province"))
     assert len(rank_group(campaign, "province").rows) == 8
     assert many == few
-    assert many <= 5
+    assert many <= 6  # the exclusions of the whole group are one of them

@@ -5,8 +5,13 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 from server.extensions import db
-from server.models import Answer
-from tests.ranking_data import full_answers, json_value, write_answers
+from tests.ranking_data import (
+    accept_all,
+    full_answers,
+    json_value,
+    set_appraisal,
+    write_answers,
+)
 
 
 class _Elements(HTMLParser):
@@ -62,6 +67,7 @@ def ranked_group(make, province_set) -> dict:
         heads[code] = make.user("unit_head", unit)
         assessment = make.assessment(campaign, unit)
         write_answers(assessment, province_set, full_answers(province_set, drop))
+        accept_all(assessment)
         assessment.state = "finalised"
         assessment.ranked = code != "P04"
         dossiers[code] = assessment
@@ -73,6 +79,5 @@ def ranked_group(make, province_set) -> dict:
 def zero_first_leaf(group, province_set, code="P01"):
     """A live change after publication: the appraisal takes the unit's first self leaf to 0."""
     leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "self")
-    db.session.add(Answer(assessment_id=group["dossiers"][code].id, code=leaf.code,
-                          source="appraisal", value=json_value(leaf.rule.zero_input())))
+    set_appraisal(group["dossiers"][code].id, leaf.code, json_value(leaf.rule.zero_input()))
     db.session.commit()

@@ -11,7 +11,7 @@ from server.results.publications import frozen_scores, publish
 from server.results.ranking import rank_group
 from server.results.ranking_data import ranking_dict
 from server.web.charts import PLOT_WIDTH
-from tests.ranking_data import full_answers, write_answers
+from tests.ranking_data import accept_all, full_answers, write_answers
 from tests.web.ranking_pages import (
     cell,
     elements,
@@ -102,6 +102,7 @@ def test_last_years_domain_points_come_from_its_publication(client, login, group
     earlier = make.campaign(year=2020)
     dossier = make.assessment(earlier, group["dossiers"]["P02"].unit)
     write_answers(dossier, province_set, full_answers(province_set, 40))
+    accept_all(dossier)
     dossier.state = "finalised"
     db.session.commit()
     login(group["admin"])
@@ -193,6 +194,7 @@ def test_the_public_list_reads_no_snapshot_and_a_fixed_number_of_statements(app,
         campaign = make.campaign(year=year)
         dossier = make.assessment(campaign, group["dossiers"]["P01"].unit)
         write_answers(dossier, province_set, full_answers(province_set))
+        accept_all(dossier)
         dossier.state = "finalised"
         db.session.commit()
         publish(campaign, "province", group["admin"])

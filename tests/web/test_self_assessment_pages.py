@@ -97,7 +97,8 @@ def test_upload_link_sign_off_submit_and_withdraw(client, login, make, dossier):
     digest = re.search(r'name="digest" value="([0-9a-f]+)"',
                        sign_off.get_data(as_text=True)).group(1)
     submitted = client.post(f"/assessments/{dossier.id}/submit",
-                            data={"csrf_token": csrf_token(sign_off), "digest": digest})
+                            data={"csrf_token": csrf_token(sign_off), "digest": digest,
+                                  "confirm_unanswered": "1"})
     assert submitted.status_code == 302
     db.session.expire_all()
     assert db.session.get(Assessment, dossier.id).state == "submitted"

@@ -15,7 +15,7 @@ def _dossier(make):
 def _post_step(client, assessment, key, reason=""):
     page = client.get(f"/assessments/{assessment.id}/workflow")
     return client.post(f"/assessments/{assessment.id}/transitions",
-                       data={"transition": key, "reason": reason,
+                       data={"transition": key, "reason": reason, "confirm_unanswered": "1",
                              "csrf_token": csrf_token(page)}, follow_redirects=True)
 
 

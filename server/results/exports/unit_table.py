@@ -17,6 +17,7 @@ import xlsxwriter
 from flask_babel import force_locale
 
 from server.assessment.self_assessment import criteria_set_for, engine_input, links_by_code
+from server.campaigns.exclusions import exclusions_for
 from server.campaigns.workflow import STATES
 from server.criteria_io.table_export import (
     ACHIEVED,
@@ -64,16 +65,18 @@ def evidence_reference(document) -> str:
 
 
 def read_unit_table(assessment: Assessment) -> UnitTable:
-    """The assessment's answers and evidence, read with two queries, scored four ways."""
+    """The assessment's answers, evidence and exclusions, read with three queries, scored four
+    ways."""
     criteria_set = criteria_set_for(assessment)
     rows = list(db.session.scalars(db.select(Answer).where(
         Answer.assessment_id == assessment.id)))
     by_source = {source: [row for row in rows if row.source == source]
                  for source in ("self", "appraisal", "survey")}
-    results = {source: score(criteria_set, engine_input(source_rows))
+    excluded = exclusions_for(assessment)
+    results = {source: score(criteria_set, engine_input(source_rows), excluded)
                for source, source_rows in by_source.items()}
     results["effective"] = score(criteria_set, effective_answers(
-        criteria_set, [(r.code, r.source, r.value, r.not_applicable) for r in rows]))
+        criteria_set, [(r.code, r.source, r.value, r.not_applicable) for r in rows]), excluded)
     answered = {source: set(engine_input(source_rows))
                 for source, source_rows in by_source.items()}
     notes = {}
