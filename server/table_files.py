@@ -38,6 +38,11 @@ def cell_text(cells: list, index: int) -> str:
 
 def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
     """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv."""
+    return read_table(filename, content)[1]
+
+
+def read_table(filename: str, content: bytes) -> tuple[list, list[tuple[int, list]]]:
+    """(the header's cells, `read_rows`), for imports whose columns are named by the header."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:
@@ -63,5 +68,6 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
     else:
         raise TableFileError([RowProblem(0, "unreadable",
                                             "the file must be .xlsx or .csv")])
-    return [(number, cells) for number, cells in rows[1:]
-            if any(cell not in (None, "") and str(cell).strip() for cell in cells)]
+    header = list(rows[0][1]) if rows else []
+    return header, [(number, cells) for number, cells in rows[1:]
+                    if any(cell not in (None, "") and str(cell).strip() for cell in cells)]

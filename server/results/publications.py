@@ -89,6 +89,11 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Pub
         raise PublicationError(_l("Only the Department of Home Affairs publishes the index."),
                                status=403)
     reason = (reason or "").strip()
+    previous = latest_publication(campaign.id, group)
+    if previous is not None and previous.imported:
+        raise PublicationError(_l(
+            "The group's results were imported from the published decision: correct them by "
+            "importing the corrected table again, with a reason."), field="group")
     pending = [(code, assessment.state) for assessment, code in
                _group_assessments(campaign, group)
                if assessment.state not in PUBLISHABLE_STATES]
@@ -103,7 +108,6 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "") -> Pub
         raise PublicationError(str(error), status=422, field="group") from error
     if not ranking.rows:
         raise PublicationError(_l("The group has no dossiers to publish."), field="group")
-    previous = latest_publication(campaign.id, group)
     results = {"ranking": ranking_dict(ranking)}
     changes = []
     if previous is not None:
@@ -212,6 +216,8 @@ def frozen_ranking(publication: Publication) -> GroupRanking:
             for row in ranking["rows"]]
     previous = {row["unit_code"]: Decimal(row["previous_index"]) for row in ranking["rows"]
                 if row.get("previous_index") is not None}
+    imported = (publication.results.get("imported") or {}).get("source", "") \
+        if publication.imported else None
     return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,
                         criteria_set, TieRule(**publication.tie_rule), rows, previous,
-                        publication.inputs_digest)
+                        publication.inputs_digest, imported)

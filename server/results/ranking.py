@@ -39,6 +39,8 @@ class GroupRanking:
     previous: dict[str, Decimal | None]
     # SHA-256 of every unit's scored inputs (see ScoredGroup.inputs_digest)
     inputs_digest: str
+    # For results imported from a published table: the decision they come from.
+    imported_source: str | None = None
 
 
 @dataclass(frozen=True)
