@@ -12,13 +12,21 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from server.api.auth import token_required
-from server.api.problems import problem_response
+from server.api.auth import admin_required, token_required
+from server.api.problems import problem_response, table_file_problem
 from server.api.schemas import StrictSchema
 from server.api.survey import admin_campaign
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
+from server.results.imported import (
+    ImportedResultsError,
+    ImportRequest,
+    find_criteria_set,
+    import_results,
+    imported_source,
+    write_template,
+)
 from server.results.publication_status import (
     drift,
     workbook_name,
@@ -82,6 +90,9 @@ def publication_dict(publication: Publication, publisher: User | None,
             "full_name": publisher.full_name},
         "reason": publication.reason,
         "changes": publication.changes,
+        # Imported from the official table of a past year (`source`: the decision).
+        "imported": publication.imported,
+        "source": imported_source(publication),
     }
     if latest_number is not None:
         body["latest"] = publication.number == latest_number
@@ -131,12 +142,65 @@ class Publications(MethodView):
         try:
             publication = publish(campaign, payload["group"], g.api_user, payload["reason"])
         except PublicationError as error:
-            db.session.rollback()
-            error_entry = {"field": error.field or "group", "message": str(error)}
-            if error.units:
-                error_entry["units"] = error.units
-            return problem_response(error.status, str(error), errors=[error_entry])
+            return _refused(error)
         return publication_dict(publication, g.api_user, publication.number), 201
+
+
+def _refused(error: PublicationError):
+    db.session.rollback()
+    error_entry = {"field": error.field or "group", "message": str(error)}
+    if error.units:
+        error_entry["units"] = error.units
+    return problem_response(error.status, str(error), errors=[error_entry])
+
+
+@blp.route("/publications/import")
+class PublicationImport(MethodView):
+    @token_required
+    @admin_required
+    def post(self):
+        """Import a past year's published results (multipart: `file` .xlsx or .csv in the
+        template's layout, `year`, `group`, `criteria_set` id@version, `source` the decision,
+        `tie_compare`, `tie_ranks`, and `reason` to import the group again). Creates or reuses
+        a closed campaign of the year. All or nothing: 422 lists every bad row."""
+        form = request.form
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return problem_response(422, "Send the file in the multipart field 'file'.",
+                                    errors=[{"field": "file", "message": "missing"}])
+        year = form.get("year", "")
+        if not year.strip().isdigit():
+            return problem_response(422, errors=[{"field": "year",
+                                                  "message": "must be a year such as 2024"}])
+        import_request = ImportRequest(
+            int(year), form.get("group", ""), form.get("criteria_set", ""),
+            form.get("source", ""), form.get("tie_compare", ""), form.get("tie_ranks", ""),
+            form.get("reason", ""))
+        try:
+            publication = import_results(import_request, upload.filename, upload.read(),
+                                         g.api_user)
+        except ImportedResultsError as error:
+            db.session.rollback()
+            return table_file_problem(error)
+        except PublicationError as error:
+            return _refused(error)
+        return publication_dict(publication, g.api_user, publication.number), 201
+
+
+@blp.route("/publications/import-template.xlsx")
+class PublicationImportTemplate(MethodView):
+    @token_required
+    @admin_required
+    def get(self):
+        """The table to fill in for `?criteria_set=id@version`: the set's domains as columns."""
+        reference = request.args.get("criteria_set", "")
+        criteria_set = find_criteria_set(reference) if "@" in reference else None
+        if criteria_set is None:
+            return problem_response(422, errors=[{
+                "field": "criteria_set",
+                "message": f"{reference!r} is not an installed criteria set (id@version)"}])
+        return xlsx_download(lambda buffer: write_template(criteria_set, buffer),
+                             f"mau-ket-qua-da-cong-bo-{criteria_set.id}.xlsx")
 
 
 @blp.route("/publications/<int:publication_id>")

@@ -132,8 +132,8 @@ def _summary(book, formats, ranking):
                           + (f", tối đa {plain(nodes[d.code].max_points)})" if nodes else ")")
                           for d in domains]
     headers = (["Hạng", "Mã đơn vị", "Đơn vị", *domain_headers, "Điểm thẩm định",
-                "Điểm điều tra XHH", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại", "Chỉ số năm trước (%)",
-                "Tăng/giảm so với năm trước (%)"])
+                "Điểm điều tra XHH", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại",
+                "Chỉ số năm trước (%)", "Tăng/giảm so với năm trước (%)"])
     kinds = (["int", "text", "text"] + ["num"] * len(domains)
              + ["num", "num", "num", "num", "text", "num", "num"])
     sheet = TableSheet(book, formats, SUMMARY, headers,
