@@ -218,6 +218,9 @@ def frozen_ranking(publication: Publication) -> GroupRanking:
                 if row.get("previous_index") is not None}
     imported = (publication.results.get("imported") or {}).get("source", "") \
         if publication.imported else None
+    replaced = {row["unit_code"]: [(other["unit_code"], _decimal(other["previous_index"]))
+                                   for other in row["replaces"]]
+                for row in ranking["rows"] if row.get("replaces")}
     return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,
                         criteria_set, TieRule(**publication.tie_rule), rows, previous,
-                        publication.inputs_digest, imported)
+                        publication.inputs_digest, imported, replaced)

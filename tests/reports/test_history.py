@@ -118,3 +118,16 @@ def test_a_unit_without_predecessors_compares_with_its_own_imported_figures(
     text = client.get(f"/points-lost?campaign={merged['campaign'].id}&group=commune"
                       ).get_data(as_text=True)
     assert SOURCE in text
+
+
+def test_the_ranking_shows_each_replaced_units_index_of_last_year(client, login, merged):
+    login(merged["admin"])
+    campaign_id = merged["campaign"].id
+    text = client.get(f"/rankings/{campaign_id}/commune?live=1").get_data(as_text=True)
+    row = text.split('<tr data-unit="XM"')[1].split("</tr>")[0]
+    assert '<small class="replaced"' in row and "2024: XA 90; XB 85; XC 75" in row
+    workbook = client.get(f"/rankings/{campaign_id}/commune/workbook.xlsx?live=1")
+    rows = list(openpyxl.load_workbook(io.BytesIO(workbook.data))["Tổng hợp"].iter_rows(
+        values_only=True))
+    assert rows[0][-1] == "Chỉ số năm trước của các đơn vị được thay thế (%)"
+    assert rows[1][1] == "XM" and rows[1][-1] == "XA: 90.00; XB: 85.00; XC: 75.00"

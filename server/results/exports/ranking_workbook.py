@@ -136,18 +136,27 @@ def _summary(book, formats, ranking):
                 "Chỉ số năm trước (%)", "Tăng/giảm so với năm trước (%)"])
     kinds = (["int", "text", "text"] + ["num"] * len(domains)
              + ["num", "num", "num", "num", "text", "num", "num"])
-    sheet = TableSheet(book, formats, SUMMARY, headers,
-                   [7, 12, 36] + [12] * len(domains) + [12, 12, 12, 12, 10, 12, 14], 3)
+    widths = [7, 12, 36] + [12] * len(domains) + [12, 12, 12, 12, 10, 12, 14]
+    if ranking.replaced:  # mergers: each replaced unit's index of the year before
+        headers, kinds = [*headers, "Chỉ số năm trước của các đơn vị được thay thế (%)"], \
+            [*kinds, "text"]
+        widths.append(30)
+    sheet = TableSheet(book, formats, SUMMARY, headers, widths, 3)
     for row in ranking.rows:
         result = row.result
         previous = ranking.previous.get(row.unit_code)
         change = (result.index - previous
                   if previous is not None and result.index is not None else None)
-        sheet.write([_rank(row), row.unit_code, row.unit_name]
-                    + [_number(result.nodes[d.code].points) for d in domains]
-                    + [_number(result.self_points), _number(result.survey_points),
-                       _number(result.total), _number(result.index), row.classification,
-                       _number(previous), _number(change)], kinds)
+        values = ([_rank(row), row.unit_code, row.unit_name]
+                  + [_number(result.nodes[d.code].points) for d in domains]
+                  + [_number(result.self_points), _number(result.survey_points),
+                     _number(result.total), _number(result.index), row.classification,
+                     _number(previous), _number(change)])
+        if ranking.replaced:
+            values.append("; ".join(
+                f"{code}: {'–' if index is None else format(index, 'f')}"
+                for code, index in ranking.replaced.get(row.unit_code, [])))
+        sheet.write(values, kinds)
     sheet.close()
 
 
