@@ -151,6 +151,10 @@ def test_the_admin_page_imports_and_marks_it(app, client, make, login):
     text = ranking.get_data(as_text=True)
     assert ranking.status_code == 200 and 'class="imported-note"' in text
     assert "Quyết định số 512/QĐ-UBND" in text
+    card = client.get(f"/scorecards/{publication.campaign_id}/XB")
+    text = card.get_data(as_text=True)
+    assert card.status_code == 200 and 'class="imported-note"' in text
+    assert '<dd class="rank">' in text and "85" in text.split('<dd class="index">')[1][:10]
     public = client.get(f"/public/{publication.campaign_id}/commune")
     assert "Quyết định số 512/QĐ-UBND" in public.get_data(as_text=True)
     workbook = client.get(f"/rankings/{publication.campaign_id}/commune/workbook.xlsx")

@@ -78,9 +78,9 @@ def test_every_bad_row_is_reported_with_its_row_and_column_and_nothing_is_writte
         (3, "unknown_unit"), (4, "not_a_number"), (5, "duplicate"), (6, "above_max")]
     messages = {(row, kind): message for row, kind, message in problems}
     assert messages[(3, "unknown_unit")].startswith("Mã đơn vị:")
-    assert messages[(4, "not_a_number")] == "Lĩnh vực 8: 'abc' is not a number"
-    assert "row 2" in messages[(5, "duplicate")]
-    assert messages[(6, "above_max")] == "Lĩnh vực 1: 7.5 is above the maximum 7"
+    assert messages[(4, "not_a_number")] == "Lĩnh vực 8: 'abc' không phải là số"
+    assert messages[(5, "duplicate")] == "Mã đơn vị: 'XA' đã có ở dòng 2"
+    assert messages[(6, "above_max")] == "Lĩnh vực 1: 7.5 vượt điểm tối đa 7"
     assert db.session.scalar(select(Publication.id)) is None
     assert db.session.scalar(select(Campaign.id)) is None
 
@@ -95,8 +95,10 @@ def test_totals_and_indices_must_add_up_within_a_hundredth(app, make, admin):
         import_results(import_request(), "kq.csv", table_csv(rows), admin)
     assert [(row, kind) for row, kind, _m in _problems(error)] == [
         (3, "total_mismatch"), (4, "index_mismatch")]
-    assert "Tổng điểm: 85.02 is not the sum" in _problems(error)[0][2]
-    assert _problems(error)[1][2].startswith("Chỉ số CCHC (%): 75.02 is not the total")
+    assert _problems(error)[0][2] == ("Tổng điểm: 85.02 không bằng tổng điểm các lĩnh vực và "
+                                      "điểm ĐTXHH (85)")
+    assert _problems(error)[1][2] == ("Chỉ số CCHC (%): 75.02 không bằng tổng điểm / điểm tối "
+                                      "đa x 100 (75)")
 
 
 def test_a_smaller_maximum_for_a_unit_changes_its_index(app, make, admin):
@@ -121,8 +123,8 @@ def test_missing_column_and_wrong_template(app, make, admin):
     with pytest.raises(ImportedResultsError) as error:
         import_results(import_request(), "kq.csv", b";".join(h.encode() for h in header)
                        + b"\nXA\n", admin)
-    assert _problems(error) == [(1, "missing_column", "the column 'Tổng điểm' is missing; use "
-                                 "the template of criteria set province-2020@1.0.0")]
+    assert _problems(error) == [(1, "missing_column", "thiếu cột 'Tổng điểm'; hãy dùng mẫu của "
+                                 "bộ tiêu chí province-2020@1.0.0")]
 
 
 def test_distinct_ranks_may_not_repeat(app, make, admin):
@@ -201,7 +203,7 @@ def test_importing_again_is_the_correction_and_publishing_is_refused(app, make, 
     campaign = db.session.get(Campaign, first.campaign_id)
     with pytest.raises(PublicationError) as error:
         publish(campaign, "commune", admin, "x")
-    assert error.value.field == "group" and "importing the corrected table" in str(error.value)
+    assert error.value.field == "group" and "nhập lại bảng đã sửa" in str(error.value)
 
 
 def test_template_and_workbook_name_the_source(app, make, admin, tmp_path):
