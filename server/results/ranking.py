@@ -137,8 +137,9 @@ def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = 
     tie_rule = tie_rule or campaign_tie_rule(campaign) or criteria_set.tie_rule
     rows = rank(criteria_set, entries, tie_rule)
     previous = previous_indices(campaign, group) if with_previous else {}
+    # Only a year with a year before it has indices of replaced units to show.
     replaced = predecessor_indices([row.unit_code for row in rows], previous) \
-        if with_previous else {}
+        if previous else {}
     return GroupRanking(campaign.id, campaign.year, group, criteria_set, tie_rule, rows,
                         previous, group_scores.inputs_digest, replaced=replaced)
 
