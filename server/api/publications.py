@@ -72,7 +72,7 @@ class RankingSettingsSchema(StrictSchema):
 
 
 def publication_dict(publication: Publication, publisher: User | None,
-                     latest_number: int | None = None) -> dict:
+                     latest_number: int | None = None, source: str | None = None) -> dict:
     body = {
         "id": publication.id,
         "campaign_id": publication.campaign_id,
@@ -92,7 +92,7 @@ def publication_dict(publication: Publication, publisher: User | None,
         "changes": publication.changes,
         # Imported from the official table of a past year (`source`: the decision).
         "imported": publication.imported,
-        "source": imported_source(publication),
+        "source": source if source is not None else imported_source(publication),
     }
     if latest_number is not None:
         body["latest"] = publication.number == latest_number
@@ -129,8 +129,15 @@ class Publications(MethodView):
         if request.args.get("group"):
             query = query.where(Publication.unit_group == request.args["group"])
         latest = _latest_numbers(campaign_id)
-        return {"publications": [publication_dict(p, u, latest[p.unit_group])
-                                 for p, u in db.session.execute(query)]}
+        rows = db.session.execute(query).all()
+        # The results stay unread: the decisions of imported ones are read in one statement.
+        imported = [p.id for p, _u in rows if p.imported]
+        sources = {pid: (results.get("imported") or {}).get("source", "")
+                   for pid, results in db.session.execute(
+                       select(Publication.id, Publication.results)
+                       .where(Publication.id.in_(imported)))} if imported else {}
+        return {"publications": [publication_dict(p, u, latest[p.unit_group], sources.get(p.id))
+                                 for p, u in rows]}
 
     @token_required
     @blp.arguments(PublishSchema)

@@ -38,6 +38,9 @@ def test_api_imports_and_the_publication_says_so(client, make, token_for):
     read = client.get(f"/api/v1/publications/{body['id']}",
                       headers=token_for(make.user("viewer"))).get_json()
     assert [row["rank"] for row in read["ranking"]["rows"]] == [1, 2, 3]
+    listed = client.get(f"/api/v1/campaigns/{body['campaign_id']}/publications",
+                        headers=admin).get_json()["publications"]
+    assert [(p["imported"], p["source"]) for p in listed] == [(True, "Quyết định số 512/QĐ-UBND")]
     drift = client.get(f"/api/v1/publications/{body['id']}/drift", headers=admin).get_json()
     assert drift["correction_due"] is False
     # Publishing over it is refused; importing again needs a reason.
