@@ -131,3 +131,47 @@ def test_the_ranking_shows_each_replaced_units_index_of_last_year(client, login,
         values_only=True))
     assert rows[0][-1] == "Chỉ số năm trước của các đơn vị được thay thế (%)"
     assert rows[1][1] == "XM" and rows[1][-1] == "XA: 90.00; XB: 85.00; XC: 75.00"
+
+
+def test_a_predecessor_scored_and_published_here_compares_by_domain_too(
+        client, login, make, province_set):
+    """XA's 2024 was run in ParIndex (every item), not imported: the same by-domain figures,
+    and the 2025 ranking, once published, keeps XA's index beside XM."""
+    from server.results.publications import publish
+
+    admin = make.user("admin", username="snv")
+    xa = make.unit("XA", name="Xã A", level="commune")
+    dropped = next(leaf for leaf in province_set.domains[1].leaves() if leaf.source == "self")
+
+    def fill(campaign, unit, drop=()):
+        assessment = make.assessment(campaign, unit)
+        for leaf in province_set.leaves():
+            db.session.add(Answer(assessment_id=assessment.id, code=leaf.code,
+                                  source=leaf.source, value=json_ready(
+                                      leaf.rule.zero_input() if leaf.code in drop
+                                      else leaf.rule.max_input())))
+        assessment.state = "finalised"
+        db.session.commit()
+        return assessment
+
+    pins = (("commune", "province-2020", "1.0.0"),)
+    last_year = make.campaign(2024, state="closed", pins=pins)
+    fill(last_year, xa, [dropped.code])
+    publish(last_year, "commune", admin)
+    xm = make.unit("XM", name="Xã Mới", level="commune")
+    xm.predecessors = [xa]
+    db.session.commit()
+    this_year = make.campaign(2025, pins=pins)
+    report = unit_points_lost(fill(this_year, xm))
+    assert [(u.unit_code, u.published, u.imported_source) for u in report.last_year.found] == [
+        ("XA", True, None)]
+    rows = {row["key"]: row for row in report.by_domain}
+    assert rows["2"]["previous"] == [dropped.max_points] and rows["1"]["previous"] == [D(0)]
+    assert rows["survey"]["previous"] == [D(0)]
+    publish(this_year, "commune", admin)
+    login(admin)
+    workbook = client.get(f"/rankings/{this_year.id}/commune/workbook.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(workbook.data))["Tổng hợp"].iter_rows(
+        values_only=True))
+    index = format(D(100) - dropped.max_points, ".2f")
+    assert rows[1][1] == "XM" and rows[1][-1] == f"XA: {index}"
