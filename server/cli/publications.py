@@ -83,7 +83,7 @@ def publications_group():
 def publications_command(campaign_id, group):
     """List GROUP's publications in a campaign, the latest first, with drift of the latest."""
     from server.results.publication_status import drift
-    from server.results.publications import publications
+    from server.results.publications import imported_source, publications
 
     rows = publications(_campaign(campaign_id).id, group)
     if not rows:
@@ -96,8 +96,8 @@ def publications_command(campaign_id, group):
                    f"{publication.criteria_set_id}@{publication.criteria_set_version}  "
                    f"{len(publication.changes)} change(s)  {publication.reason}")
     if rows[0].imported:
-        source = (rows[0].results.get("imported") or {}).get("source", "")
-        click.echo(f"imported from the published results ({source}): a new import corrects it")
+        click.echo(f"imported from the published results ({imported_source(rows[0])}): a new "
+                   "import corrects it")
         return
     state = drift(rows[0])
     if state["error"]:

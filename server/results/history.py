@@ -21,7 +21,7 @@ from server.engine import CriteriaSet, ScoreResult, score
 from server.engine.answers import AnswersError
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, PublicationScore, Unit
-from server.results.publications import thaw_result
+from server.results.publications import imported_source, thaw_result
 from server.results.ranking import effective_answers, previous_campaign
 
 SURVEY = "survey"  # the key of the survey's figure beside the domain codes
@@ -137,11 +137,10 @@ def _from_publication(unit: Unit, replaced: bool, publication: Publication,
     result = thaw_result(frozen)
     row = next((r for r in publication.results["ranking"]["rows"]
                 if r["unit_code"] == unit.code), {})
-    source = (publication.results.get("imported") or {}).get("source", "") \
-        if publication.imported else None
     criteria_set = criteria_registry().get(publication.criteria_set_id,
                                            publication.criteria_set_version)
-    return PastFigures(unit.code, unit.name, replaced, True, True, source, result.index,
+    return PastFigures(unit.code, unit.name, replaced, True, True,
+                       imported_source(publication), result.index,
                        result.total, row.get("rank"), domain_figures(result, criteria_set))
 
 

@@ -466,9 +466,3 @@ def import_results(request: ImportRequest, filename: str, content: bytes,
     db.session.commit()
     return publication
 
-
-def imported_source(publication: Publication | None) -> str | None:
-    """The decision an imported publication comes from; None for a publication made here."""
-    if publication is None or not publication.imported:
-        return None
-    return (publication.results.get("imported") or {}).get("source", "")

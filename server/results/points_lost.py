@@ -24,7 +24,7 @@ from server.engine.results import ScoreResult
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign
 from server.results.history import SURVEY, LastYear, domain_figures, last_year
-from server.results.publications import latest_publication
+from server.results.publications import imported_source, latest_publication
 from server.results.ranking import RankingError, effective_answers, previous_campaign, score_group
 
 
@@ -281,7 +281,7 @@ def _imported_previous(campaign: Campaign, group: str) -> PreviousYear | None:
         return None
     return PreviousYear(campaign.id, campaign.year, f"{publication.criteria_set_id}@"
                         f"{publication.criteria_set_version}", False,
-                        (publication.results.get("imported") or {}).get("source", ""))
+                        imported_source(publication))
 
 
 def unit_points_lost(assessment: Assessment) -> UnitPointsLost:

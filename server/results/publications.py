@@ -201,6 +201,13 @@ def frozen_scores(publication: Publication, unit_codes=None) -> dict[str, ScoreR
     return {code: thaw_result(result) for code, result in db.session.execute(query)}
 
 
+def imported_source(publication: Publication | None) -> str | None:
+    """The decision an imported publication comes from; None for a publication made here."""
+    if publication is None or not publication.imported:
+        return None
+    return (publication.results.get("imported") or {}).get("source", "")
+
+
 def frozen_ranking(publication: Publication) -> GroupRanking:
     """The publication's ranking as the exports take it, read from the snapshot alone (the
     criteria set is the frozen version, looked up only for its titles and structure)."""
@@ -216,11 +223,9 @@ def frozen_ranking(publication: Publication) -> GroupRanking:
             for row in ranking["rows"]]
     previous = {row["unit_code"]: Decimal(row["previous_index"]) for row in ranking["rows"]
                 if row.get("previous_index") is not None}
-    imported = (publication.results.get("imported") or {}).get("source", "") \
-        if publication.imported else None
     replaced = {row["unit_code"]: [(other["unit_code"], _decimal(other["previous_index"]))
                                    for other in row["replaces"]]
                 for row in ranking["rows"] if row.get("replaces")}
     return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,
                         criteria_set, TieRule(**publication.tie_rule), rows, previous,
-                        publication.inputs_digest, imported, replaced)
+                        publication.inputs_digest, imported_source(publication), replaced)

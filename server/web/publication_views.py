@@ -20,7 +20,6 @@ from server.results.imported import (
     ImportRequest,
     find_criteria_set,
     import_results,
-    imported_source,
     write_template,
 )
 from server.results.publication_status import (
@@ -29,7 +28,12 @@ from server.results.publication_status import (
     workbook_name,
     write_publication_workbook,
 )
-from server.results.publications import PublicationError, publications, publish
+from server.results.publications import (
+    PublicationError,
+    imported_source,
+    publications,
+    publish,
+)
 from server.results.ranking_settings import (
     KEEP,
     TIE_COMPARE,
