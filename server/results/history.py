@@ -91,17 +91,22 @@ def domain_figures(result: ScoreResult, criteria_set: CriteriaSet | None) -> dic
 def _published(campaign: Campaign, codes: list[str]) -> dict[str, tuple[Publication, dict]]:
     """unit code -> (latest publication of its group holding it, its frozen result)."""
     latest = {}
-    for publication in db.session.scalars(select(Publication).where(
-            Publication.campaign_id == campaign.id).order_by(Publication.number.desc())):
-        latest.setdefault(publication.unit_group, publication)
+    for publication_id, group in db.session.execute(
+            select(Publication.id, Publication.unit_group)
+            .where(Publication.campaign_id == campaign.id).order_by(Publication.number.desc())):
+        latest.setdefault(group, publication_id)
     if not latest:
         return {}
-    by_id = {publication.id: publication for publication in latest.values()}
-    return {code: (by_id[publication_id], result) for publication_id, code, result in
-            db.session.execute(select(PublicationScore.publication_id, PublicationScore.unit_code,
-                                      PublicationScore.result)
-                               .where(PublicationScore.publication_id.in_(list(by_id)),
-                                      PublicationScore.unit_code.in_(codes)))}
+    scores = db.session.execute(
+        select(PublicationScore.publication_id, PublicationScore.unit_code,
+               PublicationScore.result)
+        .where(PublicationScore.publication_id.in_(list(latest.values())),
+               PublicationScore.unit_code.in_(codes))).all()
+    # Only the publications holding these units are read whole (for their ranks).
+    by_id = {publication.id: publication for publication in db.session.scalars(
+        select(Publication).where(Publication.id.in_({row[0] for row in scores})))} \
+        if scores else {}
+    return {code: (by_id[publication_id], result) for publication_id, code, result in scores}
 
 
 def _scored_now(campaign: Campaign, codes: list[str]) -> dict[str, tuple[ScoreResult, object]]:
