@@ -46,7 +46,14 @@ def cell_text(cells: list, index: int) -> str:
 
 def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
               max_columns: int = MAX_COLUMNS) -> list[tuple[int, list]]:
-    """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv.
+    """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv."""
+    return read_table(filename, content, max_rows=max_rows, max_columns=max_columns)[1]
+
+
+def read_table(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
+               max_columns: int = MAX_COLUMNS) -> tuple[list, list[tuple[int, list]]]:
+    """(the header's cells, the rows as `read_rows` gives them), for imports whose columns are
+    named by the header.
 
     Bounded, since any signed-in editor may upload one: an .xlsx whose parts inflate beyond
     MAX_INFLATED_BYTES is refused before it is parsed, only the first `max_columns` columns are
@@ -61,16 +68,19 @@ def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
     else:
         raise TableFileError([RowProblem(0, "unreadable",
                                          "the file must be .xlsx or .csv")])
-    kept = []
+    header, kept = [], []
     for number, cells in rows:
         if number > 2 * max_rows + 1:  # a sheet of mostly empty rows (a file of newlines)
             raise _too_many(number, max_rows)
-        if number == 1 or not any(cell not in (None, "") and str(cell).strip() for cell in cells):
+        if number == 1:
+            header = list(cells)
+            continue
+        if not any(cell not in (None, "") and str(cell).strip() for cell in cells):
             continue
         if len(kept) == max_rows:
             raise _too_many(number, max_rows)
         kept.append((number, cells))
-    return kept
+    return header, kept
 
 
 def _too_many(number: int, max_rows: int) -> TableFileError:

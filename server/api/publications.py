@@ -12,20 +12,27 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from server.api.auth import token_required
-from server.api.problems import problem_response
+from server.api.auth import admin_required, token_required
+from server.api.problems import problem_response, table_file_problem
 from server.api.schemas import StrictSchema
 from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
+from server.results.imported import (
+    ImportedResultsError,
+    ImportRequest,
+    find_criteria_set,
+    import_results,
+    write_template,
+)
 from server.results.publication_status import (
     drift,
     workbook_name,
     write_publication_workbook,
 )
-from server.results.publications import PublicationError, publish
+from server.results.publications import PublicationError, imported_source, publish
 from server.results.ranking_settings import (
     KEEP,
     SettingsError,
@@ -66,7 +73,7 @@ class RankingSettingsSchema(StrictSchema):
 
 
 def publication_dict(publication: Publication, publisher: User | None,
-                     latest_number: int | None = None) -> dict:
+                     latest_number: int | None = None, source: str | None = None) -> dict:
     body = {
         "id": publication.id,
         "campaign_id": publication.campaign_id,
@@ -84,6 +91,9 @@ def publication_dict(publication: Publication, publisher: User | None,
             "full_name": publisher.full_name},
         "reason": publication.reason,
         "changes": publication.changes,
+        # Imported from the official table of a past year (`source`: the decision).
+        "imported": publication.imported,
+        "source": source if source is not None else imported_source(publication),
     }
     if latest_number is not None:
         body["latest"] = publication.number == latest_number
@@ -120,8 +130,15 @@ class Publications(MethodView):
         if request.args.get("group"):
             query = query.where(Publication.unit_group == request.args["group"])
         latest = _latest_numbers(campaign_id)
-        return {"publications": [publication_dict(p, u, latest[p.unit_group])
-                                 for p, u in db.session.execute(query)]}
+        rows = db.session.execute(query).all()
+        # The results stay unread: the decisions of imported ones are read in one statement.
+        imported = [p.id for p, _u in rows if p.imported]
+        sources = {pid: (results.get("imported") or {}).get("source", "")
+                   for pid, results in db.session.execute(
+                       select(Publication.id, Publication.results)
+                       .where(Publication.id.in_(imported)))} if imported else {}
+        return {"publications": [publication_dict(p, u, latest[p.unit_group], sources.get(p.id))
+                                 for p, u in rows]}
 
     @token_required
     @blp.arguments(PublishSchema)
@@ -135,15 +152,67 @@ class Publications(MethodView):
             publication = publish(campaign, payload["group"], g.api_user, payload["reason"],
                                   payload["confirm_gaps"])
         except PublicationError as error:
-            db.session.rollback()
-            errors = [{"field": field, "message": str(error)}
-                      for field in error.fields or ["group"]]
-            if error.units:
-                errors[0]["units"] = error.units
-            return problem_response(
-                error.status, str(error), errors=errors,
-                extra={"gaps": [gap.to_dict() for gap in error.gaps]} if error.gaps else None)
+            return _refused(error)
         return publication_dict(publication, g.api_user, publication.number), 201
+
+
+def _refused(error: PublicationError):
+    db.session.rollback()
+    errors = [{"field": field, "message": str(error)} for field in error.fields or ["group"]]
+    if error.units:
+        errors[0]["units"] = error.units
+    return problem_response(
+        error.status, str(error), errors=errors,
+        extra={"gaps": [gap.to_dict() for gap in error.gaps]} if error.gaps else None)
+
+
+@blp.route("/publications/import")
+class PublicationImport(MethodView):
+    @token_required
+    @admin_required
+    def post(self):
+        """Import a past year's published results (multipart: `file` .xlsx or .csv in the
+        template's layout, `year`, `group`, `criteria_set` id@version, `source` the decision,
+        `tie_compare`, `tie_ranks`, and `reason` to import the group again). Creates or reuses
+        a closed campaign of the year. All or nothing: 422 lists every bad row."""
+        form = request.form
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return problem_response(422, "Send the file in the multipart field 'file'.",
+                                    errors=[{"field": "file", "message": "missing"}])
+        year = form.get("year", "")
+        if not year.strip().isdigit():
+            return problem_response(422, errors=[{"field": "year",
+                                                  "message": "must be a year such as 2024"}])
+        import_request = ImportRequest(
+            int(year), form.get("group", ""), form.get("criteria_set", ""),
+            form.get("source", ""), form.get("tie_compare", ""), form.get("tie_ranks", ""),
+            form.get("reason", ""))
+        try:
+            publication = import_results(import_request, upload.filename, upload.read(),
+                                         g.api_user)
+        except ImportedResultsError as error:
+            db.session.rollback()
+            return table_file_problem(error)
+        except PublicationError as error:
+            return _refused(error)
+        return publication_dict(publication, g.api_user, publication.number), 201
+
+
+@blp.route("/publications/import-template.xlsx")
+class PublicationImportTemplate(MethodView):
+    @token_required
+    @admin_required
+    def get(self):
+        """The table to fill in for `?criteria_set=id@version`: the set's domains as columns."""
+        reference = request.args.get("criteria_set", "")
+        criteria_set = find_criteria_set(reference) if "@" in reference else None
+        if criteria_set is None:
+            return problem_response(422, errors=[{
+                "field": "criteria_set",
+                "message": f"{reference!r} is not an installed criteria set (id@version)"}])
+        return xlsx_download(lambda buffer: write_template(criteria_set, buffer),
+                             f"mau-ket-qua-da-cong-bo-{criteria_set.id}.xlsx")
 
 
 @blp.route("/publications/<int:publication_id>")

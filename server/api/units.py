@@ -35,6 +35,8 @@ class UnitSchema(StrictSchema):
     level = ma.fields.String(required=True)
     group = ma.fields.String(required=True)
     parent_code = ma.fields.String(load_default="", allow_none=True)
+    replaces = ma.fields.List(ma.fields.String(), load_default=list, metadata={
+        "description": "codes of the units this unit replaces (mergers)"})
     active = ma.fields.Boolean(dump_only=True)
 
 
@@ -43,6 +45,7 @@ class UnitPatchSchema(StrictSchema):
     level = ma.fields.String()
     group = ma.fields.String()
     parent_code = ma.fields.String(allow_none=True)
+    replaces = ma.fields.List(ma.fields.String())
     active = ma.fields.Boolean()
 
 
@@ -74,7 +77,8 @@ class Units(MethodView):
     def post(self, payload):
         """Create a unit; 422 names each bad field (code taken, unknown group or parent...)."""
         try:
-            unit = save_unit(UnitFields(**payload), actor_id=g.api_user.id)
+            unit = save_unit(UnitFields(**{**payload, "replaces": "; ".join(payload["replaces"])}),
+                             actor_id=g.api_user.id)
         except UnitInputError as error:
             return _refused(error)
         db.session.commit()
@@ -91,12 +95,14 @@ class UnitResource(MethodView):
     @admin_required
     @blp.arguments(UnitPatchSchema)
     def patch(self, payload, code):
-        """Edit a unit's name, level, group or parent, or (`active`) deactivate it."""
+        """Edit a unit's name, level, group, parent or the units it replaces (`replaces`, the
+        full list of codes), or (`active`) deactivate it."""
         unit = _unit(code)
         current = unit_record(unit)
         fields = UnitFields(code=unit.code, **{
             key: payload.get(key, current[key]) or "" for key in
-            ("name", "level", "group", "parent_code")})
+            ("name", "level", "group", "parent_code")},
+            replaces="; ".join(payload.get("replaces", current["replaces"])))
         try:
             save_unit(fields, actor_id=g.api_user.id, existing=unit)
         except UnitInputError as error:

@@ -1,10 +1,14 @@
 """`parindex publish`, `parindex publications` and `parindex publication-export`: publishing a
-unit group's ranking from the command line, through the same service as the API and the page."""
+unit group's ranking from the command line, through the same service as the API and the page;
+`parindex publications import` and `import-template`: a past year's published results."""
+
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from server.cli.output import refuse_table_file
 from server.extensions import db
 from server.models import Campaign, Publication, RoleMembership, User
 
@@ -66,14 +70,30 @@ def publish_command(campaign_id, group, reason, confirm_gaps, username):
                    f"{change['before']} -> {change['after']}")
 
 
-@click.command("publications")
+class _ListByDefault(click.Group):
+    """`parindex publications CAMPAIGN GROUP` lists, as it always did; the words `import` and
+    `import-template` name the other commands."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("publications", cls=_ListByDefault)
+def publications_group():
+    """Publications: `publications CAMPAIGN GROUP` lists them; `import` and `import-template`
+    bring in a past year's published results."""
+
+
+@publications_group.command("list")
 @click.argument("campaign_id", type=int)
 @click.argument("group")
 @with_appcontext
 def publications_command(campaign_id, group):
     """List GROUP's publications in a campaign, the latest first, with drift of the latest."""
     from server.results.publication_status import drift
-    from server.results.publications import publications
+    from server.results.publications import imported_source, publications
 
     rows = publications(_campaign(campaign_id).id, group)
     if not rows:
@@ -85,6 +105,10 @@ def publications_command(campaign_id, group):
                    f"{publication.published_at:%Y-%m-%d %H:%M} UTC  {publisher.username}  "
                    f"{publication.criteria_set_id}@{publication.criteria_set_version}  "
                    f"{len(publication.changes)} change(s)  {publication.reason}")
+    if rows[0].imported:
+        click.echo(f"imported from the published results ({imported_source(rows[0])}): a new "
+                   "import corrects it")
+        return
     state = drift(rows[0])
     if state["error"]:
         click.echo(f"cannot compare with the current data: {state['error']}")
@@ -114,4 +138,59 @@ def publication_export_command(publication_id, output):
     click.echo(f"workbook of publication {publication.id} written to {output}")
 
 
-COMMANDS = (publish_command, publications_command, publication_export_command)
+@publications_group.command("import-template")
+@click.argument("output", type=click.Path(dir_okay=False))
+@click.option("--criteria-set", "criteria_set", required=True,
+              help="The set and version the year was scored with, e.g. province-2020@1.0.0.")
+@with_appcontext
+def import_template_command(output, criteria_set):
+    """Write the .xlsx to fill in with a year's published results (the set's domains as
+    columns)."""
+    from server.results.imported import find_criteria_set, write_template
+
+    found = find_criteria_set(criteria_set) if "@" in criteria_set else None
+    if found is None:
+        raise click.ClickException(f"{criteria_set} is not an installed criteria set "
+                                   "(id@version)")
+    write_template(found, output)
+    click.echo(f"template of {found.id}@{found.version} written to {output}")
+
+
+@publications_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--year", type=int, required=True, help="The year the results are of.")
+@click.option("--group", required=True, help="The unit group, e.g. commune.")
+@click.option("--criteria-set", "criteria_set", required=True,
+              help="The set and version the year was scored with, e.g. province-2020@1.0.0.")
+@click.option("--source", required=True,
+              help='The decision that published them, e.g. "Quyết định số 512/QĐ-UBND".')
+@click.option("--tie-compare", type=click.Choice(["unrounded", "rounded"]), required=True,
+              help="The tie rule printed in the decision: which value decides equality.")
+@click.option("--tie-ranks", type=click.Choice(["shared", "distinct"]), required=True,
+              help="... and whether equal values share a rank.")
+@click.option("--reason", default="", help="Required to import the group's results again.")
+@click.option("--user", "username", default=None,
+              help="The administrator importing (default: the only administrator).")
+@with_appcontext
+def import_command(file, year, group, criteria_set, source, tie_compare, tie_ranks, reason,
+                   username):
+    """Import a year's published results (FILE: .xlsx or .csv in the template's layout) as a
+    read-only publication; all or nothing."""
+    from server.results.imported import ImportedResultsError, ImportRequest, import_results
+    from server.results.publications import PublicationError
+
+    request = ImportRequest(year, group, criteria_set, source, tie_compare, tie_ranks, reason)
+    try:
+        publication = import_results(request, Path(file).name, Path(file).read_bytes(),
+                                     _publisher(username))
+    except ImportedResultsError as error:
+        refuse_table_file(error)
+    except PublicationError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.field or 'group'}: {error}") from error
+    click.echo(f"publication {publication.id} (number {publication.number}) of {group} in "
+               f"campaign {publication.campaign_id} ({year}), imported from {source}: "
+               f"{len(publication.results['ranking']['rows'])} units")
+
+
+COMMANDS = (publish_command, publications_group, publication_export_command)

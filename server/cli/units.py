@@ -6,7 +6,18 @@ import click
 from flask.cli import with_appcontext
 
 from server.cli.output import refuse_table_file
-from server.people.units import UnitImportError, import_units, list_units, write_unit_list
+from server.extensions import db
+from server.people.units import (
+    UnitFields,
+    UnitImportError,
+    UnitInputError,
+    import_units,
+    list_units,
+    save_unit,
+    unit_by_code,
+    unit_record,
+    write_unit_list,
+)
 
 
 @click.group("units")
@@ -53,4 +64,30 @@ def list_command():
     for unit in list_units():
         parent = unit.parent.code if unit.parent else "-"
         mark = "" if unit.active else "  (inactive)"
-        click.echo(f"{unit.code}\t{unit.group}\t{parent}\t{unit.name}{mark}")
+        replaces = (f"  (replaces {', '.join(other.code for other in unit.predecessors)})"
+                    if unit.predecessors else "")
+        click.echo(f"{unit.code}\t{unit.group}\t{parent}\t{unit.name}{mark}{replaces}")
+
+
+@units_group.command("replaces")
+@click.argument("code")
+@click.argument("codes", default="")
+@with_appcontext
+def replaces_command(code, codes):
+    """Set the units CODE replaces (a merger): CODES separated by commas or semicolons; empty
+    to clear."""
+    unit = unit_by_code(code)
+    if unit is None:
+        raise click.ClickException(f"unknown unit {code!r}")
+    record = unit_record(unit)
+    fields = UnitFields(unit.code, record["name"], record["level"], record["group"],
+                        record["parent_code"], codes)
+    try:
+        save_unit(fields, actor_id=None, existing=unit)
+    except UnitInputError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    replaced = [other.code for other in unit.predecessors]
+    click.echo(f"{unit.code} replaces {', '.join(replaced)}" if replaced
+               else f"{unit.code} replaces no unit")

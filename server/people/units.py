@@ -7,7 +7,8 @@ deleted, only deactivated, so every earlier year keeps its units.
 
 The import is all or nothing: the file's rows create the units whose code is new and update the
 others; any bad row (empty code or name, unknown level, group or parent, a code given twice, a
-parent chain that comes back to the unit) is reported with its row number and nothing is written.
+parent chain that comes back to the unit, a replaced unit that is unknown, the unit itself or
+one that replaces it) is reported with its row number and nothing is written.
 """
 
 from dataclasses import dataclass
@@ -21,11 +22,18 @@ from server import labels
 from server.events import emit
 from server.extensions import db
 from server.models import LEVELS, Assessment, RoleMembership, Unit
+from server.people.unit_replacements import (
+    parse_codes,
+    replacement_graph,
+    replacement_problem,
+    set_predecessors,
+)
 from server.table_files import RowProblem, TableFileError, cell_text, read_rows
 
 # The template's columns, in order; the header row is Vietnamese, as people fill it in.
-COLUMNS = ("code", "name", "level", "group", "parent_code")
-HEADERS = ("Mã đơn vị", "Tên đơn vị", "Cấp", "Nhóm xếp hạng", "Mã đơn vị cấp trên")
+COLUMNS = ("code", "name", "level", "group", "parent_code", "replaces")
+HEADERS = ("Mã đơn vị", "Tên đơn vị", "Cấp", "Nhóm xếp hạng", "Mã đơn vị cấp trên",
+           "Thay thế các đơn vị")
 MAX_CODE = 40
 
 
@@ -39,7 +47,8 @@ class UnitInputError(ValueError):
 
 class UnitImportError(TableFileError):
     """Row problems of a unit list. Kinds: missing_value, too_long, bad_code, unknown_level,
-    unknown_group, unknown_parent, duplicate, parent_cycle; unreadable and empty on row 0."""
+    unknown_group, unknown_parent, duplicate, parent_cycle, and in the `replaces` column
+    unknown_unit, replaces_itself, replacement_cycle; unreadable and empty on row 0."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class UnitFields:
     level: str
     group: str
     parent_code: str = ""
+    replaces: str = ""  # codes of the units it replaces, separated by commas or semicolons
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,8 @@ def _ancestor_codes(parent: Unit | None) -> set[str]:
 def unit_record(unit: Unit) -> dict:
     """A unit as plain data: what the API answers and the audit log keeps."""
     return {"code": unit.code, "name": unit.name, "level": unit.level, "group": unit.group,
-            "parent_code": unit.parent.code if unit.parent else "", "active": unit.active}
+            "parent_code": unit.parent.code if unit.parent else "", "active": unit.active,
+            "replaces": sorted(other.code for other in unit.predecessors)}
 
 
 def save_unit(fields: UnitFields, *, actor_id: int | None, existing: Unit | None = None) -> Unit:
@@ -119,17 +130,30 @@ def save_unit(fields: UnitFields, *, actor_id: int | None, existing: Unit | None
                                          code=repr(fields.parent_code))
         elif fields.parent_code == fields.code or fields.code in _ancestor_codes(parent):
             problems["parent_code"] = _l("a unit cannot be its own parent or ancestor")
+    replaces = _replaces_problem(fields, problems)
     if problems:
         raise UnitInputError(problems)
     before = unit_record(existing) if existing is not None else None
     unit = existing or Unit(code=fields.code)
     unit.name, unit.level, unit.group, unit.parent = (fields.name, fields.level, fields.group,
                                                       parent)
+    set_predecessors(unit, list(replaces), replaces)
     db.session.add(unit)
     db.session.flush()
     emit("unit.updated" if before else "unit.created", "unit", unit.id, unit_id=unit.id,
          actor_id=actor_id, before=before, after=unit_record(unit))
     return unit
+
+
+def _replaces_problem(fields: UnitFields, problems: dict) -> dict[str, Unit]:
+    """code -> unit of the units `fields` replaces; a problem goes to problems["replaces"]."""
+    codes = parse_codes(fields.replaces)
+    found = {unit.code: unit for unit in db.session.scalars(
+        select(Unit).where(Unit.code.in_(codes)))} if codes else {}
+    problem = replacement_problem(fields.code, codes, replacement_graph(), found)
+    if problem:
+        problems["replaces"] = problem[1]
+    return {code: found[code] for code in codes if code in found}
 
 
 def set_active(unit: Unit, active: bool, *, actor_id: int | None) -> None:
@@ -159,7 +183,8 @@ def delete_unit(unit: Unit, *, actor_id: int | None) -> None:
 
 
 def list_units(*, include_inactive: bool = True) -> list[Unit]:
-    query = select(Unit).options(selectinload(Unit.parent)).order_by(Unit.code)
+    query = select(Unit).options(selectinload(Unit.parent),
+                                 selectinload(Unit.predecessors)).order_by(Unit.code)
     if not include_inactive:
         query = query.where(Unit.active)
     return list(db.session.scalars(query))
@@ -193,7 +218,21 @@ def _check_rows(rows, existing: dict[str, Unit]) -> tuple[list[tuple[int, UnitFi
             problems.append(RowProblem(number, "parent_cycle", str(_l(
                 "%(column)s: the chain of parents of %(code)s comes back to it",
                 column=HEADERS[4], code=fields.code))))
+    problems += _replacement_rows(accepted, existing)
     return accepted, sorted(problems, key=lambda p: p.row)
+
+
+def _replacement_rows(accepted, existing: dict[str, Unit]) -> list[RowProblem]:
+    """The file's `replaces` column checked against the file's units and the database's."""
+    graph = replacement_graph()
+    graph.update({fields.code: set(parse_codes(fields.replaces)) for _n, fields in accepted})
+    known = existing.keys() | {fields.code for _n, fields in accepted}
+    problems = []
+    for number, fields in accepted:
+        problem = replacement_problem(fields.code, parse_codes(fields.replaces), graph, known)
+        if problem:
+            problems.append(RowProblem(number, problem[0], f"{HEADERS[5]}: {problem[1]}"))
+    return problems
 
 
 def _comes_back(code: str, file_parents: dict[str, str], existing: dict[str, Unit]) -> bool:
@@ -223,7 +262,8 @@ def import_units(filename: str, content: bytes, *, actor_id: int | None) -> Impo
     except TableFileError as error:
         raise UnitImportError(error.problems) from error
     # Every unit, read once: the parents the file names and the units it updates.
-    existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+    existing = {unit.code: unit for unit in db.session.scalars(
+        select(Unit).options(selectinload(Unit.predecessors)))}
     accepted, problems = _check_rows(rows, existing)
     if problems:
         raise UnitImportError(problems)
@@ -244,11 +284,13 @@ def import_units(filename: str, content: bytes, *, actor_id: int | None) -> Impo
         unit.name, unit.level, unit.group = fields.name, fields.level, fields.group
         units[fields.code] = (unit, before)
     db.session.flush()
+    everyone = {**existing, **{code: unit for code, (unit, _before) in units.items()}}
     for _number, fields in accepted:
         unit, before = units[fields.code]
         parent_code = fields.parent_code
         unit.parent = (units[parent_code][0] if parent_code in units
                        else existing.get(parent_code)) if parent_code else None
+        set_predecessors(unit, parse_codes(fields.replaces), everyone)
     db.session.flush()
     for unit, before in units.values():
         after = unit_record(unit)
@@ -270,10 +312,12 @@ def write_unit_list(target, units: list[Unit] | None = None) -> None:
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 48)
     sheet.set_column(2, 4, 18)
+    sheet.set_column(5, 5, 30)
     sheet.freeze_panes(1, 0)
     for row, unit in enumerate(units or [], 1):
         sheet.write_row(row, 0, [unit.code, unit.name, unit.level, unit.group,
-                                 unit.parent.code if unit.parent else ""])
+                                 unit.parent.code if unit.parent else "",
+                                 "; ".join(other.code for other in unit.predecessors)])
     guide = book.add_worksheet("Hướng dẫn")
     guide.set_column(0, 0, 22)
     guide.set_column(1, 1, 60)
@@ -284,4 +328,6 @@ def write_unit_list(target, units: list[Unit] | None = None) -> None:
                                                  for key in labels.UNIT_GROUPS)))
     guide.write_row(3, 0, (HEADERS[4], "mã của đơn vị cấp trên, trong tệp này hoặc đã có; "
                                        "để trống với đơn vị cấp tỉnh"))
+    guide.write_row(4, 0, (HEADERS[5], "mã các đơn vị mà đơn vị này thay thế (sáp nhập), cách "
+                                       "nhau bằng dấu phẩy hoặc chấm phẩy; để trống nếu không có"))
     book.close()

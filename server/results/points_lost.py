@@ -3,8 +3,11 @@ year, who is responsible, and how that compares with last year through the carry
 
 Effective points are the ones ranked (the appraisal replaces the self score; survey items take the
 imported result). Last year is the latest campaign of the year before (as for the ranking); its
-items are carried to this year's codes by `server.engine.losses`. Reads are grouped: a unit's
-report and a group's report each take a fixed number of queries, whatever the number of units.
+items are carried to this year's codes by `server.engine.losses`. A unit's report also compares
+by domain (`server.results.history`), the one level that results imported from a published
+table give, with the unit's own figures and those of each unit it replaces side by side. Reads
+are grouped: a unit's report and a group's report each take a fixed number of queries, whatever
+the number of units.
 """
 
 from collections import defaultdict
@@ -21,6 +24,8 @@ from server.engine.losses import CarriedLoss, carried_losses, code_map, losses, 
 from server.engine.results import ScoreResult
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign
+from server.results.history import SURVEY, LastYear, domain_figures, last_year
+from server.results.publications import imported_source, latest_publication
 from server.results.ranking import RankingError, effective_answers, previous_campaign, score_group
 
 
@@ -40,10 +45,13 @@ class PreviousYear:
     year: int
     criteria_set: str  # id@version
     comparable: bool
+    # The decision, when last year's results were imported from its table (by domain only).
+    imported_source: str | None = None
 
     def to_dict(self) -> dict:
         return {"campaign_id": self.campaign_id, "year": self.year,
-                "criteria_set": self.criteria_set, "comparable": self.comparable}
+                "criteria_set": self.criteria_set, "comparable": self.comparable,
+                "imported_source": self.imported_source}
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,25 @@ class UnitPointsLost:
     result: ScoreResult
     lines: list[LostLine]
     previous: PreviousYear | None
+    last_year: LastYear | None = None
+
+    @property
+    def by_domain(self) -> list[dict]:
+        """Per domain (appraised part) and the survey: this year's max and points lost, and
+        last year's points lost of each unit of `last_year.found`, in that order (None where a
+        unit has no figure for it)."""
+        now = domain_figures(self.result, self.criteria_set)
+        before = self.last_year.found if self.last_year else []
+        rows = []
+        keys = [(d.code, d.title) for d in self.criteria_set.domains] + [(SURVEY, "")]
+        for key, title in keys:
+            figure = now.get(key)
+            rows.append({"key": key, "title": title,
+                         "max_points": figure.max_points if figure else None,
+                         "lost": figure.lost if figure else None,
+                         "previous": [unit.figures[key].lost if key in unit.figures else None
+                                      for unit in before]})
+        return rows
 
     @property
     def total_lost(self) -> Decimal:
@@ -106,7 +133,16 @@ class UnitPointsLost:
                 "total_lost": plain(self.total_lost),
                 "previous_total_lost": _text(self.previous_total_lost),
                 "previous": self.previous.to_dict() if self.previous else None,
-                "lines": [line.to_dict() for line in self.lines]}
+                "lines": [line.to_dict() for line in self.lines],
+                "last_year_units": [
+                    {"unit_code": unit.unit_code, "unit_name": unit.unit_name,
+                     "replaced": unit.replaced, "imported_source": unit.imported_source,
+                     "index": _text(unit.index), "rank": unit.rank}
+                    for unit in (self.last_year.found if self.last_year else [])],
+                "by_domain": [{"key": row["key"], "max_points": _text(row["max_points"]),
+                               "lost": _text(row["lost"]),
+                               "previous_lost": [_text(v) for v in row["previous"]]}
+                              for row in self.by_domain]}
 
 
 @dataclass(frozen=True)
@@ -230,7 +266,7 @@ def _previous_unit(assessment: Assessment, current: CriteriaSet
     before = db.session.scalars(select(Assessment).where(
         Assessment.campaign_id == campaign.id, Assessment.unit_id == assessment.unit_id)).first()
     if before is None:
-        return None, {}
+        return _imported_previous(campaign, assessment.unit_group), {}
     reference = f"{before.criteria_set_id}@{before.criteria_set_version}"
     previous_set = criteria_registry().get(before.criteria_set_id, before.criteria_set_version)
     mapping = _mapping(previous_set, current) if previous_set else None
@@ -239,6 +275,16 @@ def _previous_unit(assessment: Assessment, current: CriteriaSet
     result = _effective(before, previous_set, _answer_rows(before.id))
     return (PreviousYear(campaign.id, campaign.year, reference, True),
             carried_losses(mapping, result, current))
+
+
+def _imported_previous(campaign: Campaign, group: str) -> PreviousYear | None:
+    """The year before, when the group's results of it were imported (no items to compare)."""
+    publication = latest_publication(campaign.id, group)
+    if publication is None or not publication.imported:
+        return None
+    return PreviousYear(campaign.id, campaign.year, f"{publication.criteria_set_id}@"
+                        f"{publication.criteria_set_version}", False,
+                        imported_source(publication))
 
 
 def unit_points_lost(assessment: Assessment) -> UnitPointsLost:
@@ -271,8 +317,11 @@ def unit_points_lost(assessment: Assessment) -> UnitPointsLost:
             reason=appraisal.reason if appraisal and leaf.source == "self" else "",
             previous_lost=before.lost, previous_codes=before.codes, status=line_status))
     unit = assessment.unit
+    # By domain, beside the units it replaces, or against a year imported from its table.
+    compared = unit.predecessors or (previous is not None and previous.imported_source is not None)
     return UnitPointsLost(assessment.id, assessment.campaign_id, assessment.campaign.year,
-                          unit.code, unit.name, criteria_set, result, lines, previous)
+                          unit.code, unit.name, criteria_set, result, lines, previous,
+                          last_year(assessment.campaign, unit, live=True) if compared else None)
 
 
 # ------------------------------------------------------------------------------------ a group
@@ -290,6 +339,10 @@ def _previous_group(campaign: Campaign, group: str, current: CriteriaSet):
     except RankingError:
         return PreviousYear(before.id, before.year, reference, False), None, []
     scored = group_scores.scored
+    # Without dossiers, the year may have been imported: no items to compare then.
+    imported = None if scored else _imported_previous(before, group)
+    if imported is not None:
+        return imported, None, []
     mapping = _mapping(group_scores.criteria_set, current)
     if mapping is None:
         return PreviousYear(before.id, before.year, reference, False), len(scored), []

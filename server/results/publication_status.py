@@ -49,8 +49,12 @@ def drift(publication: Publication) -> dict:
 
     `inputs_match`: the scored inputs hash to the same digest; `changes`: what a correction
     would list now (settings such as units not ranked move ranks without touching inputs);
-    `correction_due` when either differs; `error` when the group cannot be ranked now.
+    `correction_due` when either differs; `error` when the group cannot be ranked now. An
+    imported publication never drifts (its figures are the published decision's).
     """
+    if publication.imported:  # no data here to drift: the figures are the decision's
+        return {"inputs_match": None, "current_inputs_digest": None, "changes": [],
+                "correction_due": False, "error": None}
     campaign = db.session.get(Campaign, publication.campaign_id)
     try:
         live = rank_group(campaign, publication.unit_group, with_previous=False)

@@ -101,6 +101,11 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
         raise PublicationError(_l("Only the Department of Home Affairs publishes the index."),
                                status=403)
     reason = (reason or "").strip()
+    previous = latest_publication(campaign.id, group)
+    if previous is not None and previous.imported:
+        raise PublicationError(_l(
+            "The group's results were imported from the published decision: correct them by "
+            "importing the corrected table again, with a reason."), field="group")
     pending = [(code, assessment.state) for assessment, code in
                _group_assessments(campaign, group)
                if assessment.state not in PUBLISHABLE_STATES]
@@ -120,7 +125,6 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
         raise PublicationError(str(error), status=422, field="group") from error
     if not ranking.rows:
         raise PublicationError(_l("The group has no dossiers to publish."), field="group")
-    previous = latest_publication(campaign.id, group)
     results = {"ranking": ranking_dict(ranking)}
     changes = []
     if previous is not None:
@@ -215,6 +219,13 @@ def frozen_scores(publication: Publication, unit_codes=None) -> dict[str, ScoreR
     return {code: thaw_result(result) for code, result in db.session.execute(query)}
 
 
+def imported_source(publication: Publication | None) -> str | None:
+    """The decision an imported publication comes from; None for a publication made here."""
+    if publication is None or not publication.imported:
+        return None
+    return (publication.results.get("imported") or {}).get("source", "")
+
+
 def frozen_ranking(publication: Publication) -> GroupRanking:
     """The publication's ranking as the exports take it, read from the snapshot alone (the
     criteria set is the frozen version, looked up only for its titles and structure)."""
@@ -230,6 +241,9 @@ def frozen_ranking(publication: Publication) -> GroupRanking:
             for row in ranking["rows"]]
     previous = {row["unit_code"]: Decimal(row["previous_index"]) for row in ranking["rows"]
                 if row.get("previous_index") is not None}
+    replaced = {row["unit_code"]: [(other["unit_code"], _decimal(other["previous_index"]))
+                                   for other in row["replaces"]]
+                for row in ranking["rows"] if row.get("replaces")}
     return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,
                         criteria_set, TieRule(**publication.tie_rule), rows, previous,
-                        publication.inputs_digest)
+                        publication.inputs_digest, imported_source(publication), replaced)

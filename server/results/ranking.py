@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from server.engine.model import Band, TieRule
 from server.engine.ranking import Entry, RankedRow, rank
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, Unit
+from server.people.unit_replacements import replacement_graph
 
 
 class RankingError(Exception):
@@ -42,6 +43,10 @@ class GroupRanking:
     previous: dict[str, Decimal | None]
     # SHA-256 of every unit's scored inputs (see ScoredGroup.inputs_digest)
     inputs_digest: str
+    # For results imported from a published table: the decision they come from.
+    imported_source: str | None = None
+    # unit code -> [(code of a unit it replaces, that unit's previous index)], for mergers
+    replaced: dict[str, list[tuple[str, Decimal | None]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,20 @@ def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = 
     tie_rule = tie_rule or campaign_tie_rule(campaign) or criteria_set.tie_rule
     rows = rank(criteria_set, entries, tie_rule)
     previous = previous_indices(campaign, group) if with_previous else {}
+    # Only a year with a year before it has indices of replaced units to show.
+    replaced = predecessor_indices([row.unit_code for row in rows], previous) \
+        if previous else {}
     return GroupRanking(campaign.id, campaign.year, group, criteria_set, tie_rule, rows,
-                        previous, group_scores.inputs_digest)
+                        previous, group_scores.inputs_digest, replaced=replaced)
+
+
+def predecessor_indices(codes: list[str], previous: dict[str, Decimal | None]
+                        ) -> dict[str, list[tuple[str, Decimal | None]]]:
+    """unit code -> [(code of each unit it replaces, its index in `previous`)], for the units
+    of `codes` that replace others (a merged commune shows each old commune's index)."""
+    graph = replacement_graph()
+    return {code: [(other, previous.get(other)) for other in sorted(graph[code])]
+            for code in codes if code in graph}
 
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:

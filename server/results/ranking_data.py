@@ -16,6 +16,15 @@ def _change(index: Decimal | None, previous: Decimal | None) -> Decimal | None:
     return None if index is None or previous is None else index - previous
 
 
+def _replaces(ranking, code: str) -> dict:
+    """For a unit that replaces others: each one's index the year before."""
+    replaced = ranking.replaced.get(code)
+    if not replaced:
+        return {}
+    return {"replaces": [{"unit_code": other, "previous_index": _decimal(index)}
+                         for other, index in replaced]}
+
+
 def ranking_dict(ranking) -> dict:
     criteria_set = ranking.criteria_set
     return {
@@ -41,5 +50,6 @@ def ranking_dict(ranking) -> dict:
                          "max_points": plain(d.max_points),
                          "sub_index": _decimal(row.result.nodes[d.code].sub_index)}
                         for d in criteria_set.domains],
+            **_replaces(ranking, row.unit_code),
         } for row in ranking.rows],
     }

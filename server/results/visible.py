@@ -17,6 +17,7 @@ from server.engine.answers import AnswersError
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, Unit, User
 from server.people.permissions import own_unit_ids
+from server.results.history import SURVEY, Figure, LastYear, domain_figures, last_year
 from server.results.publications import frozen_ranking, frozen_scores, latest_publication
 from server.results.ranking import (
     RankingError,
@@ -140,6 +141,21 @@ class Scorecard:
     # domain code -> last year's points (published, or live for administrators)
     previous_points: dict[str, Decimal]
     previous_published: bool
+    # By domain (appraised part) and survey: this year's figures, and last year's of the unit
+    # and of the units it replaces; set when it replaces units or last year was imported.
+    last_year: LastYear | None = None
+    figures: dict[str, Figure] | None = None
+
+    @property
+    def history_rows(self) -> list[dict]:
+        """One row per domain and the survey: key, title, this year's figure, last year's
+        figure of each unit of `last_year.found`."""
+        titles = {d.code: d.title for d in self.criteria_set.domains} if self.criteria_set \
+            else {}
+        keys = [*titles, SURVEY] if titles else list(self.figures or {})
+        return [{"key": key, "title": titles.get(key, ""), "now": (self.figures or {}).get(key),
+                 "before": [unit.figures.get(key) for unit in self.last_year.found]}
+                for key in keys]
 
     @property
     def live(self) -> bool:
@@ -164,10 +180,23 @@ def scorecard(campaign: Campaign, unit_code: str, user: User, *, live: bool = Fa
     assessment_id = db.session.scalar(select(Assessment.id).filter_by(
         campaign_id=campaign.id, unit_id=unit.id))
     year, points, published = previous_domain_points(campaign, unit, admin=is_admin(user))
+    history = last_year(campaign, unit, live=is_admin(user))
+    shown = history is not None and history.found and (
+        unit.predecessors or any(f.imported_source is not None for f in history.found))
+    figures = _current_figures(campaign, unit, page) if shown else None
     return Scorecard(campaign, unit, assessment_id, row,
                      sum(1 for r in page.data["rows"] if r["rank"] is not None),
                      page.criteria_set, page.publication, page.has_publication,
-                     year, points, published)
+                     year, points, published, history if shown else None, figures)
+
+
+def _current_figures(campaign: Campaign, unit: Unit, page: RankingPage) -> dict[str, Figure]:
+    """This year's appraised figures by domain and the survey's, as the page shows them."""
+    if page.publication is not None:
+        result = frozen_scores(page.publication, [unit.code]).get(unit.code)
+        return domain_figures(result, page.criteria_set) if result else {}
+    result = _live_result(campaign, unit)
+    return domain_figures(result, page.criteria_set) if result else {}
 
 
 def previous_domain_points(campaign: Campaign, unit: Unit, *, admin: bool
@@ -179,6 +208,10 @@ def previous_domain_points(campaign: Campaign, unit: Unit, *, admin: bool
     if previous is None or previous.pin_for(unit.group) is None:
         return None, {}, False
     publication = latest_publication(previous.id, unit.group)
+    if publication is not None and publication.imported:
+        # The table gives appraised domain points, not the whole domain's: the scorecard shows
+        # them apart, beside this year's appraised points (Scorecard.history_rows).
+        return previous.year, {}, True
     if publication is not None:
         result = frozen_scores(publication, [unit.code]).get(unit.code)
         if result is None:
@@ -190,20 +223,27 @@ def previous_domain_points(campaign: Campaign, unit: Unit, *, admin: bool
     return previous.year, _live_domain_points(previous, unit), False
 
 
-def _live_domain_points(campaign: Campaign, unit: Unit) -> dict[str, Decimal]:
+def _live_result(campaign: Campaign, unit: Unit):
+    """The unit's dossier in `campaign` scored from the current data; None without answers."""
     try:
         criteria_set = group_criteria_set(campaign, unit.group)
     except RankingError:
-        return {}
+        return None
     rows = db.session.execute(
         select(Answer.code, Answer.source, Answer.value, Answer.not_applicable)
         .join(Assessment, Answer.assessment_id == Assessment.id)
         .where(Assessment.campaign_id == campaign.id, Assessment.unit_id == unit.id)).all()
     if not rows:
-        return {}
+        return None
     try:
-        result = score(criteria_set, effective_answers(criteria_set, rows),
-                       excluded_codes(campaign.id, [unit.id]).get(unit.id, ()))
+        return score(criteria_set, effective_answers(criteria_set, rows),
+                     excluded_codes(campaign.id, [unit.id]).get(unit.id, ()))
     except AnswersError:
+        return None
+
+
+def _live_domain_points(campaign: Campaign, unit: Unit) -> dict[str, Decimal]:
+    result = _live_result(campaign, unit)
+    if result is None:
         return {}
-    return {domain.code: result.nodes[domain.code].points for domain in criteria_set.domains}
+    return {node.code: node.points for node in result.nodes.values() if node.level == "domain"}

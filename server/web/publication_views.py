@@ -16,6 +16,13 @@ from server.campaigns.workflow import STATES
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Assessment, Campaign, Publication, Unit, User
+from server.results.imported import (
+    ImportedResultsError,
+    ImportRequest,
+    find_criteria_set,
+    import_results,
+    write_template,
+)
 from server.results.publication_status import (
     drift,
     group_statuses,
@@ -25,6 +32,7 @@ from server.results.publication_status import (
 from server.results.publications import (
     PublicationError,
     group_gaps,
+    imported_source,
     publications,
     publish,
 )
@@ -60,8 +68,15 @@ def publications_home():
     campaign = db.session.scalars(
         select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).first()
     if campaign is None:
-        return render_template("publications/admin.html", campaign=None)
+        return render_template("publications/admin.html", campaign=None, **_import_context())
     return redirect(url_for("web.campaign_publications", campaign_id=campaign.id))
+
+
+def _import_context(errors=None, problems=None, form=None) -> dict:
+    """What the form importing a past year's published results needs."""
+    return {"criteria_sets": criteria_registry().all(), "tie_compare": TIE_COMPARE,
+            "tie_ranks": TIE_RANKS, "import_errors": errors or {},
+            "import_problems": problems or [], "import_form": form or {}}
 
 
 def _domain_titles(publication: Publication) -> dict[str, str]:
@@ -101,16 +116,19 @@ def _group_view(campaign: Campaign, status) -> dict:
     rows = publications(campaign.id, status.group)
     publishers = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_({p.published_by for p in rows})))} if rows else {}
+    imported = bool(rows) and rows[0].imported
     return {
         "status": status,
         "publications": [_publication_view(p, publishers.get(p.published_by)) for p in rows],
-        "drift": drift(rows[0]) if rows else None,
-        "gaps": group_gaps(campaign, status.group),
+        # Imported figures are the decision's: no data here to drift, nothing to publish.
+        "drift": drift(rows[0]) if rows and not imported else None,
+        "imported_source": imported_source(rows[0]) if imported else None,
+        "gaps": None if imported else group_gaps(campaign, status.group),
     }
 
 
 def _page(campaign: Campaign, *, publish_errors=None, publish_group=None, form=None,
-          settings_errors=None, status_code=200):
+          settings_errors=None, status_code=200, import_context=None):
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
     groups = [_group_view(campaign, status) for status in group_statuses(campaign)]
     set_rules = {}
@@ -124,10 +142,11 @@ def _page(campaign: Campaign, *, publish_errors=None, publish_group=None, form=N
         .order_by(Unit.group, Unit.code)).all()
     return render_template(
         "publications/admin.html", campaign=campaign, campaigns=campaigns,
-        groups=groups, states=STATES, set_rules=set_rules, tie_compare=TIE_COMPARE,
-        tie_ranks=TIE_RANKS, not_ranked=not_ranked_units(campaign), rankable_units=units,
+        groups=groups, states=STATES, set_rules=set_rules,
+        not_ranked=not_ranked_units(campaign), rankable_units=units,
         publish_errors=publish_errors or {}, publish_group=publish_group, form=form or {},
-        settings_errors=settings_errors or {}), status_code
+        settings_errors=settings_errors or {},
+        **(import_context or _import_context())), status_code
 
 
 @bp.route("/admin/campaigns/<int:campaign_id>/publications", methods=["GET", "POST"])
@@ -157,6 +176,64 @@ def campaign_publications(campaign_id):
             number=publication.number,
             units=len(publication.results["ranking"]["rows"])), "info")
     return redirect(url_for("web.campaign_publications", campaign_id=campaign.id))
+
+
+@bp.route("/admin/publications/import", methods=["POST"])
+@login_required
+def publication_import():
+    """Import a past year's published results; a refusal shows the form again with the field
+    or every bad row of the file."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    form = request.form
+    upload = request.files.get("file")
+    errors, problems = {}, []
+    year = form.get("year", "").strip()
+    if upload is None or not upload.filename:
+        errors["file"] = _("Choose an .xlsx or .csv file.")
+    if not year.isdigit():
+        errors["year"] = _("must be a year such as 2024")
+    if not errors:
+        import_request = ImportRequest(
+            int(year), form.get("group", ""), form.get("criteria_set", ""),
+            form.get("source", ""), form.get("tie_compare", ""), form.get("tie_ranks", ""),
+            form.get("reason", ""))
+        try:
+            publication = import_results(import_request, upload.filename, upload.read(),
+                                         current_user)
+        except ImportedResultsError as error:
+            problems = error.problems
+        except PublicationError as error:
+            errors[error.field or "group"] = str(error)
+        else:
+            flash(_("The published results of %(year)s have been imported: publication "
+                    "%(number)s, %(units)s units.", year=year, number=publication.number,
+                    units=len(publication.results["ranking"]["rows"])), "info")
+            return redirect(url_for("web.campaign_publications",
+                                    campaign_id=publication.campaign_id) + "#group-"
+                            + publication.unit_group)
+    db.session.rollback()
+    context = _import_context(errors, problems, form)
+    campaign = db.session.scalars(
+        select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).first()
+    if campaign is None:
+        return render_template("publications/admin.html", campaign=None, **context), 422
+    return _page(campaign, import_context=context, status_code=422)
+
+
+@bp.route("/admin/publications/import-template.xlsx")
+@login_required
+def publication_import_template():
+    if not current_user.has_role("admin"):
+        abort(403)
+    criteria_set = find_criteria_set(request.args.get("criteria_set", "")) \
+        if "@" in request.args.get("criteria_set", "") else None
+    if criteria_set is None:
+        abort(404)
+    return xlsx_download(lambda buffer: write_template(criteria_set, buffer),
+                         f"mau-ket-qua-da-cong-bo-{criteria_set.id}.xlsx")
 
 
 @bp.route("/admin/campaigns/<int:campaign_id>/ranking-settings", methods=["POST"])

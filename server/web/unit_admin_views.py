@@ -44,7 +44,8 @@ def unit_admin():
             abort(404)
         return _page(typed={"editing": unit.code, "code": unit.code, "name": unit.name,
                             "level": unit.level, "group": unit.group,
-                            "parent_code": unit.parent.code if unit.parent else ""})
+                            "parent_code": unit.parent.code if unit.parent else "",
+                            "replaces": "; ".join(other.code for other in unit.predecessors)})
     typed = {name: request.form.get(name, "") for name in COLUMNS}
     existing = None
     if request.form.get("editing"):

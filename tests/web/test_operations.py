@@ -19,10 +19,11 @@ def test_not_ready_when_the_storage_cannot_be_written(app, client, tmp_path):
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
     app.extensions.pop("parindex_evidence_storage", None)
-    app.config["EVIDENCE_DIR"] = str(blocked / "evidence")
+    original, app.config["EVIDENCE_DIR"] = app.config["EVIDENCE_DIR"], str(blocked / "evidence")
     try:
         response = client.get("/readyz")
     finally:
+        app.config["EVIDENCE_DIR"] = original
         app.extensions.pop("parindex_evidence_storage", None)
     assert response.status_code == 503
     body = response.get_json()

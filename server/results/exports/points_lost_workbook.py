@@ -15,6 +15,7 @@ from server.results.exports.ranking_workbook import TableSheet, workbook_formats
 UNIT_SHEET = "Điểm bị trừ"
 ITEMS_SHEET = "Theo TCTP"
 DOMAINS_SHEET = "Theo lĩnh vực"
+LAST_YEAR_SHEET = "So với năm trước"
 AGENCIES_SHEET = "Theo cơ quan"
 STATUS_TEXT = {NEW: "bị trừ điểm mới", REPEATED: "tiếp tục bị trừ điểm",
                IMPROVED: "đã cải thiện", None: ""}
@@ -37,6 +38,9 @@ def _previous_text(previous) -> str:
     if previous is None:
         return "không có số liệu năm trước"
     text = f"năm {previous.year} (đợt {previous.campaign_id}, bộ tiêu chí {previous.criteria_set})"
+    if previous.imported_source is not None:
+        return (f"{text}: nhập từ kết quả đã công bố ({previous.imported_source}), chỉ so sánh "
+                "được theo lĩnh vực")
     if not previous.comparable:
         text += ": không so sánh được (bảng chuyển mã không nối hai bộ tiêu chí)"
     return text
@@ -71,6 +75,9 @@ def write_unit_points_lost(report, target, *, generated_at: datetime | None = No
                      ", ".join(line.previous_codes), STATUS_TEXT[line.status],
                      line.explanation, line.reason], kinds)
     sheet.close()
+    units = report.last_year.found if report.last_year else []
+    if units:
+        _last_year_sheet(book, formats, report, units)
     set_ = report.criteria_set
     _about(book, formats, [
         ("Đơn vị", f"{report.unit_name} (mã {report.unit_code})"),
@@ -82,8 +89,38 @@ def write_unit_points_lost(report, target, *, generated_at: datetime | None = No
         ("Tổng điểm bị trừ năm trước (các TCTP trên)",
          "" if report.previous_total_lost is None else f"{float(report.previous_total_lost):.2f}"),
         ("So sánh với", _previous_text(report.previous)),
+        *((f"Năm {report.last_year.year}: {unit.unit_name} ({unit.unit_code})",
+           ("đơn vị được thay thế (sáp nhập)" if unit.replaced else "chính đơn vị")
+           + (f"; nhập từ kết quả đã công bố: {unit.imported_source}"
+              if unit.imported_source is not None else
+              "; kết quả đã công bố" if unit.published else "; tính từ số liệu hiện có"))
+          for unit in units),
     ], generated_at or datetime.now(UTC))
     book.close()
+
+
+def _last_year_sheet(book, formats, report, units):
+    """Points lost by domain (appraised part) and on the survey: this year's, then last year's
+    of the unit and of each unit it replaces, side by side."""
+    year = report.last_year.year
+    headers = ["Lĩnh vực", "Tên", f"Điểm tối đa năm {report.year}",
+               f"Điểm bị trừ năm {report.year}",
+               *(f"Điểm bị trừ năm {year}: {unit.unit_name} ({unit.unit_code})"
+                 + (" – đơn vị được thay thế" if unit.replaced else "") for unit in units)]
+    sheet = TableSheet(book, formats, LAST_YEAR_SHEET, headers,
+                       [10, 44, 11, 11, *([16] * len(units))], 2)
+    kinds = ["text", "wrap", "num", "num", *(["num"] * len(units))]
+    for row in report.by_domain:
+        survey = row["key"] == "survey"
+        sheet.write(["ĐTXHH" if survey else row["key"],
+                     "Điểm điều tra xã hội học" if survey else row["title"],
+                     _number(row["max_points"]), _number(row["lost"]),
+                     *(_number(value) for value in row["previous"])], kinds)
+    sheet.write(["Chỉ số", "Chỉ số CCHC (%)", None, _number(report.result.index),
+                 *(_number(unit.index) for unit in units)], kinds)
+    sheet.write(["Hạng", "Thứ hạng", None, None,
+                 *(None if unit.rank is None else float(unit.rank) for unit in units)], kinds)
+    sheet.close()
 
 
 def write_group_points_lost(report, target, *, generated_at: datetime | None = None) -> None:

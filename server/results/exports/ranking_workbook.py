@@ -107,10 +107,12 @@ def write_ranking_workbook(ranking, target, *, publication_id: str | None = None
     generated_at = generated_at or datetime.now(UTC)
     criteria_set = ranking.criteria_set
     _summary(book, formats, ranking)
-    for domain in criteria_set.domains:
-        _domain_sheet(book, formats, ranking, domain)
-    _matrix(book, formats, ranking)
-    _long_table(book, formats, ranking, long_sheet_rows)
+    # An imported table gives domain points and totals only: no sub-index or item sheets.
+    if ranking.imported_source is None:
+        for domain in criteria_set.domains:
+            _domain_sheet(book, formats, ranking, domain)
+        _matrix(book, formats, ranking)
+        _long_table(book, formats, ranking, long_sheet_rows)
     _about(book, formats, ranking, publication_id, generated_at)
     book.close()
 
@@ -121,24 +123,40 @@ def _rank(row):
 
 def _summary(book, formats, ranking):
     domains = ranking.criteria_set.domains
-    headers = (["Hạng", "Mã đơn vị", "Đơn vị"]
-               + [f"Lĩnh vực {d.code} (điểm, tối đa {plain(d.max_points)})" for d in domains]
-               + ["Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm", "Chỉ số CCHC (%)",
-                  "Xếp loại", "Chỉ số năm trước (%)", "Tăng/giảm so với năm trước (%)"])
+    if ranking.imported_source is None:
+        domain_headers = [f"Lĩnh vực {d.code} (điểm, tối đa {plain(d.max_points)})"
+                          for d in domains]
+    else:  # the published table's domain columns hold the appraised points only
+        nodes = ranking.rows[0].result.nodes if ranking.rows else {}
+        domain_headers = [f"Lĩnh vực {d.code} (điểm thẩm định"
+                          + (f", tối đa {plain(nodes[d.code].max_points)})" if nodes else ")")
+                          for d in domains]
+    headers = (["Hạng", "Mã đơn vị", "Đơn vị", *domain_headers, "Điểm thẩm định",
+                "Điểm điều tra XHH", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại",
+                "Chỉ số năm trước (%)", "Tăng/giảm so với năm trước (%)"])
     kinds = (["int", "text", "text"] + ["num"] * len(domains)
              + ["num", "num", "num", "num", "text", "num", "num"])
-    sheet = TableSheet(book, formats, SUMMARY, headers,
-                   [7, 12, 36] + [12] * len(domains) + [12, 12, 12, 12, 10, 12, 14], 3)
+    widths = [7, 12, 36] + [12] * len(domains) + [12, 12, 12, 12, 10, 12, 14]
+    if ranking.replaced:  # mergers: each replaced unit's index of the year before
+        headers, kinds = [*headers, "Chỉ số năm trước của các đơn vị được thay thế (%)"], \
+            [*kinds, "text"]
+        widths.append(30)
+    sheet = TableSheet(book, formats, SUMMARY, headers, widths, 3)
     for row in ranking.rows:
         result = row.result
         previous = ranking.previous.get(row.unit_code)
         change = (result.index - previous
                   if previous is not None and result.index is not None else None)
-        sheet.write([_rank(row), row.unit_code, row.unit_name]
-                    + [_number(result.nodes[d.code].points) for d in domains]
-                    + [_number(result.self_points), _number(result.survey_points),
-                       _number(result.total), _number(result.index), row.classification,
-                       _number(previous), _number(change)], kinds)
+        values = ([_rank(row), row.unit_code, row.unit_name]
+                  + [_number(result.nodes[d.code].points) for d in domains]
+                  + [_number(result.self_points), _number(result.survey_points),
+                     _number(result.total), _number(result.index), row.classification,
+                     _number(previous), _number(change)])
+        if ranking.replaced:
+            values.append("; ".join(
+                f"{code}: {'–' if index is None else format(index, 'f')}"
+                for code, index in ranking.replaced.get(row.unit_code, [])))
+        sheet.write(values, kinds)
     sheet.close()
 
 
@@ -222,6 +240,10 @@ def _about(book, formats, ranking, publication_id, generated_at):
     lines += [("Xếp loại", band_text(band)) for band in criteria_set.bands]
     lines += [(f"Lĩnh vực {d.code}", f"{d.title} (tối đa {plain(d.max_points)} điểm)")
               for d in criteria_set.domains]
+    if ranking.imported_source is not None:
+        lines.append(("Nguồn số liệu", f"Nhập từ kết quả đã công bố: {ranking.imported_source}"
+                                       " (điểm thẩm định theo lĩnh vực, điểm ĐTXHH, tổng điểm, "
+                                       "chỉ số và thứ hạng như bảng đã công bố)"))
     lines += [
         ("Mã công bố", publication_id or "chưa công bố (số liệu tạm)"),
         ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")),
