@@ -9,8 +9,6 @@ UNIT_LEVELS = {
     "district": _l("District"),
     "commune": _l("Commune"),
 }
-# Unit groups are named after the level whose units they rank together.
-UNIT_GROUPS = UNIT_LEVELS
 CAMPAIGN_STATES = {
     "draft": _l("Draft"),
     "open": _l("Open"),

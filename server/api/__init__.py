@@ -26,6 +26,7 @@ def init_api(app) -> None:
         survey,
         tokens,
         transitions,
+        unit_groups,
         unit_reports,
         units,
         users,
@@ -37,6 +38,6 @@ def init_api(app) -> None:
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
-                   progress, explanations, units, campaigns, users):
+                   progress, explanations, units, unit_groups, campaigns, users):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -19,9 +19,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from server import labels
 from server.appraisal.decisions import ACCEPTED, ADJUSTED, APPRAISAL, QUESTION, kind_of
 from server.assessment.self_assessment import SELF, engine_input
 from server.campaigns.criteria import criteria_registry
@@ -30,6 +29,7 @@ from server.campaigns.workflow import STATES
 from server.engine import AnswersError, score
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, DeadlineExtension, Unit, User
+from server.people.groups import group_labels
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: _l("Not started"), **STATES}
@@ -78,7 +78,7 @@ def parse_filters(args) -> ProgressFilters:
     the dossiers), or FilterError naming every bad field."""
     errors = {}
     group = (args.get("group") or "").strip() or None
-    if group is not None and group not in labels.UNIT_GROUPS:
+    if group is not None and group not in group_labels():
         errors["group"] = _l("Unknown unit group.")
     state = (args.get("state") or "").strip() or None
     if state is not None and state not in STATE_LABELS:
@@ -277,27 +277,30 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
     pins = {pin.unit_group: pin for pin in campaign.pins}
     groups = [g for g in pins if filters.group in (None, g)]
     in_campaign = and_(Assessment.unit_id == Unit.id, Assessment.campaign_id == campaign.id)
+    # A dossier keeps the group its unit had when the campaign opened; a unit without one yet
+    # is in its group of today.
+    unit_group = func.coalesce(Assessment.unit_group, Unit.group)
     units = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.group, Assessment.id.label("assessment_id"),
+        select(Unit.id, Unit.code, Unit.name, unit_group.label("group"),
+               Assessment.id.label("assessment_id"),
                Assessment.state, Assessment.criteria_set_id, Assessment.criteria_set_version,
                DeadlineExtension.until)
         .outerjoin(Assessment, in_campaign)
         .outerjoin(DeadlineExtension, and_(DeadlineExtension.unit_id == Unit.id,
                                            DeadlineExtension.campaign_id == campaign.id))
-        .where(Unit.group.in_(groups), or_(Unit.active.is_(True), Assessment.id.is_not(None)))
+        .where(unit_group.in_(groups), or_(Unit.active.is_(True), Assessment.id.is_not(None)))
     ).all()
     answers: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
     for answer in db.session.execute(
         select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
                Answer.not_applicable, Answer.updated_at)
         .join(Assessment, Answer.assessment_id == Assessment.id)
-        .join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group.in_(groups),
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group.in_(groups),
                Answer.source.in_((SELF, APPRAISAL)))
     ):
         answers[answer.assessment_id][answer.source][answer.code] = answer
 
-    order = {group: number for number, group in enumerate(labels.UNIT_GROUPS)}
+    order = {group: number for number, group in enumerate(group_labels())}
     needle = filters.search.casefold()
     sets = _Sets()
     report = ProgressReport(campaign, filters, [], {key: 0 for key in STATE_LABELS})

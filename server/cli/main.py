@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from server.campaigns.criteria import criteria_registry
 from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
+from server.cli.groups import groups_group
 from server.cli.output import refuse_table_file
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.units import units_group
@@ -37,6 +38,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(survey_group)
     cli.add_command(ranking_group)
     cli.add_command(units_group)
+    cli.add_command(groups_group)
     cli.add_command(campaign_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)

@@ -56,7 +56,7 @@ def latest_publication(campaign_id: int, group: str) -> Publication | None:
 def _group_assessments(campaign: Campaign, group: str) -> list[tuple[Assessment, str]]:
     return list(db.session.execute(
         select(Assessment, Unit.code).join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group == group)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
         .order_by(Unit.code)))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 
 from server.campaigns.criteria import criteria_registry
 from server.engine import CriteriaSet, score
@@ -20,7 +20,7 @@ from server.engine.answers import AnswersError
 from server.engine.model import TieRule
 from server.engine.ranking import Entry, RankedRow, rank
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, Publication, Unit
+from server.models import Answer, Assessment, Campaign, Publication, Unit, UnitGroup
 
 
 class RankingError(Exception):
@@ -88,13 +88,16 @@ def campaign_tie_rule(campaign: Campaign) -> TieRule | None:
 
 
 def score_group(campaign: Campaign, group: str) -> ScoredGroup:
-    """Every assessment of the group scored, ordered by unit code; a unit is rankable when it
-    is active and its assessment is not marked "not ranked"."""
+    """Every dossier of the group (the group each dossier kept when the campaign opened)
+    scored, ordered by unit code; a unit is rankable when it is active, its assessment is not
+    marked "not ranked" and its group is a ranked one (special units are scored, not ranked)."""
     criteria_set = group_criteria_set(campaign, group)
     assessments = db.session.execute(
-        select(Assessment.id, Unit.code, Unit.name, Unit.active & Assessment.ranked)
+        select(Assessment.id, Unit.code, Unit.name,
+               Unit.active & Assessment.ranked & func.coalesce(UnitGroup.ranked, true()))
         .join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group == group)
+        .outerjoin(UnitGroup, UnitGroup.code == Assessment.unit_group)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
         .order_by(Unit.code)
     ).all()
     answers = defaultdict(list)
@@ -102,8 +105,7 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
         select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
                Answer.not_applicable)
         .join(Assessment, Answer.assessment_id == Assessment.id)
-        .join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group == group)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
     ):
         answers[assessment_id].append((code, source, value, not_applicable))
     scored = []
@@ -122,8 +124,9 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
 
 def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = (),
                tie_rule: TieRule | None = None, with_previous: bool = True) -> GroupRanking:
-    """The group's ranking. Inactive units, units the campaign marks "not ranked" and units in
-    `not_ranked` (codes) are scored and listed without a rank. `tie_rule` overrides the
+    """The group's ranking. Inactive units, units the campaign marks "not ranked", every unit of
+    a group that is not ranked and units in `not_ranked` (codes) are scored and listed without
+    a rank. `tie_rule` overrides the
     campaign's, which overrides the set's."""
     group_scores = score_group(campaign, group)
     criteria_set = group_scores.criteria_set

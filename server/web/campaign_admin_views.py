@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from server import labels
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.setup import (
     DEADLINES,
@@ -19,14 +18,17 @@ from server.campaigns.setup import (
 )
 from server.extensions import db
 from server.models import Assessment, Campaign
+from server.people.groups import group_labels
 from server.web.access import admin_only
 from server.web.blueprint import bp
 
 
 def _sets_by_group() -> dict[str, list]:
-    """The installed criteria-set versions a group may pin (sets of the group's level)."""
+    """The installed criteria-set versions each active group may pin (sets of the group's
+    level), by the groups' position."""
     sets = criteria_registry().all()
-    return {group: [s for s in sets if s.level == group] for group in labels.UNIT_GROUPS}
+    return {group: [s for s in sets if s.level == group]
+            for group in group_labels(include_inactive=False)}
 
 
 def _page(errors=None, typed=None, status=200):
@@ -48,7 +50,8 @@ def campaign_admin():
         return _page()
     form = request.form
     typed = {"year": form.get("year", ""), "title": form.get("title", ""),
-             "pins": {group: form.get(f"pin_{group}", "") for group in labels.UNIT_GROUPS},
+             "pins": {group: form.get(f"pin_{group}", "")
+                      for group in group_labels(include_inactive=False)},
              "deadlines": {name: form.get(name, "") for name in DEADLINES},
              "confirm_unverified": form.get("confirm_unverified") == "1"}
     year = typed["year"].strip()

@@ -167,13 +167,13 @@ def test_filters_keep_totals_over_the_unfiltered_states(world):
     ({"points": "all"}, ["points"]),
     ({"state": "x", "group": "y", "overdue": "z"}, ["group", "state", "overdue"]),
 ])
-def test_bad_filters_name_every_field(args, fields):
+def test_bad_filters_name_every_field(app, args, fields):
     with pytest.raises(FilterError) as refused:
         parse_filters(args)
     assert list(refused.value.errors) == fields
 
 
-def test_filters_are_read_from_query_arguments():
+def test_filters_are_read_from_query_arguments(app):
     assert parse_filters({}) == ProgressFilters()
     given = parse_filters({"group": "province", "state": "not_started", "overdue": "1",
                            "q": " Hà ", "points": "true"})
