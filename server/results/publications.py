@@ -21,6 +21,7 @@ from server.engine.ranking import RankedRow
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, Publication, PublicationScore, Unit, User
+from server.people.groups import group_label
 from server.results.ranking import GroupRanking, RankingError, rank_group
 from server.results.ranking_data import ranking_dict
 
@@ -214,4 +215,4 @@ def frozen_ranking(publication: Publication) -> GroupRanking:
                 if row.get("previous_index") is not None}
     return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,
                         criteria_set, TieRule(**publication.tie_rule), rows, previous,
-                        publication.inputs_digest)
+                        publication.inputs_digest, group_label(publication.unit_group))

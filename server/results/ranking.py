@@ -39,6 +39,8 @@ class GroupRanking:
     previous: dict[str, Decimal | None]
     # SHA-256 of every unit's scored inputs (see ScoredGroup.inputs_digest)
     inputs_digest: str
+    # What pages and workbooks call the group (its label; the code when there is none)
+    group_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class ScoredGroup:
     scored: list[tuple[tuple[str, str, bool], object]]
     # Over the unit codes and the answers as scored, in unit order: equal digests, equal inputs.
     inputs_digest: str
+    # The group's label, read with its dossiers (the code when it has none)
+    group_label: str | None = None
 
 
 def group_criteria_set(campaign: Campaign, group: str) -> CriteriaSet:
@@ -94,7 +98,8 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
     criteria_set = group_criteria_set(campaign, group)
     assessments = db.session.execute(
         select(Assessment.id, Unit.code, Unit.name,
-               Unit.active & Assessment.ranked & func.coalesce(UnitGroup.ranked, true()))
+               Unit.active & Assessment.ranked & func.coalesce(UnitGroup.ranked, true()),
+               UnitGroup.label)
         .join(Unit, Assessment.unit_id == Unit.id)
         .outerjoin(UnitGroup, UnitGroup.code == Assessment.unit_group)
         .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
@@ -110,7 +115,7 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
         answers[assessment_id].append((code, source, value, not_applicable))
     scored = []
     digest = hashlib.sha256()
-    for assessment_id, code, name, rankable in assessments:
+    for assessment_id, code, name, rankable, _label in assessments:
         inputs = effective_answers(criteria_set, answers[assessment_id])
         digest.update(json.dumps([code, inputs], sort_keys=True, ensure_ascii=False,
                                  default=str).encode())
@@ -119,7 +124,8 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
         except AnswersError as error:
             raise RankingError(f"unit {code}: {error}") from error
         scored.append(((code, name, bool(rankable)), result))
-    return ScoredGroup(criteria_set, scored, digest.hexdigest())
+    label = next((row.label for row in assessments if row.label), None)
+    return ScoredGroup(criteria_set, scored, digest.hexdigest(), label)
 
 
 def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = (),
@@ -136,7 +142,7 @@ def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = 
     rows = rank(criteria_set, entries, tie_rule)
     previous = previous_indices(campaign, group) if with_previous else {}
     return GroupRanking(campaign.id, campaign.year, group, criteria_set, tie_rule, rows,
-                        previous, group_scores.inputs_digest)
+                        previous, group_scores.inputs_digest, group_scores.group_label)
 
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:

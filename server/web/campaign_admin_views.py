@@ -17,17 +17,17 @@ from server.campaigns.setup import (
     uncovered,
 )
 from server.extensions import db
-from server.models import Assessment, Campaign
+from server.models import LEVELS, Assessment, Campaign
 from server.people.groups import group_labels
 from server.web.access import admin_only
 from server.web.blueprint import bp
 
 
 def _sets_by_group() -> dict[str, list]:
-    """The installed criteria-set versions each active group may pin (sets of the group's
-    level), by the groups' position."""
+    """The installed criteria-set versions each active group may pin, by the groups' position:
+    the sets of the group's level, or any set for a group not named after a level."""
     sets = criteria_registry().all()
-    return {group: [s for s in sets if s.level == group]
+    return {group: [s for s in sets if s.level == group or group not in LEVELS]
             for group in group_labels(include_inactive=False)}
 
 

@@ -148,3 +148,21 @@ def test_a_group_that_is_not_ranked_is_scored_without_ranks(app, client, make, l
     page = client.get(f"/rankings/{campaign.id}/province").get_data(as_text=True)
     assert page.count("không xếp hạng") >= 3
     assert "UBND cấp tỉnh" in page
+
+
+def test_a_group_the_administrator_added_pins_a_set_of_any_level(app, make):
+    from server.campaigns.pins import PinError, pin_criteria_set
+    from server.people.groups import create_group
+
+    create_group("dac-biet", "Đơn vị đặc thù", ranked=False, actor_id=None)
+    campaign = make.campaign(2022, state="draft", pins=())
+    pin = pin_criteria_set(campaign, "dac-biet", "department", "1.0.0")
+    assert pin.unit_group == "dac-biet"
+    # A group named after a level still pins only sets of that level.
+    with pytest.raises(PinError):
+        pin_criteria_set(campaign, "district", "department", "1.0.0")
+    special = make.unit("BQL", level="department", group="dac-biet")
+    dossier = make.assessment(campaign, special)
+    assert dossier.unit_group == "dac-biet"
+    (row,) = rank_group(campaign, "dac-biet").rows
+    assert (row.unit_code, row.rank, row.ranked) == ("BQL", None, False)

@@ -10,7 +10,6 @@ from decimal import Decimal
 import xlsxwriter
 
 from server.engine.losses import IMPROVED, NEW, REPEATED
-from server.people.groups import group_label
 from server.results.exports.ranking_workbook import TableSheet, workbook_formats, write_about_sheet
 
 UNIT_SHEET = "Điểm bị trừ"
@@ -119,7 +118,7 @@ def write_group_points_lost(report, target, *, generated_at: datetime | None = N
         sheet.close()
     set_ = report.criteria_set
     _about(book, formats, [
-        ("Nhóm đơn vị", group_label(report.group)),
+        ("Nhóm đơn vị", report.group_label or report.group),
         ("Năm đánh giá", str(report.year)),
         ("Số đơn vị", str(report.units)),
         ("Bộ tiêu chí", f"{set_.id}@{set_.version}: {set_.title}"),
