@@ -19,6 +19,7 @@ from server.api.survey import admin_campaign
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
+from server.people.groups import group_label, group_labels
 from server.results.publication_status import (
     drift,
     workbook_name,
@@ -64,11 +65,16 @@ class RankingSettingsSchema(StrictSchema):
 
 
 def publication_dict(publication: Publication, publisher: User | None,
-                     latest_number: int | None = None) -> dict:
+                     latest_number: int | None = None,
+                     group_names: dict[str, str] | None = None) -> dict:
+    """`group_names` (code -> label, read once for a list) or the group's label is read."""
+    group = publication.unit_group
     body = {
         "id": publication.id,
         "campaign_id": publication.campaign_id,
-        "group": publication.unit_group,
+        "group": group,
+        "group_label": (group_names.get(group, group) if group_names is not None
+                        else group_label(group)),
         "number": publication.number,
         "correction": publication.number > 1,
         "criteria_set": {"id": publication.criteria_set_id,
@@ -117,8 +123,8 @@ class Publications(MethodView):
                  .order_by(Publication.unit_group, Publication.number.desc()))
         if request.args.get("group"):
             query = query.where(Publication.unit_group == request.args["group"])
-        latest = _latest_numbers(campaign_id)
-        return {"publications": [publication_dict(p, u, latest[p.unit_group])
+        latest, names = _latest_numbers(campaign_id), group_labels()
+        return {"publications": [publication_dict(p, u, latest[p.unit_group], names)
                                  for p, u in db.session.execute(query)]}
 
     @token_required

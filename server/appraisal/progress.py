@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from server.appraisal.decisions import ACCEPTED, ADJUSTED, APPRAISAL, QUESTION, kind_of
 from server.assessment.self_assessment import SELF, engine_input
@@ -155,6 +155,7 @@ class ProgressRow:
     appraised_points: Decimal | None = None
     overdue: str | None = None
     deadline: datetime | None = None
+    group_label: str = ""
 
     @property
     def state_label(self) -> str:
@@ -171,7 +172,7 @@ class ProgressRow:
 
         found = {
             "unit": {"id": self.unit_id, "code": self.unit_code, "name": self.unit_name,
-                     "group": self.group},
+                     "group": self.group, "group_label": self.group_label},
             "assessment_id": self.assessment_id,
             "state": self.state, "state_label": self.state_label,
             "self_assessment": {"answered": self.answered, "items": self.items},
@@ -278,8 +279,10 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
     groups = [g for g in pins if filters.group in (None, g)]
     in_campaign = and_(Assessment.unit_id == Unit.id, Assessment.campaign_id == campaign.id)
     # A dossier keeps the group its unit had when the campaign opened; a unit without one yet
-    # is in its group of today.
+    # is in its group of today, and only while the campaign is not closed (a closed year gets
+    # no new dossiers, so units regrouped into it later never show).
     unit_group = func.coalesce(Assessment.unit_group, Unit.group)
+    waiting = Unit.active.is_(True) if campaign.state != "closed" else false()
     units = db.session.execute(
         select(Unit.id, Unit.code, Unit.name, unit_group.label("group"),
                Assessment.id.label("assessment_id"),
@@ -288,7 +291,7 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
         .outerjoin(Assessment, in_campaign)
         .outerjoin(DeadlineExtension, and_(DeadlineExtension.unit_id == Unit.id,
                                            DeadlineExtension.campaign_id == campaign.id))
-        .where(unit_group.in_(groups), or_(Unit.active.is_(True), Assessment.id.is_not(None)))
+        .where(unit_group.in_(groups), or_(Assessment.id.is_not(None), waiting))
     ).all()
     answers: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
     for answer in db.session.execute(
@@ -300,7 +303,8 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
     ):
         answers[answer.assessment_id][answer.source][answer.code] = answer
 
-    order = {group: number for number, group in enumerate(group_labels())}
+    names = group_labels()
+    order = {group: number for number, group in enumerate(names)}
     needle = filters.search.casefold()
     sets = _Sets()
     report = ProgressReport(campaign, filters, [], {key: 0 for key in STATE_LABELS})
@@ -311,7 +315,7 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
         if needle and needle not in f"{unit.code} {unit.name}".casefold():
             continue
         row = ProgressRow(unit.id, unit.code, unit.name, unit.group, unit.assessment_id,
-                          unit.state or NOT_STARTED)
+                          unit.state or NOT_STARTED, group_label=names.get(unit.group, unit.group))
         # A unit not started yet will answer the set its group is pinned to.
         pin = pins[unit.group]
         criteria_set, leaves = sets.get(unit.criteria_set_id or pin.criteria_set_id,

@@ -166,3 +166,32 @@ def test_a_group_the_administrator_added_pins_a_set_of_any_level(app, make):
     assert dossier.unit_group == "dac-biet"
     (row,) = rank_group(campaign, "dac-biet").rows
     assert (row.unit_code, row.rank, row.ranked) == ("BQL", None, False)
+
+
+def test_a_closed_year_shows_no_unit_regrouped_into_it_later(app, make, published):
+    campaign = published["campaign"]
+    make.unit("SNV", level="department", group="department")
+    assert _progress(campaign) == published["progress"]  # department is not in that year
+    # Open, the year shows a unit moved into one of its groups as not started yet: opening
+    # again would give it a dossier. Closed, it gets none, and its grid stays as it was.
+    _regroup("SNV", "province", "QB")
+    assert ("SNV", "province", "not_started") in _progress(campaign)
+    campaign.state = "closed"
+    db.session.commit()
+    assert "SNV" not in [code for code, _group, _state in _progress(campaign)]
+    assert "QB" not in [code for code, _group, _state in _progress(campaign)]
+
+
+def test_the_api_gives_each_group_its_label(client, make, token_for, published):
+    campaign = published["campaign"]
+    admin = token_for(published["admin"])
+    ranking = client.get(f"/api/v1/campaigns/{campaign.id}/ranking?group=province",
+                         headers=admin).json
+    assert (ranking["group"], ranking["group_label"]) == ("province", "UBND cấp tỉnh")
+    (listed,) = client.get(f"/api/v1/campaigns/{campaign.id}/publications",
+                           headers=admin).json["publications"]
+    assert listed["group_label"] == "UBND cấp tỉnh"
+    dossiers = client.get(f"/api/v1/campaigns/{campaign.id}/dossiers", headers=admin).json
+    assert {d["group_label"] for d in dossiers["dossiers"]} == {"UBND cấp tỉnh"}
+    rows = client.get(f"/api/v1/campaigns/{campaign.id}/progress", headers=admin).json["rows"]
+    assert {row["unit"]["group_label"] for row in rows} == {"UBND cấp tỉnh"}

@@ -61,9 +61,8 @@ def _grid(book, formats, report):
     sheet.set_paper(9)  # A4
     sheet.repeat_rows(0)
     sheet.fit_to_pages(1, 0)
-    group_names = group_labels()
     for number, row in enumerate(report.rows, start=1):
-        values = [row.unit_code, row.unit_name, group_names.get(row.group, row.group),
+        values = [row.unit_code, row.unit_name, row.group_label or row.group,
                   str(STATE_LABELS[row.state]), row.answered, row.items, row.pending,
                   row.accepted, row.adjusted, row.asked, row.changed_since_appraisal,
                   "Có" if row.overdue else "Không",
