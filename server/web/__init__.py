@@ -59,8 +59,8 @@ class _GroupLabels(Mapping):
 
     def _labels(self) -> dict[str, str]:
         if self.key not in g:
-            g.setdefault(self.key, group_labels(include_inactive=not self.active))
-        return g.get(self.key)
+            setattr(g, self.key, group_labels(include_inactive=not self.active))
+        return getattr(g, self.key)
 
     def __getitem__(self, code):
         return self._labels()[code]
