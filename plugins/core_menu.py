@@ -20,6 +20,7 @@ def parindex_menu_items(user):
         items.append({"label": _("Audit log"), "href": url_for("web.audit")})
     if user.has_role("admin"):
         items.append({"label": _("Unit list"), "href": url_for("web.unit_admin")})
+        items.append({"label": _("Unit groups"), "href": url_for("web.group_admin")})
         items.append({"label": _("Campaigns"), "href": url_for("web.campaign_admin")})
         items.append({"label": _("People"), "href": url_for("web.user_admin")})
         items.append({"label": _("Reviewer assignments"),

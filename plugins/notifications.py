@@ -58,7 +58,7 @@ def recipients(assessment: Assessment, template: str) -> list[User]:
         admins = db.session.scalars(select(User).join(RoleMembership)
                                     .where(RoleMembership.role == "admin")).unique()
         reviewers = [a.reviewer for a in assignments(assessment.campaign_id)
-                     if a.covers(assessment.unit.group)]
+                     if a.covers(assessment.unit_group)]
         users = [u for u in [*admins, *reviewers] if not belongs_to(u, assessment.unit_id)]
     unique = {u.id: u for u in users if u.active}
     return [unique[k] for k in sorted(unique)]

@@ -9,8 +9,6 @@ UNIT_LEVELS = {
     "district": _l("District"),
     "commune": _l("Commune"),
 }
-# Unit groups are named after the level whose units they rank together.
-UNIT_GROUPS = UNIT_LEVELS
 CAMPAIGN_STATES = {
     # Not "Draft": that msgid is the dossier's state, which reads "self-assessing" in Vietnamese.
     "draft": _l("Being prepared"),

@@ -117,6 +117,10 @@ def _empty_tables() -> None:
                 conn.execute(table.delete())
         for table, rows in _SEEDED.items():
             conn.execute(table.insert(), rows)
+            if conn.dialect.name == "postgresql" and rows:
+                # The rows keep their ids; the id sequence must continue after them.
+                conn.execute(text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :last)"),
+                             {"name": table.name, "last": max(row["id"] for row in rows)})
 
 
 class IsolatedClient(FlaskClient):

@@ -28,6 +28,7 @@ def init_api(app) -> None:
         survey,
         tokens,
         transitions,
+        unit_groups,
         unit_reports,
         units,
         users,
@@ -39,7 +40,7 @@ def init_api(app) -> None:
     api.init_app(app)
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
-                   progress, explanations, units, campaigns, users, account,
+                   progress, explanations, units, unit_groups, campaigns, users, account,
                    exclusions):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -29,6 +29,7 @@ from server.campaigns.setup import (
 from server.campaigns.successor import start_from
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit
+from server.people.groups import group_labels
 from server.people.permissions import can_read_unit
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns",
@@ -204,12 +205,14 @@ class CampaignDossiers(MethodView):
         """The campaign's dossiers the caller may read (a unit's people: their own), by unit."""
         campaign_or_404(campaign_id)
         rows = db.session.execute(
-            select(Assessment.id, Assessment.state, Unit.id, Unit.code, Unit.name, Unit.group)
+            select(Assessment.id, Assessment.state, Unit.id, Unit.code, Unit.name,
+                   Assessment.unit_group)
             .join(Unit, Unit.id == Assessment.unit_id)
             .where(Assessment.campaign_id == campaign_id).order_by(Unit.code)).all()
+        names = group_labels()
         return {"dossiers": [
             {"id": dossier_id, "state": state, "unit_code": code, "unit_name": name,
-             "group": group}
+             "group": group, "group_label": names.get(group, group)}
             for dossier_id, state, unit_id, code, name, group in rows
             if can_read_unit(g.api_user, unit_id)]}
 

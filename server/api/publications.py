@@ -20,6 +20,7 @@ from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
+from server.people.groups import group_label, group_labels
 from server.results.imported import (
     ImportedResultsError,
     ImportRequest,
@@ -73,11 +74,16 @@ class RankingSettingsSchema(StrictSchema):
 
 
 def publication_dict(publication: Publication, publisher: User | None,
-                     latest_number: int | None = None, source: str | None = None) -> dict:
+                     latest_number: int | None = None, source: str | None = None,
+                     group_names: dict[str, str] | None = None) -> dict:
+    """`group_names` (code -> label, read once for a list) or the group's label is read."""
+    group = publication.unit_group
     body = {
         "id": publication.id,
         "campaign_id": publication.campaign_id,
-        "group": publication.unit_group,
+        "group": group,
+        "group_label": (group_names.get(group, group) if group_names is not None
+                        else group_label(group)),
         "number": publication.number,
         "correction": publication.number > 1,
         "criteria_set": {"id": publication.criteria_set_id,
@@ -129,7 +135,7 @@ class Publications(MethodView):
                  .order_by(Publication.unit_group, Publication.number.desc()))
         if request.args.get("group"):
             query = query.where(Publication.unit_group == request.args["group"])
-        latest = _latest_numbers(campaign_id)
+        latest, names = _latest_numbers(campaign_id), group_labels()
         rows = db.session.execute(query).all()
         # The results stay unread: the decisions of imported ones are read in one statement.
         imported = [p.id for p, _u in rows if p.imported]
@@ -137,7 +143,8 @@ class Publications(MethodView):
                    for pid, results in db.session.execute(
                        select(Publication.id, Publication.results)
                        .where(Publication.id.in_(imported)))} if imported else {}
-        return {"publications": [publication_dict(p, u, latest[p.unit_group], sources.get(p.id))
+        return {"publications": [publication_dict(p, u, latest[p.unit_group], sources.get(p.id),
+                                                  names)
                                  for p, u in rows]}
 
     @token_required

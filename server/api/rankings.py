@@ -7,6 +7,7 @@ from flask_smorest import Blueprint, abort
 from server.api.auth import token_required
 from server.api.survey import admin_campaign
 from server.downloads import xlsx_download
+from server.people.groups import group_label
 from server.results.exports.ranking_workbook import write_ranking_workbook
 from server.results.ranking import RankingError, rank_group
 from server.results.ranking_data import ranking_dict
@@ -32,7 +33,8 @@ class Ranking(MethodView):
     @token_required
     def get(self, campaign_id):
         """The ranking of one unit group (`?group=`), best first; units not ranked last."""
-        return ranking_dict(_ranking(campaign_id))
+        ranking = _ranking(campaign_id)
+        return {**ranking_dict(ranking), "group_label": group_label(ranking.group)}
 
 
 @blp.route("/<int:campaign_id>/ranking.xlsx")

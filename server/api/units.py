@@ -12,6 +12,7 @@ from server.api.schemas import StrictSchema
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Unit
+from server.people.groups import group_label, group_labels
 from server.people.units import (
     UnitFields,
     UnitImportError,
@@ -69,7 +70,9 @@ class Units(MethodView):
     def get(self):
         """Every unit, by code (`?active=1`: the active ones only)."""
         active_only = request.args.get("active") == "1"
-        return {"units": [unit_record(u) for u in list_units(include_inactive=not active_only)]}
+        names = group_labels()
+        return {"units": [{**unit_record(u), "group_label": names.get(u.group, u.group)}
+                          for u in list_units(include_inactive=not active_only)]}
 
     @token_required
     @admin_required
@@ -89,7 +92,8 @@ class Units(MethodView):
 class UnitResource(MethodView):
     @token_required
     def get(self, code):
-        return unit_record(_unit(code))
+        unit = _unit(code)
+        return {**unit_record(unit), "group_label": group_label(unit.group)}
 
     @token_required
     @admin_required

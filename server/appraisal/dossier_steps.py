@@ -82,7 +82,7 @@ def _check_every_item_decided(assessment: Assessment) -> None:
     undecided = decisions.undecided_items(assessment)
     if not undecided:
         return
-    group = assessment.unit.group
+    group = assessment.unit_group
     rows = assignments(assessment.campaign_id)
     parts = []
     for domain, codes in sorted(undecided.items()):

@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
-from server import labels
 from server.appraisal.decisions import ACCEPTED, ADJUSTED, APPRAISAL, QUESTION, kind_of
 from server.assessment.self_assessment import SELF, engine_input
 from server.campaigns.criteria import criteria_registry
@@ -33,6 +32,7 @@ from server.engine import AnswersError, score
 from server.engine.scoring import excluded_nodes
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, DeadlineExtension, Unit, User
+from server.people.groups import group_labels
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: _l("Not started"), **STATES}
@@ -81,7 +81,7 @@ def parse_filters(args) -> ProgressFilters:
     the dossiers), or FilterError naming every bad field."""
     errors = {}
     group = (args.get("group") or "").strip() or None
-    if group is not None and group not in labels.UNIT_GROUPS:
+    if group is not None and group not in group_labels():
         errors["group"] = _l("Unknown unit group.")
     state = (args.get("state") or "").strip() or None
     if state is not None and state not in STATE_LABELS:
@@ -158,6 +158,7 @@ class ProgressRow:
     appraised_points: Decimal | None = None
     overdue: str | None = None
     deadline: datetime | None = None
+    group_label: str = ""
 
     @property
     def state_label(self) -> str:
@@ -174,7 +175,7 @@ class ProgressRow:
 
         found = {
             "unit": {"id": self.unit_id, "code": self.unit_code, "name": self.unit_name,
-                     "group": self.group},
+                     "group": self.group, "group_label": self.group_label},
             "assessment_id": self.assessment_id,
             "state": self.state, "state_label": self.state_label,
             "self_assessment": {"answered": self.answered, "items": self.items},
@@ -283,28 +284,34 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
     pins = {pin.unit_group: pin for pin in campaign.pins}
     groups = [g for g in pins if filters.group in (None, g)]
     in_campaign = and_(Assessment.unit_id == Unit.id, Assessment.campaign_id == campaign.id)
+    # A dossier keeps the group its unit had when the campaign opened; a unit without one yet
+    # is in its group of today, and only while the campaign is not closed (a closed year gets
+    # no new dossiers, so units regrouped into it later never show).
+    unit_group = func.coalesce(Assessment.unit_group, Unit.group)
+    waiting = Unit.active.is_(True) if campaign.state != "closed" else false()
     units = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.group, Assessment.id.label("assessment_id"),
+        select(Unit.id, Unit.code, Unit.name, unit_group.label("group"),
+               Assessment.id.label("assessment_id"),
                Assessment.state, Assessment.criteria_set_id, Assessment.criteria_set_version,
                DeadlineExtension.until)
         .outerjoin(Assessment, in_campaign)
         .outerjoin(DeadlineExtension, and_(DeadlineExtension.unit_id == Unit.id,
                                            DeadlineExtension.campaign_id == campaign.id))
-        .where(Unit.group.in_(groups), or_(Unit.active.is_(True), Assessment.id.is_not(None)))
+        .where(unit_group.in_(groups), or_(Assessment.id.is_not(None), waiting))
     ).all()
     answers: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
     for answer in db.session.execute(
         select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
                Answer.not_applicable, Answer.updated_at)
         .join(Assessment, Answer.assessment_id == Assessment.id)
-        .join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group.in_(groups),
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group.in_(groups),
                Answer.source.in_((SELF, APPRAISAL)))
     ):
         answers[answer.assessment_id][answer.source][answer.code] = answer
     excluded = excluded_codes(campaign.id)
 
-    order = {group: number for number, group in enumerate(labels.UNIT_GROUPS)}
+    names = group_labels()
+    order = {group: number for number, group in enumerate(names)}
     needle = filters.search.casefold()
     sets = _Sets()
     report = ProgressReport(campaign, filters, [], {key: 0 for key in STATE_LABELS})
@@ -315,7 +322,7 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
         if needle and needle not in f"{unit.code} {unit.name}".casefold():
             continue
         row = ProgressRow(unit.id, unit.code, unit.name, unit.group, unit.assessment_id,
-                          unit.state or NOT_STARTED)
+                          unit.state or NOT_STARTED, group_label=names.get(unit.group, unit.group))
         # A unit not started yet will answer the set its group is pinned to.
         pin = pins[unit.group]
         criteria_set, leaves = sets.get(unit.criteria_set_id or pin.criteria_set_id,
@@ -323,6 +330,9 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
         if criteria_set is not None:
             _count(row, criteria_set, leaves, domains, answers.get(unit.assessment_id, {}),
                    filters.points, excluded.get(unit.id, {}))
+        if row.state == "draft" and not answers.get(unit.assessment_id, {}).get(SELF):
+            # Opened for the unit, nothing answered yet: it has not started.
+            row.state = NOT_STARTED
         _overdue(row, campaign, unit.until, now)
         report.totals[row.state] += 1
         report.overdue_total += row.overdue is not None

@@ -77,7 +77,7 @@ class ImportResult:
 def _survey_items(campaign: Campaign) -> tuple[dict, dict]:
     """unit code -> (assessment id, {survey leaf code: Leaf}) for the campaign's assessments."""
     units = db.session.execute(
-        select(Unit.code, Unit.group, Assessment.id)
+        select(Unit.code, Assessment.unit_group, Assessment.id)
         .join(Assessment, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign.id)
     ).all()

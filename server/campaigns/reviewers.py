@@ -7,10 +7,10 @@ Nobody appraises a unit they belong to, through any role, administrators include
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from server import labels
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, ReviewerAssignment, User
+from server.people.groups import group_labels, unknown_group_message
 
 
 class AssignmentError(ValueError):
@@ -40,8 +40,10 @@ def assign_reviewer(campaign: Campaign, reviewer: User | None, domains, unit_gro
     if not codes:
         errors["domains"] = _l("Choose at least one domain.")
     unit_group = unit_group or None
-    if unit_group is not None and unit_group not in labels.UNIT_GROUPS:
-        errors["unit_group"] = _l("Unknown unit group.")
+    if unit_group is not None:
+        groups = group_labels(include_inactive=False)
+        if unit_group not in groups:
+            errors["unit_group"] = unknown_group_message(unit_group, groups)
     if errors:
         raise AssignmentError(errors)
     row = ReviewerAssignment(campaign_id=campaign.id, reviewer_id=reviewer.id, domains=codes,
@@ -84,7 +86,7 @@ def appraisable_domains(user: User, assessment: Assessment, domain_codes,
     if user.has_role("admin"):
         return set(codes)
     allowed = role_domains(user)
-    group = assessment.unit.group
+    group = assessment.unit_group
     found = set()
     if user_assignments is None:
         user_assignments = assignments(assessment.campaign_id, user.id)
@@ -133,7 +135,7 @@ def may_appraise(user: User, assessment: Assessment, domain_code: str | None = N
     def permitted(code: str) -> bool:
         return allowed is None or code in allowed
 
-    group = assessment.unit.group
+    group = assessment.unit_group
     for assignment in assignments(assessment.campaign_id, user.id):
         if not assignment.covers(group):
             continue

@@ -31,6 +31,7 @@ from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit, dossier_for
+from server.people.groups import group_labels, unknown_group_message
 
 # The dates an administrator sets, by name (the keys of the API's `deadlines`).
 DEADLINES = tuple(DATES)
@@ -156,11 +157,11 @@ def _checked_pins(wanted: dict, campaign: Campaign, confirm_unverified: bool
     problems, pins = {}, {}
     if not wanted:
         problems["pins"] = _l("pin a criteria set for at least one unit group")
+    groups = group_labels(include_inactive=False)
     for group, reference in sorted(wanted.items()):
         key = f"pins.{group}"
-        if group not in labels.UNIT_GROUPS:
-            problems[key] = _l("%(value)s is not one of %(choices)s", value=repr(group),
-                               choices=", ".join(labels.UNIT_GROUPS))
+        if group not in groups:
+            problems[key] = unknown_group_message(group, groups)
             continue
         set_id, _, version = str(reference).partition("@")
         held = campaign.pin_for(group)
@@ -211,20 +212,23 @@ def _audited(campaign: Campaign) -> dict:
             if name not in ("id", "state")}
 
 
-def uncovered(campaign: Campaign, units: list[Unit] | None = None) -> dict[str, list[str]]:
+def uncovered(campaign: Campaign, members: list[tuple[Unit, str]] | None = None
+              ) -> dict[str, list[str]]:
     """{"group / domain": [unit codes]} of the (unit, domain) pairs no assigned reviewer may
     appraise, by the rule of `may_appraise` (`reaches`): none is assigned the group and domain,
     the reviewer's role does not allow the domain, or every one belongs to that unit (nobody
     appraises their own unit). Reads in a fixed number of queries, whatever the number of
     units."""
     pins = {pin.unit_group: pin for pin in campaign.pins}
-    if units is None:
-        units = _active_units(pins)
+    if members is None:
+        dossiers, waiting = _members(campaign, pins)
+        members = dossiers + waiting
     rows = assignments(campaign.id)
     found = {}
     for group, pin in sorted(pins.items()):
         criteria_set = criteria_registry().get(pin.criteria_set_id, pin.criteria_set_version)
-        group_units = [unit for unit in units if unit.group == group]
+        group_units = sorted((unit for unit, in_group in members if in_group == group),
+                             key=lambda unit: unit.code)
         for domain in criteria_set.domains:
             candidates = [row for row in rows if row.covers(group, domain.code)]
             missing = [unit.code for unit in group_units
@@ -235,9 +239,20 @@ def uncovered(campaign: Campaign, units: list[Unit] | None = None) -> dict[str, 
     return found
 
 
-def _active_units(pins) -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.active, Unit.group.in_(pins))
-                                   .order_by(Unit.code)))
+def _members(campaign: Campaign, pins) -> tuple[list[tuple[Unit, str]], list[tuple[Unit, str]]]:
+    """The campaign's active units with the group each is ranked in: those with a dossier in
+    the group the dossier keeps (frozen when it was created), then those still without one in
+    their group of today."""
+    dossiers = [(unit, group) for unit, group in db.session.execute(
+        select(Unit, Assessment.unit_group).join(Assessment, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id, Unit.active,
+               Assessment.unit_group.in_(pins)))]
+    have = set(db.session.scalars(select(Assessment.unit_id)
+                                  .where(Assessment.campaign_id == campaign.id)))
+    waiting = [(unit, unit.group) for unit in db.session.scalars(
+        select(Unit).where(Unit.active, Unit.group.in_(pins)).order_by(Unit.code))
+        if unit.id not in have]
+    return dossiers, waiting
 
 
 def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
@@ -249,19 +264,20 @@ def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
     if campaign.state == "closed":
         raise CampaignInputError({"state": _l("the campaign is closed")}, status=409)
     pins = {pin.unit_group: pin for pin in campaign.pins}
-    units = _active_units(pins)
-    gaps = uncovered(campaign, units)
+    dossiers, waiting = _members(campaign, pins)
+    gaps = uncovered(campaign, dossiers + waiting)
     if gaps:
-        shown = "; ".join(f"{pair}: {', '.join(codes[:5])}" + (" …" if len(codes) > 5 else "")
-                          for pair, codes in gaps.items())
+        names = group_labels()
+        shown = "; ".join(
+            f"{names.get(group, group)} / {domain}: {', '.join(codes[:5])}"
+            + (" …" if len(codes) > 5 else "")
+            for (group, _, domain), codes in ((pair.partition(" / "), codes)
+                                              for pair, codes in gaps.items()))
         raise CampaignInputError({"reviewers": _l(
             "assign a reviewer (not of the unit itself) to every unit group and domain first: "
             "%(gaps)s", gaps=shown)}, status=409)
-    have = set(db.session.scalars(select(Assessment.unit_id)
-                                  .where(Assessment.campaign_id == campaign.id)))
-    new = [dossier_for(campaign, unit, pins[unit.group].criteria_set_id,
-                       pins[unit.group].criteria_set_version)
-           for unit in units if unit.id not in have]
+    new = [dossier_for(campaign, unit, pins[group].criteria_set_id,
+                       pins[group].criteria_set_version) for unit, group in waiting]
     db.session.add_all(new)
     before = campaign.state
     campaign.state = "open"

@@ -15,6 +15,7 @@ from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
 from server.cli.exclusions import exclusions_group
+from server.cli.groups import groups_group
 from server.cli.output import refuse_table_file
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.units import units_group
@@ -42,6 +43,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(ranking_group)
     cli.add_command(units_group)
     cli.add_command(users_group)
+    cli.add_command(groups_group)
     cli.add_command(campaign_group)
     cli.add_command(evidence_group)
     cli.add_command(backup_command)

@@ -22,6 +22,7 @@ from server import labels
 from server.events import emit
 from server.extensions import db
 from server.models import LEVELS, Assessment, RoleMembership, Unit
+from server.people.groups import group_labels, unknown_group_message
 from server.people.unit_replacements import (
     parse_codes,
     replacement_graph,
@@ -67,8 +68,9 @@ class ImportResult:
     updated: int
 
 
-def _field_problems(fields: UnitFields) -> dict[str, tuple[str, str]]:
-    """{field: (kind, message)} of one unit's own fields."""
+def _field_problems(fields: UnitFields, groups: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """{field: (kind, message)} of one unit's own fields; `groups` are the groups a unit may
+    be in (code -> label)."""
     problems = {}
     if not fields.code:
         problems["code"] = ("missing_value", _l("must not be empty"))
@@ -87,11 +89,18 @@ def _field_problems(fields: UnitFields) -> dict[str, tuple[str, str]]:
                                                  choices=", ".join(LEVELS)))
     if not fields.group:
         problems["group"] = ("missing_value", _l("must not be empty"))
-    elif fields.group not in labels.UNIT_GROUPS:
-        problems["group"] = ("unknown_group", _l("%(value)s is not one of %(choices)s",
-                                                 value=repr(fields.group),
-                                                 choices=", ".join(labels.UNIT_GROUPS)))
+    elif fields.group not in groups:
+        problems["group"] = ("unknown_group", unknown_group_message(fields.group, groups))
     return problems
+
+
+def _allowed_groups(every: dict[str, str], active: dict[str, str],
+                    existing: Unit | None) -> dict[str, str]:
+    """The groups a unit may be given: the active ones, and the one `existing` is in even
+    when deactivated since (an inactive unit of a retired group can still be edited)."""
+    if existing is not None and existing.group not in active and existing.group in every:
+        return {**active, existing.group: every[existing.group]}
+    return active
 
 
 def unit_by_code(code: str) -> Unit | None:
@@ -116,7 +125,9 @@ def unit_record(unit: Unit) -> dict:
 def save_unit(fields: UnitFields, *, actor_id: int | None, existing: Unit | None = None) -> Unit:
     """Create a unit, or update `existing` (its code may not change); the caller commits."""
     fields = UnitFields(*(str(getattr(fields, name) or "").strip() for name in COLUMNS))
-    problems = {field: message for field, (_kind, message) in _field_problems(fields).items()}
+    problems = {field: message for field, (_kind, message)
+                in _field_problems(fields, _allowed_groups(
+                    group_labels(), group_labels(include_inactive=False), existing)).items()}
     other = unit_by_code(fields.code) if fields.code else None
     if other is not None and other is not existing:
         problems["code"] = _l("%(code)s already exists", code=repr(fields.code))
@@ -193,9 +204,11 @@ def list_units(*, include_inactive: bool = True) -> list[Unit]:
 def _check_rows(rows, existing: dict[str, Unit]) -> tuple[list[tuple[int, UnitFields]],
                                                            list[RowProblem]]:
     accepted, problems, seen = [], [], {}
+    every, active = group_labels(), group_labels(include_inactive=False)
     for number, cells in rows:
         fields = UnitFields(*(cell_text(cells, index) for index in range(len(COLUMNS))))
-        found = _field_problems(fields)
+        found = _field_problems(fields, _allowed_groups(every, active,
+                                                        existing.get(fields.code)))
         for field, (kind, message) in found.items():
             problems.append(RowProblem(number, kind, f"{HEADERS[COLUMNS.index(field)]}: "
                                                      f"{message}"))
@@ -324,8 +337,8 @@ def write_unit_list(target, units: list[Unit] | None = None) -> None:
     guide.write_row(0, 0, ("Cột", "Giá trị"), header)
     guide.write_row(1, 0, (HEADERS[2], ", ".join(f"{key} ({labels.UNIT_LEVELS[key]})"
                                                  for key in LEVELS)))
-    guide.write_row(2, 0, (HEADERS[3], ", ".join(f"{key} ({labels.UNIT_GROUPS[key]})"
-                                                 for key in labels.UNIT_GROUPS)))
+    guide.write_row(2, 0, (HEADERS[3], ", ".join(
+        f"{code} ({label})" for code, label in group_labels(include_inactive=False).items())))
     guide.write_row(3, 0, (HEADERS[4], "mã của đơn vị cấp trên, trong tệp này hoặc đã có; "
                                        "để trống với đơn vị cấp tỉnh"))
     guide.write_row(4, 0, (HEADERS[5], "mã các đơn vị mà đơn vị này thay thế (sáp nhập), cách "

@@ -219,9 +219,12 @@ class GroupPointsLost:
     agencies: list[Subtotal]
     previous: PreviousYear | None
     previous_units: int | None = None
+    # What pages and workbooks call the group (its label; the code when there is none)
+    group_label: str | None = None
 
     def to_dict(self) -> dict:
         return {"campaign_id": self.campaign_id, "year": self.year, "group": self.group,
+                "group_label": self.group_label or self.group,
                 "criteria_set": {"id": self.criteria_set.id,
                                  "version": self.criteria_set.version},
                 "units": self.units, "previous_units": self.previous_units,
@@ -387,7 +390,7 @@ def group_points_lost(campaign: Campaign, group: str) -> GroupPointsLost:
         _subtotals(items, sorted({(i.responsible_agency, i.responsible_agency or "")
                                   for i in items}, key=lambda k: k[1]),
                    lambda item: item.responsible_agency, comparable),
-        previous, previous_units)
+        previous, previous_units, group_scores.group_label)
 
 
 def _subtotals(items, keys, key_of, comparable: bool) -> list[Subtotal]:

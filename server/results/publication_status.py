@@ -33,7 +33,7 @@ def group_statuses(campaign: Campaign) -> list[GroupStatus]:
     """One status per group the campaign pins, in pin order, read with one query."""
     statuses = {pin.unit_group: GroupStatus(pin.unit_group) for pin in campaign.pins}
     for group, code, name, state in db.session.execute(
-        select(Unit.group, Unit.code, Unit.name, Assessment.state)
+        select(Assessment.unit_group, Unit.code, Unit.name, Assessment.state)
         .join(Assessment, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign.id).order_by(Unit.code)
     ):

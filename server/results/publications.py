@@ -22,6 +22,7 @@ from server.engine.ranking import RankedRow
 from server.events import emit
 from server.extensions import db
 from server.models import Assessment, Campaign, Publication, PublicationScore, Unit, User
+from server.people.groups import group_label
 from server.results.ranking import GroupRanking, RankingError, rank_group
 from server.results.ranking_data import ranking_dict
 
@@ -60,7 +61,7 @@ def latest_publication(campaign_id: int, group: str) -> Publication | None:
 def _group_assessments(campaign: Campaign, group: str) -> list[tuple[Assessment, str]]:
     return list(db.session.execute(
         select(Assessment, Unit.code).join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group == group)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
         .order_by(Unit.code)))
 
 
@@ -246,4 +247,5 @@ def frozen_ranking(publication: Publication) -> GroupRanking:
                 for row in ranking["rows"] if row.get("replaces")}
     return GroupRanking(publication.campaign_id, ranking["year"], publication.unit_group,
                         criteria_set, TieRule(**publication.tie_rule), rows, previous,
-                        publication.inputs_digest, imported_source(publication), replaced)
+                        publication.inputs_digest, imported_source(publication), replaced,
+                        group_label(publication.unit_group))

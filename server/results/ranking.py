@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.exclusions import excluded_codes
@@ -23,7 +23,7 @@ from server.engine.answers import AnswersError
 from server.engine.model import Band, TieRule
 from server.engine.ranking import Entry, RankedRow, rank
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, Publication, Unit
+from server.models import Answer, Assessment, Campaign, Publication, Unit, UnitGroup
 from server.people.unit_replacements import replacement_graph
 
 
@@ -47,6 +47,8 @@ class GroupRanking:
     imported_source: str | None = None
     # unit code -> [(code of a unit it replaces, that unit's previous index)], for mergers
     replaced: dict[str, list[tuple[str, Decimal | None]]] = field(default_factory=dict)
+    # What pages and workbooks call the group (its label; the code when there is none)
+    group_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class ScoredGroup:
     scored: list[tuple[tuple[str, str, bool], object]]
     # Over the unit codes and the answers as scored, in unit order: equal digests, equal inputs.
     inputs_digest: str
+    # The group's label, read with its dossiers (the code when it has none)
+    group_label: str | None = None
 
 
 def group_criteria_set(campaign: Campaign, group: str) -> CriteriaSet:
@@ -101,13 +105,17 @@ def campaign_tie_rule(campaign: Campaign) -> TieRule | None:
 
 
 def score_group(campaign: Campaign, group: str) -> ScoredGroup:
-    """Every assessment of the group scored, ordered by unit code; a unit is rankable when it
-    is active and its assessment is not marked "not ranked"."""
+    """Every dossier of the group (the group each dossier kept when the campaign opened)
+    scored, ordered by unit code; a unit is rankable when it is active, its assessment is not
+    marked "not ranked" and its group is a ranked one (special units are scored, not ranked)."""
     criteria_set = group_criteria_set(campaign, group)
     assessments = db.session.execute(
-        select(Assessment.id, Unit.code, Unit.name, Unit.active & Assessment.ranked, Unit.id)
+        select(Assessment.id, Unit.code, Unit.name,
+               Unit.active & Assessment.ranked & func.coalesce(UnitGroup.ranked, true()),
+               UnitGroup.label, Unit.id)
         .join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group == group)
+        .outerjoin(UnitGroup, UnitGroup.code == Assessment.unit_group)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
         .order_by(Unit.code)
     ).all()
     answers = defaultdict(list)
@@ -115,14 +123,13 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
         select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
                Answer.not_applicable)
         .join(Assessment, Answer.assessment_id == Assessment.id)
-        .join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.campaign_id == campaign.id, Unit.group == group)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
     ):
         answers[assessment_id].append((code, source, value, not_applicable))
     excluded = excluded_codes(campaign.id)
     scored = []
     digest = hashlib.sha256()
-    for assessment_id, code, name, rankable, unit_id in assessments:
+    for assessment_id, code, name, rankable, _label, unit_id in assessments:
         inputs = effective_answers(criteria_set, answers[assessment_id])
         left_out = sorted(excluded.get(unit_id, ()))
         # Exclusions enter the digest only where there are some, so digests of earlier
@@ -134,13 +141,15 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
         except AnswersError as error:
             raise RankingError(f"unit {code}: {error}") from error
         scored.append(((code, name, bool(rankable)), result))
-    return ScoredGroup(criteria_set, scored, digest.hexdigest())
+    label = next((row.label for row in assessments if row.label), None)
+    return ScoredGroup(criteria_set, scored, digest.hexdigest(), label)
 
 
 def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = (),
                tie_rule: TieRule | None = None, with_previous: bool = True) -> GroupRanking:
-    """The group's ranking. Inactive units, units the campaign marks "not ranked" and units in
-    `not_ranked` (codes) are scored and listed without a rank. `tie_rule` overrides the
+    """The group's ranking. Inactive units, units the campaign marks "not ranked", every unit of
+    a group that is not ranked and units in `not_ranked` (codes) are scored and listed without
+    a rank. `tie_rule` overrides the
     campaign's, which overrides the set's."""
     group_scores = score_group(campaign, group)
     criteria_set = group_scores.criteria_set
@@ -153,7 +162,8 @@ def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = 
     replaced = predecessor_indices([row.unit_code for row in rows], previous) \
         if previous else {}
     return GroupRanking(campaign.id, campaign.year, group, criteria_set, tie_rule, rows,
-                        previous, group_scores.inputs_digest, replaced=replaced)
+                        previous, group_scores.inputs_digest, replaced=replaced,
+                        group_label=group_scores.group_label)
 
 
 def predecessor_indices(codes: list[str], previous: dict[str, Decimal | None]

@@ -27,10 +27,10 @@ class SettingsError(ValueError):
 def not_ranked_units(campaign: Campaign) -> list[dict]:
     """The campaign's units marked "not ranked": unit code, name, group and reason."""
     rows = db.session.execute(
-        select(Unit.code, Unit.name, Unit.group, Assessment.not_ranked_reason)
+        select(Unit.code, Unit.name, Assessment.unit_group, Assessment.not_ranked_reason)
         .join(Assessment, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign.id, Assessment.ranked.is_(False))
-        .order_by(Unit.group, Unit.code))
+        .order_by(Assessment.unit_group, Unit.code))
     return [{"unit_code": code, "unit_name": name, "group": group, "reason": reason}
             for code, name, group, reason in rows]
 

@@ -141,6 +141,8 @@ class Scorecard:
     # domain code -> last year's points (published, or live for administrators)
     previous_points: dict[str, Decimal]
     previous_published: bool
+    # The group the unit is ranked in this campaign (its dossier's, not today's)
+    group: str
     # By domain (appraised part) and survey: this year's figures, and last year's of the unit
     # and of the units it replaces; set when it replaces units or last year was imported.
     last_year: LastYear | None = None
@@ -173,29 +175,29 @@ def scorecard(campaign: Campaign, unit_code: str, user: User, *, live: bool = Fa
     unit = db.session.scalars(select(Unit).filter_by(code=unit_code)).first()
     if unit is None or not may_see_scorecard(user, unit):
         raise NotShown()
-    page = ranking_page(campaign, unit.group, user, live=live)
+    assessment_id, group = _dossier_group(campaign, unit)
+    page = ranking_page(campaign, group, user, live=live)
     row = next((row for row in page.data["rows"] if row["unit_code"] == unit.code), None)
     if row is None:
         raise NotShown(unpublished=page.publication is not None)
-    assessment_id = db.session.scalar(select(Assessment.id).filter_by(
-        campaign_id=campaign.id, unit_id=unit.id))
     year, points, published = previous_domain_points(campaign, unit, admin=is_admin(user))
     history = last_year(campaign, unit, live=is_admin(user))
     shown = history is not None and history.found and (
         unit.predecessors or any(f.imported_source is not None for f in history.found))
-    figures = _current_figures(campaign, unit, page) if shown else None
+    figures = _current_figures(campaign, unit, group, page) if shown else None
     return Scorecard(campaign, unit, assessment_id, row,
                      sum(1 for r in page.data["rows"] if r["rank"] is not None),
                      page.criteria_set, page.publication, page.has_publication,
-                     year, points, published, history if shown else None, figures)
+                     year, points, published, group, history if shown else None, figures)
 
 
-def _current_figures(campaign: Campaign, unit: Unit, page: RankingPage) -> dict[str, Figure]:
+def _current_figures(campaign: Campaign, unit: Unit, group: str, page: RankingPage
+                     ) -> dict[str, Figure]:
     """This year's appraised figures by domain and the survey's, as the page shows them."""
     if page.publication is not None:
         result = frozen_scores(page.publication, [unit.code]).get(unit.code)
         return domain_figures(result, page.criteria_set) if result else {}
-    result = _live_result(campaign, unit)
+    result = _live_result(campaign, unit, group)
     return domain_figures(result, page.criteria_set) if result else {}
 
 
@@ -205,9 +207,10 @@ def previous_domain_points(campaign: Campaign, unit: Unit, *, admin: bool
     (the latest campaign of the year before, as the ranking's previous index): read from that
     campaign's latest publication, else, for administrators only, scored live."""
     previous = previous_campaign(campaign)
-    if previous is None or previous.pin_for(unit.group) is None:
+    group = previous and _dossier_group(previous, unit)[1]
+    if previous is None or previous.pin_for(group) is None:
         return None, {}, False
-    publication = latest_publication(previous.id, unit.group)
+    publication = latest_publication(previous.id, group)
     if publication is not None and publication.imported:
         # The table gives appraised domain points, not the whole domain's: the scorecard shows
         # them apart, beside this year's appraised points (Scorecard.history_rows).
@@ -220,13 +223,21 @@ def previous_domain_points(campaign: Campaign, unit: Unit, *, admin: bool
                                if node.level == "domain"}, True
     if not admin:
         return previous.year, {}, False
-    return previous.year, _live_domain_points(previous, unit), False
+    return previous.year, _live_domain_points(previous, unit, group), False
 
 
-def _live_result(campaign: Campaign, unit: Unit):
+def _dossier_group(campaign: Campaign, unit: Unit) -> tuple[int | None, str]:
+    """The unit's dossier in `campaign` and the group it is ranked in there (the group the
+    dossier kept when the campaign opened; the unit's group of today when it has none)."""
+    found = db.session.execute(select(Assessment.id, Assessment.unit_group).filter_by(
+        campaign_id=campaign.id, unit_id=unit.id)).first()
+    return (found.id, found.unit_group) if found else (None, unit.group)
+
+
+def _live_result(campaign: Campaign, unit: Unit, group: str):
     """The unit's dossier in `campaign` scored from the current data; None without answers."""
     try:
-        criteria_set = group_criteria_set(campaign, unit.group)
+        criteria_set = group_criteria_set(campaign, group)
     except RankingError:
         return None
     rows = db.session.execute(
@@ -242,8 +253,8 @@ def _live_result(campaign: Campaign, unit: Unit):
         return None
 
 
-def _live_domain_points(campaign: Campaign, unit: Unit) -> dict[str, Decimal]:
-    result = _live_result(campaign, unit)
+def _live_domain_points(campaign: Campaign, unit: Unit, group: str) -> dict[str, Decimal]:
+    result = _live_result(campaign, unit, group)
     if result is None:
         return {}
     return {node.code: node.points for node in result.nodes.values() if node.level == "domain"}

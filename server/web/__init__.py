@@ -1,10 +1,13 @@
 """The server-rendered web UI (Jinja, Vietnamese first)."""
 
-from flask import current_app
+from collections.abc import Mapping
+
+from flask import current_app, g
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from server import labels
+from server.people.groups import group_labels
 from server.web import filters
 from server.web.blueprint import bp
 
@@ -20,6 +23,7 @@ def init_app(app) -> None:
         evidence_views,
         exclusion_views,
         explanation_views,
+        group_admin_views,
         notification_views,
         progress_views,
         publication_views,
@@ -42,6 +46,30 @@ def init_app(app) -> None:
         pm = current_app.extensions["parindex"].pm
         items = [item for items in pm.hook.parindex_menu_items(user=current_user) for item in items]
         return {"menu_items": items, "unit_levels": labels.UNIT_LEVELS,
-                "unit_groups": labels.UNIT_GROUPS, "campaign_states": labels.CAMPAIGN_STATES,
+                "unit_groups": _GroupLabels(), "active_unit_groups": _GroupLabels(active=True),
+                "campaign_states": labels.CAMPAIGN_STATES,
                 "role_labels": labels.ROLES, "source_labels": labels.SOURCES,
                 "rule_type_labels": labels.RULE_TYPES}
+
+
+class _GroupLabels(Mapping):
+    """Unit group code -> label for the templates, by position (every group, or the active
+    ones a unit may join), read once per request and only by the pages that show a group."""
+
+    def __init__(self, active: bool = False):
+        self.key = "active_group_labels" if active else "group_labels"
+        self.active = active
+
+    def _labels(self) -> dict[str, str]:
+        if self.key not in g:
+            setattr(g, self.key, group_labels(include_inactive=not self.active))
+        return getattr(g, self.key)
+
+    def __getitem__(self, code):
+        return self._labels()[code]
+
+    def __iter__(self):
+        return iter(self._labels())
+
+    def __len__(self):
+        return len(self._labels())

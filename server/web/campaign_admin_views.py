@@ -30,7 +30,8 @@ from server.campaigns.setup import (
 from server.campaigns.successor import next_pins, start_from
 from server.config import LOCAL_TIME
 from server.extensions import db
-from server.models import Assessment, Campaign, User
+from server.models import LEVELS, Assessment, Campaign, User
+from server.people.groups import group_labels
 from server.web.access import admin_only
 from server.web.blueprint import bp
 
@@ -39,9 +40,11 @@ SPARE_ROWS = 2
 
 
 def _sets_by_group() -> dict[str, list]:
-    """The installed criteria-set versions a group may pin (sets of the group's level)."""
+    """The installed criteria-set versions each active group may pin, by the groups' position:
+    the sets of the group's level, or any set for a group not named after a level."""
     sets = criteria_registry().all()
-    return {group: [s for s in sets if s.level == group] for group in labels.UNIT_GROUPS}
+    return {group: [s for s in sets if s.level == group or group not in LEVELS]
+            for group in group_labels(include_inactive=False)}
 
 
 def _form_context(errors=None, typed=None) -> dict:

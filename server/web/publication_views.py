@@ -137,9 +137,10 @@ def _page(campaign: Campaign, *, publish_errors=None, publish_group=None, form=N
         if criteria_set is not None:
             set_rules[pin.unit_group] = criteria_set.tie_rule
     units = db.session.execute(
-        select(Unit.code, Unit.name, Unit.group).join(Assessment, Assessment.unit_id == Unit.id)
+        select(Unit.code, Unit.name, Assessment.unit_group.label("group"))
+        .join(Assessment, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign.id, Assessment.ranked.is_(True))
-        .order_by(Unit.group, Unit.code)).all()
+        .order_by(Assessment.unit_group, Unit.code)).all()
     return render_template(
         "publications/admin.html", campaign=campaign, campaigns=campaigns,
         groups=groups, states=STATES, set_rules=set_rules,

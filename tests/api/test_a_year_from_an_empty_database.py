@@ -75,7 +75,7 @@ def test_a_year_from_an_empty_database(app, client):
     # The campaign does not open while some unit's domain has no reviewer.
     refused = client.post(f"{base}/opening", headers=admin)
     assert refused.status_code == 409 and refused.get_json()["errors"][0]["field"] == "reviewers"
-    assert "province / 1: QB" in refused.get_json()["errors"][0]["message"]
+    assert "UBND cấp tỉnh / 1: QB" in refused.get_json()["errors"][0]["message"]
     assigned = client.post(f"{base}/reviewer-assignments", headers=admin, json={
         "reviewer_id": people["thamdinh"]["id"], "domains": [str(n) for n in range(1, 9)]})
     assert assigned.status_code == 201, assigned.get_json()

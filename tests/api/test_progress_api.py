@@ -142,7 +142,7 @@ def test_workbook_has_the_same_rows_as_the_engine(client, world, token_for):
     assert got["QB"]["Lý do quá hạn"] == "Quá thời hạn thẩm định"
     totals = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
     assert totals["Đang thẩm định"] == 1 and totals["Chưa bắt đầu"] == 1
-    assert totals["Quá hạn"] == 1 and totals["Nhóm đơn vị"] == "Tỉnh"
+    assert totals["Quá hạn"] == 1 and totals["Nhóm đơn vị"] == "UBND cấp tỉnh"
     assert totals["Kèm điểm"] == "Có"
     response = client.get(world["url"] + ".xlsx", headers=auth)
     sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Tiến độ"]

@@ -44,4 +44,4 @@ def test_admin_filters_the_grid_and_downloads_it(live_server, page, make, tmp_pa
     book = openpyxl.load_workbook(tmp_path / "tien-do.xlsx")
     lines = list(book["Tiến độ"].iter_rows(min_row=2, values_only=True))
     assert [line[:4] for line in lines] == [
-        ("HP", "UBND thành phố Hải Phòng", "Tỉnh", "Chưa bắt đầu")]
+        ("HP", "UBND thành phố Hải Phòng", "UBND cấp tỉnh", "Chưa bắt đầu")]

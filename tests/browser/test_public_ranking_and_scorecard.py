@@ -24,7 +24,7 @@ def test_public_page_then_scorecard(live_server, page, published):
     page.get_by_role("link", name="Xem kết quả Chỉ số CCHC đã công bố").click()
     page.get_by_role("link", name="Xem xếp hạng").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Xếp hạng Chỉ số CCHC")
-    chart = page.get_by_role("img", name="Chỉ số CCHC theo đơn vị, Tỉnh, năm 2021")
+    chart = page.get_by_role("img", name="Chỉ số CCHC theo đơn vị, UBND cấp tỉnh, năm 2021")
     assert chart.is_visible()
     assert chart.locator("rect.bar").count() == 3  # P04 is not ranked
     first = page.locator("table.ranking tbody tr[data-unit]").first
@@ -38,7 +38,7 @@ def test_public_page_then_scorecard(live_server, page, published):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_role("link", name="Xếp hạng").first.click()
-    page.get_by_role("link", name="2021 — Chỉ số CCHC năm 2021: Tỉnh").click()
+    page.get_by_role("link", name="2021 — Chỉ số CCHC năm 2021: UBND cấp tỉnh").click()
     page.get_by_role("link", name="Tỉnh P02").click()
     assert page.get_by_role("heading", level=1).inner_text() == \
         "Phiếu kết quả: Tỉnh P02 — Chỉ số CCHC năm 2021"

@@ -152,7 +152,8 @@ def test_it_does_not_open_until_every_unit_and_domain_has_a_reviewer(client, adm
     assert len(gaps) == 16
     refused = client.post(f"{url}/opening", headers=admin_headers)
     assert refused.status_code == 409
-    assert "district / 1: H1" in refused.get_json()["errors"][0]["message"]
+    # The refusal names the group by its label.
+    assert "UBND cấp huyện / 1: H1" in refused.get_json()["errors"][0]["message"]
     assert _dossiers(campaign["id"]) == []
     assert db.session.get(Campaign, campaign["id"]).state == "draft"
 

@@ -167,13 +167,13 @@ def test_filters_keep_totals_over_the_unfiltered_states(world):
     ({"points": "all"}, ["points"]),
     ({"state": "x", "group": "y", "overdue": "z"}, ["group", "state", "overdue"]),
 ])
-def test_bad_filters_name_every_field(args, fields):
+def test_bad_filters_name_every_field(app, args, fields):
     with pytest.raises(FilterError) as refused:
         parse_filters(args)
     assert list(refused.value.errors) == fields
 
 
-def test_filters_are_read_from_query_arguments():
+def test_filters_are_read_from_query_arguments(app):
     assert parse_filters({}) == ProgressFilters()
     given = parse_filters({"group": "province", "state": "not_started", "overdue": "1",
                            "q": " Hà ", "points": "true"})
@@ -237,4 +237,5 @@ def test_statement_count_does_not_grow_with_units(world, make):
     campaign = db.session.get(type(campaign), campaign.id)
     many = count_statements(lambda: campaign_progress(campaign, scope, scored, now=NOW))
     assert len(campaign_progress(campaign, scope, now=NOW).rows) == 33
-    assert many == few <= 3
+    # Units with their dossiers, the answers, the items excluded for them, the groups' order.
+    assert many == few <= 4

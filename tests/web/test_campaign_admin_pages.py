@@ -36,7 +36,7 @@ def test_create_then_open_on_the_web(client, make, login):
     assert campaign.state == "draft" and campaign.pin_for("province") is not None
     page = client.get(f"/admin/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Nhóm đơn vị và lĩnh vực chưa có người thẩm định" in page
-    assert " / 1: QB" in page
+    assert "UBND cấp tỉnh / 1: QB" in page
 
     token = csrf_token(client.get("/admin/campaigns"))
     refused_open = client.post(f"/admin/campaigns/{campaign.id}/open",

@@ -61,7 +61,8 @@ def test_filters_from_the_form_and_in_the_download(client, world, make, login):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Tiến độ"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [row[:4] for row in rows] == [("HN", "UBND thành phố Hà Nội", "Tỉnh", "Chưa bắt đầu")]
+    assert [row[:4] for row in rows] == [("HN", "UBND thành phố Hà Nội", "UBND cấp tỉnh",
+                                          "Chưa bắt đầu")]
 
 
 def test_a_bad_filter_is_shown_beside_its_field(client, world, make, login):
@@ -115,5 +116,5 @@ def test_the_demo_shows_the_province_and_its_departments(app, client):
     log_in(client, admin, DEMO_PASSWORD)
     text = client.get("/admin/progress").get_data(as_text=True)
     assert "QB – UBND tỉnh Quảng Bình" in text and "STP – Sở Tư pháp" in text
-    assert "Đang tự đánh giá: <strong>1</strong>" in text
-    assert "Chưa bắt đầu: <strong>20</strong>" in text
+    # Opened for the province and every department; nobody has answered anything yet.
+    assert "Chưa bắt đầu: <strong>21</strong>" in text

@@ -145,7 +145,7 @@ def test_ranking_settings_from_the_page(app, client, make, login):
     response = _settings(client, campaign, action="not_ranked", unit_code="P02",
                          not_ranked_reason="Mới sáp nhập")
     text = response.get_data(as_text=True)
-    assert "P02 – Tỉnh P02</td><td>Tỉnh</td><td>Mới sáp nhập</td>" in text
+    assert "P02 – Tỉnh P02</td><td>UBND cấp tỉnh</td><td>Mới sáp nhập</td>" in text
     db.session.expire_all()
     refreshed = db.session.get(Campaign, campaign.id)
     assert (refreshed.tie_compare, refreshed.tie_ranks) == ("rounded", "distinct")

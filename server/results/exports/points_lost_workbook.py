@@ -155,7 +155,7 @@ def write_group_points_lost(report, target, *, generated_at: datetime | None = N
         sheet.close()
     set_ = report.criteria_set
     _about(book, formats, [
-        ("Nhóm đơn vị", report.group),
+        ("Nhóm đơn vị", report.group_label or report.group),
         ("Năm đánh giá", str(report.year)),
         ("Số đơn vị", str(report.units)),
         ("Bộ tiêu chí", f"{set_.id}@{set_.version}: {set_.title}"),

@@ -8,9 +8,9 @@ official document.
 from flask_babel import force_locale
 from xlsxwriter import Workbook
 
-from server import labels
 from server.appraisal.progress import OVERDUE_REASONS, STATE_LABELS, ProgressReport
 from server.config import LOCAL_TIME
+from server.people.groups import group_labels
 
 GRID = "Tiến độ"
 TOTALS = "Tổng hợp"
@@ -62,7 +62,7 @@ def _grid(book, formats, report):
     sheet.repeat_rows(0)
     sheet.fit_to_pages(1, 0)
     for number, row in enumerate(report.rows, start=1):
-        values = [row.unit_code, row.unit_name, str(labels.UNIT_GROUPS.get(row.group, row.group)),
+        values = [row.unit_code, row.unit_name, row.group_label or row.group,
                   str(STATE_LABELS[row.state]), row.answered, row.items, row.pending,
                   row.accepted, row.adjusted, row.asked, row.changed_since_appraisal,
                   "Có" if row.overdue else "Không",
@@ -88,7 +88,7 @@ def _totals(book, formats, report):
     sheet.write_string(0, 0, "Đợt đánh giá", formats["bold"])
     sheet.write_string(0, 1, report.campaign.title)
     filters = report.filters
-    given = [("Nhóm đơn vị", filters.group and str(labels.UNIT_GROUPS[filters.group])),
+    given = [("Nhóm đơn vị", filters.group and group_labels().get(filters.group, filters.group)),
              ("Trạng thái", filters.state and str(STATE_LABELS[filters.state])),
              ("Chỉ đơn vị quá hạn", "Có" if filters.overdue else None),
              ("Kèm điểm", "Có" if filters.points else None),

@@ -233,7 +233,7 @@ def _about(book, formats, ranking, publication_id, generated_at):
         ("Căn cứ pháp lý", f"{basis.number} ngày {basis.date}"
                            + (f" — {basis.title}" if basis.title else "")),
         ("Năm đánh giá", str(ranking.year)),
-        ("Nhóm đơn vị", ranking.group),
+        ("Nhóm đơn vị", ranking.group_label or ranking.group),
         ("Quy tắc xếp hạng khi bằng điểm", tie_rule_text(ranking.tie_rule)),
         ("Làm tròn", "chỉ số làm tròn 2 chữ số (nửa lên) một lần, từ tổng điểm chưa làm tròn"),
     ]
