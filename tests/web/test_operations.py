@@ -34,7 +34,9 @@ def test_not_ready_when_the_storage_cannot_be_written(app, client, tmp_path):
 def test_one_json_access_line_per_request_with_the_servers_request_id(client, caplog):
     with caplog.at_level(logging.INFO, logger=ACCESS):
         response = client.get("/healthz", headers={"X-Request-ID": "proxy-42"})
-    [record] = [r for r in caplog.records if r.name == ACCESS]
+    # Only this request's line (a live server of another test may still be logging).
+    [record] = [r for r in caplog.records if r.name == ACCESS
+                and r.fields["request_id"] == response.headers["X-Request-ID"]]
     with client.application.test_request_context():
         line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "request"
