@@ -10,7 +10,7 @@ from server.models.publications import Publication, PublicationScore
 from server.models.reviewers import ReviewerAssignment
 from server.models.submissions import DeadlineExtension, Submission
 from server.models.units import LEVELS, Unit, UnitGroup, unit_replacements
-from server.models.users import ROLES, ApiToken, RoleMembership, User
+from server.models.users import ROLES, ApiToken, LoginThrottle, RoleMembership, User
 
 __all__ = [
     "LEVELS",
@@ -30,6 +30,7 @@ __all__ = [
     "EvidenceRevision",
     "ExcludedItem",
     "ExplanationReply",
+    "LoginThrottle",
     "Notification",
     "Publication",
     "PublicationScore",

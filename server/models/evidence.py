@@ -89,7 +89,12 @@ class EvidenceLink(db.Model):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("evidence_documents.id", ondelete="CASCADE"), index=True
     )
+    # The file the link points to: a later revision of the document never changes what was
+    # signed or appraised. None for a document that had no file yet when it was linked.
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_revisions.id"), index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     document: Mapped[EvidenceDocument] = relationship(lazy="joined")
+    revision: Mapped["EvidenceRevision | None"] = relationship(lazy="joined")

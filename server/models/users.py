@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     # Set for a one-time password an administrator handed out: the user must choose their own
     # at first login before doing anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Sessions carry the version they were opened under; logging out (or a password change)
+    # moves it on, so a session cookie saved before that no longer works on any worker.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     memberships: Mapped[list["RoleMembership"]] = relationship(
@@ -55,6 +58,19 @@ class User(UserMixin, db.Model):
     @property
     def roles(self) -> list[str]:
         return sorted({m.role for m in self.memberships})
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted per key ("user:<name>", "pair:<name>|<address>"), in the
+    database so every worker and host sees the same counts; a success or an administrator
+    clears them."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class RoleMembership(db.Model):
