@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from server.campaigns.criteria import criteria_registry
+from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.engine import CriteriaSet
 from server.events import emit
 from server.extensions import db
@@ -48,11 +49,16 @@ def record(item: ExcludedItem) -> dict:
             "created_at": item.created_at.isoformat() if item.created_at else None}
 
 
-def _check_admin(actor: User | None) -> None:
+def _check_may_decide(campaign: Campaign, actor: User | None) -> None:
     # None is the command line, run by whoever administers the server.
     if actor is not None and not actor.has_role("admin"):
         raise ExclusionError({"": _l("Only an administrator decides which items do not "
                                      "apply.")}, status=403)
+    # A closed year's scores are final: what applies to a unit changes no more.
+    try:
+        check_dossier_writable(campaign)
+    except PhaseError as error:
+        raise ExclusionError({"": str(error)}, status=409) from error
 
 
 def list_exclusions(campaign: Campaign, unit: Unit | None = None) -> list[ExcludedItem]:
@@ -67,7 +73,7 @@ def set_exclusions(campaign: Campaign, unit: Unit, codes: Collection[str], reaso
     """Exclude each of `codes` (domain, criterion or sub-criterion codes of the unit's set) for
     `unit` in `campaign`, with `reason`; an existing exclusion takes the new reason. Refuses
     with every bad field; the caller commits."""
-    _check_admin(actor)
+    _check_may_decide(campaign, actor)
     reason = (reason or "").strip()
     codes = [str(code).strip() for code in codes if str(code).strip()]
     errors = {}
@@ -111,7 +117,7 @@ def set_exclusions(campaign: Campaign, unit: Unit, codes: Collection[str], reaso
 def clear_exclusion(campaign: Campaign, unit: Unit, code: str, actor: User | None,
                     reason: str = "") -> None:
     """The item applies to the unit again; 404 when it was not excluded. The caller commits."""
-    _check_admin(actor)
+    _check_may_decide(campaign, actor)
     item = db.session.scalar(select(ExcludedItem).filter_by(
         campaign_id=campaign.id, unit_id=unit.id, code=code))
     if item is None:

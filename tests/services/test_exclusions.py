@@ -122,6 +122,18 @@ def test_clearing_is_audited_and_unknown_exclusions_are_404(campaign, dossier, a
     assert refused.value.status == 404 and "code" in refused.value.errors
 
 
+def test_a_closed_campaigns_exclusions_change_no_more(campaign, dossier, admin):
+    set_exclusions(campaign, dossier.unit, ["3"], REASON, admin)
+    campaign.state = "closed"
+    db.session.commit()
+    for attempt in (lambda: set_exclusions(campaign, dossier.unit, ["5"], REASON, admin),
+                    lambda: clear_exclusion(campaign, dossier.unit, "3", admin)):
+        with pytest.raises(ExclusionError) as refused:
+            attempt()
+        assert refused.value.status == 409 and "đã kết thúc" in str(refused.value.errors[""])
+    assert [i.code for i in list_exclusions(campaign, dossier.unit)] == ["3"]
+
+
 def test_exclusions_may_be_set_before_the_campaign_opens(make, admin):
     draft = make.campaign(state="draft")
     unit = make.unit("STC", level="province", group="province")  # no dossier yet: its pin
