@@ -27,7 +27,8 @@ class ExclusionError(ValueError):
     """A refused exclusion: `errors` maps each bad field to its (translated) message."""
 
     def __init__(self, errors: dict, status: int = 422):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        # A refusal of the whole request has no field ("").
+        super().__init__("; ".join(f"{k}: {v}" if k else str(v) for k, v in errors.items()))
         self.errors, self.status = errors, status
 
 
