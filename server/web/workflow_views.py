@@ -13,16 +13,9 @@ from server.appraisal.dossier_steps import available_transitions, take_transitio
 from server.appraisal.gaps import dossier_gaps
 from server.assessment.self_assessment import sign_off
 from server.audit.log import AuditFilters, assessment_history, audit_page
-from server.campaigns.criteria import criteria_registry
-from server.campaigns.reviewers import (
-    AssignmentError,
-    assign_reviewer,
-    assignments,
-    remove_assignment,
-)
 from server.campaigns.workflow import STATES, TRANSITION_LABELS, TRANSITIONS, TransitionError
 from server.extensions import db
-from server.models import Assessment, Campaign, ReviewerAssignment, Unit, User
+from server.models import Assessment, Campaign, Unit, User
 from server.people.permissions import audit_scope, can_read_unit
 from server.web.access import admin_only
 from server.web.blueprint import bp
@@ -118,61 +111,17 @@ def audit():
 
 
 
-@bp.route("/admin/reviewers", methods=["GET", "POST"])
+@bp.route("/admin/reviewers")
 @login_required
 def reviewer_assignments():
+    """Reviewers are assigned on each campaign's page: the menu entry leads there (the chosen
+    campaign, else the latest)."""
     admin_only()
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
-    chosen = _int_arg("campaign") or (campaigns[0].id if campaigns else None)
-    campaign = db.session.get(Campaign, chosen) if chosen else None
+    chosen = _int_arg("campaign")
+    campaign = db.session.get(Campaign, chosen) if chosen else db.session.scalars(
+        select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).first()
     if chosen and campaign is None:
         abort(404)
-    errors = {}
-    form = CsrfForm()
-    if request.method == "POST" and campaign is not None:
-        if not form.validate_on_submit():
-            abort(400)
-        reviewer_id = request.form.get("reviewer_id", "")
-        reviewer = db.session.get(User, int(reviewer_id)) if reviewer_id.isdigit() else None
-        try:
-            assign_reviewer(campaign, reviewer, request.form.getlist("domains"),
-                            request.form.get("unit_group") or None, current_user)
-        except AssignmentError as error:
-            db.session.rollback()
-            errors = error.errors
-        else:
-            db.session.commit()
-            flash(_("The reviewer has been assigned."), "info")
-            return redirect(url_for("web.reviewer_assignments", campaign=campaign.id))
-    reviewers = [u for u in db.session.scalars(select(User).order_by(User.username))
-                 if u.has_role("reviewer")]
-    return render_template(
-        "reviewer_assignments.html", campaigns=campaigns, campaign=campaign,
-        rows=assignments(campaign.id) if campaign else [], reviewers=reviewers,
-        domains=_campaign_domains(campaign), errors=errors), 422 if errors else 200
-
-
-def _campaign_domains(campaign: Campaign | None) -> list[tuple[str, str]]:
-    """(code, title) of the domains of the campaign's pinned criteria sets."""
-    found = {}
-    for pin in campaign.pins if campaign else ():
-        criteria_set = criteria_registry().get(pin.criteria_set_id, pin.criteria_set_version)
-        for domain in criteria_set.domains if criteria_set else ():
-            found.setdefault(domain.code, domain.title)
-    return sorted(found.items(), key=lambda item: (len(item[0]), item[0]))
-
-
-@bp.route("/admin/reviewer-assignments/<int:assignment_id>/delete", methods=["POST"])
-@login_required
-def delete_reviewer_assignment(assignment_id):
-    admin_only()
-    row = db.session.get(ReviewerAssignment, assignment_id)
-    if row is None:
-        abort(404)
-    if not CsrfForm().validate_on_submit():
-        abort(400)
-    campaign_id = row.campaign_id
-    remove_assignment(row, current_user)
-    db.session.commit()
-    flash(_("The assignment has been removed."), "info")
-    return redirect(url_for("web.reviewer_assignments", campaign=campaign_id))
+    if campaign is None:
+        return redirect(url_for("web.campaign_admin"))
+    return redirect(url_for("web.campaign_page", campaign_id=campaign.id) + "#reviewers")

@@ -1,9 +1,8 @@
 """The workflow, audit and reviewer pages: Vietnamese messages, and the refusals."""
 
-from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Assessment, AuditEvent, ReviewerAssignment
+from server.models import Assessment, AuditEvent
 from tests.helpers import csrf_token
 
 
@@ -102,35 +101,21 @@ def test_audit_page_is_refused_to_viewers_and_reviewers(client, make, login):
     assert client.get("/audit").status_code == 403
 
 
-def test_admin_assigns_a_reviewer_from_the_page(client, make, login):
-    campaign = make.campaign()
-    reviewer = make.user("reviewer")
+def test_the_reviewers_menu_entry_leads_to_the_campaign_page(client, make, login):
+    # Reviewers are assigned on the campaign's page (tests/web/test_campaign_page.py).
+    older, latest = make.campaign(2020), make.campaign(2021)
     login(make.user("admin"))
-    page = client.get(f"/admin/reviewers?campaign={campaign.id}")
-    assert page.status_code == 200
-    assert "Phân công thẩm định" in page.get_data(as_text=True)
-    response = client.post(f"/admin/reviewers?campaign={campaign.id}",
-                           data={"reviewer_id": "", "csrf_token": csrf_token(page)})
-    assert response.status_code == 422
-    text = response.get_data(as_text=True)
-    assert "Chọn ít nhất một lĩnh vực." in text and "Không có người dùng này." in text
-    response = client.post(f"/admin/reviewers?campaign={campaign.id}",
-                           data={"reviewer_id": str(reviewer.id), "domains": ["1", "5"],
-                                 "csrf_token": csrf_token(page)}, follow_redirects=True)
-    assert "Đã phân công thành viên thẩm định." in response.get_data(as_text=True)
-    row = db.session.scalars(select(ReviewerAssignment)).one()
-    assert (row.reviewer_id, row.domains, row.unit_group) == (reviewer.id, ["1", "5"], None)
-    client.post(f"/admin/reviewer-assignments/{row.id}/delete",
-                data={"csrf_token": csrf_token(page)})
-    assert db.session.query(ReviewerAssignment).count() == 0
+    assert client.get("/admin/reviewers").headers["Location"].endswith(
+        f"/admin/campaigns/{latest.id}#reviewers")
+    assert client.get(f"/admin/reviewers?campaign={older.id}").headers["Location"].endswith(
+        f"/admin/campaigns/{older.id}#reviewers")
+    assert client.get("/admin/reviewers?campaign=999999").status_code == 404
 
 
 def test_reviewer_pages_are_for_administrators_only(client, make, login):
     campaign = make.campaign()
     login(make.user("reviewer"))
     assert client.get(f"/admin/reviewers?campaign={campaign.id}").status_code == 403
-    assert client.post("/admin/reviewer-assignments/1/delete",
-                       data={"csrf_token": csrf_token(client.get("/"))}).status_code == 403
 
 
 def test_history_names_deadline_reminders(client, make, login, app):
