@@ -84,9 +84,9 @@ def _field_problems(fields: UnitFields, groups: dict[str, str]) -> dict[str, tup
     if not fields.level:
         problems["level"] = ("missing_value", _l("must not be empty"))
     elif fields.level not in LEVELS:
-        problems["level"] = ("unknown_level", _l("%(value)s is not one of %(choices)s",
-                                                 value=repr(fields.level),
-                                                 choices=", ".join(LEVELS)))
+        problems["level"] = ("unknown_level", _l(
+            "%(value)s is not one of %(choices)s", value=repr(fields.level),
+            choices=", ".join(f"{labels.UNIT_LEVELS[level]} ({level})" for level in LEVELS)))
     if not fields.group:
         problems["group"] = ("missing_value", _l("must not be empty"))
     elif fields.group not in groups:

@@ -96,6 +96,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(client, admin_headers,
         ("A", "A", "commune", "commune", "B"),                      # row 7: cycle
         ("B", "B", "commune", "commune", "A"),                      # row 8: cycle
         ("C D", "Mã có dấu cách", "commune", "commune", ""),        # row 9: space in code
+        ("X", "Xã X", "xa", "commune", ""),                         # row 10: unknown level
     ]
     response = _upload(client, admin_headers, _xlsx(bad))
     assert response.status_code == 422
@@ -103,8 +104,11 @@ def test_every_bad_row_is_reported_and_nothing_is_written(client, admin_headers,
     found = [(e["row"], e["kind"]) for e in response.json["errors"]]
     assert found == [(3, "duplicate"), (4, "missing_value"), (5, "unknown_group"),
                      (6, "unknown_parent"), (7, "parent_cycle"), (8, "parent_cycle"),
-                     (9, "bad_code")]
+                     (9, "bad_code"), (10, "unknown_level")]
     assert "Tên đơn vị" in response.json["errors"][1]["message"]
+    # The choices are named as people know them, with the code to type.
+    assert "Sở, ban, ngành (department)" in response.json["errors"][2]["message"]
+    assert "UBND cấp xã (commune)" in response.json["errors"][-1]["message"]
     assert _codes() == ["OLD"]
 
 
