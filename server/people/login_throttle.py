@@ -59,8 +59,8 @@ def _wait(failures: int, threshold: int, ceiling: int) -> int:
     return min(ceiling, FIRST_WAIT_SECONDS * 2 ** min(failures - threshold, 20))
 
 
-def standing(username: str, address: str, now: datetime | None = None) -> Standing:
-    now = now or utcnow()
+def standing(username: str, address: str) -> Standing:
+    now = utcnow()
     pair_key, user_key = _pair_key(username, address), _user_key(username)
     rows = db.session.scalars(select(LoginThrottle).where(
         LoginThrottle.key.in_((pair_key, user_key)),
@@ -75,8 +75,10 @@ def standing(username: str, address: str, now: datetime | None = None) -> Standi
         else:
             wait = _wait(row.failures, config["LOGIN_FAILURES_PER_USER"],
                          max(1, ceiling // USER_WAIT_SHARE))
-        elapsed = (now - row.last_failure_at).total_seconds()
-        remaining = max(remaining, math.ceil(wait - elapsed))
+        if wait:
+            # Another worker's or host's clock may be a little ahead: never more than `wait`.
+            elapsed = (now - row.last_failure_at).total_seconds()
+            remaining = max(remaining, min(wait, math.ceil(wait - elapsed)))
     return Standing(pair_failures, remaining)
 
 

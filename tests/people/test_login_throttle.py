@@ -131,6 +131,17 @@ def test_failures_a_day_old_are_forgotten(client, make):
     assert counters()[f"pair:xem|{HOME}"] == 1
 
 
+def test_another_hosts_clock_a_little_ahead_changes_nothing(client, make):
+    make.user("viewer", username="xem")
+    api_try(client, "xem", "guess")
+    later(-2)  # the last failure was written by a host whose clock is 2 s ahead
+    assert api_try(client, "xem", "guess").status_code == 401
+    for _ in range(3):
+        api_try(client, "xem", "guess")
+    later(-2)
+    assert api_try(client, "xem", PASSWORD).headers["Retry-After"] == "15"
+
+
 def test_failures_and_refusals_are_audited_without_the_password(client, make):
     make.user("viewer", username="xem")
     for _ in range(5):
