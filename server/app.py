@@ -9,6 +9,7 @@ import pluggy
 from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import logs, web
 from server.api import init_api
@@ -43,6 +44,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(load_settings(instance))
     app.config.update(overrides or {})
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The client's address (sign-in throttling, logs) is the one the proxies saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # Before any route is added: every `<int:...>` id is bounded (see request_limits).
     app.url_map.converters["int"] = BoundedIntConverter

@@ -60,6 +60,14 @@ def load_settings(instance: Path) -> dict:
         "PLUGIN_MODULES": [m.strip() for m in env.get("PLUGIN_MODULES", "").split(",")
                            if m.strip()],
         "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "90")),
+        # Failed sign-ins (server.people.login_throttle): how many a username may have from one
+        # address, and from everywhere, before each try waits; the longest wait.
+        "LOGIN_FAILURES_PER_ADDRESS": int(env.get("LOGIN_FAILURES_PER_ADDRESS", "5")),
+        "LOGIN_FAILURES_PER_USER": int(env.get("LOGIN_FAILURES_PER_USER", "50")),
+        "LOGIN_MAX_WAIT_SECONDS": int(env.get("LOGIN_MAX_WAIT_SECONDS", "300")),
+        # Reverse proxies in front that set X-Forwarded-For and -Proto (nginx alone: 1). Without
+        # it every sign-in seems to come from the proxy's address.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # `json`: one JSON object a line on stderr (access and application logs, each with the
         # request id); `text`: Flask's plain lines, for a developer's terminal.
         "LOG_FORMAT": env.get("LOG_FORMAT", "json"),

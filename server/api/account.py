@@ -27,7 +27,7 @@ class Password(MethodView):
     @blp.arguments(PasswordChangeSchema)
     def post(self, payload):
         """Change the caller's password (at least 8 characters, not the current one); 422 names
-        the field. The caller's tokens keep working."""
+        the field. The caller's tokens keep working; their web sessions end."""
         try:
             change_password(g.api_user, payload["current_password"], payload["new_password"])
         except UserInputError as error:

@@ -2,7 +2,7 @@
 (each user their own, administrators anyone's); who am I."""
 
 import marshmallow as ma
-from flask import current_app, g
+from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from server.api.auth import token_required
 from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema
 from server.extensions import db
 from server.models import User
-from server.people.auth import authenticate, issue_token
+from server.people.auth import SignInThrottled, issue_token, sign_in
 from server.people.tokens import list_tokens, revoke_token, token_record, token_visible_to
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Authentication")
@@ -28,9 +28,20 @@ class Tokens(MethodView):
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, TokenSchema)
     def post(self, payload):
-        """Create a bearer token. The token is shown only in this response."""
-        user = authenticate(payload["username"], payload["password"])
+        """Create a bearer token. The token is shown only in this response.
+
+        After a few failures for a username from one address (or many from everywhere), 429
+        with `Retry-After` (seconds) until the wait is over; the wait grows with each failure.
+        """
+        try:
+            user = sign_in(payload["username"], payload["password"], request.remote_addr or "")
+        except SignInThrottled as throttled:
+            db.session.commit()  # the refusal is audited
+            abort(429, message="Too many failed sign-ins for this username: try again in "
+                               f"{throttled.retry_after} seconds.",
+                  headers={"Retry-After": str(throttled.retry_after)})
         if user is None:
+            db.session.commit()  # the failure is counted and audited
             abort(401, message="Wrong username or password.")
         token = issue_token(user, payload["name"])
         db.session.commit()

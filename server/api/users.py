@@ -16,6 +16,7 @@ from server.api.schemas import StrictSchema
 from server.downloads import XLSX
 from server.extensions import db
 from server.models import User
+from server.people.login_throttle import unthrottle
 from server.people.user_import import (
     TEMPLATE_NAME,
     UserImportError,
@@ -113,6 +114,18 @@ class UserResource(MethodView):
         update_user(user, payload, actor_id=g.api_user.id)
         db.session.commit()
         return user_dict(user)
+
+
+@blp.route("/users/<username>/throttle")
+class UserThrottle(MethodView):
+    @token_required
+    @admin_required
+    def delete(self, username):
+        """Clear the user's failed sign-ins from every address, so they may sign in again at
+        once (after someone else's wrong passwords slowed their account down)."""
+        unthrottle(_user(username), actor_id=g.api_user.id)
+        db.session.commit()
+        return "", 204
 
 
 @blp.route("/users/import")

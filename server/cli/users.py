@@ -4,14 +4,18 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from server.cli.output import refuse_table_file
+from server.extensions import db
+from server.models import User
+from server.people.login_throttle import unthrottle
 from server.people.user_import import UserImportError, import_users, template_bytes
 
 
 @click.group("users")
 def users_group():
-    """People (người dùng): import them from the template."""
+    """People (người dùng): import them from the template; clear failed sign-ins."""
 
 
 @users_group.command("template")
@@ -38,3 +42,16 @@ def import_command(file):
                "user must change theirs at first login:")
     for user in imported:
         click.echo(f"{user.username}\t{user.one_time_password}")
+
+
+@users_group.command("unthrottle")
+@click.argument("username")
+@with_appcontext
+def unthrottle_command(username):
+    """Clear USERNAME's failed sign-ins from every address: they may sign in again at once."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"user {username!r} does not exist")
+    cleared = unthrottle(user, actor_id=None)
+    db.session.commit()
+    click.echo(f"{username}: {cleared} failed sign-in counter(s) cleared")

@@ -1,15 +1,18 @@
 """A signed-in user changes their own password; a one-time password must be changed this way
-before the user may do anything else (server.web.account_views and server.api.auth enforce it)."""
+before the user may do anything else (server.web.account_views and server.api.auth enforce it).
+Every other session of the user ends: whoever knew the old password is signed out."""
 
 from flask_babel import lazy_gettext as _l
 
 from server.events import emit
 from server.models import User
+from server.people.auth import end_sessions
 from server.people.users import MIN_PASSWORD_LENGTH, UserInputError
 
 
 def change_password(user: User, current: str, new: str, *, repeated: str | None = None) -> None:
-    """Replace `user`'s password after checking the current one; the caller commits.
+    """Replace `user`'s password after checking the current one and end their sessions (a web
+    page keeps its own with server.people.auth.keep_session); the caller commits.
 
     `repeated`: the new password typed a second time, where a form asks for it.
     """
@@ -28,6 +31,7 @@ def change_password(user: User, current: str, new: str, *, repeated: str | None 
     forced = user.must_change_password
     user.set_password(new)
     user.must_change_password = False
+    end_sessions(user)
     # Never the password itself, nor its hash: the audit log is read by every administrator.
     emit("user.password_changed", "user", user.id, actor_id=user.id,
          after={"after_one_time_password": forced})

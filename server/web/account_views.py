@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from server.extensions import db
-from server.people.auth import issue_token
+from server.people.auth import issue_token, keep_session
 from server.people.passwords import change_password
 from server.people.tokens import list_tokens, revoke_token, token_visible_to
 from server.people.users import UserInputError
@@ -43,6 +43,7 @@ def account_password():
             errors.setdefault(field, message)
         return render_template("account/password.html", errors=errors), 422
     db.session.commit()
+    keep_session(current_user)  # every other session of the user has ended
     flash(_("Your password is changed."))
     return redirect(url_for("web.index"))
 

@@ -1,6 +1,7 @@
 """The administrator's people page (Người dùng): add a user with a role for a unit, or import
 many from the template, each shown a one-time password once; deactivate or reactivate; see and
-revoke each user's API tokens. Thin: server.people checks and writes."""
+revoke each user's API tokens; clear a user's failed sign-ins. Thin: server.people checks and
+writes."""
 
 import io
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from server.downloads import XLSX
 from server.extensions import db
 from server.models import ROLES, User
+from server.people.login_throttle import recent_failures, unthrottle
 from server.people.tokens import list_tokens
 from server.people.units import list_units
 from server.people.user_import import (
@@ -31,6 +33,7 @@ def _page(errors=None, typed=None, created=None, imported=None, row_problems=Non
     for token in list_tokens(None):
         tokens.setdefault(token.user_id, []).append(token)
     return render_template("admin/users.html", users=users, roles=ROLES, tokens=tokens,
+                           failures=recent_failures(),
                            units=list_units(include_inactive=False), errors=errors or {},
                            typed=typed or {}, created=created, imported=imported or [],
                            row_problems=row_problems or []), status
@@ -102,3 +105,17 @@ def user_active(username):
           _("%(username)s is deactivated: their sessions and API tokens no longer work.",
             username=username))
     return redirect(url_for("web.user_admin"))
+
+
+@bp.route("/admin/users/<username>/unthrottle", methods=["POST"])
+@login_required
+def user_unthrottle(username):
+    admin_only()
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        abort(404)
+    unthrottle(user, actor_id=current_user.id)
+    db.session.commit()
+    flash(_("%(username)s's failed sign-ins are cleared: they may sign in again at once.",
+            username=username))
+    return redirect(url_for("web.user_admin", _anchor=f"user-{username}"))

@@ -1,8 +1,11 @@
 """Pages: login, home, criteria sets, plugins."""
 
+from datetime import timedelta
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from server.campaigns.criteria import criteria_registry, summary
@@ -10,10 +13,11 @@ from server.config import LANGUAGES
 from server.events import emit
 from server.extensions import db
 from server.models import Campaign
-from server.people.auth import authenticate
+from server.people.auth import SignInThrottled, end_sessions, sign_in, start_session
 from server.plugins import describe_plugins
 from server.web.blueprint import bp
 from server.web.forms import LoginForm, LogoutForm
+from server.web.redirects import safe_next
 
 
 @bp.route("/")
@@ -27,20 +31,32 @@ def index():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        try:
+            user = sign_in(form.username.data, form.password.data, request.remote_addr or "")
+        except SignInThrottled as throttled:
+            db.session.commit()  # the refusal is audited
+            wait = format_timedelta(timedelta(seconds=throttled.retry_after), threshold=1)
+            return render_template("login.html", form=form, wait=wait), 429, {
+                "Retry-After": str(throttled.retry_after)}
         if user is None:
+            db.session.commit()  # the failure is counted and audited
             form.password.errors.append(_("Wrong username or password."))
         else:
-            login_user(user)
+            start_session(user)
             emit("user.login", "user", user.id)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends this session everywhere: a copy of its cookie no longer signs anyone in.
+            end_sessions(current_user)
+            emit("user.logout", "user", current_user.id)
+            db.session.commit()
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("web.login"))
@@ -50,7 +66,7 @@ def logout():
 def set_language(code):
     if code in LANGUAGES and LogoutForm().validate_on_submit():
         session["lang"] = code
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/criteria-sets")
@@ -78,10 +94,3 @@ def plugins():
     state = current_app.extensions["parindex"]
     return render_template("plugins.html", plugins=describe_plugins(state.pm),
                            refused=state.criteria.errors)
-
-
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect after login is a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.index")
