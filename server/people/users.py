@@ -6,6 +6,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from server import labels
 from server.events import emit
 from server.extensions import db
 from server.models import ROLES, ApiToken, RoleMembership, Unit, User
@@ -66,6 +67,9 @@ def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
     memberships = []
     for role, unit_code in roles:
         unit = None
+        if not role:
+            problems.append(("role", _l("must not be empty")))
+            continue
         if role not in ROLES:
             problems.append(("role", _l("%(value)s is not one of %(choices)s", value=repr(role),
                                          choices=", ".join(ROLES))))
@@ -76,7 +80,8 @@ def create_user(username: str, password: str, roles: list[tuple[str, str]], *,
                 problems.append(("role", _l("unknown unit %(code)s", code=repr(unit_code))))
                 continue
         elif role in UNIT_ROLES:
-            problems.append(("role", _l("%(role)s needs a unit (ROLE:UNIT_CODE)", role=role)))
+            problems.append(("role", _l("the role %(role)s needs a unit",
+                                        role=labels.ROLES[role])))
             continue
         memberships.append(RoleMembership(
             role=role, unit=unit, domains=domains if role == "reviewer" else None))

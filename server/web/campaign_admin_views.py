@@ -49,7 +49,7 @@ def _sets_by_group() -> dict[str, list]:
 
 def _form_context(errors=None, typed=None) -> dict:
     return {"sets_by_group": _sets_by_group(), "dates": DATES, "phases": PHASES,
-            "openings": OPENINGS, "tie_compare": TIE_COMPARE, "tie_ranks": TIE_RANKS,
+            "tie_compare": TIE_COMPARE, "tie_ranks": TIE_RANKS,
             "unverified": unverified, "errors": errors or {}, "typed": typed or {},
             "spare_rows": SPARE_ROWS}
 

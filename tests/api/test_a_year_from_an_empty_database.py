@@ -1,7 +1,9 @@
 """A province's whole year through the API alone, from an empty database: the first
-administrator from the CLI, units from the template, people, a campaign pinning two sets,
-opening, self-assessment with evidence, submission, appraisal, finalisation, publication and the
-ranking workbook. No model is touched by the test: only what an administrator can do."""
+administrator from the CLI, units and people imported from the templates the API hands out
+(one-time passwords changed at first use), a campaign pinning province-2020 and district,
+reviewers from two units (nobody appraises their own), opening, self-assessment with evidence,
+submission, appraisal, finalisation, publication and the ranking workbook. No model is touched
+by the test: only what an administrator can do."""
 
 import io
 
@@ -10,22 +12,31 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Unit
-from server.people.units import HEADERS
+from server.people.units import HEADERS as UNIT_HEADERS
+from server.people.user_import import HEADERS as USER_HEADERS
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 ADMIN_PASSWORD = "mat-khau-quan-tri"
+ALL_DOMAINS = [str(n) for n in range(1, 9)]
 
 
-def _units_file() -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(list(HEADERS))
-    sheet.append(["QB", "UBND tỉnh Quảng Bình", "province", "province", ""])
-    sheet.append(["DH", "UBND thành phố Đồng Hới", "district", "district", "QB"])
-    sheet.append(["BT", "UBND huyện Bố Trạch", "district", "district", "QB"])
+def _filled(client, headers, url, rows) -> tuple[list, bytes]:
+    """The template the API hands out at `url`, with `rows` under its header."""
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    for row in rows:
+        sheet.append(list(row))
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return header, buffer.getvalue()
+
+
+def _upload(client, headers, url, content):
+    return client.post(url, headers=headers, data={"file": (io.BytesIO(content), "tep.xlsx")},
+                       content_type="multipart/form-data")
 
 
 def _token(client, username, password):
@@ -51,20 +62,29 @@ def test_a_year_from_an_empty_database(app, client):
     assert created.exit_code == 0, created.output
     admin = _token(client, "admin", ADMIN_PASSWORD)
 
-    imported = client.post("/api/v1/units/import", headers=admin,
-                           data={"file": (io.BytesIO(_units_file()), "don-vi.xlsx")},
-                           content_type="multipart/form-data")
-    assert imported.get_json() == {"created": 3, "updated": 0}
+    header, units = _filled(client, admin, "/api/v1/units.xlsx?template=1", [
+        ("QB", "UBND tỉnh Quảng Bình", "province", "province", ""),
+        ("DH", "UBND thành phố Đồng Hới", "district", "district", "QB"),
+        ("BT", "UBND huyện Bố Trạch", "district", "district", "QB")])
+    assert header == list(UNIT_HEADERS)
+    assert _upload(client, admin, "/api/v1/units/import", units).get_json() == \
+        {"created": 3, "updated": 0}
 
-    people = {}
-    for username, roles in (("canbo", ["unit_editor:QB"]), ("lanhdao", ["unit_head:QB"]),
-                            ("thamdinh", ["reviewer"])):
-        response = client.post("/api/v1/users", headers=admin,
-                               json={"username": username, "roles": roles})
-        assert response.status_code == 201, response.get_json()
-        people[username] = response.get_json()
-    editor, head, reviewer = (_first_login(client, name, people[name]["one_time_password"])
-                              for name in ("canbo", "lanhdao", "thamdinh"))
+    # People from the users template; reviewers belong to units, and never appraise their own.
+    header, users = _filled(client, admin, "/api/v1/users/template.xlsx", [
+        ("canbo", "Nguyễn Văn Cán", "canbo@quangbinh.gov.vn", "QB", "unit_editor", ""),
+        ("lanhdao", "Trần Thị Lãnh", "", "QB", "unit_head", ""),
+        ("thamdinhqb", "Phạm Thẩm Định", "", "QB", "reviewer", ",".join(ALL_DOMAINS)),
+        ("thamdinhdh", "Hoàng Văn Định", "", "DH", "reviewer", ",".join(ALL_DOMAINS))])
+    assert header == list(USER_HEADERS)
+    imported = _upload(client, admin, "/api/v1/users/import", users)
+    assert imported.status_code == 201, imported.get_json()
+    passwords = {u["username"]: u["one_time_password"] for u in imported.get_json()["users"]}
+    assert len(passwords) == 4 and len(set(passwords.values())) == 4
+    assert "one_time_password" not in client.get("/api/v1/users/canbo", headers=admin).get_json()
+    editor, head, reviewer_qb, reviewer = (
+        _first_login(client, name, passwords[name])
+        for name in ("canbo", "lanhdao", "thamdinhqb", "thamdinhdh"))
 
     campaign = client.post("/api/v1/campaigns", headers=admin, json={
         "year": 2025, "title": "Chỉ số CCHC năm 2025",
@@ -76,9 +96,16 @@ def test_a_year_from_an_empty_database(app, client):
     refused = client.post(f"{base}/opening", headers=admin)
     assert refused.status_code == 409 and refused.get_json()["errors"][0]["field"] == "reviewers"
     assert "UBND cấp tỉnh / 1: QB" in refused.get_json()["errors"][0]["message"]
-    assigned = client.post(f"{base}/reviewer-assignments", headers=admin, json={
-        "reviewer_id": people["thamdinh"]["id"], "domains": [str(n) for n in range(1, 9)]})
-    assert assigned.status_code == 201, assigned.get_json()
+    for username in ("thamdinhqb", "thamdinhdh"):
+        reviewer_id = client.get(f"/api/v1/users/{username}", headers=admin).get_json()["id"]
+        assigned = client.post(f"{base}/reviewer-assignments", headers=admin, json={
+            "reviewer_id": reviewer_id, "domains": ALL_DOMAINS})
+        assert assigned.status_code == 201, assigned.get_json()
+        if username == "thamdinhqb":
+            # The province's own reviewer does not cover the province: QB is still uncovered.
+            uncovered = client.get(f"{base}/coverage", headers=admin).get_json()["uncovered"]
+            assert len(uncovered) == 8 and {tuple(codes) for codes in uncovered.values()} == \
+                {("QB",)}
     assert client.get(f"{base}/coverage", headers=admin).get_json() == {"uncovered": {}}
     opened = client.post(f"{base}/opening", headers=admin).get_json()
     assert opened["dossiers_created"] == 3
@@ -115,12 +142,18 @@ def test_a_year_from_an_empty_database(app, client):
                                json={"transition": key, "reason": reason, **confirm})
         assert response.status_code == 200, (key, response.get_json())
 
+    # The reviewer from the province itself may not appraise it.
+    assert client.post(f"{dossier}/transitions", headers=reviewer_qb,
+                       json={"transition": "start_appraisal"}).status_code == 403
     step(reviewer, "start_appraisal")
-    assert client.post(f"{dossier}/appraisal/1.1.1", headers=reviewer,
-                       json={"action": "accept"}).status_code == 200
+    assert client.post(f"{dossier}/appraisal/1.1.1", headers=reviewer_qb,
+                       json={"action": "accept"}).status_code == 403
     adjusted = client.post(f"{dossier}/appraisal/1.1.2", headers=reviewer, json={
         "action": "adjust", "value": "80", "reason": "Báo cáo chỉ ghi nhận 80%"})
     assert adjusted.status_code == 200, adjusted.get_json()
+    accepted = client.post(f"{dossier}/appraisal/accept-untouched", headers=reviewer,
+                           json={"domain": "1"})
+    assert accepted.get_json() == {"accepted": ["1.1.1"]}
     step(reviewer, "complete_appraisal")
     # The unanswered items are gaps: finalising and publishing ask for a confirmed reason.
     gaps = client.post(f"{dossier}/transitions", headers=admin, json={"transition": "finalise"})

@@ -22,8 +22,14 @@ def test_add_a_user_then_they_sign_in_with_the_one_time_password(app, client, ma
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "tên đăng nhập &#39;quantri&#39; đã có" in page
-    assert "vai trò unit_editor cần một đơn vị" in page
+    assert "vai trò Cán bộ đơn vị cần một đơn vị" in page  # the role as people know it
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    # The form has no role chosen at first: an administrator is never made by accident.
+    assert '<option value="">–</option><option value="admin"' in \
+        client.get("/admin/users").get_data(as_text=True)
+    refused = _add(client, role="")
+    assert refused.status_code == 422
+    assert "không được để trống" in refused.get_data(as_text=True)
 
     added = _add(client)
     assert added.status_code == 201
