@@ -34,8 +34,10 @@ def parse_decimal(value) -> Decimal:
         return Decimal(repr(value))
     if isinstance(value, Decimal) and value.is_finite():
         return value
-    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
-        return Decimal(value.strip().replace(",", "."))
+    if isinstance(value, str):
+        text = value.strip()
+        if _NUMBER_TEXT.fullmatch(text):
+            return Decimal(text.replace(",", "."))
     raise NotANumber(f"{value!r} is not a number")
 
 
