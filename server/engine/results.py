@@ -70,6 +70,9 @@ class _Pending:
     def __repr__(self) -> str:
         return "PENDING"
 
+    def __reduce__(self) -> str:
+        return "PENDING"  # a pickled or copied result still means this one marker
+
 
 # A sub-index not worked out yet: NodeScore computes it from its points when it is read.
 PENDING = _Pending()

@@ -1,7 +1,9 @@
 """Scoring in one pass: every figure is still its leaves' points added in tree order, and the
 sub-indices taken when read are the ones taken at once."""
 
+import copy
 import math
+import pickle
 import random
 from decimal import Decimal
 from fractions import Fraction
@@ -48,6 +50,8 @@ def test_sub_indices_read_later_equal_an_explicit_node_score(make):
     assert result.nodes["1.1.2"].sub_index is None and result.nodes["1.1.2"].not_applicable
     assert result.nodes["2"].sub_index == Decimal("0.00")  # unanswered: 0 of 1
     assert result.to_dict()["nodes"][1]["sub_index"] == "66.67"
+    assert pickle.loads(pickle.dumps(result)).nodes == result.nodes  # noqa: S301  (our own bytes)
+    assert copy.deepcopy(result).nodes["1.1"].sub_index == Decimal("66.67")
 
 
 def test_percent_is_the_exact_half_up_of_the_ratio():
