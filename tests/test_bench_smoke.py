@@ -25,3 +25,15 @@ def test_ranking_bench_pieces(app):
     grouped = bare_group_by(campaign.id)
     assert len(grouped) == 5 and all(count == 102 for _id, count, _na in grouped)
     assert len(rank_group(campaign, GROUP).rows) == 5
+
+
+def test_engine_scoring_bench_runs(capsys):
+    from bench.engine_scoring import main
+
+    main(["--dossiers", "12", "--repeats", "1"])
+    printed = capsys.readouterr().out
+    assert "12 distinct dossiers of province-2020" in printed
+    assert "floor checked equal to the engine on every one" in printed
+    assert "engine: score() each dossier" in printed and "floor: bare Python pass" in printed
+    assert "ratio engine / bare pass:" in printed and "(goal <= 5)" in printed
+

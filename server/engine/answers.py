@@ -2,12 +2,14 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from server.engine.fields import shown
-from server.engine.model import CriteriaSet
+from server.engine.model import CriteriaSet, Leaf
 from server.engine.rules import InvalidAnswer, Outcome
 
 ANSWER_KEYS = ("value", "not_applicable")
+_KEY_SET = frozenset(ANSWER_KEYS)
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,15 @@ class AnswersError(ValueError):
         super().__init__("\n".join(f"{p.code}: {p.message}" for p in self.problems))
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """An accepted answer: not applicable, or a value and the outcome the leaf's rule gave it."""
 
     value: object
     not_applicable: bool
     outcome: Outcome | None
+
+
+NOT_APPLICABLE = Answer(None, True, None)
 
 
 def read_answers(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> dict[str, Answer]:
@@ -58,15 +62,18 @@ def read_answers(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> d
                         f"got {type(answers).__name__}")
     # Bounded work and a bounded answer, whatever the caller sends: no answer set has more
     # codes than the set has sub-criteria, and a long list of problems is cut short.
-    leaves = len(criteria_set.leaves())
+    leaves = len(criteria_set.leaf_index)
     if len(answers) > leaves:
         raise AnswersError([AnswerProblem(
             "", "", "too_many_answers", f"{len(answers)} answers given, but {criteria_set.id} "
             f"{criteria_set.version} has only {leaves} sub-criteria",
             {"count": len(answers), "leaves": leaves})])
     accepted, problems = {}, []
+    leaf_index = criteria_set.leaf_index
     for code, answer in answers.items():
-        found = _read_answer(criteria_set, code, answer)
+        found = _plain_answer(leaf_index, code, answer)
+        if found is _CHECK:
+            found = _read_answer(criteria_set, code, answer)
         if isinstance(found, list):
             problems.extend(found)
         elif found is not None:
@@ -78,6 +85,30 @@ def read_answers(criteria_set: CriteriaSet, answers: Mapping[str, Mapping]) -> d
     if problems:
         raise AnswersError(problems)
     return accepted
+
+
+# _plain_answer could not tell: the full check decides, and words any problem.
+_CHECK = object()
+
+
+def _plain_answer(leaf_index: Mapping[str, Leaf], code, answer) -> Answer | object | None:
+    """The answer as _read_answer reads it, for the usual form of answer (a dict with known keys,
+    to a leaf, not_applicable a bool or left out); _CHECK for anything else or any problem."""
+    leaf = leaf_index.get(code) if isinstance(code, str) else None
+    if leaf is None or type(answer) is not dict or not answer.keys() <= _KEY_SET:
+        return _CHECK
+    value = answer.get("value")
+    not_applicable = answer.get("not_applicable", False)
+    if not_applicable is False:
+        if value is None:
+            return None
+        try:
+            return Answer(value, False, leaf.rule.score(value))
+        except InvalidAnswer:
+            return _CHECK
+    if not_applicable is True and value is None and leaf.not_applicable_allowed:
+        return NOT_APPLICABLE
+    return _CHECK
 
 
 def _read_answer(criteria_set: CriteriaSet, code, answer) -> Answer | list[AnswerProblem] | None:
@@ -120,7 +151,7 @@ def _read_answer(criteria_set: CriteriaSet, code, answer) -> Answer | list[Answe
     if problems:
         return problems
     if not_applicable:
-        return Answer(None, True, None)
+        return NOT_APPLICABLE
     return Answer(value, False, outcome) if outcome else None
 
 

@@ -11,7 +11,6 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
-from fractions import Fraction
 
 # Plain numbers only: "12", "-3", "0.5" and the Vietnamese "0,5". No exponents, thousands
 # separators or words such as "NaN", so a typo can never turn into a number.
@@ -35,8 +34,10 @@ def parse_decimal(value) -> Decimal:
         return Decimal(repr(value))
     if isinstance(value, Decimal) and value.is_finite():
         return value
-    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
-        return Decimal(value.strip().replace(",", "."))
+    if isinstance(value, str):
+        text = value.strip()
+        if _NUMBER_TEXT.fullmatch(text):
+            return Decimal(text.replace(",", "."))
     raise NotANumber(f"{value!r} is not a number")
 
 
@@ -48,12 +49,15 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
 def percent(points: Decimal, max_points: Decimal) -> Decimal:
     """points / max_points x 100, rounded half-up to 2 places with no rounding before that.
 
-    Exact rational arithmetic, so a ratio like 66.665 exactly is never nudged either way by the
+    Exact integer arithmetic, so a ratio like 66.665 exactly is never nudged either way by the
     precision of an intermediate Decimal division.
     """
-    ratio = Fraction(points) * 100 / Fraction(max_points)
-    hundredths = math.floor(ratio * 100 + Fraction(1, 2))
-    return Decimal(hundredths).scaleb(-2)
+    numerator, denominator = points.as_integer_ratio()
+    max_numerator, max_denominator = max_points.as_integer_ratio()
+    # floor(n/d / (mn/md) x 10,000 + 1/2) = floor((20,000 n md + d mn) / (2 d mn))
+    below = denominator * max_numerator
+    hundredths = (20000 * numerator * max_denominator + below) // (2 * below)
+    return Decimal(hundredths).scaleb(-2, ENGINE_CONTEXT)
 
 
 def plain(value: Decimal) -> str:

@@ -217,6 +217,8 @@ class CriteriaSet:
     domains: tuple[Domain, ...]
     carry_over: CarryOver | None = None
     _index: dict = field(init=False, repr=False, compare=False)
+    _leaves: tuple = field(init=False, repr=False, compare=False)
+    _leaf_index: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         # A leaf criterion is one node: the index holds the Criterion, the leaf list its Leaf.
@@ -227,6 +229,10 @@ class CriteriaSet:
                 index[criterion.code] = criterion
                 index.update((leaf.code, leaf) for leaf in criterion.sub_criteria)
         object.__setattr__(self, "_index", index)
+        # The tree's shape, worked out once per set: every dossier scored against it reads it.
+        leaves = tuple(leaf for domain in self.domains for leaf in domain.leaves())
+        object.__setattr__(self, "_leaves", leaves)
+        object.__setattr__(self, "_leaf_index", {leaf.code: leaf for leaf in leaves})
 
     def nodes(self) -> list[Node]:
         """Every domain, criterion and sub-criterion, in tree order."""
@@ -238,15 +244,16 @@ class CriteriaSet:
 
     def leaves(self) -> list[Leaf]:
         """Every scored item, in tree order."""
-        return [leaf for domain in self.domains for leaf in domain.leaves()]
+        return list(self._leaves)
+
+    @property
+    def leaf_index(self) -> Mapping[str, Leaf]:
+        """code -> scored item, for every leaf (read-only: do not change it)."""
+        return self._leaf_index
 
     def leaf(self, code: str) -> Leaf:
         """The scored item with `code`; KeyError when `code` is not a leaf."""
-        node = self._index[code]
-        leaf = node.leaf if isinstance(node, Criterion) else node
-        if not isinstance(leaf, Leaf):
-            raise KeyError(code)
-        return leaf
+        return self._leaf_index[code]
 
     @property
     def max_points(self) -> Decimal:

@@ -3,8 +3,9 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from server.engine.decimals import plain
+from server.engine.decimals import percent, plain
 from server.engine.version import ENGINE_VERSION
 
 # How each leaf entered the result.
@@ -30,9 +31,12 @@ def json_ready(value):
     return value
 
 
-@dataclass(frozen=True)
-class TraceLine:
-    """How one leaf was scored: what came in, which outcome or band it hit, what it earned."""
+class TraceLine(NamedTuple):
+    """How one leaf was scored: what came in, which outcome or band it hit, what it earned.
+
+    A named tuple, not a dataclass: a result holds one per leaf and the engine builds thousands
+    a second in a ranking. It equals only another TraceLine.
+    """
 
     code: str
     rule: str
@@ -53,22 +57,74 @@ class TraceLine:
                 "max_points": plain(self.max_points), "not_applicable": self.not_applicable,
                 "status": self.status}
 
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and tuple.__eq__(self, other)
 
-@dataclass(frozen=True)
-class NodeScore:
-    """A domain's, criterion's or leaf's points over the max points of its applicable leaves."""
+    def __ne__(self, other) -> bool:
+        return not self == other
 
+    __hash__ = tuple.__hash__
+
+
+class _Pending:
+    def __repr__(self) -> str:
+        return "PENDING"
+
+    def __reduce__(self) -> str:
+        return "PENDING"  # a pickled or copied result still means this one marker
+
+
+# A sub-index not worked out yet: NodeScore computes it from its points when it is read.
+PENDING = _Pending()
+
+
+class _NodeFigures(NamedTuple):
     code: str
     level: str
     points: Decimal
     max_points: Decimal
-    sub_index: Decimal | None  # rounded half-up to 2 places; None when no leaf below counts
+    sub_index: "Decimal | _Pending | None"
     not_applicable: bool  # every leaf below is marked not applicable
+
+
+class NodeScore(_NodeFigures):
+    """A domain's, criterion's or leaf's points over the max points of its applicable leaves.
+
+    `sub_index` is rounded half-up to 2 places, None when no leaf below counts. Scoring passes
+    PENDING for it: the exact percent is then taken only when something reads it (a ranking
+    reads the domains', a report every node's), always from the same points.
+    """
+
+    __slots__ = ()
+
+    @property
+    def sub_index(self) -> Decimal | None:
+        given = tuple.__getitem__(self, 4)
+        if given is not PENDING:
+            return given
+        return percent(self.points, self.max_points) if self.max_points else None
+
+    def _figures(self) -> tuple:
+        return (self.code, self.level, self.points, self.max_points, self.sub_index,
+                self.not_applicable)
 
     def to_dict(self) -> dict:
         return {"code": self.code, "level": self.level, "points": plain(self.points),
                 "max_points": plain(self.max_points), "sub_index": _index_text(self.sub_index),
                 "not_applicable": self.not_applicable}
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and self._figures() == other._figures()
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self._figures())
+
+    def __repr__(self) -> str:
+        return ("NodeScore(code={!r}, level={!r}, points={!r}, max_points={!r}, sub_index={!r}, "
+                "not_applicable={!r})").format(*self._figures())
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,14 @@
 from collections.abc import Collection, Mapping
 from decimal import Decimal, localcontext
 
-from server.engine.answers import Answer, read_answers
+from server.engine.answers import NOT_APPLICABLE as NOT_APPLICABLE_ANSWER
+from server.engine.answers import read_answers
 from server.engine.decimals import ENGINE_CONTEXT, percent
-from server.engine.model import COMPONENT_SELF, COMPONENT_SURVEY, CriteriaSet, Leaf, Node
+from server.engine.model import COMPONENT_SELF, COMPONENT_SURVEY, CriteriaSet
 from server.engine.results import (
+    COUNTED,
     NOT_APPLICABLE,
+    PENDING,
     SCORED,
     SURVEY_ABSENT,
     UNANSWERED,
@@ -15,6 +18,8 @@ from server.engine.results import (
     ScoreResult,
     TraceLine,
 )
+
+ZERO = Decimal(0)
 
 
 def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping],
@@ -25,29 +30,65 @@ def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping],
     administrator's decision: every leaf under them is not applicable, whatever was answered
     (even where the set does not let the unit mark it so). Raises AnswersError listing every
     answer that cannot be scored.
+
+    One pass down the tree: each leaf's points are added, as the leaf is met, to the running sums
+    of its criterion, its domain, the total and its part (self or survey). Decimal rounds a sum
+    past 28 digits, so every sum stays its leaves' points added in tree order. The exact percent
+    is taken here only for the index and the parts and domains the bands read; the other nodes'
+    sub-indices when they are read.
     """
     with localcontext(ENGINE_CONTEXT):
         left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
         given = read_answers(criteria_set, {code: answer for code, answer in answers.items()
                                             if code not in left_out})
-        leaves = criteria_set.leaves()
-        survey_leaves = [leaf for leaf in leaves if leaf.source == "survey"]
-        survey_absent = (criteria_set.survey_optional and bool(survey_leaves)
-                         and not any(leaf.code in given for leaf in survey_leaves))
-        given.update({leaf.code: Answer(None, True, None) for leaf in leaves
-                      if leaf.code in left_out})
-        trace = {leaf.code: _trace_line(leaf, given.get(leaf.code), survey_absent)
-                 for leaf in leaves}
-        nodes = {node.code: _node_score(node, trace) for node in criteria_set.nodes()}
-        counted = [line for line in trace.values() if line.counts]
-        total = _sum(line.points for line in counted)
-        max_points = _sum(line.max_points for line in counted)
+        survey_absent = criteria_set.survey_optional and _survey_absent(criteria_set, given)
+        given.update((code, NOT_APPLICABLE_ANSWER) for code in left_out
+                     if code in criteria_set.leaf_index)
+        trace, nodes, unanswered = {}, {}, []
+        total = self_points = survey_points = ZERO
+        max_points = self_max = survey_max = ZERO
+        for domain in criteria_set.domains:
+            nodes[domain.code] = None  # its place in tree order; filled in below
+            domain_points = domain_max = ZERO
+            domain_na = True
+            for criterion in domain.criteria:
+                nodes[criterion.code] = None
+                criterion_points = criterion_max = ZERO
+                criterion_na = True
+                for leaf in criterion.leaves():
+                    line = _trace_line(leaf, given.get(leaf.code), survey_absent)
+                    trace[leaf.code] = line
+                    status, points = line.status, line.points
+                    if status in COUNTED:
+                        if status == UNANSWERED:
+                            unanswered.append(leaf.code)
+                        leaf_points, leaf_max = ZERO + points, ZERO + leaf.max_points
+                        criterion_points += points
+                        criterion_max += leaf.max_points
+                        domain_points += points
+                        domain_max += leaf.max_points
+                        total += points
+                        max_points += leaf.max_points
+                        if leaf.source == "self":
+                            self_points += points
+                            self_max += leaf.max_points
+                        elif leaf.source == "survey":
+                            survey_points += points
+                            survey_max += leaf.max_points
+                    else:
+                        leaf_points = leaf_max = ZERO
+                    leaf_na = status == NOT_APPLICABLE
+                    criterion_na = criterion_na and leaf_na
+                    if criterion.leaf is None:
+                        nodes[leaf.code] = NodeScore(leaf.code, leaf.level, leaf_points, leaf_max,
+                                                     PENDING, leaf_na)
+                nodes[criterion.code] = NodeScore(criterion.code, criterion.level,
+                                                  criterion_points, criterion_max, PENDING,
+                                                  criterion_na)
+                domain_na = domain_na and criterion_na
+            nodes[domain.code] = NodeScore(domain.code, domain.level, domain_points, domain_max,
+                                           PENDING, domain_na)
         index = percent(total, max_points) if max_points else None
-        sources = {leaf.code: leaf.source for leaf in leaves}
-        self_points = _sum(line.points for line in counted if sources[line.code] == "self")
-        survey_points = _sum(line.points for line in counted if sources[line.code] == "survey")
-        self_max = _sum(line.max_points for line in counted if sources[line.code] == "self")
-        survey_max = _sum(line.max_points for line in counted if sources[line.code] == "survey")
         components = {domain.code: nodes[domain.code].sub_index
                       for domain in criteria_set.domains}
         components[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
@@ -63,7 +104,7 @@ def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping],
             survey_absent=survey_absent,
             classification=criteria_set.classify(index, components),
             nodes=nodes,
-            unanswered=tuple(code for code, line in trace.items() if line.status == UNANSWERED),
+            unanswered=tuple(unanswered),
             trace=tuple(trace.values()),
             self_max_points=self_max,
             survey_max_points=survey_max,
@@ -85,34 +126,21 @@ def excluded_nodes(criteria_set: CriteriaSet, excluded: Collection[str]) -> dict
     return found
 
 
-def _trace_line(leaf: Leaf, answer: Answer | None, survey_absent: bool) -> TraceLine:
-    if answer and answer.not_applicable:
-        status, points, outcome = NOT_APPLICABLE, Decimal(0), None
+def _survey_absent(criteria_set: CriteriaSet, given: Mapping) -> bool:
+    """An optional survey that was not run: the set has survey items and none was answered."""
+    survey_codes = [leaf.code for leaf in criteria_set.leaf_index.values()
+                    if leaf.source == "survey"]
+    return bool(survey_codes) and not any(code in given for code in survey_codes)
+
+
+def _trace_line(leaf, answer, survey_absent: bool) -> TraceLine:
+    if answer is not None and answer.not_applicable:
+        status, points, outcome = NOT_APPLICABLE, ZERO, None
     elif survey_absent and leaf.source == "survey":
-        status, points, outcome = SURVEY_ABSENT, Decimal(0), None
-    elif answer:
+        status, points, outcome = SURVEY_ABSENT, ZERO, None
+    elif answer is not None:
         status, points, outcome = SCORED, answer.outcome.points, answer.outcome.label
     else:
-        status, points, outcome = UNANSWERED, Decimal(0), None
-    return TraceLine(code=leaf.code, rule=leaf.rule.name, input=answer.value if answer else None,
-                     outcome=outcome, points=points, max_points=leaf.max_points,
-                     not_applicable=status == NOT_APPLICABLE, status=status)
-
-
-def _node_score(node: Node, trace: dict[str, TraceLine]) -> NodeScore:
-    lines = [trace[leaf.code] for leaf in node.leaves()]
-    counted = [line for line in lines if line.counts]
-    points = _sum(line.points for line in counted)
-    max_points = _sum(line.max_points for line in counted)
-    return NodeScore(
-        code=node.code,
-        level=node.level,
-        points=points,
-        max_points=max_points,
-        sub_index=percent(points, max_points) if max_points else None,
-        not_applicable=all(line.not_applicable for line in lines),
-    )
-
-
-def _sum(values) -> Decimal:
-    return sum(values, Decimal(0))
+        status, points, outcome = UNANSWERED, ZERO, None
+    return TraceLine(leaf.code, leaf.rule.name, None if answer is None else answer.value,
+                     outcome, points, leaf.max_points, status == NOT_APPLICABLE, status)

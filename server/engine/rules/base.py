@@ -1,17 +1,17 @@
 """The interface every rule type implements, built-in or added by a plugin."""
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from server.engine.decimals import NotANumber, parse_decimal, plain
 from server.engine.fields import FieldReader, shown
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a rule made of one answer: the points and the outcome or band that gave them."""
+class Outcome(NamedTuple):
+    """What a rule made of one answer: the points and the outcome or band that gave them.
+
+    A named tuple: one is made for nearly every answer scored."""
 
     points: Decimal
     label: str

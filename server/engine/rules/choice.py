@@ -21,6 +21,10 @@ class ChoiceRule(RuleType):
     def __init__(self, max_points: Decimal, outcomes: tuple[ChoiceOutcome, ...]):
         super().__init__(max_points)
         self.outcomes = outcomes
+        # key -> Outcome, built once: every answer to the leaf looks its key up here.
+        self._by_key = {}
+        for outcome in outcomes:
+            self._by_key.setdefault(outcome.key, Outcome(outcome.points, outcome.label))
 
     @classmethod
     def from_params(cls, params: FieldReader, max_points: Decimal) -> "ChoiceRule":
@@ -42,9 +46,9 @@ class ChoiceRule(RuleType):
     def score(self, value) -> Outcome:
         # JSON clients may send the default keys "1", "2"... as numbers.
         key = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        for outcome in self.outcomes:
-            if outcome.key == key:
-                return Outcome(outcome.points, outcome.label)
+        found = self._by_key.get(key) if isinstance(key, str) else None
+        if found is not None:
+            return found
         keys = ", ".join(o.key for o in self.outcomes)
         raise InvalidAnswer("unknown_outcome", f"value {shown(value)} is not one of: {keys}",
                             {"value": str(value), "choices": keys})

@@ -67,6 +67,7 @@ class PercentBandsRule(RuleType):
     def __init__(self, max_points: Decimal, bands: tuple[PercentBand, ...]):
         super().__init__(max_points)
         self.bands = bands
+        self._outcomes = tuple((band, Outcome(band.points, band.label)) for band in bands)
 
     @classmethod
     def from_params(cls, params: FieldReader, max_points: Decimal) -> "PercentBandsRule":
@@ -96,8 +97,7 @@ class PercentBandsRule(RuleType):
         if not Decimal(0) <= percent <= HUNDRED:
             raise InvalidAnswer("out_of_range", f"value {plain(percent)} is outside 0..100",
                                 {"value": plain(percent), "min": "0", "max": "100"})
-        band = next(b for b in self.bands if b.holds(percent))
-        return Outcome(band.points, band.label)
+        return next(outcome for band, outcome in self._outcomes if band.holds(percent))
 
     def max_input(self) -> Decimal:
         return max(self.bands, key=lambda b: b.points).sample()

@@ -17,6 +17,7 @@ class YesNoRule(RuleType):
         super().__init__(max_points)
         self.yes = yes
         self.no = no
+        self._outcomes = (Outcome(yes, "yes"), Outcome(no, "no"))
 
     @classmethod
     def from_params(cls, params: FieldReader, max_points: Decimal) -> "YesNoRule":
@@ -32,7 +33,7 @@ class YesNoRule(RuleType):
         if not isinstance(value, bool):
             raise InvalidAnswer("not_a_boolean", f"value {shown(value)} is not true or false",
                                 {"value": str(value)})
-        return Outcome(self.yes, "yes") if value else Outcome(self.no, "no")
+        return self._outcomes[0] if value else self._outcomes[1]
 
     def max_input(self) -> bool:
         return self.yes >= self.no
