@@ -20,9 +20,12 @@ Rules the matrix shows:
   them), listing another's or everyone's is 403; signing in needs no token;
 - the OpenAPI document is public.
 
+Administration writes refuse before reading the body: whatever a non-administrator sends, they
+get 403, never a 422 naming the fields.
+
 `test_every_api_route_is_in_a_matrix` fails as soon as a route under /api/v1 is added that
-neither matrix (nor the short list of routes tested elsewhere) lists; `test_every_admin_page_is_in
-_the_matrix` does the same for the web pages under /admin (tests/web/test_admin_pages_matrix.py).
+neither matrix (nor the short list of routes tested elsewhere) lists; the web pages under /admin
+have their own matrix and the same rule (tests/web/test_admin_pages_matrix.py).
 """
 
 import io
@@ -397,6 +400,9 @@ def test_status(client, world, action, actor):
     if action == "campaigns.dossiers" and status == 200:
         codes = [d["unit_code"] for d in response.get_json()["dossiers"]]
         assert codes == (["QNI"] if actor in SEES_OWN_DOSSIER else [])
+    if action == "campaigns.steps" and status == 200:
+        steps = [t["key"] for t in response.get_json()["transitions"]]
+        assert steps == (["open", "close"] if actor == "admin" else [])  # open again: new units
     if action == "tokens.list_own" and status == 200:
         assert [t["name"] for t in response.get_json()["tokens"]] == ["matrix"]
 

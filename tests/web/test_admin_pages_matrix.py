@@ -1,7 +1,8 @@
 """The authorization matrix of the administrator's web pages (/admin/...): every page and form ×
 every actor. Administrators open each page and their forms do what they say; every other
 signed-in user gets 403 and changes nothing (the reviewers of a campaign excepted on its
-progress grid); anonymous visitors are sent to the login page. Every form carries a valid CSRF
+progress grid); an administrator who still holds a one-time password (`admin_otp`) is sent to
+the password page, anonymous visitors to the login page. Every form carries a valid CSRF
 token, so a refusal is the page's decision.
 
 `test_every_admin_page_is_in_the_matrix` fails as soon as a route under /admin is added that the
@@ -35,17 +36,18 @@ from tests.administration_world import (
 from tests.helpers import PASSWORD, csrf_token
 from tests.imported_data import table_csv
 
-ACTORS = ("admin", "reviewer", "head_own", "editor_own", "viewer", "anonymous")
-PROFILES = {"admin": ("admin", None), "reviewer": ("reviewer", None),
+ACTORS = ("admin", "admin_otp", "reviewer", "head_own", "editor_own", "viewer", "anonymous")
+PROFILES = {"admin": ("admin", None), "admin_otp": ("admin", None),
+            "reviewer": ("reviewer", None),
             "head_own": ("unit_head", "own"), "editor_own": ("unit_editor", "own"),
             "viewer": ("viewer", None)}
 
-PAGE = "200  403  403  403  403  302"
-DONE = "302  403  403  403  403  302"  # done, back to the page (or: the page is elsewhere)
-SHOWN = "201  403  403  403  403  302"  # the form did it and shows what it made
+PAGE = "200  302  403  403  403  403  302"
+DONE = "302  302  403  403  403  403  302"  # done, back to the page (or: the page is elsewhere)
+SHOWN = "201  302  403  403  403  403  302"  # the form did it and shows what it made
 
 # action: expected status per actor, in ACTORS order.
-#                              admin rv   hd_o ed_o view anon
+#                              admin otp  rv   hd_o ed_o view anon
 MATRIX = {
     "units.page":                PAGE,
     "units.export":              PAGE,
@@ -80,8 +82,8 @@ MATRIX = {
     "exclusions.clear":          DONE,
     "plugins.page":              PAGE,
     # The campaign's reviewers follow the grid of what they appraise.
-    "progress.page":             "200  200  403  403  403  302",
-    "progress.xlsx":             "200  200  403  403  403  302",
+    "progress.page":             "200  302  200  403  403  403  302",
+    "progress.xlsx":             "200  302  200  403  403  403  302",
     # With campaigns, the page is the latest campaign's publications.
     "publications.page":         DONE,
     "publications.import":       DONE,
@@ -90,6 +92,10 @@ MATRIX = {
     "reviewers.assign":          DONE,
     "reviewers.remove":          DONE,
 }
+
+
+# Who is sent elsewhere, and where.
+REDIRECTED = {"anonymous": "/login", "admin_otp": "/account/password"}
 
 
 def expected(action: str, actor: str) -> int:
@@ -115,6 +121,7 @@ def _signed_in(client, world, actor) -> str:
         return csrf_token(client.get("/login"))
     role, belongs = PROFILES[actor]
     user = make_user(actor, role, world["own"] if belongs else None)
+    user.must_change_password = actor == "admin_otp"
     if role == "reviewer":
         db.session.add(ReviewerAssignment(campaign_id=world["campaign"].id, reviewer_id=user.id,
                                           domains=["1"]))
@@ -296,8 +303,8 @@ def test_status(client, pages, action, actor):
                                content_type="multipart/form-data")
     status = expected(action, actor)
     assert response.status_code == status, (action, actor, response.get_data(as_text=True))
-    if actor == "anonymous":
-        assert response.headers["Location"].startswith("/login")
+    if actor in REDIRECTED:
+        assert response.headers["Location"].startswith(REDIRECTED[actor])
     if action in EFFECT:
         changed = EFFECT[action](pages) != before
         assert changed == (actor == "admin"), (action, actor, "changed" if changed else "same")
