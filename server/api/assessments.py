@@ -8,7 +8,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.api.auth import token_required
+from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
 from server.assessment import evidence
@@ -197,6 +197,7 @@ class SubmissionResource(MethodView):
 @blp.route("/<int:assessment_id>/extension")
 class Extension(MethodView):
     @token_required
+    @admin_required
     @blp.arguments(ExtensionSchema)
     @blp.response(200)
     def put(self, payload, assessment_id):

@@ -148,6 +148,7 @@ class Publications(MethodView):
                                  for p, u in rows]}
 
     @token_required
+    @admin_required
     @blp.arguments(PublishSchema)
     def post(self, payload, campaign_id):
         """Publish a unit group: freeze its ranking and publish its finalised dossiers. The
@@ -267,6 +268,7 @@ class RankingSettings(MethodView):
         return ranking_settings(admin_campaign(campaign_id))
 
     @token_required
+    @admin_required
     @blp.arguments(RankingSettingsSchema)
     def put(self, payload, campaign_id):
         """Replace both settings: `tie_rule` (compare unrounded|rounded and ranks
@@ -274,6 +276,7 @@ class RankingSettings(MethodView):
         return _update(campaign_id, payload, partial=False)
 
     @token_required
+    @admin_required
     @blp.arguments(RankingSettingsSchema)
     def patch(self, payload, campaign_id):
         """Change only the settings given."""

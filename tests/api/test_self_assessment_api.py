@@ -6,7 +6,7 @@ import io
 import pytest
 
 from server.extensions import db
-from server.models import Answer, EvidenceDocument
+from server.models import Answer, Assessment, EvidenceDocument, EvidenceLink
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 
@@ -114,6 +114,10 @@ def test_other_unit_editor_and_viewer_cannot_change_and_stranger_cannot_read(
     revision = document["revisions"][0]["id"]
     served = client.get(f"/api/v1/evidence/revisions/{revision}/file", headers=headers)
     assert served.status_code == (200 if who == "viewer" else 404)
+    checked = client.get(f"{base}/sign-off", headers=headers)
+    assert checked.status_code == (200 if who == "viewer" else 404)
+    link = client.post(f"{base}/links", headers=owner,
+                       json={"code": "1.1.1", "document_id": document["id"]}).get_json()
     attempts = [
         client.put(f"{base}/answers", headers=headers,
                    json={"answers": {"1.1.1": {"value": "timely"}}}),
@@ -124,7 +128,15 @@ def test_other_unit_editor_and_viewer_cannot_change_and_stranger_cannot_read(
         client.post(f"{base}/links", headers=headers,
                     json={"code": "1.1.1", "document_id": document["id"]}),
         client.post(f"{base}/submission", headers=headers, json={}),
+        client.delete(f"{base}/links/{link['id']}", headers=headers),
     ]
     assert all(r.status_code in (403, 404) for r in attempts), [r.status_code for r in attempts]
     assert db.session.scalar(db.select(db.func.count(Answer.id))) == 0
     assert db.session.scalar(db.select(db.func.count(EvidenceDocument.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == 1
+    db.session.get(Assessment, dossier.id).state = "submitted"
+    db.session.commit()
+    withdrawn = client.delete(f"{base}/submission", headers=headers, json={})
+    assert withdrawn.status_code == (403 if who == "viewer" else 404), withdrawn.get_json()
+    db.session.expire_all()
+    assert db.session.get(Assessment, dossier.id).state == "submitted"
