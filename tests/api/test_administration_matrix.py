@@ -40,6 +40,7 @@ from server.models import (
     Assessment,
     Campaign,
     ExcludedItem,
+    LoginThrottle,
     Publication,
     ReviewerAssignment,
     Unit,
@@ -99,6 +100,7 @@ MATRIX = {
     "users.get":           ADMIN_200,
     "users.create":        ADMIN_201,
     "users.patch":         ADMIN_200,
+    "users.unthrottle":    ADMIN_204,
     "users.import":        ADMIN_201,
     "users.template_xlsx": ADMIN_200,
     "users.template_csv":  ADMIN_200,
@@ -237,6 +239,15 @@ def _exclusion_url(world, code):
 SCORE = {"answers": {"1.1.1": {"value": "timely"}}}
 NOT_RANKED = [{"unit_code": "QNI", "reason": "Không xếp hạng theo quyết định của Hội đồng"}]
 
+def _throttled(world) -> bool:
+    """Failed sign-ins of `target`, for an administrator to clear; True."""
+    from server.people.login_throttle import record_failure, standing
+
+    record_failure("target", "203.0.113.9", standing("target", "203.0.113.9"))
+    db.session.commit()
+    return True
+
+
 ACTIONS = {
     "openapi": lambda c, w, h, u: c.get("/api/v1/openapi.json", headers=h),
     "me": lambda c, w, h, u: c.get("/api/v1/me", headers=h),
@@ -284,6 +295,8 @@ ACTIONS = {
         json={"username": "lanhdao.hpg", "full_name": "Trần Thị B", "roles": ["unit_head:HPG"]}),
     "users.patch": lambda c, w, h, u: c.patch(
         "/api/v1/users/target", headers=h, json={"full_name": "Lê Văn C", "active": False}),
+    "users.unthrottle": lambda c, w, h, u: _throttled(w) and c.delete(
+        "/api/v1/users/target/throttle", headers=h),
     "users.import": lambda c, w, h, u: c.post(
         "/api/v1/users/import", headers=h, data=_upload(USER_ROWS, "nguoi-dung.csv"),
         content_type="multipart/form-data"),
@@ -356,6 +369,8 @@ UNCHANGED = {
     "users.create": lambda: _count(User, User.username == "lanhdao.hpg"),
     "users.import": lambda: _count(User, User.username == "bientap.hpg"),
     "users.patch": lambda: _count(User, User.username == "target", User.active.is_(True)),
+    # Throttled before the call (see _throttled), so a refusal must leave both counters.
+    "users.unthrottle": lambda: _throttled(None) and _count(LoginThrottle),
     "campaigns.create": lambda: _count(Campaign),
     "campaigns.successor": lambda: _count(Campaign),
     "campaigns.close": lambda: _count(Campaign, Campaign.state == "open"),
@@ -433,6 +448,7 @@ ROUTES = {
     ("POST", "/api/v1/users"): "users.create",
     ("GET", "/api/v1/users/<username>"): "users.get",
     ("PATCH", "/api/v1/users/<username>"): "users.patch",
+    ("DELETE", "/api/v1/users/<username>/throttle"): "users.unthrottle",
     ("POST", "/api/v1/users/import"): "users.import",
     ("GET", "/api/v1/users/template.<any(xlsx, csv):kind>"): "users.template_xlsx",
     ("GET", "/api/v1/campaigns"): "campaigns.list",

@@ -18,6 +18,7 @@ from server.extensions import db
 from server.models import (
     Campaign,
     ExcludedItem,
+    LoginThrottle,
     Publication,
     ReviewerAssignment,
     Unit,
@@ -59,6 +60,7 @@ MATRIX = {
     "users.create":              SHOWN,
     "users.import":              SHOWN,
     "users.deactivate":          DONE,
+    "users.unthrottle":          DONE,
     "groups.page":               PAGE,
     "groups.create":             DONE,
     "groups.deactivate":         DONE,
@@ -88,9 +90,8 @@ MATRIX = {
     "publications.page":         DONE,
     "publications.import":       DONE,
     "publications.import_template": PAGE,
-    "reviewers.page":            PAGE,
-    "reviewers.assign":          DONE,
-    "reviewers.remove":          DONE,
+    # The old reviewers page leads to the campaign's page, where reviewers are assigned.
+    "reviewers.page":            DONE,
 }
 
 
@@ -161,6 +162,14 @@ def _url(world, tail, key="campaign"):
 
 
 # action: (method, url(world), form(world) or None, prepare(world) or None)
+def _throttle_target(w) -> None:
+    """Failed sign-ins of `target`, for an administrator to clear."""
+    from server.people.login_throttle import record_failure, standing
+
+    record_failure("target", "203.0.113.9", standing("target", "203.0.113.9"))
+    db.session.commit()
+
+
 ACTIONS = {
     "units.page": ("GET", lambda w: "/admin/units", None, None),
     "units.export": ("GET", lambda w: "/admin/units.xlsx", None, None),
@@ -234,11 +243,8 @@ ACTIONS = {
                                      f"?criteria_set={PIN}", None, None),
     "reviewers.page": ("GET", lambda w: f"/admin/reviewers?campaign={w['campaign'].id}", None,
                        None),
-    "reviewers.assign": ("POST", lambda w: f"/admin/reviewers?campaign={w['campaign'].id}",
-                         lambda w: {"reviewer_id": str(w["target_reviewer"].id),
-                                    "domains": ["4"]}, None),
-    "reviewers.remove": ("POST", lambda w: f"/admin/reviewer-assignments/{w['assignment'].id}"
-                         "/delete", lambda w: {}, None),
+    "users.unthrottle": ("POST", lambda w: "/admin/users/target/unthrottle", lambda w: {},
+                         _throttle_target),
 }
 
 
@@ -274,8 +280,7 @@ EFFECT = {
     "exclusions.set": lambda w: _count(ExcludedItem),
     "exclusions.clear": lambda w: _count(ExcludedItem),
     "publications.import": lambda w: _count(Publication),
-    "reviewers.assign": lambda w: _count(ReviewerAssignment),
-    "reviewers.remove": lambda w: _count(ReviewerAssignment),
+    "users.unthrottle": lambda w: _count(LoginThrottle),
 }
 
 
@@ -361,6 +366,5 @@ ROUTES = {
     ("POST", "/admin/publications/import"): "publications.import",
     ("GET", "/admin/publications/import-template.xlsx"): "publications.import_template",
     ("GET", "/admin/reviewers"): "reviewers.page",
-    ("POST", "/admin/reviewers"): "reviewers.assign",
-    ("POST", "/admin/reviewer-assignments/<int:assignment_id>/delete"): "reviewers.remove",
+    ("POST", "/admin/users/<username>/unthrottle"): "users.unthrottle",
 }
