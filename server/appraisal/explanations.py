@@ -130,12 +130,21 @@ def questions(assessment: Assessment) -> list[dict]:
                 "not_applicable": own[leaf.code].not_applicable,
                 "explanation": own[leaf.code].explanation},
             "reply": reply.get("current"), "history": reply.get("history", []),
-            "evidence": [{"link_id": link.id, "document_id": link.document_id,
-                          "number": link.document.number, "title": link.document.title,
-                          "revision_id": link.document.current.id}
-                         for link in links.get(leaf.code, [])],
+            "evidence": [evidence_dict(link) for link in links.get(leaf.code, [])],
         })
     return found
+
+
+def evidence_dict(link) -> dict:
+    """A link as the round shows it: the fixed revision it points to, and whether the document
+    has a newer revision (which the unit may link instead, in the round)."""
+    current = link.document.current
+    return {"link_id": link.id, "document_id": link.document_id,
+            "number": link.document.number, "title": link.document.title,
+            "revision_id": link.revision_id,
+            "revision_number": link.revision.number if link.revision else None,
+            "sha256": link.revision.blob.sha256 if link.revision else None,
+            "newer_revision": current is not None and current.id != link.revision_id}
 
 
 def _question_row(assessment: Assessment, code: str):
@@ -200,10 +209,21 @@ def save_reply(assessment: Assessment, user: User, code: str, reply: str,
 
 
 def link_evidence(assessment: Assessment, user: User, code: str, document_id: int):
-    """Link a document of the unit's library to a questioned sub-criterion, in the window."""
+    """Link a document of the unit's library to a questioned sub-criterion, in the window, at
+    its current revision (an already linked document moves to its newest revision)."""
     check_window(assessment, user)
     question = _question_row(assessment, code)
     return evidence.add_link(assessment, user, question.code, document_id)
+
+
+def unlink_evidence(assessment: Assessment, user: User, code: str, link_id: int) -> None:
+    """Remove a link of a questioned sub-criterion, in the window; other links stay as signed."""
+    check_window(assessment, user)
+    question = _question_row(assessment, code)
+    found = evidence.find_link(assessment, link_id)
+    if found.code != question.code:
+        raise evidence.EvidenceError(_l("There is no such link."), 404)
+    evidence.remove_link(assessment, user, found)
 
 
 def open_questions(assessment: Assessment) -> int:

@@ -73,6 +73,23 @@ def explanation_reply(assessment_id, code):
                             _anchor=f"question-{code}"))
 
 
+@bp.route("/assessments/<int:assessment_id>/explanation/<code>/evidence/<int:link_id>/delete",
+          methods=["POST"])
+@login_required
+def explanation_unlink(assessment_id, code, link_id):
+    assessment = assessment_or_404(assessment_id)
+    try:
+        explanations.unlink_evidence(assessment, current_user, code, link_id)
+    except sa.Forbidden:
+        abort(403)
+    except (sa.SelfAssessmentError, evidence.EvidenceError) as error:
+        flash(str(error), "error")
+        return _render(assessment, code, errors={"code": [str(error)]}, status=error.status)
+    flash(_("Saved: %(code)s.", code=code), "info")
+    return redirect(url_for("web.explanation_page", assessment_id=assessment.id,
+                            _anchor=f"question-{code}"))
+
+
 @bp.route("/assessments/<int:assessment_id>/explanation/send", methods=["POST"])
 @login_required
 def explanation_send(assessment_id):
