@@ -50,12 +50,11 @@ def explanation_reply(assessment_id, code):
     version = typed["version"].strip()
     document_id = typed["document_id"].strip()
     try:
-        # A document alone may be linked; otherwise the reply is saved (an empty one is refused).
-        if typed["reply"].strip() or not document_id.isdigit():
-            explanations.save_reply(assessment, current_user, code, typed["reply"],
-                                    int(version) if version.isdigit() else None)
-        if document_id.isdigit():
-            explanations.link_evidence(assessment, current_user, code, int(document_id))
+        # A document alone may be linked; otherwise the reply is saved (an empty one is
+        # refused); both together in one transaction.
+        explanations.save_reply(assessment, current_user, code, typed["reply"],
+                                int(version) if version.isdigit() else None,
+                                int(document_id) if document_id.isdigit() else None)
     except sa.Forbidden:
         abort(403)
     except sa.SelfAssessmentError as error:

@@ -10,7 +10,7 @@ import pytest
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.extensions import db
-from server.models import Answer, Assessment, AuditEvent, EvidenceLink
+from server.models import Answer, Assessment, AuditEvent, EvidenceLink, ExplanationReply
 from tests.appraisal_round import appraisal_round, questioned
 from tests.helpers import csrf_token
 
@@ -102,3 +102,20 @@ def test_the_explanation_page_unlinks_a_questioned_item(client, login, make):
         as_text=True)
     assert post(client, url).status_code == 302
     assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == 0
+
+
+def test_a_reply_and_a_refused_link_save_nothing(client, login, make):
+    round_ = questioned(appraisal_round(make))
+    other = make.assessment(round_.assessment.campaign, make.unit("HN", level="province"))
+    foreign = upload(other, make.user("unit_editor", other.unit))
+    login(round_.editor)
+    refused = post(client, f"/assessments/{round_.assessment.id}/explanation/1.1.2",
+                   {"reply": "Theo báo cáo 45/BC-UBND", "version": "",
+                    "document_id": str(foreign.id)})
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(ExplanationReply.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == 0
+    html = refused.get_data(as_text=True)
+    assert ">Theo báo cáo 45/BC-UBND</textarea>" in html
+    assert 'data-field="document_id">Không tìm thấy tài liệu.' in html
