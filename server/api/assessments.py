@@ -145,7 +145,7 @@ class Links(MethodView):
         moves the link to its newest revision; nothing else ever moves a link."""
         try:
             assessment = sa.get_assessment(assessment_id, g.api_user)
-            return link_dict(evidence.link(assessment, g.api_user, payload["code"],
+            return link_dict(sa.link(assessment, g.api_user, payload["code"],
                                            payload["document_id"]))
         except REFUSALS as error:
             return refusal(error)
@@ -158,7 +158,7 @@ class LinkResource(MethodView):
     def delete(self, assessment_id, link_id):
         """Remove a link (draft only; 409 naming the state otherwise)."""
         try:
-            evidence.unlink(sa.get_assessment(assessment_id, g.api_user), g.api_user, link_id)
+            sa.unlink(sa.get_assessment(assessment_id, g.api_user), g.api_user, link_id)
         except REFUSALS as error:
             return refusal(error)
         return ""

@@ -19,7 +19,7 @@ from server.assessment import evidence
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.exclusions import exclusions_for
 from server.campaigns.phases import PhaseError, check_self_assessment_open
-from server.campaigns.workflow import UNIT_EDITABLE_STATES, apply_transition
+from server.campaigns.workflow import STATES, UNIT_EDITABLE_STATES, apply_transition
 from server.config import LOCAL_TIME
 from server.engine import AnswersError
 from server.engine.answers import read_answers
@@ -307,6 +307,32 @@ def check_editable(assessment: Assessment, user: User) -> None:
         raise Locked(_l("The self-assessment has been submitted and is locked; "
                         "the unit head may withdraw it to edit."))
     check_deadline(assessment)
+
+
+def check_links_open(assessment: Assessment, user: User) -> None:
+    """Links of the self-assessment change in draft only (any sub-criterion, until the deadline);
+    the explanation round has its own rule (server.appraisal.explanations). Every other state
+    is refused (409, naming it), so what was signed or appraised keeps its evidence."""
+    if not can_edit_unit(user, assessment.unit_id):
+        raise Forbidden(_l("You may not change this unit's self-assessment."))
+    if assessment.state not in UNIT_EDITABLE_STATES:
+        raise Locked(_l('Evidence links cannot change while the dossier is "%(state)s": they '
+                        'change in draft, and in the explanation round for the questioned '
+                        'sub-criteria only.', state=STATES.get(assessment.state,
+                                                               assessment.state)))
+    check_deadline(assessment)
+
+
+def link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
+    """The draft's link of a library document to one sub-criterion, at the document's current
+    revision; linking an already linked document again moves the link to its newest revision."""
+    check_links_open(assessment, user)
+    return evidence.add_link(assessment, user, code, document_id)
+
+
+def unlink(assessment: Assessment, user: User, link_id: int) -> None:
+    check_links_open(assessment, user)
+    evidence.remove_link(assessment, user, evidence.find_link(assessment, link_id))
 
 
 def _clean(item) -> dict:

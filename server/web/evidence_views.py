@@ -70,7 +70,7 @@ def evidence_revision(assessment_id, document_id):
 def evidence_unlink(assessment_id, link_id):
     assessment = _assessment(assessment_id)
     try:
-        evidence.unlink(assessment, current_user, link_id)
+        sa.unlink(assessment, current_user, link_id)
     except (sa.SelfAssessmentError, evidence.EvidenceError) as error:
         flash(str(error), "error")
     return redirect(url_for("web.evidence_library", assessment_id=assessment.id))
@@ -83,7 +83,7 @@ def evidence_relink(assessment_id, link_id):
     assessment = _assessment(assessment_id)
     try:
         found = evidence.find_link(assessment, link_id)
-        evidence.link(assessment, current_user, found.code, found.document_id)
+        sa.link(assessment, current_user, found.code, found.document_id)
     except (sa.SelfAssessmentError, evidence.EvidenceError) as error:
         flash(str(error), "error")
     else:

@@ -52,7 +52,7 @@ def set_state(dossier, state):
 def test_a_link_keeps_the_revision_it_was_linked_at(dossier, editor):
     document = upload(dossier, editor)
     first = document.current
-    link = evidence.link(dossier, editor, "1.1.1", document.id)
+    link = sa.link(dossier, editor, "1.1.1", document.id)
     assert link.revision_id == first.id
     newer = revise(document, editor)
     db.session.expire_all()
@@ -68,7 +68,7 @@ def test_the_digest_covers_the_linked_files_and_is_recorded(dossier, editor, mak
     sa.save_answers(dossier, editor, {"1.1.1": {"value": "timely"}})
     document = upload(dossier, editor)
     unlinked = sa.sign_off(dossier).digest
-    evidence.link(dossier, editor, "1.1.1", document.id)
+    sa.link(dossier, editor, "1.1.1", document.id)
     checked = sa.sign_off(dossier)
     assert checked.digest != unlinked  # the same answers, now with a file
     assert checked.evidence == [{"code": "1.1.1", "document_id": document.id,
@@ -76,7 +76,7 @@ def test_the_digest_covers_the_linked_files_and_is_recorded(dossier, editor, mak
                                  "sha256": document.current.blob.sha256}]
     revise(document, editor)
     assert sa.sign_off(dossier).digest == checked.digest  # a new revision changes nothing
-    evidence.link(dossier, editor, "1.1.1", document.id)  # the unit's choice: the new file
+    sa.link(dossier, editor, "1.1.1", document.id)  # the unit's choice: the new file
     moved = sa.sign_off(dossier)
     assert moved.digest != checked.digest
     with pytest.raises(sa.StaleWrite):  # signed off before the file changed
@@ -92,10 +92,10 @@ def test_the_digest_covers_the_linked_files_and_is_recorded(dossier, editor, mak
 def test_relinking_moves_the_link_only_when_asked_and_is_audited(dossier, editor):
     document = upload(dossier, editor)
     first = document.current
-    link = evidence.link(dossier, editor, "1.1.1", document.id)
-    assert evidence.link(dossier, editor, "1.1.1", document.id).revision_id == first.id
+    link = sa.link(dossier, editor, "1.1.1", document.id)
+    assert sa.link(dossier, editor, "1.1.1", document.id).revision_id == first.id
     newer = revise(document, editor)
-    moved = evidence.link(dossier, editor, "1.1.1", document.id)
+    moved = sa.link(dossier, editor, "1.1.1", document.id)
     assert (moved.id, moved.revision_id) == (link.id, newer.id)
     event = db.session.scalars(db.select(AuditEvent).filter_by(action="evidence.relinked")).one()
     assert (event.before["revision_id"], event.after["revision_id"]) == (first.id, newer.id)
@@ -106,12 +106,12 @@ def test_relinking_moves_the_link_only_when_asked_and_is_audited(dossier, editor
                                    "explained", "appraised", "finalised", "published"])
 def test_links_are_refused_outside_draft_naming_the_state(dossier, editor, state):
     document = upload(dossier, editor)
-    kept = evidence.link(dossier, editor, "1.1.1", document.id)
+    kept = sa.link(dossier, editor, "1.1.1", document.id)
     revise(document, editor)
     set_state(dossier, state)
-    for change in (lambda: evidence.link(dossier, editor, "1.1.2", document.id),
-                   lambda: evidence.link(dossier, editor, "1.1.1", document.id),  # re-link
-                   lambda: evidence.unlink(dossier, editor, kept.id)):
+    for change in (lambda: sa.link(dossier, editor, "1.1.2", document.id),
+                   lambda: sa.link(dossier, editor, "1.1.1", document.id),  # re-link
+                   lambda: sa.unlink(dossier, editor, kept.id)):
         with pytest.raises(sa.Locked) as refused:
             change()
         assert refused.value.status == 409
@@ -127,7 +127,7 @@ def test_links_are_refused_outside_draft_naming_the_state(dossier, editor, state
 def test_the_library_takes_documents_and_revisions_while_the_campaign_is_open(
         dossier, editor, state):
     document = upload(dossier, editor)
-    evidence.link(dossier, editor, "1.1.1", document.id)
+    sa.link(dossier, editor, "1.1.1", document.id)
     set_state(dossier, state)
     assert revise(document, editor).number == 2
     assert upload(dossier, editor, name="bao-cao.pdf").current.number == 1
@@ -151,7 +151,7 @@ def test_once_the_campaign_is_closed_the_library_is_closed_too(dossier, editor, 
 
 def test_the_unit_table_cites_the_linked_file_not_a_later_one(dossier, editor):
     document = upload(dossier, editor, name="ke-hoach.pdf")
-    evidence.link(dossier, editor, "1.1.1", document.id)
+    sa.link(dossier, editor, "1.1.1", document.id)
     revise(document, editor, name="ke-hoach-sua.pdf")
     cited = read_unit_table(dossier).evidence["1.1.1"]
     assert cited == ["Số 12/KH-UBND: Kế hoạch CCHC năm 2021 (tệp ke-hoach.pdf, phiên bản 1)"]
@@ -169,7 +169,7 @@ def test_the_round_links_moves_and_unlinks_on_questioned_items_only(round_):
     assessment, editor = round_.assessment, round_.editor
     document = upload(assessment, editor)
     assessment.state = "draft"
-    signed = evidence.link(assessment, editor, "1.1.1", document.id)  # before submission
+    signed = sa.link(assessment, editor, "1.1.1", document.id)  # before submission
     assessment.state = "explanation_requested"
     db.session.commit()
     newer = revise(document, editor)

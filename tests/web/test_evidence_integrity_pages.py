@@ -64,7 +64,7 @@ def test_the_library_shows_the_linked_revision_and_relinks_in_draft_only(client,
     editor = make.user("unit_editor", dossier.unit)
     document = upload(dossier, editor)
     first = document.current
-    link = evidence.link(dossier, editor, "1.1.1", document.id)
+    link = sa.link(dossier, editor, "1.1.1", document.id)
     newer = revise(document, editor)
     login(editor)
     form = client.get(f"/assessments/{dossier.id}").get_data(as_text=True)

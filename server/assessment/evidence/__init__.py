@@ -7,8 +7,9 @@ reuse the stored blob. Every write is one transaction; a refused upload writes n
 
 The library stays open until the campaign closes (plans and reports come all year); a link points
 to one fixed revision, the document's current one when it was linked, so a later revision never
-changes what was signed or appraised. Links change in draft only (here) and in the explanation
-round (server.appraisal.explanations); the unit re-links to a newer revision explicitly.
+changes what was signed or appraised. Links change in draft only (the self-assessment service's
+`link`, `unlink`) and in the explanation round (server.appraisal.explanations); the unit re-links
+to a newer revision explicitly. Here are the link's parts those services share.
 """
 
 import hashlib
@@ -20,8 +21,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from server.assessment.evidence.sniff import TYPES, sniff
+from server.campaigns.criteria import criteria_registry
 from server.campaigns.phases import PhaseError, check_dossier_writable
-from server.campaigns.workflow import STATES
 from server.events import emit
 from server.extensions import db
 from server.models import (
@@ -210,31 +211,14 @@ def open_revision(revision: EvidenceRevision):
     return storage().open(revision.blob.storage_key)
 
 
-def check_links_open(assessment: Assessment, user: User) -> None:
-    """Links of the self-assessment change in draft only (any sub-criterion, until the deadline);
-    the explanation round has its own rule (server.appraisal.explanations). Every other state
-    is refused (409, naming it), so what was signed or appraised keeps its evidence."""
-    from server.assessment.self_assessment import Forbidden, Locked, check_deadline
-
-    if not can_edit_unit(user, assessment.unit_id):
-        raise Forbidden(_l("You may not change this unit's self-assessment."))
-    if assessment.state != "draft":
-        raise Locked(_l('Evidence links cannot change while the dossier is "%(state)s": they '
-                        'change in draft, and in the explanation round for the questioned '
-                        'sub-criteria only.', state=STATES.get(assessment.state,
-                                                               assessment.state)))
-    check_deadline(assessment)
-
-
 def check_link_target(assessment: Assessment, code: str, document_id: int,
                       documents: dict[int, EvidenceDocument] | None = None) -> EvidenceDocument:
     """The document to link to `code`, or EvidenceError 422: `code` must be a sub-criterion of
     the pinned set, the document one of the unit's library for the campaign (`documents`, that
     library by id, when the caller has read it already)."""
-    from server.assessment.self_assessment import criteria_set_for
-
     try:
-        criteria_set_for(assessment).leaf(code)
+        criteria_registry().get(assessment.criteria_set_id,
+                                assessment.criteria_set_version).leaf(code)
     except KeyError:
         raise EvidenceError(_l("This is not a sub-criterion of the pinned criteria set."),
                             422, "code") from None
@@ -285,13 +269,6 @@ def add_link(assessment: Assessment, user: User, code: str, document_id: int) ->
     return found
 
 
-def link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
-    """The draft's link of a library document to one sub-criterion, at the document's current
-    revision; linking an already linked document again moves the link to its newest revision."""
-    check_links_open(assessment, user)
-    return add_link(assessment, user, code, document_id)
-
-
 def find_link(assessment: Assessment, link_id: int) -> EvidenceLink:
     found = db.session.get(EvidenceLink, link_id)
     if found is None or found.assessment_id != assessment.id:
@@ -307,8 +284,3 @@ def remove_link(assessment: Assessment, user: User, found: EvidenceLink) -> None
                                              "revision_id": found.revision_id})
     db.session.delete(found)
     db.session.commit()
-
-
-def unlink(assessment: Assessment, user: User, link_id: int) -> None:
-    check_links_open(assessment, user)
-    remove_link(assessment, user, find_link(assessment, link_id))
