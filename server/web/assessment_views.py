@@ -142,7 +142,7 @@ def _submit_page(assessment, problems=None, unconfirmed: bool = False):
                            problems=checked.problems if problems is None else problems,
                            cs=criteria_set, deadline=sa.local_deadline(assessment),
                            excluded=sa.excluded_items(assessment, criteria_set),
-                           unconfirmed=unconfirmed)
+                           links=sa.links_by_code(assessment), unconfirmed=unconfirmed)
 
 
 @bp.route("/assessments/<int:assessment_id>/withdraw", methods=["POST"])

@@ -78,7 +78,10 @@ def test_the_library_shows_the_linked_revision_and_relinks_in_draft_only(client,
     db.session.expire_all()
     assert db.session.get(EvidenceLink, link.id).revision_id == newer.id
 
-    revise(document, editor)
+    signed = revise(document, editor)
+    sign_off = client.get(f"/assessments/{dossier.id}/submit").get_data(as_text=True)
+    assert 'id="signed-evidence"' in sign_off and f"/evidence/revisions/{newer.id}/" in sign_off
+    assert f"/evidence/revisions/{signed.id}/" not in sign_off
     db.session.get(Assessment, dossier.id).state = "submitted"
     db.session.commit()
     library = client.get(f"/assessments/{dossier.id}/evidence").get_data(as_text=True)
