@@ -3,6 +3,7 @@ unpaired surrogates and JSON nested deeper than any real body. Each is refused w
 the view runs (the API's as problem+json), instead of a 500 from the database driver."""
 
 import json
+import re
 
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
@@ -34,13 +35,34 @@ def check_request() -> None:
         if "\x00" in name or "\x00" in value:
             abort(400, f"{name.replace(chr(0), '')}: contains a NUL character")
     if request.is_json and request.content_length:
+        raw = request.get_data(cache=True)
         try:
-            body = json.loads(request.get_data(cache=True))
+            text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+            body = json.loads(text)
         except RecursionError:
             abort(400, "the JSON body is nested too deeply")
         except ValueError as error:
             abort(400, f"the body is not valid JSON: {error}")
-        _check_json(body)
+        if SUSPECT_TEXT.search(text):
+            _check_json(body)
+        else:  # no string in it can hold a NUL or a lone surrogate: only the depth to check
+            _check_depth(body)
+
+
+# The only ways a decoded JSON string gets a NUL or a lone surrogate: an escape, or a raw
+# surrogate the decoder let through. A body without them needs no walk through its strings.
+SUSPECT_TEXT = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})|[\x00\ud800-\udfff]")
+
+
+def _check_depth(body) -> None:
+    """Refuse a value deeper than MAX_JSON_DEPTH, one level at a time (no walk per string)."""
+    level = [body] if isinstance(body, dict | list) else []
+    for _depth in range(MAX_JSON_DEPTH):
+        level = [child for value in level
+                 for child in (value.values() if isinstance(value, dict) else value)
+                 if isinstance(child, dict | list)]
+    if any(level):
+        abort(400, f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep")
 
 
 def _check_json(body) -> None:

@@ -85,7 +85,7 @@ def test_nothing_else_of_the_self_assessment_opens(round_):
     with pytest.raises(sa.Locked):
         sa.save_answers(round_.assessment, round_.editor, {"1.1.2": {"value": "50"}})
     with pytest.raises(sa.Locked):  # the draft form's link, even for the questioned code
-        evidence.link(round_.assessment, round_.editor, "1.1.2", document.id)
+        sa.link(round_.assessment, round_.editor, "1.1.2", document.id)
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted", "in_appraisal", "explained",

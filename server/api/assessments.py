@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.schemas import MAX_LIST_ITEMS, BoundedDict, StrictSchema, most_sub_criteria
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.campaigns.workflow import TransitionError
@@ -28,8 +28,14 @@ class AnswerInputSchema(StrictSchema):
 
 
 class AnswersInputSchema(StrictSchema):
-    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(AnswerInputSchema),
-                             required=True)
+    answers = BoundedDict(keys=ma.fields.String(), values=ma.fields.Nested(AnswerInputSchema),
+                          required=True, max_items=most_sub_criteria)
+    links = BoundedDict(
+        keys=ma.fields.String(), values=ma.fields.List(
+            ma.fields.Integer(), validate=ma.validate.Length(max=MAX_LIST_ITEMS)),
+        load_default=dict, max_items=most_sub_criteria, metadata={
+            "description": "sub-criterion -> ids of library documents to link, at their current "
+                           "revision; saved with the answers in one transaction"})
 
 
 class SubmitSchema(StrictSchema):
@@ -71,6 +77,13 @@ def refusal(error):
 REFUSALS = (sa.SelfAssessmentError, evidence.EvidenceError, TransitionError)
 
 
+def link_dict(link) -> dict:
+    """A link and the one revision it points to (a later revision never changes it)."""
+    return {"id": link.id, "code": link.code, "document_id": link.document_id,
+            "revision_id": link.revision_id,
+            "sha256": link.revision.blob.sha256 if link.revision else None}
+
+
 def dossier(assessment) -> dict:
     rows = sa.self_rows(assessment)
     figures, _result = sa.totals(assessment, rows)
@@ -83,8 +96,7 @@ def dossier(assessment) -> dict:
                          "version": assessment.criteria_set_version},
         "deadline": deadline.isoformat() if deadline else None,
         "answers": {code: sa.row_dict(row) for code, row in rows.items()},
-        "links": {code: [{"id": link.id, "document_id": link.document_id} for link in found]
-                  for code, found in links.items()},
+        "links": {code: [link_dict(link) for link in found] for code, found in links.items()},
         "totals": figures,
         # Decided by the Department of Home Affairs; the unit cannot answer these.
         "exclusions": [{"code": code, "reason": reason} for code, reason
@@ -110,11 +122,13 @@ class Answers(MethodView):
     @blp.arguments(AnswersInputSchema)
     @blp.response(200)
     def put(self, payload, assessment_id):
-        """Save draft answers. Each carries the `version` it was read at (null for a new one);
-        a stale one refuses the save with 409 and the newer values in `current`."""
+        """Save draft answers, and with them `links` to library documents, in one transaction.
+        Each answer carries the `version` it was read at (null for a new one); a stale one
+        refuses the save with 409 and the newer values in `current`; an invalid answer or link
+        refuses it with 422. Nothing is saved unless everything is accepted."""
         try:
             assessment = sa.get_assessment(assessment_id, g.api_user)
-            sa.save_answers(assessment, g.api_user, payload["answers"])
+            sa.save_answers(assessment, g.api_user, payload["answers"], payload["links"])
             return dossier(assessment)
         except REFUSALS as error:
             return refusal(error)
@@ -126,12 +140,13 @@ class Links(MethodView):
     @blp.arguments(LinkSchema)
     @blp.response(201)
     def post(self, payload, assessment_id):
-        """Link a document of the unit's library to a sub-criterion."""
+        """Link a document of the unit's library to a sub-criterion, at the document's current
+        revision (draft only; 409 naming the state otherwise). Linking a linked document again
+        moves the link to its newest revision; nothing else ever moves a link."""
         try:
             assessment = sa.get_assessment(assessment_id, g.api_user)
-            link = evidence.link(assessment, g.api_user, payload["code"],
-                                 payload["document_id"])
-            return {"id": link.id, "code": link.code, "document_id": link.document_id}
+            return link_dict(sa.link(assessment, g.api_user, payload["code"],
+                                           payload["document_id"]))
         except REFUSALS as error:
             return refusal(error)
 
@@ -141,9 +156,9 @@ class LinkResource(MethodView):
     @token_required
     @blp.response(204)
     def delete(self, assessment_id, link_id):
-        """Remove a link."""
+        """Remove a link (draft only; 409 naming the state otherwise)."""
         try:
-            evidence.unlink(sa.get_assessment(assessment_id, g.api_user), g.api_user, link_id)
+            sa.unlink(sa.get_assessment(assessment_id, g.api_user), g.api_user, link_id)
         except REFUSALS as error:
             return refusal(error)
         return ""
@@ -154,12 +169,14 @@ class SignOff(MethodView):
     @token_required
     @blp.response(200)
     def get(self, assessment_id):
-        """The totals about to be submitted, their digest, and what blocks submission."""
+        """The totals about to be submitted, the linked files (document, revision, SHA-256),
+        the digest of both, and what blocks submission."""
         try:
             checked = sa.sign_off(sa.get_assessment(assessment_id, g.api_user))
         except REFUSALS as error:
             return refusal(error)
         return {"totals": checked.totals, "digest": checked.digest,
+                "evidence": checked.evidence,
                 "problems": [p.to_dict() for p in checked.problems]}
 
 

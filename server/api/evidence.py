@@ -45,7 +45,8 @@ class Library(MethodView):
     @blp.response(201)
     def post(self, assessment_id):
         """Upload one or many files (multipart `files`) with `number`, `issued_on`, `issuer`,
-        `title`: one document per file. 413 too large, 415 type not accepted."""
+        `title`: one document per file, whatever the dossier's state, until the campaign
+        closes (409 after). 413 too large, 415 type not accepted."""
         try:
             assessment = sa.get_assessment(assessment_id, g.api_user)
             documents = evidence.upload(assessment.campaign_id, assessment.unit_id,
@@ -60,7 +61,8 @@ class Revisions(MethodView):
     @token_required
     @blp.response(201)
     def post(self, document_id):
-        """Add a revision (multipart `files`, one file); earlier revisions stay."""
+        """Add a revision (multipart `files`, one file) until the campaign closes (409 after);
+        earlier revisions stay, and links keep the revision they point to."""
         try:
             document = evidence.get_document(document_id, g.api_user)
             evidence.upload(document.campaign_id, document.unit_id, g.api_user, _files(), {},

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.appraisal import refusal as appraisal_refusal
+from server.api.assessments import link_dict
 from server.api.auth import token_required
 from server.api.problems import problem_response
 from server.api.schemas import StrictSchema
@@ -83,11 +84,26 @@ class ReplyEvidence(MethodView):
     @blp.arguments(ExplanationLinkSchema)
     @blp.response(201)
     def post(self, payload, assessment_id, code):
-        """Link a document of the unit's library to the questioned sub-criterion `code`."""
+        """Link a document of the unit's library to the questioned sub-criterion `code`, at its
+        current revision; linking a linked document again moves the link to its newest one."""
         try:
             assessment = sa.get_assessment(assessment_id, g.api_user)
             link = explanations.link_evidence(assessment, g.api_user, code,
                                               payload["document_id"])
         except REFUSALS as error:
             return refusal(error)
-        return {"id": link.id, "code": link.code, "document_id": link.document_id}
+        return link_dict(link)
+
+
+@blp.route("/<int:assessment_id>/explanation/<string:code>/evidence/<int:link_id>")
+class ReplyEvidenceLink(MethodView):
+    @token_required
+    @blp.response(204)
+    def delete(self, assessment_id, code, link_id):
+        """Remove a link of the questioned sub-criterion `code`, in the window."""
+        try:
+            explanations.unlink_evidence(sa.get_assessment(assessment_id, g.api_user),
+                                         g.api_user, code, link_id)
+        except REFUSALS as error:
+            return refusal(error)
+        return ""

@@ -7,7 +7,10 @@ from werkzeug.http import HTTP_STATUS_CODES
 def field_errors(messages, prefix: str = "") -> list[dict]:
     """Flatten marshmallow/webargs messages ({"json": {"answers": {...}}}) into field paths."""
     errors = []
-    if isinstance(messages, dict):
+    if isinstance(messages, dict) and set(messages) == {"kind", "message"}:
+        # One error with a stable machine key, as a schema raises it (see schemas.BoundedDict).
+        errors.append({"field": prefix, **messages})
+    elif isinstance(messages, dict):
         for key, value in messages.items():
             if key in ("json", "query", "form", "files") and not prefix:
                 errors += field_errors(value)

@@ -1,6 +1,37 @@
 """Marshmallow schemas of the API's requests and responses."""
 
+from collections.abc import Mapping
+
 import marshmallow as ma
+
+from server.campaigns.criteria import criteria_registry
+
+# Entries of one list field in a request, where nothing else bounds them.
+MAX_LIST_ITEMS = 100
+
+
+class BoundedDict(ma.fields.Dict):
+    """A mapping of sub-criteria refused whole, before any of its entries is read, when it has
+    more entries than `max_items()` allows: a flood costs one comparison and one short error
+    (kind `too_many_answers`, as the engine's own bound)."""
+
+    def __init__(self, *args, max_items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_items = max_items
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        limit = self.max_items()
+        if isinstance(value, Mapping) and len(value) > limit:
+            raise ma.ValidationError({
+                "kind": "too_many_answers",
+                "message": f"{len(value)} entries given, but no criteria set has more than "
+                           f"{limit} sub-criteria"})
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def most_sub_criteria() -> int:
+    """The most sub-criteria any loaded criteria set has: no answer set can hold more codes."""
+    return max((len(s.leaves()) for s in criteria_registry().all()), default=0)
 
 
 class StrictSchema(ma.Schema):
@@ -40,9 +71,9 @@ class AnswerSchema(StrictSchema):
 
 
 class AnswerSetSchema(StrictSchema):
-    answers = ma.fields.Dict(
-        keys=ma.fields.String(), values=ma.fields.Nested(AnswerSchema), required=True
-    )
+    answers = BoundedDict(
+        keys=ma.fields.String(), values=ma.fields.Nested(AnswerSchema), required=True,
+        max_items=most_sub_criteria)
 
 
 class TokenRequestSchema(StrictSchema):

@@ -289,7 +289,8 @@ def appraisal_view(assessment: Assessment, user: User) -> dict:
                     "value": self_row.value, "not_applicable": self_row.not_applicable,
                     "explanation": self_row.explanation, "version": self_row.row_version},
                 "self_points": plain(self_result.nodes[leaf.code].points),
-                "evidence": [link.document_id for link in links.get(leaf.code, [])],
+                "evidence": [{"document_id": link.document_id, "revision_id": link.revision_id}
+                             for link in links.get(leaf.code, [])],
                 "appraisal": appraisal_dict(
                     row, result.nodes[leaf.code].points if counted else None, self_row),
             })

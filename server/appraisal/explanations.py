@@ -32,7 +32,7 @@ from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
-from server.models import Assessment, ExplanationReply, User
+from server.models import Assessment, EvidenceLink, ExplanationReply, User
 from server.people.permissions import can_edit_unit
 
 EXPLANATION_STATE = "explanation_requested"
@@ -130,12 +130,21 @@ def questions(assessment: Assessment) -> list[dict]:
                 "not_applicable": own[leaf.code].not_applicable,
                 "explanation": own[leaf.code].explanation},
             "reply": reply.get("current"), "history": reply.get("history", []),
-            "evidence": [{"link_id": link.id, "document_id": link.document_id,
-                          "number": link.document.number, "title": link.document.title,
-                          "revision_id": link.document.current.id}
-                         for link in links.get(leaf.code, [])],
+            "evidence": [evidence_dict(link) for link in links.get(leaf.code, [])],
         })
     return found
+
+
+def evidence_dict(link) -> dict:
+    """A link as the round shows it: the fixed revision it points to, and whether the document
+    has a newer revision (which the unit may link instead, in the round)."""
+    current = link.document.current
+    return {"link_id": link.id, "document_id": link.document_id,
+            "number": link.document.number, "title": link.document.title,
+            "revision_id": link.revision_id,
+            "revision_number": link.revision.number if link.revision else None,
+            "sha256": link.revision.blob.sha256 if link.revision else None,
+            "newer_revision": current is not None and current.id != link.revision_id}
 
 
 def _question_row(assessment: Assessment, code: str):
@@ -148,16 +157,20 @@ def _question_row(assessment: Assessment, code: str):
 
 
 def save_reply(assessment: Assessment, user: User, code: str, reply: str,
-               version: int | None = None) -> ExplanationReply:
-    """Write or rewrite the unit's reply to the open question on `code`; commits or refuses.
+               version: int | None = None, document_id: int | None = None
+               ) -> ExplanationReply | None:
+    """Write or rewrite the unit's reply to the open question on `code` and, with
+    `document_id`, link that library document to it: both checked first, then one commit.
 
     `version` is the reply's version the user started from (None for none yet): a reply saved
-    by someone else meanwhile answers 409 with the newer text.
+    by someone else meanwhile answers 409 with the newer text. With a document, an empty reply
+    leaves the reply as it is (the page links a document alone).
     """
     check_window(assessment, user)
     question = _question_row(assessment, code)
     reply = (reply or "").strip()
-    if not reply:
+    write_reply = bool(reply) or document_id is None
+    if write_reply and not reply:
         raise Invalid(_l("Write the reply."), [_problem("reply", "reply_required",
                                                         _l("Write the reply."))])
     if len(reply) > MAX_REPLY:
@@ -168,24 +181,31 @@ def save_reply(assessment: Assessment, user: User, code: str, reply: str,
         assessment_id=assessment.id, code=question.code,
         question_version=question.row_version)).scalar_one_or_none()
     current = None if row is None else row.row_version
-    if current != version:
+    if write_reply and current != version:
         raise StaleWrite(_l("Someone saved a reply to this question meanwhile; your text is "
                             "kept, compare and save again."),
                          [Problem(question.code, "reply", "stale")],
                          current={question.code: reply_dict(row)})
-    if row is not None and row.reply == reply:
+    document = None if document_id is None else evidence.check_link_target(
+        assessment, question.code, document_id)
+    write_reply = write_reply and (row is None or row.reply != reply)
+    if not write_reply and document is None:
         return row
     before = None if row is None else {"reply": row.reply}
-    if row is None:
+    if write_reply and row is None:
         row = ExplanationReply(assessment_id=assessment.id, code=question.code,
                                question_version=question.row_version, question=question.reason)
         db.session.add(row)
-    row.reply, row.author_id = reply, user.id
     try:
-        db.session.flush()
-        emit("explanation.replied", "explanation_reply", row.id, actor_id=user.id,
-             unit_id=assessment.unit_id, before=before,
-             after={"code": question.code, "question": question.reason, "reply": reply})
+        if write_reply:
+            row.reply, row.author_id = reply, user.id
+            db.session.flush()
+            emit("explanation.replied", "explanation_reply", row.id, actor_id=user.id,
+                 unit_id=assessment.unit_id, before=before,
+                 after={"code": question.code, "question": question.reason, "reply": reply})
+        if document is not None:
+            evidence.put_link(assessment, user, question.code, document, _link_of(
+                assessment, question.code, document.id))
         db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
@@ -199,11 +219,27 @@ def save_reply(assessment: Assessment, user: User, code: str, reply: str,
     return row
 
 
+def _link_of(assessment: Assessment, code: str, document_id: int):
+    return db.session.execute(db.select(EvidenceLink).filter_by(
+        assessment_id=assessment.id, code=code, document_id=document_id)).scalar_one_or_none()
+
+
 def link_evidence(assessment: Assessment, user: User, code: str, document_id: int):
-    """Link a document of the unit's library to a questioned sub-criterion, in the window."""
+    """Link a document of the unit's library to a questioned sub-criterion, in the window, at
+    its current revision (an already linked document moves to its newest revision)."""
     check_window(assessment, user)
     question = _question_row(assessment, code)
     return evidence.add_link(assessment, user, question.code, document_id)
+
+
+def unlink_evidence(assessment: Assessment, user: User, code: str, link_id: int) -> None:
+    """Remove a link of a questioned sub-criterion, in the window; other links stay as signed."""
+    check_window(assessment, user)
+    question = _question_row(assessment, code)
+    found = evidence.find_link(assessment, link_id)
+    if found.code != question.code:
+        raise evidence.EvidenceError(_l("There is no such link."), 404)
+    evidence.remove_link(assessment, user, found)
 
 
 def open_questions(assessment: Assessment) -> int:

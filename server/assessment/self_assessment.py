@@ -15,10 +15,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from server.assessment import evidence
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.exclusions import exclusions_for
 from server.campaigns.phases import PhaseError, check_self_assessment_open
-from server.campaigns.workflow import UNIT_EDITABLE_STATES, apply_transition
+from server.campaigns.workflow import STATES, UNIT_EDITABLE_STATES, apply_transition
 from server.config import LOCAL_TIME
 from server.engine import AnswersError
 from server.engine.answers import read_answers
@@ -53,6 +54,7 @@ KIND_MESSAGES = {
         "A positive self score needs evidence or an explanation."),
     "explanation_too_long": _l("The explanation is too long (at most 10,000 characters)."),
     "excluded": _l("Not applicable (decided by the Department of Home Affairs)"),
+    "too_many_answers": _l("More answers were sent than the criteria set has sub-criteria."),
     "unanswered": _l("Some sub-criteria of this domain are not answered; confirm to submit "
                      "anyway."),
 }
@@ -75,6 +77,15 @@ class Problem:
     def to_dict(self) -> dict:
         return {"field": f"answers.{self.code}.{self.field}".rstrip("."),
                 "sub_criterion": self.code, "kind": self.kind, "message": self.message}
+
+
+@dataclass
+class LinkProblem(Problem):
+    """A refused link of the save (field "link"); `detail` is the message."""
+
+    def to_dict(self) -> dict:
+        return {"field": f"links.{self.code}", "sub_criterion": self.code, "kind": self.kind,
+                "message": self.message}
 
 
 @dataclass
@@ -211,9 +222,21 @@ def totals(assessment: Assessment, rows: dict[str, Answer] | None = None) -> dic
     }, result
 
 
-def digest(rows: dict[str, Answer]) -> str:
-    data = {code: [row.value, row.not_applicable, row.explanation]
-            for code, row in sorted(rows.items())}
+def linked_files(links: dict[str, list[EvidenceLink]]) -> list[dict]:
+    """Every link as what it proves: the sub-criterion, the document and the fixed revision
+    with its file's SHA-256, in a stable order."""
+    return sorted(({"code": link.code, "document_id": link.document_id,
+                    "revision_id": link.revision_id,
+                    "sha256": link.revision.blob.sha256 if link.revision else None}
+                   for found in links.values() for link in found),
+                  key=lambda item: (item["code"], item["document_id"]))
+
+
+def digest(rows: dict[str, Answer], links: dict[str, list[EvidenceLink]]) -> str:
+    """SHA-256 of what the unit head signs: the answers and the files linked as evidence."""
+    data = {"answers": {code: [row.value, row.not_applicable, row.explanation]
+                        for code, row in sorted(rows.items())},
+            "evidence": linked_files(links)}
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False,
                                      default=str).encode()).hexdigest()
 
@@ -286,6 +309,32 @@ def check_editable(assessment: Assessment, user: User) -> None:
     check_deadline(assessment)
 
 
+def check_links_open(assessment: Assessment, user: User) -> None:
+    """Links of the self-assessment change in draft only (any sub-criterion, until the deadline);
+    the explanation round has its own rule (server.appraisal.explanations). Every other state
+    is refused (409, naming it), so what was signed or appraised keeps its evidence."""
+    if not can_edit_unit(user, assessment.unit_id):
+        raise Forbidden(_l("You may not change this unit's self-assessment."))
+    if assessment.state not in UNIT_EDITABLE_STATES:
+        raise Locked(_l('Evidence links cannot change while the dossier is "%(state)s": they '
+                        'change in draft, and in the explanation round for the questioned '
+                        'sub-criteria only.', state=STATES.get(assessment.state,
+                                                               assessment.state)))
+    check_deadline(assessment)
+
+
+def link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
+    """The draft's link of a library document to one sub-criterion, at the document's current
+    revision; linking an already linked document again moves the link to its newest revision."""
+    check_links_open(assessment, user)
+    return evidence.add_link(assessment, user, code, document_id)
+
+
+def unlink(assessment: Assessment, user: User, link_id: int) -> None:
+    check_links_open(assessment, user)
+    evidence.remove_link(assessment, user, evidence.find_link(assessment, link_id))
+
+
 def _clean(item) -> dict:
     value = item.get("value")
     if isinstance(value, str):
@@ -296,15 +345,26 @@ def _clean(item) -> dict:
             "version": item.get("version")}
 
 
-def save_answers(assessment: Assessment, user: User, items: dict) -> dict[str, Answer]:
-    """Save the unit's draft answers: code -> {value, not_applicable, explanation, version}.
+def save_answers(assessment: Assessment, user: User, items: dict,
+                 links: dict[str, list[int]] | None = None) -> dict[str, Answer]:
+    """Save the unit's draft answers: code -> {value, not_applicable, explanation, version},
+    and with them `links`: code -> ids of library documents to link (the form's choices).
 
     `version` is the row version the user started from (None for a new answer). Any stale row
-    refuses the whole save (409) with the newer values; any invalid value refuses it (422) with
-    one problem per field. Nothing is written unless everything is accepted.
+    refuses the whole save (409) with the newer values; any invalid value or link target refuses
+    it (422) with one problem per field. Everything is checked before anything is written, and
+    written in one transaction: nothing is saved unless everything is accepted.
     """
     check_editable(assessment, user)
     criteria_set = criteria_set_for(assessment)
+    leaves = {leaf.code: leaf for leaf in criteria_set.leaves()}
+    links = links or {}
+    # Before any work per code: no save has more codes than the set has sub-criteria.
+    if len(items) > len(leaves) or len(links) > len(leaves):
+        raise Invalid(_l("More answers were sent than the criteria set has sub-criteria; "
+                         "nothing was saved."),
+                      [Problem("", "", "too_many_answers",
+                               f"{max(len(items), len(links))} > {len(leaves)}")])
     items = {str(code): _clean(item) for code, item in items.items()}
     check_not_excluded(assessment, criteria_set, items)
     rows = self_rows(assessment)
@@ -324,13 +384,16 @@ def save_answers(assessment: Assessment, user: User, items: dict) -> dict[str, A
                                     for code, i in items.items()})
     except AnswersError as error:
         problems += [Problem(p.code, p.field, p.kind, p.message) for p in error.problems]
+    refused = {p.code for p in problems}
     for code, item in items.items():
         if item["explanation"] and len(item["explanation"]) > MAX_EXPLANATION:
             problems.append(Problem(code, "explanation", "explanation_too_long"))
-        if not any(p.code == code for p in problems) and \
-                criteria_set.leaf(code).source != SELF:
+        leaf = leaves.get(code)
+        if code not in refused and leaf is not None and leaf.source != SELF:
             problems.append(Problem(code, "", "not_a_leaf",
                                     "survey sub-criteria are not self-assessed"))
+    targets, link_problems = _link_targets(assessment, links)
+    problems += link_problems
     if problems:
         raise Invalid(_l("Some answers were not saved; see the messages beside them."),
                       problems)
@@ -351,9 +414,31 @@ def save_answers(assessment: Assessment, user: User, items: dict) -> dict[str, A
             new["value"], new["not_applicable"], new["explanation"])
         row.author_id = user.id
         changed[code] = (before, new)
-    if changed:
-        _commit_answers(assessment, user, changed)
+    if changed or targets:
+        _commit_answers(assessment, user, changed, targets)
     return rows
+
+
+def _link_targets(assessment: Assessment, links: dict[str, list[int]]):
+    """The (code, document, existing link) to write for `links`, and a problem per refused one;
+    reads the library and the links once."""
+    if not links:
+        return [], []
+    documents = {d.id: d for d in evidence.library(assessment.campaign_id, assessment.unit_id)}
+    existing = links_by_code(assessment)
+    targets, problems = [], []
+    for code, document_ids in links.items():
+        for document_id in dict.fromkeys(document_ids):
+            try:
+                document = evidence.check_link_target(assessment, str(code), document_id,
+                                                      documents)
+            except evidence.EvidenceError as error:
+                problems.append(LinkProblem(str(code), "link", "link_refused", str(error)))
+                continue
+            found = next((link for link in existing.get(code, ())
+                          if link.document_id == document.id), None)
+            targets.append((str(code), document, found))
+    return targets, problems
 
 
 def excluded_items(assessment: Assessment, criteria_set) -> dict[str, dict]:
@@ -387,13 +472,15 @@ def _version(row: Answer | None) -> int | None:
     return None if row is None else row.row_version
 
 
-def _commit_answers(assessment, user, changed) -> None:
+def _commit_answers(assessment, user, changed, links=()) -> None:
     try:
         db.session.flush()
         for code, (before, after) in changed.items():
             before = {k: v for k, v in before.items() if k != "version"}
             emit("answer.self_saved", "answer", f"{assessment.id}:{code}", actor_id=user.id,
                  unit_id=assessment.unit_id, before=before, after=after)
+        for code, document, found in links:
+            evidence.put_link(assessment, user, code, document, found)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         # Another editor saved the same row between our read and our write.
@@ -413,9 +500,8 @@ def _commit_answers(assessment, user, changed) -> None:
 # ------------------------------------------------------------------------------ submission
 
 
-def evidence_problems(assessment: Assessment, result, rows) -> list[Problem]:
+def evidence_problems(result, rows, links) -> list[Problem]:
     """The official rule: a positive self score without evidence needs an explanation."""
-    links = links_by_code(assessment)
     return [Problem(line.code, "explanation", "evidence_or_explanation")
             for line in result.trace
             if line.status == SCORED and line.points > 0 and line.code in rows
@@ -429,20 +515,24 @@ class SignOff:
     totals: dict
     digest: str
     problems: list[Problem] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)  # the linked files, as `linked_files`
 
 
 def sign_off(assessment: Assessment) -> SignOff:
     rows = self_rows(assessment)
+    links = links_by_code(assessment)
     figures, result = totals(assessment, rows)
-    return SignOff(figures, digest(rows), evidence_problems(assessment, result, rows))
+    return SignOff(figures, digest(rows, links), evidence_problems(result, rows, links),
+                   linked_files(links))
 
 
 def submit(assessment: Assessment, user: User, expected_digest: str | None = None,
            confirm_unanswered: bool = False) -> Submission:
     """The unit head submits; the totals shown at sign-off are recorded with the submission.
 
-    `expected_digest` is the digest shown at sign-off: if the answers changed since, the
-    submission is refused (409) rather than submitting something other than what was checked.
+    `expected_digest` is the digest shown at sign-off: if the answers or the linked files
+    changed since, the submission is refused (409) rather than submitting something other
+    than what was checked.
     While any applicable item is unanswered it is refused (422, one problem per domain with its
     count) unless `confirm_unanswered`.
     """
@@ -454,8 +544,8 @@ def submit(assessment: Assessment, user: User, expected_digest: str | None = Non
     check_deadline(assessment)
     checked = sign_off(assessment)
     if expected_digest and expected_digest != checked.digest:
-        raise StaleWrite(_l("The answers changed after you checked the totals; "
-                            "check them again before submitting."))
+        raise StaleWrite(_l("The answers or the linked evidence changed after you checked "
+                            "the totals; check them again before submitting."))
     if checked.problems:
         raise Invalid(_l("The self-assessment cannot be submitted: a positive self score "
                          "without evidence needs an explanation."), checked.problems)
@@ -476,6 +566,7 @@ def submit(assessment: Assessment, user: User, expected_digest: str | None = Non
     emit("submission.recorded", "submission", submission.id, actor_id=user.id,
          unit_id=assessment.unit_id, after={"totals": checked.totals,
                                             "digest": checked.digest,
+                                            "evidence": checked.evidence,
                                             "confirmed_unanswered": unanswered})
     _commit_state()
     return submission

@@ -99,21 +99,16 @@ def assessment_form(assessment_id):
     criteria_set = sa.criteria_set_for(assessment)
     items = form_items(criteria_set, request.form)
     typed = {code: {**item, "version": item["version"]} for code, item in items.items()}
+    links = {leaf.code: [int(chosen)] for leaf in criteria_set.leaves()
+             if (chosen := request.form.get(f"link-{leaf.code}", "")).isdigit()}
     try:
-        sa.save_answers(assessment, current_user, items)
-        for leaf in criteria_set.leaves():
-            chosen = request.form.get(f"link-{leaf.code}", "")
-            if chosen.isdigit():
-                evidence.link(assessment, current_user, leaf.code, int(chosen))
+        sa.save_answers(assessment, current_user, items, links)
     except sa.StaleWrite as error:
         flash(str(error), "error")
         return _render_form(assessment, typed, error.problems, error.current, 409)
     except sa.SelfAssessmentError as error:
         flash(str(error), "error")
         return _render_form(assessment, typed, error.problems, status=error.status)
-    except evidence.EvidenceError as error:
-        flash(str(error), "error")
-        return _render_form(assessment, status=error.status)
     flash(_("Saved."), "info")
     domain = request.form.get("domain")
     return redirect(url_for("web.assessment_form", assessment_id=assessment.id,
@@ -147,7 +142,7 @@ def _submit_page(assessment, problems=None, unconfirmed: bool = False):
                            problems=checked.problems if problems is None else problems,
                            cs=criteria_set, deadline=sa.local_deadline(assessment),
                            excluded=sa.excluded_items(assessment, criteria_set),
-                           unconfirmed=unconfirmed)
+                           links=sa.links_by_code(assessment), unconfirmed=unconfirmed)
 
 
 @bp.route("/assessments/<int:assessment_id>/withdraw", methods=["POST"])

@@ -7,12 +7,15 @@ from flask_login import current_user, login_required
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.assessment.evidence.serving import file_response
+from server.campaigns.phases import is_closed
 from server.people.permissions import can_edit_unit
 from server.web.assessment_views import assessment_or_404 as _assessment
 from server.web.blueprint import bp
 
 
 def _render(assessment, error=None, typed=None, status=200):
+    """The library; uploads while the campaign is open, link changes only in draft."""
+    can_edit = can_edit_unit(current_user, assessment.unit_id)
     links = sa.links_by_code(assessment)
     linked = {}
     for found in links.values():
@@ -21,7 +24,8 @@ def _render(assessment, error=None, typed=None, status=200):
     return render_template(
         "assessment/evidence.html", assessment=assessment, error=error, typed=typed or {},
         documents=evidence.library(assessment.campaign_id, assessment.unit_id), linked=linked,
-        editable=can_edit_unit(current_user, assessment.unit_id),
+        editable=can_edit and not is_closed(assessment.campaign),
+        links_open=can_edit and assessment.state == "draft",
         max_mb=current_app.config["EVIDENCE_MAX_MB"]), status
 
 
@@ -66,11 +70,24 @@ def evidence_revision(assessment_id, document_id):
 def evidence_unlink(assessment_id, link_id):
     assessment = _assessment(assessment_id)
     try:
-        evidence.unlink(assessment, current_user, link_id)
-    except sa.SelfAssessmentError as error:
+        sa.unlink(assessment, current_user, link_id)
+    except (sa.SelfAssessmentError, evidence.EvidenceError) as error:
         flash(str(error), "error")
-    except evidence.EvidenceError as error:
+    return redirect(url_for("web.evidence_library", assessment_id=assessment.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/links/<int:link_id>/relink", methods=["POST"])
+@login_required
+def evidence_relink(assessment_id, link_id):
+    """Point a draft's link at its document's newest revision: the unit's explicit choice."""
+    assessment = _assessment(assessment_id)
+    try:
+        found = evidence.find_link(assessment, link_id)
+        sa.link(assessment, current_user, found.code, found.document_id)
+    except (sa.SelfAssessmentError, evidence.EvidenceError) as error:
         flash(str(error), "error")
+    else:
+        flash(_("The link now points to the newest revision."), "info")
     return redirect(url_for("web.evidence_library", assessment_id=assessment.id))
 
 

@@ -50,12 +50,11 @@ def explanation_reply(assessment_id, code):
     version = typed["version"].strip()
     document_id = typed["document_id"].strip()
     try:
-        # A document alone may be linked; otherwise the reply is saved (an empty one is refused).
-        if typed["reply"].strip() or not document_id.isdigit():
-            explanations.save_reply(assessment, current_user, code, typed["reply"],
-                                    int(version) if version.isdigit() else None)
-        if document_id.isdigit():
-            explanations.link_evidence(assessment, current_user, code, int(document_id))
+        # A document alone may be linked; otherwise the reply is saved (an empty one is
+        # refused); both together in one transaction.
+        explanations.save_reply(assessment, current_user, code, typed["reply"],
+                                int(version) if version.isdigit() else None,
+                                int(document_id) if document_id.isdigit() else None)
     except sa.Forbidden:
         abort(403)
     except sa.SelfAssessmentError as error:
@@ -68,6 +67,23 @@ def explanation_reply(assessment_id, code):
         flash(str(error), "error")
         return _render(assessment, code, typed, {"document_id": [str(error)]},
                        status=error.status)
+    flash(_("Saved: %(code)s.", code=code), "info")
+    return redirect(url_for("web.explanation_page", assessment_id=assessment.id,
+                            _anchor=f"question-{code}"))
+
+
+@bp.route("/assessments/<int:assessment_id>/explanation/<code>/evidence/<int:link_id>/delete",
+          methods=["POST"])
+@login_required
+def explanation_unlink(assessment_id, code, link_id):
+    assessment = assessment_or_404(assessment_id)
+    try:
+        explanations.unlink_evidence(assessment, current_user, code, link_id)
+    except sa.Forbidden:
+        abort(403)
+    except (sa.SelfAssessmentError, evidence.EvidenceError) as error:
+        flash(str(error), "error")
+        return _render(assessment, code, errors={"code": [str(error)]}, status=error.status)
     flash(_("Saved: %(code)s.", code=code), "info")
     return redirect(url_for("web.explanation_page", assessment_id=assessment.id,
                             _anchor=f"question-{code}"))

@@ -109,6 +109,8 @@ MATRIX = {
     "explanation.reply":   "403  403   403  403  403  200  404  200  404  403  403  401",
     "explanation.evidence":
                            "403  403   403  403  403  201  404  201  404  403  403  401",
+    "explanation.unlink":
+                           "403  403   403  403  403  204  404  204  404  403  403  401",
 }
 # For lists: who finds the other reviewer's assignment, or the assessed unit (STP), in them.
 SEES_TARGET = {
@@ -297,6 +299,16 @@ def _reply_evidence(client, world, headers, _caller):
                        json={"document_id": document.id})
 
 
+def _reply_unlink(client, world, headers, _caller):
+    _asked(world)
+    editor = _user("librarian", "unit_editor", world["own"])
+    document, = evidence.upload(world["campaign"].id, world["own"].id, editor,
+                                [("ke-hoach.pdf", io.BytesIO(PDF))],
+                                {"title": "Kế hoạch CCHC năm 2021"})
+    link = evidence.add_link(world["assessment"], editor, "1.1.1", document.id)
+    return client.delete(_explanation_url(world, f"/1.1.1/evidence/{link.id}"), headers=headers)
+
+
 ACTIONS = {
     "assignments.list": lambda c, w, h, u: c.get(
         f"/api/v1/campaigns/{w['campaign'].id}/reviewer-assignments", headers=h),
@@ -334,6 +346,7 @@ ACTIONS = {
     "explanation.questions": _questions,
     "explanation.reply": _reply,
     "explanation.evidence": _reply_evidence,
+    "explanation.unlink": _reply_unlink,
 }
 
 
@@ -383,6 +396,8 @@ EXPLANATION_ROUTES = {
         "explanation.reply",
     ("POST", "/api/v1/assessments/<int:assessment_id>/explanation/<string:code>/evidence"):
         "explanation.evidence",
+    ("DELETE", "/api/v1/assessments/<int:assessment_id>/explanation/<string:code>/evidence/"
+               "<int:link_id>"): "explanation.unlink",
 }
 
 

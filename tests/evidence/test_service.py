@@ -114,14 +114,14 @@ def test_type_comes_from_the_bytes_not_the_name():
 def test_link_one_document_to_many_sub_criteria_and_the_rule(dossier, editor, make):
     document, = put(dossier, editor, ("kh.pdf", PDF))
     sa.save_answers(dossier, editor, {"1.1.1": {"value": "timely"}, "1.1.2": {"value": "95"}})
-    evidence.link(dossier, editor, "1.1.1", document.id)
-    evidence.link(dossier, editor, "1.1.2", document.id)
-    evidence.link(dossier, editor, "1.1.2", document.id)  # idempotent
+    sa.link(dossier, editor, "1.1.1", document.id)
+    sa.link(dossier, editor, "1.1.2", document.id)
+    sa.link(dossier, editor, "1.1.2", document.id)  # idempotent
     assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == 2
     assert sa.sign_off(dossier).problems == []
     other = make.assessment(dossier.campaign, make.unit("HN", level="province"))
     with pytest.raises(sa.Forbidden):
-        evidence.link(other, editor, "1.1.1", document.id)
+        sa.link(other, editor, "1.1.1", document.id)
 
 
 def test_other_unit_and_viewer_cannot_upload_or_read(dossier, editor, make):

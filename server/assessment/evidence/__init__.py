@@ -4,6 +4,12 @@ An upload is read as a stream, twice: once to count, hash and sniff it (the requ
 already spooled a large body to a temporary file, so nothing holds a whole file in memory), once
 to hand it to the storage plugin under its SHA-256. The same bytes uploaded again by the same unit
 reuse the stored blob. Every write is one transaction; a refused upload writes nothing.
+
+The library stays open until the campaign closes (plans and reports come all year); a link points
+to one fixed revision, the document's current one when it was linked, so a later revision never
+changes what was signed or appraised. Links change in draft only (the self-assessment service's
+`link`, `unlink`) and in the explanation round (server.appraisal.explanations); the unit re-links
+to a newer revision explicitly. Here are the link's parts those services share.
 """
 
 import hashlib
@@ -15,10 +21,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from server.assessment.evidence.sniff import TYPES, sniff
+from server.campaigns.criteria import criteria_registry
+from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.events import emit
 from server.extensions import db
 from server.models import (
     Assessment,
+    Campaign,
     EvidenceBlob,
     EvidenceDocument,
     EvidenceLink,
@@ -134,6 +143,15 @@ def check_metadata(metadata: dict) -> dict:
     return {**fields, "issued_on": issued}
 
 
+def check_library_open(campaign: Campaign) -> None:
+    """The unit keeps its library (new documents, new revisions) all year, whatever its
+    dossier's state, until the campaign closes (409). A new revision never moves a link."""
+    try:
+        check_dossier_writable(campaign)
+    except PhaseError as error:
+        raise EvidenceError(error.message, 409) from error
+
+
 def upload(campaign_id: int, unit_id: int, user: User, files, metadata: dict,
            document: EvidenceDocument | None = None) -> list[EvidenceDocument]:
     """Add documents (one per file) or, with `document`, one new revision per file to it.
@@ -143,6 +161,7 @@ def upload(campaign_id: int, unit_id: int, user: User, files, metadata: dict,
     """
     if not can_edit_unit(user, unit_id):
         raise EvidenceError(_l("You may not change this unit's evidence."), 403)
+    check_library_open(db.session.get(Campaign, campaign_id))
     if not files:
         raise EvidenceError(_l("Choose at least one file."), 422, "files")
     fields = check_metadata(metadata) if document is None else None
@@ -192,51 +211,76 @@ def open_revision(revision: EvidenceRevision):
     return storage().open(revision.blob.storage_key)
 
 
-def link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
-    """Link a document of the unit's library to one sub-criterion; idempotent."""
-    from server.assessment.self_assessment import check_editable
-
-    check_editable(assessment, user)
-    return add_link(assessment, user, code, document_id)
-
-
-def add_link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
-    """The link itself, once the caller has checked the unit may link now (the draft form, or
-    the explanation round for a questioned sub-criterion)."""
-    from server.assessment.self_assessment import criteria_set_for
-
+def check_link_target(assessment: Assessment, code: str, document_id: int,
+                      documents: dict[int, EvidenceDocument] | None = None) -> EvidenceDocument:
+    """The document to link to `code`, or EvidenceError 422: `code` must be a sub-criterion of
+    the pinned set, the document one of the unit's library for the campaign (`documents`, that
+    library by id, when the caller has read it already)."""
     try:
-        criteria_set_for(assessment).leaf(code)
+        criteria_registry().get(assessment.criteria_set_id,
+                                assessment.criteria_set_version).leaf(code)
     except KeyError:
         raise EvidenceError(_l("This is not a sub-criterion of the pinned criteria set."),
                             422, "code") from None
-    document = db.session.get(EvidenceDocument, document_id)
+    document = (documents.get(document_id) if documents is not None
+                else db.session.get(EvidenceDocument, document_id))
     if document is None or document.unit_id != assessment.unit_id \
             or document.campaign_id != assessment.campaign_id:
         raise EvidenceError(_l("There is no such document."), 422, "document_id")
-    found = db.session.execute(db.select(EvidenceLink).filter_by(
-        assessment_id=assessment.id, code=code, document_id=document_id)).scalar_one_or_none()
-    if found is not None:
-        return found
-    created = EvidenceLink(assessment_id=assessment.id, code=code, document_id=document_id,
-                           created_by=user.id)
-    db.session.add(created)
-    db.session.flush()
-    emit("evidence.linked", "evidence_link", created.id, actor_id=user.id,
-         unit_id=assessment.unit_id, after={"code": code, "document_id": document_id})
+    return document
+
+
+def put_link(assessment: Assessment, user: User, code: str, document: EvidenceDocument,
+             found: EvidenceLink | None) -> EvidenceLink:
+    """Point `code`'s link to `document` (`found`, when there is one) at the document's current
+    revision, in the caller's transaction: a new link, or an existing one moved to the newest
+    file (the unit's explicit choice). Nothing else ever moves a link."""
+    revision = document.current
+    after = {"code": code, "document_id": document.id, "revision_id": revision_id(revision),
+             "sha256": revision.blob.sha256 if revision else None}
+    if found is None:
+        found = EvidenceLink(assessment_id=assessment.id, code=code, document_id=document.id,
+                             revision=revision, created_by=user.id)
+        db.session.add(found)
+        db.session.flush()
+        emit("evidence.linked", "evidence_link", found.id, actor_id=user.id,
+             unit_id=assessment.unit_id, after=after)
+    elif found.revision_id != revision_id(revision):
+        before = {"code": code, "document_id": document.id, "revision_id": found.revision_id}
+        found.revision = revision
+        db.session.flush()
+        emit("evidence.relinked", "evidence_link", found.id, actor_id=user.id,
+             unit_id=assessment.unit_id, before=before, after=after)
+    return found
+
+
+def revision_id(revision: EvidenceRevision | None) -> int | None:
+    return None if revision is None else revision.id
+
+
+def add_link(assessment: Assessment, user: User, code: str, document_id: int) -> EvidenceLink:
+    """Link (or move to its newest revision) a document of the unit's library on one
+    sub-criterion, once the caller has checked the unit may change links now; commits."""
+    document = check_link_target(assessment, code, document_id)
+    found = put_link(assessment, user, code, document, db.session.execute(
+        db.select(EvidenceLink).filter_by(assessment_id=assessment.id, code=code,
+                                          document_id=document_id)).scalar_one_or_none())
     db.session.commit()
-    return created
+    return found
 
 
-def unlink(assessment: Assessment, user: User, link_id: int) -> None:
-    from server.assessment.self_assessment import check_editable
-
-    check_editable(assessment, user)
+def find_link(assessment: Assessment, link_id: int) -> EvidenceLink:
     found = db.session.get(EvidenceLink, link_id)
     if found is None or found.assessment_id != assessment.id:
         raise EvidenceError(_l("There is no such link."), 404)
+    return found
+
+
+def remove_link(assessment: Assessment, user: User, found: EvidenceLink) -> None:
+    """Delete a link the caller has checked may change now; commits."""
     emit("evidence.unlinked", "evidence_link", found.id, actor_id=user.id,
          unit_id=assessment.unit_id, before={"code": found.code,
-                                             "document_id": found.document_id})
+                                             "document_id": found.document_id,
+                                             "revision_id": found.revision_id})
     db.session.delete(found)
     db.session.commit()

@@ -64,6 +64,15 @@ def evidence_reference(document) -> str:
     return text.strip()
 
 
+def linked_reference(link) -> str:
+    """The document's reference and the file the link points to (the revision linked, never a
+    later one): "…: Kế hoạch CCHC (tệp ke-hoach.pdf, phiên bản 1)"."""
+    text = evidence_reference(link.document)
+    if link.revision is not None:
+        text += f" (tệp {link.revision.filename}, phiên bản {link.revision.number})"
+    return text
+
+
 def read_unit_table(assessment: Assessment) -> UnitTable:
     """The assessment's answers, evidence and exclusions, read with three queries, scored four
     ways."""
@@ -87,7 +96,7 @@ def read_unit_table(assessment: Assessment) -> UnitTable:
             label = "Câu hỏi thẩm định" if row.code not in answered["appraisal"] \
                 else "Ý kiến thẩm định"
             notes.setdefault(row.code, []).append(f"{label}: {row.reason}")
-    evidence = {code: [evidence_reference(link.document) for link in links]
+    evidence = {code: [linked_reference(link) for link in links]
                 for code, links in links_by_code(assessment).items()}
     return UnitTable(assessment, criteria_set, results, answered,
                      {code: "\n".join(lines) for code, lines in notes.items()}, evidence)
