@@ -229,6 +229,8 @@ def _merged_areas(part, limit: int) -> list[MergedArea]:
     parser.StartElementHandler = start
     try:
         parser.ParseFile(part)
+    except TableFileError:
+        raise
     except (expat.ExpatError, ValueError, TypeError) as error:
         raise _unreadable(".xlsx", error) from error
     return areas

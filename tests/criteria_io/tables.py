@@ -18,8 +18,9 @@ def write_xlsx(path, rows, merges=()):
     return path
 
 
-def write_docx(path, rows, merges=()):
-    """`merges`: ((row, first column, last column), ...), 0-based, merged horizontally."""
+def write_docx(path, rows, merges=(), vertical=()):
+    """`merges`: ((row, first column, last column), ...), 0-based, merged horizontally;
+    `vertical`: ((first row, last row, column), ...), merged vertically."""
     import docx
 
     document = docx.Document()
@@ -31,6 +32,8 @@ def write_docx(path, rows, merges=()):
             table.cell(r, c).text = "" if value is None else str(value)
     for r, first, last in merges:
         table.cell(r, first).merge(table.cell(r, last))
+    for first, last, c in vertical:
+        table.cell(first, c).merge(table.cell(last, c))
     document.save(path)
     return path
 
