@@ -11,6 +11,7 @@ import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from xml.parsers import expat
 
 import docx
@@ -65,6 +66,15 @@ class Sheet:
     with its number, and its merged cells."""
     rows: list[tuple[int, list]]
     merged: list[MergedArea]
+
+
+def file_content(path, max_bytes: int = MAX_INFLATED_BYTES) -> bytes:
+    """The bytes of a table file on disk (an import from the command line), refused unread when
+    it is larger than a table may be."""
+    size = Path(path).stat().st_size
+    if size > max_bytes:
+        raise _too_large(Path(path).suffix.lower() or "table", "is", size, max_bytes)
+    return Path(path).read_bytes()
 
 
 def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,

@@ -25,7 +25,7 @@ from pathlib import Path
 from server.criteria_io.rule_lines import LineError, parse_line, rule_from_lines
 from server.engine import CriteriaSetError, parse_criteria_set
 from server.engine.decimals import NotANumber, parse_decimal, plain
-from server.table_files import RowProblem, Sheet, TableFileError, read_sheets
+from server.table_files import Sheet, TableFileError, file_content, read_sheets
 
 HEADER_SEARCH_ROWS = 30
 # Bounds of a criteria table, read by the one bounded reader (`server.table_files`): the largest
@@ -101,11 +101,8 @@ def read_table(path) -> list[Row]:
         raise TableImportError([TableProblem(None, "", f"{path.name}: only .xlsx and .docx "
                                              "tables can be imported")])
     try:
-        if path.stat().st_size > MAX_INFLATED_BYTES:  # not even read into memory
-            raise TableFileError([RowProblem(0, "too_large", (
-                f"the file is {path.stat().st_size / 2**20:.1f} MB, more than the "
-                f"{MAX_INFLATED_BYTES / 2**20:g} MB a criteria table may have"))])
-        for sheet in read_sheets(path.name, path.read_bytes(), max_rows=MAX_ROWS,
+        content = file_content(path, MAX_INFLATED_BYTES)
+        for sheet in read_sheets(path.name, content, max_rows=MAX_ROWS,
                                  max_columns=MAX_COLUMNS, max_inflated_bytes=MAX_INFLATED_BYTES,
                                  max_tables=MAX_TABLES):
             rows = _rows(sheet)
