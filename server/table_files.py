@@ -113,8 +113,9 @@ def read_sheets(filename: str, content: bytes, *, max_rows: int, max_columns: in
     tables).
 
     Bounded as `read_table`, with the caller's limits: at most `max_rows` non-empty rows (titles
-    and header included) and as many merged areas per table, and a .docx's tables are read only
-    while the caller asks for the next one.
+    and header included) per table, a merged cell never spans more than the rows and columns
+    read (an .xlsx with more than `max_rows` merged areas is refused), and a .docx's tables are
+    read only while the caller asks for the next one.
     """
     name = filename.lower()
     if name.endswith(".xlsx"):
