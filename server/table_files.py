@@ -1,15 +1,23 @@
-"""Tables people upload (.xlsx or .csv): their rows with the numbers a spreadsheet shows, and
-the problems found in them, each naming its row. Every import is all or nothing: a file with any
-problem writes nothing."""
+"""Tables people upload (.xlsx or .csv, and the .docx of a criteria table): their rows with the
+numbers a spreadsheet shows, and the problems found in them, each naming its row. Every import is
+all or nothing: a file with any problem writes nothing.
+
+This is the one reader of such files: each is bounded in what it inflates, reads and keeps."""
 
 import contextlib
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from xml.parsers import expat
 
+import docx
 import openpyxl
+from docx.oxml.ns import qn
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 # Bounds of any uploaded table (units, users, survey results, past results): far above the
 # largest real table (a national unit list has about 11,000 rows), far below what hurts a worker.
@@ -44,6 +52,31 @@ def cell_text(cells: list, index: int) -> str:
     return "" if value is None else str(value).strip()
 
 
+@dataclass(frozen=True)
+class MergedArea:
+    """Cells merged into one: as the file names them ("B6:C6") and the rows they cover."""
+    ref: str
+    first_row: int
+    last_row: int
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table whose header need not be row 1: every non-empty row (titles and header included)
+    with its number, and its merged cells."""
+    rows: list[tuple[int, list]]
+    merged: list[MergedArea]
+
+
+def file_content(path, max_bytes: int = MAX_INFLATED_BYTES) -> bytes:
+    """The bytes of a table file on disk (an import from the command line), refused unread when
+    it is larger than a table may be."""
+    size = Path(path).stat().st_size
+    if size > max_bytes:
+        raise _too_large(Path(path).suffix.lower() or "table", "is", size, max_bytes)
+    return Path(path).read_bytes()
+
+
 def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
               max_columns: int = MAX_COLUMNS) -> list[tuple[int, list]]:
     """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv."""
@@ -55,7 +88,7 @@ def read_table(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
     """(the header's cells, the rows as `read_rows` gives them), for imports whose columns are
     named by the header.
 
-    Bounded, since any signed-in editor may upload one: an .xlsx whose parts inflate beyond
+    Bounded, since any signed-in editor may upload one: a file that is or inflates to more than
     MAX_INFLATED_BYTES is refused before it is parsed, only the first `max_columns` columns are
     read whatever size the sheet declares, empty rows are never kept, and a table with more than
     `max_rows` rows after the header is refused without reading the rest.
@@ -64,23 +97,47 @@ def read_table(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
     if name.endswith(".xlsx"):
         rows = _xlsx_rows(content, max_rows, max_columns)
     elif name.endswith(".csv"):
+        _check_size(content, ".csv", MAX_INFLATED_BYTES)
         rows = _csv_rows(content, max_columns)
     else:
         raise TableFileError([RowProblem(0, "unreadable",
                                          "the file must be .xlsx or .csv")])
-    header, kept = [], []
+    _, header = next(rows, (1, []))  # both readers start at row 1, empty or not
+    return list(header), _keep(rows, max_rows)
+
+
+def read_sheets(filename: str, content: bytes, *, max_rows: int, max_columns: int,
+                max_inflated_bytes: int, max_tables: int = 1) -> Iterator[Sheet]:
+    """The tables of an .xlsx (its first sheet) or a .docx (its first `max_tables` tables), one at
+    a time, for imports whose header sits below titles and that must see merged cells (criteria
+    tables).
+
+    Bounded as `read_table`, with the caller's limits: at most `max_rows` non-empty rows (titles
+    and header included) per table, a merged cell never spans more than the rows and columns
+    read (an .xlsx with more than `max_rows` merged areas is refused), and a .docx's tables are
+    read only while the caller asks for the next one.
+    """
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        yield _xlsx_sheet(content, max_rows, max_columns, max_inflated_bytes)
+    elif name.endswith(".docx"):
+        yield from _docx_tables(content, max_rows, max_columns, max_inflated_bytes, max_tables)
+    else:
+        raise TableFileError([RowProblem(0, "unreadable", "the file must be .xlsx or .docx")])
+
+
+def _keep(rows: Iterator[tuple[int, list]], max_rows: int) -> list[tuple[int, list]]:
+    """The non-empty rows, refusing more than `max_rows` of them without reading further."""
+    kept = []
     for number, cells in rows:
         if number > 2 * max_rows + 1:  # a sheet of mostly empty rows (a file of newlines)
             raise _too_many(number, max_rows)
-        if number == 1:
-            header = list(cells)
-            continue
         if not any(cell not in (None, "") and str(cell).strip() for cell in cells):
             continue
         if len(kept) == max_rows:
             raise _too_many(number, max_rows)
         kept.append((number, cells))
-    return header, kept
+    return kept
 
 
 def _too_many(number: int, max_rows: int) -> TableFileError:
@@ -89,40 +146,155 @@ def _too_many(number: int, max_rows: int) -> TableFileError:
         "only the table"))])
 
 
-def _xlsx_rows(content: bytes, max_rows: int, max_columns: int) -> Iterator[tuple[int, list]]:
+def _check_size(content: bytes, kind: str, max_bytes: int) -> None:
+    if len(content) > max_bytes:
+        raise _too_large(kind, "is", len(content), max_bytes)
+
+
+def _check_archive(content: bytes, kind: str, max_bytes: int) -> None:
+    """Refuse an .xlsx or .docx whose parts would inflate beyond `max_bytes`, before any part is
+    parsed (zipfile never inflates an entry beyond the size it declares)."""
+    _check_size(content, kind, max_bytes)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError) as error:
-        raise _unreadable(error) from error
-    if inflated > MAX_INFLATED_BYTES:
-        raise TableFileError([RowProblem(0, "too_large", (
-            f"the .xlsx file unpacks to {inflated // 2**20} MB, more than the "
-            f"{MAX_INFLATED_BYTES // 2**20} MB a table may have"))])
+        raise _unreadable(kind, error) from error
+    if inflated > max_bytes:
+        raise _too_large(kind, "unpacks to", inflated, max_bytes)
+
+
+def _too_large(kind: str, verb: str, size: int, max_bytes: int) -> TableFileError:
+    return TableFileError([RowProblem(0, "too_large", (
+        f"the {kind} file {verb} {size / 2**20:.1f} MB, more than the "
+        f"{max_bytes / 2**20:g} MB a table may have"))])
+
+
+def _unreadable(kind: str, error: Exception) -> TableFileError:
+    return TableFileError([RowProblem(0, "unreadable",
+                                      f"the file is not a readable {kind}: {error}")])
+
+
+@contextlib.contextmanager
+def _first_sheet(content: bytes, max_inflated_bytes: int):
+    _check_archive(content, ".xlsx", max_inflated_bytes)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        raise _unreadable(error) from error
-    try:
         sheet = book.worksheets[0]
-        # Explicit bounds: read-only sheets otherwise pad every row to the declared dimension
-        # (A1:XFD1048576 is 17 billion cells). Empty rows are passed over without being kept.
-        # One row past the limit (plus the header) is enough to tell that there are too many.
-        for number, values in enumerate(sheet.iter_rows(
-                max_row=2 * max_rows + 2, max_col=max_columns, values_only=True), 1):
-            cells = list(values)
-            while cells and cells[-1] is None:  # the padding up to max_columns
-                cells.pop()
-            yield number, cells
+    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+        raise _unreadable(".xlsx", error) from error
+    try:
+        yield sheet
     finally:
         book.close()
 
 
-def _unreadable(error: Exception) -> TableFileError:
-    return TableFileError([RowProblem(0, "unreadable",
-                                      f"the file is not a readable .xlsx: {error}")])
+def _sheet_rows(sheet, max_rows: int, max_columns: int) -> Iterator[tuple[int, list]]:
+    # Explicit bounds: read-only sheets otherwise pad every row to the declared dimension
+    # (A1:XFD1048576 is 17 billion cells). Empty rows are passed over without being kept.
+    # One row past the limit (plus the header) is enough to tell that there are too many.
+    rows = sheet.iter_rows(max_row=2 * max_rows + 2, max_col=max_columns, values_only=True)
+    try:
+        for number, values in enumerate(rows, 1):
+            cells = list(values)
+            while cells and cells[-1] is None:  # the padding up to max_columns
+                cells.pop()
+            yield number, cells
+    except Exception as error:  # malformed sheet XML, found while streaming it
+        raise _unreadable(".xlsx", error) from error
 
 
+def _xlsx_rows(content: bytes, max_rows: int, max_columns: int) -> Iterator[tuple[int, list]]:
+    with _first_sheet(content, MAX_INFLATED_BYTES) as sheet:
+        yield from _sheet_rows(sheet, max_rows, max_columns)
+
+
+def _xlsx_sheet(content: bytes, max_rows: int, max_columns: int,
+                max_inflated_bytes: int) -> Sheet:
+    with _first_sheet(content, max_inflated_bytes) as sheet:
+        rows = _keep(_sheet_rows(sheet, max_rows, max_columns), max_rows)
+        # Read-only sheets do not keep merged cells: they are listed after the cells, in the
+        # sheet's own part, which is streamed once more without building a tree.
+        with zipfile.ZipFile(io.BytesIO(content)) as archive, \
+                archive.open(sheet._worksheet_path) as part:
+            merged = _merged_areas(part, max_rows)
+    return Sheet(rows, merged)
+
+
+def _merged_areas(part, limit: int) -> list[MergedArea]:
+    areas = []
+
+    def start(name: str, attributes: dict) -> None:
+        if name.rpartition(" ")[2] != "mergeCell":
+            return
+        if len(areas) == limit:
+            raise TableFileError([RowProblem(0, "too_many_merged", (
+                f"the sheet has more than {limit} merged areas"))])
+        ref = attributes.get("ref", "")
+        _, first, _, last = range_boundaries(ref)
+        if first is None or last is None:
+            raise ValueError(f"merged area {ref!r} is not a range of cells")
+        areas.append(MergedArea(ref, first, last))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    try:
+        parser.ParseFile(part)
+    except TableFileError:
+        raise
+    except (expat.ExpatError, ValueError, TypeError) as error:
+        raise _unreadable(".xlsx", error) from error
+    return areas
+
+
+def _docx_tables(content: bytes, max_rows: int, max_columns: int, max_inflated_bytes: int,
+                 max_tables: int) -> Iterator[Sheet]:
+    _check_archive(content, ".docx", max_inflated_bytes)
+    try:
+        body = docx.Document(io.BytesIO(content)).element.body
+    except Exception as error:  # python-docx raises several kinds for a file that is not .docx
+        raise _unreadable(".docx", error) from error
+    for table in itertools.islice(body.iterchildren(qn("w:tbl")), max_tables):
+        merged: dict[tuple[int, int], list[int]] = {}
+        rows = _keep(_docx_rows(table, max_columns, merged), max_rows)
+        yield Sheet(rows, [
+            MergedArea(f"{get_column_letter(column + 1)}{row}:"
+                       f"{get_column_letter(last_column + 1)}{last_row}", row, last_row)
+            for (row, column), (last_row, last_column) in merged.items()
+            if (last_row, last_column) != (row, column)])
+
+
+def _docx_rows(table, max_columns: int,
+               merged: dict[tuple[int, int], list[int]]) -> Iterator[tuple[int, list]]:
+    """The rows of a Word table as a grid: a merged cell's text in every column and row it spans,
+    as python-docx gives it, and its area in `merged`, keyed by its first row and column.
+
+    Not python-docx's own rows: it repeats a cell as many times as its declared span (a span of
+    a billion in a 1 KB file) and finds the top of a vertical merge by walking up row by row.
+    """
+    above: dict[int, tuple[str, tuple[int, int]]] = {}  # column -> text, area in the row above
+    try:
+        for number, row in enumerate(table.iterchildren(qn("w:tr")), 1):
+            cells, here, column = [], {}, 0
+            for cell in row.iterchildren(qn("w:tc")):
+                if column >= max_columns:
+                    break
+                span = max(1, min(cell.grid_span, max_columns - column))
+                if cell.vMerge == "continue" and column in above:
+                    text, area = above[column]
+                    merged.setdefault(area, [number, column + span - 1])[0] = number
+                else:
+                    text = "\n".join(p.text for p in cell.iterchildren(qn("w:p"))).strip()
+                    area = (number, column)
+                    if span > 1 or cell.vMerge == "restart":
+                        merged[area] = [number, column + span - 1]
+                cells.extend([text] * span)
+                here[column] = (text, area)
+                column += span
+            above = here
+            yield number, cells
+    except Exception as error:  # python-docx raises several kinds for XML it cannot read
+        raise _unreadable(".docx", error) from error
 def _csv_rows(content: bytes, max_columns: int) -> Iterator[tuple[int, list]]:
     try:
         text = content.decode("utf-8-sig")

@@ -16,7 +16,7 @@ from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
 from server.cli.exclusions import exclusions_group
 from server.cli.groups import groups_group
-from server.cli.output import refuse_table_file
+from server.cli.output import refuse_table_file, table_file_content
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.units import units_group
 from server.cli.users import users_group
@@ -298,7 +298,7 @@ def survey_import_command(campaign_id, file):
 
     campaign = _campaign(campaign_id)
     try:
-        result = import_survey(campaign, Path(file).name, Path(file).read_bytes())
+        result = import_survey(campaign, Path(file).name, table_file_content(file))
     except SurveyImportRefused as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error

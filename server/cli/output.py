@@ -3,7 +3,7 @@
 import click
 
 from server.extensions import db
-from server.table_files import TableFileError
+from server.table_files import TableFileError, file_content
 
 
 def refuse_table_file(error: TableFileError) -> None:
@@ -12,3 +12,11 @@ def refuse_table_file(error: TableFileError) -> None:
     for problem in error.problems:
         click.echo(f"row {problem.row}: {problem.kind}: {problem.message}", err=True)
     raise click.ClickException(f"{len(error.problems)} bad row(s); nothing imported") from error
+
+
+def table_file_content(file) -> bytes:
+    """The bytes of FILE to import, refused unread when it is larger than any table may be."""
+    try:
+        return file_content(file)
+    except TableFileError as error:
+        refuse_table_file(error)

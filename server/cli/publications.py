@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from server.cli.output import refuse_table_file
+from server.cli.output import refuse_table_file, table_file_content
 from server.extensions import db
 from server.models import Campaign, Publication, RoleMembership, User
 
@@ -181,7 +181,7 @@ def import_command(file, year, group, criteria_set, source, tie_compare, tie_ran
 
     request = ImportRequest(year, group, criteria_set, source, tie_compare, tie_ranks, reason)
     try:
-        publication = import_results(request, Path(file).name, Path(file).read_bytes(),
+        publication = import_results(request, Path(file).name, table_file_content(file),
                                      _publisher(username))
     except ImportedResultsError as error:
         refuse_table_file(error)

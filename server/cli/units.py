@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from server.cli.output import refuse_table_file
+from server.cli.output import refuse_table_file, table_file_content
 from server.extensions import db
 from server.people.units import (
     UnitFields,
@@ -41,7 +41,7 @@ def import_command(file):
     """Create or update the units of FILE (.xlsx or .csv, the template's layout); all or
     nothing."""
     try:
-        result = import_units(Path(file).name, Path(file).read_bytes(), actor_id=None)
+        result = import_units(Path(file).name, table_file_content(file), actor_id=None)
     except UnitImportError as error:
         refuse_table_file(error)
     click.echo(f"{result.created} unit(s) created, {result.updated} updated")

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from server.cli.output import refuse_table_file
+from server.cli.output import refuse_table_file, table_file_content
 from server.extensions import db
 from server.models import User
 from server.people.login_throttle import unthrottle
@@ -35,7 +35,7 @@ def import_command(file):
     """Create the users of FILE (.xlsx or .csv, the template's layout), all or nothing, and
     print each one's one-time password: the only time it is shown."""
     try:
-        imported = import_users(Path(file).name, Path(file).read_bytes(), actor_id=None)
+        imported = import_users(Path(file).name, table_file_content(file), actor_id=None)
     except UserImportError as error:
         refuse_table_file(error)
     click.echo(f"{len(imported)} user(s) created. One-time passwords, shown only now; each "

@@ -1,9 +1,9 @@
 """Reading an official criteria table (STT | content | max points | scoring lines) into a set.
 
-The table is read from .xlsx (openpyxl) or .docx (python-docx) into rows of text; `rows_to_tree`
-turns rows into the YAML data of a set. Every row that cannot be understood is reported with its
-row number and text, and nothing is returned unless the whole table is understood and the set
-validates (see `import_table`).
+The table is read from .xlsx or .docx into rows of text by the bounded reader of uploaded tables
+(`server.table_files`); `rows_to_tree` turns rows into the YAML data of a set. Every row that
+cannot be understood is reported with its row number and text, and nothing is returned unless the
+whole table is understood and the set validates (see `import_table`).
 
 Layout: a header row whose first cell is "STT" (rows above it are titles and are ignored); the
 content column is the next one, the max-points column is headed "Điểm tối đa" (else the third);
@@ -17,6 +17,7 @@ an optional column headed "Cách chấm" / "Hướng dẫn chấm" holds scoring
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +25,16 @@ from pathlib import Path
 from server.criteria_io.rule_lines import LineError, parse_line, rule_from_lines
 from server.engine import CriteriaSetError, parse_criteria_set
 from server.engine.decimals import NotANumber, parse_decimal, plain
+from server.table_files import Sheet, TableFileError, file_content, read_sheets
 
 HEADER_SEARCH_ROWS = 30
+# Bounds of a criteria table, read by the one bounded reader (`server.table_files`): the largest
+# installed set exports to 336 rows of 10 columns; official tables with a row per scoring line
+# stay within a few hundred rows and about 15 columns.
+MAX_ROWS = 1_000
+MAX_COLUMNS = 30
+MAX_INFLATED_BYTES = 16 * 2**20
+MAX_TABLES = 20  # of a .docx, searched for the one with the header
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$|^\(\d{1,2}\)\s*=.*$")
 SKIPPED = object()  # stands for an item that was refused, while its scoring lines are skipped
 _CODE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?\.?$")
@@ -83,61 +92,47 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path) -> list[Row]:
-    from openpyxl import load_workbook
-
+def read_table(path) -> list[Row]:
+    """The rows of the table at `path`: the first sheet of an .xlsx, or the first table of a
+    .docx with a header row, read within the bounds of a criteria table."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".docx"):
+        raise TableImportError([TableProblem(None, "", f"{path.name}: only .xlsx and .docx "
+                                             "tables can be imported")])
     try:
-        workbook = load_workbook(path, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise TableImportError([TableProblem(None, "", f"cannot read {Path(path).name} as "
-                                             f".xlsx: {error}")]) from error
-    sheet = workbook.worksheets[0]
-    merged, merged_from = {}, {}
-    for cell_range in sheet.merged_cells.ranges:
-        for number in range(cell_range.min_row, cell_range.max_row + 1):
-            merged.setdefault(number, []).append(str(cell_range))
-            merged_from[number] = min(merged_from.get(number, number), cell_range.min_row)
-    return [Row(number, [_cell(v) for v in values], merged.get(number, []),
-                merged_from.get(number))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-
-
-def read_docx(path) -> list[Row]:
-    import docx
-
-    try:
-        document = docx.Document(path)
-    except Exception as error:  # python-docx raises several kinds for a file that is not .docx
-        raise TableImportError([TableProblem(None, "", f"cannot read {Path(path).name} as "
-                                             f".docx: {error}")]) from error
-    for table in document.tables:
-        rows = []
-        for number, row in enumerate(table.rows, 1):
-            cells, seen, merged = [], [], []
-            for cell in row.cells:
-                if any(cell._tc is other for other in seen):  # a merged cell repeats its _tc
-                    merged.append(f"row {number}, column {len(cells) + 1}")
-                seen.append(cell._tc)
-                cells.append(cell.text.strip())
-            rows.append(Row(number, cells, merged))
-        if _header_index(rows) is not None:
-            return rows
+        content = file_content(path, MAX_INFLATED_BYTES)
+        for sheet in read_sheets(path.name, content, max_rows=MAX_ROWS,
+                                 max_columns=MAX_COLUMNS, max_inflated_bytes=MAX_INFLATED_BYTES,
+                                 max_tables=MAX_TABLES):
+            rows = _rows(sheet)
+            if suffix == ".xlsx" or _header_index(rows) is not None:
+                return rows
+    except TableFileError as error:
+        raise TableImportError([TableProblem(p.row or None, "", f"cannot read {path.name}: "
+                                             f"{p.message}") for p in error.problems]) from error
     raise TableImportError([TableProblem(None, "", "no table with a header row starting "
                                          "with 'STT' was found")])
 
 
-def read_table(path) -> list[Row]:
-    suffix = Path(path).suffix.lower()
-    if suffix == ".xlsx":
-        return read_xlsx(path)
-    if suffix == ".docx":
-        return read_docx(path)
-    raise TableImportError([TableProblem(None, "", f"{Path(path).name}: only .xlsx and .docx "
-                                         "tables can be imported")])
+def _rows(sheet: Sheet) -> list[Row]:
+    merged, merged_from = {}, {}
+    numbers = [number for number, _ in sheet.rows]
+    for area in sheet.merged:
+        # Only the rows read: an area may claim a million rows.
+        for number in numbers[bisect_left(numbers, area.first_row):
+                              bisect_right(numbers, area.last_row)]:
+            merged.setdefault(number, []).append(area.ref)
+            merged_from[number] = min(merged_from.get(number, number), area.first_row)
+    return [Row(number, [_cell(v) for v in values], merged.get(number, []),
+                merged_from.get(number))
+            for number, values in sheet.rows]
 
 
 def _header_index(rows: list[Row]) -> int | None:
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, row in enumerate(rows):
+        if row.number > HEADER_SEARCH_ROWS:
+            break
         if row.cells and row.cells[0].strip().upper().rstrip(".") == "STT":
             return index
     return None

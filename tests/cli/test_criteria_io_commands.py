@@ -1,16 +1,30 @@
 """`parindex criteria import | export | validate | test`."""
 
+import os
+import resource
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.cli.test_commands import run
-from tests.criteria_io.tables import GOOD, write_xlsx
+from tests.criteria_io.tables import (
+    GOOD,
+    add_inflating_part,
+    corner_bomb_xlsx,
+    rewrite_part,
+    write_docx,
+    write_xlsx,
+)
 
 IMPORT_ARGS = ["--id", "commune-test", "--level", "commune", "--legal-number", "12/QĐ-UBND",
                "--legal-date", "2024-03-01", "--year", "2024", "--bands", "Tốt:80,Khá:70,Yếu:0"]
-CRITERIA = Path(__file__).resolve().parents[2] / "criteria"
+ROOT = Path(__file__).resolve().parents[2]
+CRITERIA = ROOT / "criteria"
 
 
 def test_import_writes_a_valid_set(app, tmp_path):
@@ -40,6 +54,65 @@ def test_a_refused_table_writes_nothing(app, tmp_path):
     assert "row 6: 1.1.1: max points 'một' is not a number" in result.output
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [table]  # no temporary file left either
+
+
+def _bounded_import(tmp_path, table):
+    """The real command in a process of its own that may take 1 GiB and 60 s: a bomb that gets
+    past the bounds fails the test instead of taking the machine down."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    out = tmp_path / "commune-test.yaml"
+    env = {**os.environ, "PARINDEX_INSTANCE_DIR": str(tmp_path / "instance")}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "parindex", "criteria", "import",
+         str(table), *IMPORT_ARGS, "--out", str(out)],
+        cwd=ROOT, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=60)
+    return result, time.monotonic() - started, out
+
+
+@pytest.mark.parametrize("build, problem", [
+    (lambda folder: corner_bomb_xlsx(folder / "corner.xlsx"),
+     "row 2002: cannot read corner.xlsx: the table has more than 1000 rows"),
+    (lambda folder: add_inflating_part(write_xlsx(folder / "zeros.xlsx", GOOD)),
+     "table: cannot read zeros.xlsx: the .xlsx file unpacks to 256.0 MB, "
+     "more than the 16 MB a table may have"),
+    (lambda folder: add_inflating_part(write_docx(folder / "zeros.docx", GOOD)),
+     "table: cannot read zeros.docx: the .docx file unpacks to 256.8 MB, "
+     "more than the 16 MB a table may have"),
+], ids=["declares-A1:XFD1048576", "zip-bomb-xlsx", "zip-bomb-docx"])
+def test_a_table_bomb_is_refused_quickly_naming_the_file(tmp_path, build, problem):
+    table = build(tmp_path)
+    assert table.stat().st_size < 300_000
+    result, seconds, out = _bounded_import(tmp_path, table)
+    assert result.returncode == 1, result.stderr
+    assert f"{table}: refused, nothing written (1 problems):" in result.stderr
+    assert problem in result.stderr
+    assert seconds < 30 and not out.exists()
+
+
+def _wide_title_docx(folder):
+    # The title row above the header claims two billion columns.
+    table = write_docx(folder / "wide.docx", GOOD, [(0, 0, 5)])
+    return rewrite_part(table, "word/document.xml", b'<w:gridSpan w:val="6"/>',
+                        b'<w:gridSpan w:val="2000000000"/>')
+
+
+def _merged_rest_xlsx(folder):
+    # Below the table, one merged area claims the rest of the sheet.
+    table = write_xlsx(folder / "merged.xlsx", GOOD, ["A1:F1"])
+    return rewrite_part(table, "xl/worksheets/sheet1.xml", b'<mergeCell ref="A1:F1"/>',
+                        b'<mergeCell ref="A1:F1"/><mergeCell ref="A40:XFD1048576"/>')
+
+
+@pytest.mark.parametrize("build", [_wide_title_docx, _merged_rest_xlsx],
+                         ids=["docx-span-of-two-billion", "xlsx-merge-to-XFD1048576"])
+def test_what_a_table_claims_beyond_its_cells_is_not_built(tmp_path, build):
+    result, seconds, out = _bounded_import(tmp_path, build(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "commune-test@1.0.0, 2 domains, 6 scored items" in result.stdout
+    assert seconds < 30 and out.exists()
 
 
 def test_export_writes_the_table(app, tmp_path):

@@ -18,8 +18,9 @@ def write_xlsx(path, rows, merges=()):
     return path
 
 
-def write_docx(path, rows, merges=()):
-    """`merges`: ((row, first column, last column), ...), 0-based, merged horizontally."""
+def write_docx(path, rows, merges=(), vertical=()):
+    """`merges`: ((row, first column, last column), ...), 0-based, merged horizontally;
+    `vertical`: ((first row, last row, column), ...), merged vertically."""
     import docx
 
     document = docx.Document()
@@ -31,6 +32,8 @@ def write_docx(path, rows, merges=()):
             table.cell(r, c).text = "" if value is None else str(value)
     for r, first, last in merges:
         table.cell(r, first).merge(table.cell(r, last))
+    for first, last, c in vertical:
+        table.cell(first, c).merge(table.cell(last, c))
     document.save(path)
     return path
 
@@ -66,3 +69,71 @@ GOOD = [
     [None, "Mỗi TTHC không công khai trừ 0,25 điểm, tối thiểu 0 điểm", None, None, None, None],
     [None, "Tổng cộng", 7, None, None, None],
 ]
+
+
+# Hand-made files that cost a reader far more than their size, each a few lines to build.
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def corner_bomb_xlsx(path):
+    """About 1.5 KB: a sheet declaring A1:XFD1048576, the header in A1 and one more cell in the
+    far corner, so a reader that fills the grid builds 17 billion cells."""
+    import zipfile
+
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{_TYPE}.worksheet+xml"/></Types>'),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+            f'Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_OFFICE}"><sheets>'
+            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_OFFICE}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:XFD1048576"/><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>STT</t></is></c></row>'
+            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+            '</sheetData></worksheet>'),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def add_inflating_part(path, mebibytes=256):
+    """Add a part of zeros to an .xlsx or .docx: a few hundred KB that inflate to `mebibytes`."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("media/zeros.bin", "w") as part:
+        for _ in range(mebibytes):
+            part.write(bytes(2**20))
+    return path
+
+
+def rewrite_part(path, name, old: bytes, new: bytes):
+    """Replace `old` by `new` in the part `name` of an .xlsx or .docx, as a hand-made file does."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == name:
+                assert old in data
+                data = data.replace(old, new)
+            target.writestr(info, data)
+    return path

@@ -171,3 +171,24 @@ def test_a_line_before_the_first_domain_and_an_item_with_lines_and_children(tmp_
     assert [p.row for p in problems] == [2, 3]
     assert "before the first domain" in problems[0].message
     assert "cannot carry scoring lines" in problems[1].message
+
+
+def test_a_word_table_with_a_two_row_header_and_cells_merged_down_below_it(tmp_path):
+    rows = [list(r) for r in GOOD]
+    at = rows.index(HEADER)
+    rows[at] = ["STT", "Nội dung", "Điểm", None, None, None]
+    rows.insert(at + 1, [None, None, "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định", None])
+    # STT and content merged down over the two header rows, "Điểm" across three columns.
+    header = dict(merges=[(at, 2, 4)], vertical=[(at, at + 1, 0), (at, at + 1, 1)])
+    path = write_docx(tmp_path / "two_rows.docx", rows, **header)
+    assert _set(import_table(path, META)).max_points == Decimal(7)
+    # Below the header, an STT merged down over the scoring lines of its item is refused.
+    first = _row(rows, "1.1.2")
+    path = write_docx(tmp_path / "merged.docx", rows, header["merges"],
+                      [*header["vertical"], (first - 1, first, 0)])
+    with pytest.raises(TableImportError) as raised:
+        import_table(path, META)
+    message = (f"merged cells (A{first}:A{first + 1}): unmerge them so every value sits in its "
+               "own cell")
+    assert [(p.row, p.message) for p in raised.value.problems] == [(first, message),
+                                                                   (first + 1, message)]
