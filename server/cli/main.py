@@ -178,10 +178,15 @@ def upgrade_command():
 @with_appcontext
 def demo_command(if_empty):
     """Load a demo province: units, one user per role, an open campaign."""
+    from server.audit.seal import SealError, seal
     from server.demo.province import load_demo
 
     loaded = load_demo(only_if_empty=if_empty)
     click.echo("demo data loaded" if loaded else "database not empty: demo data not loaded")
+    try:
+        seal()  # so `audit verify` covers the demo's events at once
+    except SealError as error:
+        click.echo(f"audit log not sealed: {error}", err=True)
 
 
 @click.command("create-user")
