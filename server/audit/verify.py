@@ -67,7 +67,12 @@ class AnchorError(ValueError):
 
 def _check_events(report: Report, key: bytes, batch, keyed: bool) -> None:
     sequence = batch["sequence"]
-    listed = {event_id: digest for event_id, digest in batch["events"]}
+    try:
+        listed = {int(event_id): str(digest) for event_id, digest in batch["events"]}
+    except (TypeError, ValueError):  # not the [[id, hash], ...] a sealer writes
+        report.add(f"batch {sequence} was changed (its list of events is unreadable)",
+                   batch=sequence)
+        listed = {}
     rows = db.session.execute(select(events).where(or_(
         events.c.id.in_(list(listed)), events.c.sealed_in == sequence))).mappings().all()
     found = {row["id"]: row for row in rows}

@@ -144,6 +144,15 @@ def test_a_deleted_sealed_event_is_named(app):
     assert f"event {ids[1]} (sealed in batch 1) was deleted" in _broken(app)
 
 
+def test_a_batch_whose_list_was_replaced_is_named(app):
+    ids = _sealed_log(app, 2)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_batches SET events = :v"), {"v": '{"not": "a list"}'})
+    errors = _broken(app)
+    assert "batch 1 was changed (its list of events is unreadable)" in errors
+    assert f"event {ids[0]} was inserted into batch 1" in errors
+
+
 def test_an_inserted_event_is_named(app):
     _sealed_log(app)
     with db.engine.begin() as conn:

@@ -2,11 +2,12 @@
 beside them (two at once) seal every committed event exactly once."""
 
 import threading
+import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from server.audit.seal import seal
+from server.audit.seal import Sealed, seal
 from server.events import emit
 from server.extensions import db
 from server.models import AuditBatch, AuditEvent
@@ -68,6 +69,20 @@ def test_a_write_commits_while_another_holds_its_event_uncommitted(pg):
     assert sealed == {"test.quick": 1, "test.slow": 2}
     result = pg.test_cli_runner().invoke(args=["parindex", "audit", "verify"])
     assert result.exit_code == 0 and "2 sealed events in 2 batches" in result.output
+
+
+def test_a_second_sealer_does_not_wait_for_the_first(pg):
+    from server.audit.seal import LOCK_ID
+
+    emit("test.write", "thing", 1)
+    db.session.commit()
+    with db.engine.connect() as first:  # a sealer at work, holding the lock
+        first.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": LOCK_ID})
+        started = time.perf_counter()
+        assert seal() == Sealed(0, 0, busy=True)
+        assert time.perf_counter() - started < 1
+        first.rollback()
+    assert seal() == Sealed(1, 1)
 
 
 def test_many_writers_and_two_sealers_seal_every_event_once(pg):
