@@ -1,5 +1,5 @@
-"""The audit log: every event becomes an append-only, hash-chained row, in the write's own
-transaction (see server.audit.chain)."""
+"""The audit log: every event becomes an append-only row, in the write's own transaction,
+sealed into the keyed chain soon after (see server.audit.chain and server.audit.seal)."""
 
 from server.audit import chain as audit_chain
 from server.hookspecs import hookimpl

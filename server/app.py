@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from server import logs, web
 from server.api import init_api
 from server.api.problems import problem_response
+from server.audit import seal as audit_seal
 from server.campaigns.criteria_registry import CriteriaRegistry, build_registry
 from server.cli.main import build_cli
 from server.config import LANGUAGES, load_settings
@@ -63,6 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.before_request(_assign_request_id)
     logs.init_app(app)
     auth.init_app(app)
+    audit_seal.init_app(app)
     web.init_app(app)
     app.register_blueprint(health.bp)
     init_api(app)

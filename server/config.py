@@ -2,7 +2,9 @@
 
 The embedded default needs nothing installed: a SQLite file and an evidence folder under the
 instance folder. Secrets never have a default in code: when `PARINDEX_SECRET_KEY` is not set, a
-random key is generated once into the instance folder and reused by every worker.
+random key is generated once into the instance folder and reused by every worker. The audit key
+(`PARINDEX_AUDIT_KEY`, else `instance/audit_key`) is kept the same way, outside the database it
+protects.
 """
 
 import os
@@ -17,8 +19,8 @@ LANGUAGES = ("vi", "en")
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _secret_key(instance: Path) -> str:
-    path = instance / "secret_key"
+def _secret_key(instance: Path, name: str = "secret_key") -> str:
+    path = instance / name
     if not path.exists():
         # Written to a temporary name then renamed, so two workers starting at once agree.
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -40,6 +42,12 @@ def load_settings(instance: Path) -> dict:
             "DATABASE_URL", f"sqlite:///{instance / 'parindex.sqlite3'}"
         ),
         "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance),
+        # The key of the audit log's seals (server.audit.chain). Kept outside the database and
+        # backed up apart from it: without it the log can be read but not verified.
+        "AUDIT_KEY": env.get("AUDIT_KEY") or _secret_key(instance, "audit_key"),
+        # A request that wrote audit events seals them when the oldest unsealed one is older
+        # than this; `parindex audit seal` (cron, every minute) seals the rest.
+        "AUDIT_SEAL_AFTER_SECONDS": int(env.get("AUDIT_SEAL_AFTER_SECONDS", "30")),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(instance / "evidence")),
         # Evidence: which storage plugin keeps the bytes, and the upload limits.
         "EVIDENCE_STORAGE": env.get("EVIDENCE_STORAGE", "local"),

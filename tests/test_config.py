@@ -1,4 +1,4 @@
-"""Settings from PARINDEX_* variables; the secret key is generated, never a constant."""
+"""Settings from PARINDEX_* variables; the secret and audit keys are generated, never constants."""
 
 from server.app import create_app
 
@@ -13,6 +13,18 @@ def test_secret_key_generated_once_into_the_instance_folder(tmp_path, monkeypatc
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'parindex.sqlite3'}"
+
+
+def test_audit_key_generated_once_apart_from_the_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARINDEX_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("PARINDEX_AUDIT_KEY", raising=False)
+    first, second = create_app(), create_app()
+    key = (tmp_path / "audit_key").read_text().strip()
+    assert len(key) == 64 and key != first.config["SECRET_KEY"]
+    assert first.config["AUDIT_KEY"] == second.config["AUDIT_KEY"] == key
+    assert (tmp_path / "audit_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("PARINDEX_AUDIT_KEY", "k" * 64)
+    assert create_app().config["AUDIT_KEY"] == "k" * 64
 
 
 def test_two_instances_get_different_keys(tmp_path, monkeypatch):

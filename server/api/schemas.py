@@ -132,7 +132,8 @@ class AuditEventSchema(ma.Schema):
     after = ma.fields.Raw(allow_none=True)
     reason = ma.fields.String()
     request_id = ma.fields.String(allow_none=True)
-    hash = ma.fields.String(allow_none=True)
+    # The sealed batch holding the event (`parindex audit verify` checks it); null until sealed.
+    sealed_in = ma.fields.Integer(allow_none=True)
 
 
 class AuditQuerySchema(ma.Schema):

@@ -178,10 +178,15 @@ def upgrade_command():
 @with_appcontext
 def demo_command(if_empty):
     """Load a demo province: units, one user per role, an open campaign."""
+    from server.audit.seal import SealError, seal
     from server.demo.province import load_demo
 
     loaded = load_demo(only_if_empty=if_empty)
     click.echo("demo data loaded" if loaded else "database not empty: demo data not loaded")
+    try:
+        seal()  # so `audit verify` covers the demo's events at once
+    except SealError as error:
+        click.echo(f"audit log not sealed: {error}", err=True)
 
 
 @click.command("create-user")
@@ -212,19 +217,71 @@ def audit_group():
     """The audit log."""
 
 
-@audit_group.command("verify")
+@audit_group.command("seal")
 @with_appcontext
-def audit_verify():
-    """Check the audit log's hash chain; exit 1 naming the first changed or deleted event."""
-    from server.audit.chain import verify
+def audit_seal():
+    """Seal the events written since the last seal (run it from cron every minute)."""
+    from server.audit.seal import SealError, seal
 
-    checked, broken = verify()
-    if broken is None:
-        click.echo(f"audit chain intact: {checked} events")
+    try:
+        sealed = seal()
+    except SealError as error:
+        raise click.ClickException(str(error)) from error
+    if sealed.busy:
+        click.echo(f"sealed {sealed.events} events in {sealed.batches} batches; another sealer "
+                   "is at work")
+    else:
+        click.echo(f"sealed {sealed.events} events in {sealed.batches} batches")
+
+
+@audit_group.command("verify")
+@click.option("--anchor", "anchor_file", type=click.File(encoding="utf-8"), default=None,
+              help="An anchor written by `audit anchor`: its batch must still have its hash.")
+@with_appcontext
+def audit_verify(anchor_file):
+    """Check every sealed batch and event with the audit key; exit 1 naming each event or batch
+    changed, inserted or deleted."""
+    from server.audit.verify import AnchorError, read_anchor, verify
+
+    anchor = None
+    if anchor_file is not None:
+        try:
+            anchor = read_anchor(json.load(anchor_file))
+        except (ValueError, AnchorError) as error:
+            raise click.ClickException(f"{anchor_file.name}: {error}") from error
+    report = verify(anchor)
+    unsealed = f"{report.unsealed} events not sealed yet"
+    if report.intact:
+        anchored = f"; anchored batch {anchor['sequence']} matches" if anchor else ""
+        click.echo(f"audit log intact: {report.events} sealed events in {report.batches} "
+                   f"batches{anchored}; {unsealed}")
         return
-    click.echo(f"audit chain broken at event {broken.event_id}: {broken.problem} "
-               f"({checked} events checked)", err=True)
+    for problem in report.problems:
+        click.echo(f"audit log broken: {problem.message}", err=True)
+    if report.more_problems:
+        click.echo(f"audit log broken: and {report.more_problems} more problems", err=True)
+    click.echo(f"{report.events} sealed events in {report.batches} batches checked; {unsealed}",
+               err=True)
     sys.exit(1)
+
+
+@audit_group.command("anchor")
+@click.argument("file", type=click.File("w", encoding="utf-8"))
+@with_appcontext
+def audit_anchor(file):
+    """Write the newest sealed batch (sequence, hash, time) to FILE ("-": standard output), to be
+    kept outside this server; `audit verify --anchor FILE` checks it later."""
+    from server.audit.verify import current_anchor, verify
+
+    report = verify()
+    if not report.intact:
+        raise click.ClickException("the audit log does not verify (run `parindex audit verify`): "
+                                   "no anchor written")
+    anchor = current_anchor()
+    if anchor is None:
+        raise click.ClickException("nothing is sealed yet (run `parindex audit seal`)")
+    file.write(json.dumps(anchor, indent=2) + "\n")
+    click.echo(f"anchored batch {anchor['sequence']} ({anchor['hash']})", err=True)
 
 
 @click.command("notify-deadlines")

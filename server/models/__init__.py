@@ -1,7 +1,7 @@
 """The data model. Each module holds one part; import models from here."""
 
 from server.models.assessments import SOURCES, Answer, Assessment, ExcludedItem, dossier_for
-from server.models.audit import AuditChainHead, AuditEvent
+from server.models.audit import AuditBatch, AuditEvent, AuditSealHead
 from server.models.campaigns import Campaign, CampaignCriteriaSet
 from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
 from server.models.explanations import ExplanationReply
@@ -19,8 +19,9 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assessment",
-    "AuditChainHead",
+    "AuditBatch",
     "AuditEvent",
+    "AuditSealHead",
     "Campaign",
     "CampaignCriteriaSet",
     "DeadlineExtension",

@@ -24,25 +24,38 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
     request_id: Mapped[str | None] = mapped_column(String(64))
-    # The hash chain (see server.audit.chain): SHA-256 over the previous row's hash and this
-    # row's canonical JSON, so a changed, inserted or deleted row breaks every later link.
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    hash: Mapped[str | None] = mapped_column(String(64))
+    # The sealed batch holding this event (server.audit.chain); None until a sealer takes it.
+    sealed_in: Mapped[int | None] = mapped_column(index=True)
 
     actor = relationship("User", lazy="joined")
     unit = relationship("Unit", lazy="joined")
 
 
-class AuditChainHead(db.Model):
-    """One row: the last event of the chain. Writers lock it (UPDATE first, on PostgreSQL a row
-    lock, on SQLite the database write lock) so two transactions never chain onto the same row;
-    its hash also lets `audit verify` notice a deleted last row."""
+class AuditBatch(db.Model):
+    """Events sealed together, in the order the sealer took them: their ids and keyed hashes,
+    chained to the previous batch by an HMAC whose key is kept outside the database."""
 
-    __tablename__ = "audit_chain_head"
+    __tablename__ = "audit_batches"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    last_event_id: Mapped[int | None] = mapped_column()
-    last_hash: Mapped[str | None] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sealed_at: Mapped[datetime] = mapped_column(Timestamp)
+    # Which key sealed it (an HMAC of a constant, not the key): tells a missing key from a change.
+    key_id: Mapped[str] = mapped_column(String(16))
+    # [[event id, HMAC of the event's canonical JSON], ...]
+    events: Mapped[list] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditSealHead(db.Model):
+    """One row: the newest batch and an HMAC over it, so deleting the newest batches is noticed."""
+
+    __tablename__ = "audit_seal_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sequence: Mapped[int] = mapped_column()
+    hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 @event.listens_for(AuditEvent, "before_update")

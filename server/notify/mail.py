@@ -2,7 +2,7 @@
 
 `queue_mail` collects messages on the database session; they are sent from the session's
 `after_commit` listener and dropped on rollback, so no mail ever announces a write that did not
-happen, and no SMTP round trip ever holds a transaction (or the audit chain's lock) open.
+happen, and no SMTP round trip ever holds a transaction open.
 """
 
 import logging

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from server.assessment import evidence
-from server.audit.chain import verify
+from server.audit.seal import seal
+from server.audit.verify import verify
 from server.backup.archive import BackupError, restore_backup, write_backup
 from server.demo.province import load_demo
 from server.extensions import db
@@ -50,12 +51,13 @@ def _fresh_store(app, folder: Path) -> None:
     app.extensions.pop("parindex_evidence_storage", None)
 
 
-def test_round_trip_into_an_empty_database_and_store(app, client, year, tmp_path):
+def test_round_trip_into_an_empty_database_and_store(app, client, year, tmp_path, monkeypatch):
     headers = client.application.test_client().post("/api/v1/tokens", json={
         "username": "admin", "password": "parindex-demo"}).get_json()
     headers = {"Authorization": f"Bearer {headers['token']}"}
     before = _state(client, headers)
     assert before[0]["department"]["rows"] and len(before[1]) == 2
+    seal()
     runner = CliRunner()
     result = runner.invoke(app.cli, ["parindex", "backup", str(tmp_path / "backup")])
     assert result.exit_code == 0, result.output
@@ -73,8 +75,15 @@ def test_round_trip_into_an_empty_database_and_store(app, client, year, tmp_path
         assert _state(client, headers) == before  # the tokens came back too
         with evidence.storage().open(year) as stored:
             assert stored.read() == PDF
-        checked, broken = verify()
-        assert broken is None and checked > 0
+        report = verify()
+        assert report.intact and report.events > 0 and report.unsealed == 0
+        # Restored elsewhere without the audit key (a new one was generated there): the log
+        # reads, but does not verify.
+        with monkeypatch.context() as elsewhere:
+            elsewhere.setitem(app.config, "AUDIT_KEY", "a-key-generated-after-the-restore")
+            report = verify()
+            assert not report.intact
+            assert "the audit key is missing or does not match" in report.problems[0].message
         # New rows get new ids (PostgreSQL's sequences were moved past the restored rows).
         save_unit(UnitFields("MOI", "Đơn vị mới", "department", "department", "QB"),
                   actor_id=None)
