@@ -24,7 +24,7 @@ from common import ROOT, Server, environment, prepare
 
 def leaves():
     sys.path.insert(0, str(ROOT))
-    from server.engine.loader import load_criteria_set
+    from server.engine import load_criteria_set
     from server.engine.results import json_ready
 
     path = ROOT / "criteria" / "province_2020" / "criteria.yaml"

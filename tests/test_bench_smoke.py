@@ -37,3 +37,16 @@ def test_engine_scoring_bench_runs(capsys):
     assert "engine: score() each dossier" in printed and "floor: bare Python pass" in printed
     assert "ratio engine / bare pass:" in printed and "(goal <= 5)" in printed
 
+
+
+def test_concurrent_saves_bench_runs():
+    """Two editors, one save each, through gunicorn on a free port: the bench's own checks pass."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.concurrent_saves", "--editors", "2", "--rounds", "1",
+         "--workers", "1", "--threads", "2"],
+        capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "errors 0, lost writes 0" in result.stdout
