@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.schemas import StrictSchema, answers
 from server.campaigns.campaign_workflow import (
     TRANSITION_LABELS,
     TRANSITIONS,
@@ -94,6 +94,7 @@ def campaign_or_404(campaign_id: int) -> Campaign:
 
 @blp.route("")
 class Campaigns(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self):
         """Every campaign, newest year first."""
@@ -101,6 +102,7 @@ class Campaigns(MethodView):
                                        .order_by(Campaign.year.desc(), Campaign.id.desc()))
         return {"campaigns": [campaign_dict(c) for c in campaigns]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(CampaignSchema)
@@ -116,10 +118,12 @@ class Campaigns(MethodView):
 
 @blp.route("/<int:campaign_id>")
 class CampaignResource(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         return campaign_dict(campaign_or_404(campaign_id))
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(CampaignChangeSchema)
@@ -138,6 +142,7 @@ class CampaignResource(MethodView):
 
 @blp.route("/<int:campaign_id>/transitions")
 class CampaignTransitions(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's state and the steps the caller may take now (administrators: open,
@@ -148,6 +153,7 @@ class CampaignTransitions(MethodView):
              "reason_required": t.reason_required}
             for t in allowed_transitions(campaign, g.api_user)]}
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(TransitionSchema)
@@ -168,6 +174,7 @@ class CampaignTransitions(MethodView):
 
 @blp.route("/<int:campaign_id>/successor")
 class CampaignSuccessor(MethodView):
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(SuccessorSchema)
@@ -185,6 +192,7 @@ class CampaignSuccessor(MethodView):
 
 @blp.route("/<int:campaign_id>/opening")
 class CampaignOpening(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     def post(self, campaign_id):
@@ -200,6 +208,7 @@ class CampaignOpening(MethodView):
 
 @blp.route("/<int:campaign_id>/dossiers")
 class CampaignDossiers(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's dossiers the caller may read (a unit's people: their own), by unit."""
@@ -219,6 +228,7 @@ class CampaignDossiers(MethodView):
 
 @blp.route("/<int:campaign_id>/coverage")
 class CampaignCoverage(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     def get(self, campaign_id):

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from server.api.assessments import REFUSALS, refusal
 from server.api.auth import token_required
+from server.api.schemas import answers
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.assessment.evidence.serving import file_response
@@ -74,6 +75,7 @@ class Revisions(MethodView):
 
 @blp.route("/evidence/revisions/<int:revision_id>/file")
 class RevisionFile(MethodView):
+    @answers(blp, 200, "*/*")
     @token_required
     def get(self, revision_id):
         """The file's bytes; `?download=1` forces an attachment."""

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 from server.api.auth import admin_required, token_required
 from server.api.campaigns import campaign_or_404
 from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.schemas import StrictSchema, answers
 from server.campaigns.exclusions import (
     ExclusionError,
     clear_exclusion,
@@ -55,6 +55,7 @@ def _listing(campaign, unit) -> dict:
 
 @blp.route("/campaigns/<int:campaign_id>/units/<unit_code>/exclusions")
 class Exclusions(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     def get(self, campaign_id, unit_code):
@@ -64,6 +65,7 @@ class Exclusions(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/units/<unit_code>/exclusions/<code>")
 class Exclusion(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(ExclusionSchema)

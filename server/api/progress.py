@@ -8,8 +8,9 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
 from server.api.problems import problem_response
+from server.api.schemas import answers
 from server.appraisal.progress import FilterError, campaign_progress, parse_filters, progress_scope
-from server.downloads import xlsx_download
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Campaign
 from server.results.exports.progress_workbook import write_progress_workbook
@@ -52,6 +53,7 @@ def _report(campaign_id: int):
 
 @blp.route("/<int:campaign_id>/progress")
 class Progress(MethodView):
+    @answers(blp, 200)
     @token_required
     @blp.doc(parameters=FILTERS)
     def get(self, campaign_id):
@@ -69,6 +71,7 @@ class Progress(MethodView):
 
 @blp.route("/<int:campaign_id>/progress.xlsx")
 class ProgressWorkbook(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     @blp.doc(parameters=FILTERS)
     def get(self, campaign_id):

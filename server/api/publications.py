@@ -14,10 +14,10 @@ from sqlalchemy.orm import defer
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema
+from server.api.schemas import StrictSchema, answers
 from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
-from server.downloads import xlsx_download
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
 from server.people.groups import group_label, group_labels
@@ -123,6 +123,7 @@ def _publication(publication_id: int) -> tuple[Publication, User | None]:
 
 @blp.route("/campaigns/<int:campaign_id>/publications")
 class Publications(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's publications (`?group=` for one unit group), latest first; without
@@ -147,6 +148,7 @@ class Publications(MethodView):
                                                   names)
                                  for p, u in rows]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(PublishSchema)
@@ -176,6 +178,7 @@ def _refused(error: PublicationError):
 
 @blp.route("/publications/import")
 class PublicationImport(MethodView):
+    @answers(blp, 201)
     @token_required
     @admin_required
     def post(self):
@@ -209,6 +212,7 @@ class PublicationImport(MethodView):
 
 @blp.route("/publications/import-template.xlsx")
 class PublicationImportTemplate(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     @admin_required
     def get(self):
@@ -225,6 +229,7 @@ class PublicationImportTemplate(MethodView):
 
 @blp.route("/publications/<int:publication_id>")
 class PublicationView(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, publication_id):
         """One publication with its frozen ranking (`ranking`, as the ranking endpoint
@@ -237,6 +242,7 @@ class PublicationView(MethodView):
 
 @blp.route("/publications/<int:publication_id>/ranking.xlsx")
 class PublicationWorkbook(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, publication_id):
         """The ranking workbook written from the publication's snapshot alone."""
@@ -250,6 +256,7 @@ class PublicationWorkbook(MethodView):
 
 @blp.route("/publications/<int:publication_id>/drift")
 class PublicationDrift(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, publication_id):
         """Whether the current data still gives the published results; `correction_due` when
@@ -262,11 +269,13 @@ class PublicationDrift(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/ranking-settings")
 class RankingSettings(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's tie rule (null: each criteria set's) and units not ranked."""
         return ranking_settings(admin_campaign(campaign_id))
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(RankingSettingsSchema)
@@ -275,6 +284,7 @@ class RankingSettings(MethodView):
         shared|distinct, both or null) and the full `not_ranked` list (reason required)."""
         return _update(campaign_id, payload, partial=False)
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(RankingSettingsSchema)

@@ -173,3 +173,16 @@ class NotificationSchema(ma.Schema):
     unit_id = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.DateTime()
     read_at = ma.fields.DateTime(allow_none=True)
+
+
+def answers(blp, status: int = 200, content_type: str = "application/json", *,
+            schema=None, description: str = ""):
+    """Document a success answer no marshmallow schema dumps: a JSON object or list the view
+    builds itself, a file (`content_type` XLSX, CSV, ...) or nothing (204)."""
+    if status == 204:
+        return blp.alt_response(204, description=description or "Done", success=True)
+    if schema is None:
+        schema = ({"type": "object"} if content_type == "application/json"
+                  else {"type": "string", "format": "binary"})
+    return blp.alt_response(status, schema=schema, content_type=content_type, success=True,
+                            description=description or None)

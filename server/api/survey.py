@@ -7,13 +7,14 @@ from flask_smorest import Blueprint, abort
 from server.api.auth import token_required
 from server.api.campaigns import campaign_or_404
 from server.api.problems import problem_response, table_file_problem
+from server.api.schemas import answers
 from server.assessment.survey_import import (
     SurveyImportError,
     SurveyImportRefused,
     import_survey,
     write_template,
 )
-from server.downloads import xlsx_download
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Campaign
 
@@ -30,6 +31,7 @@ def admin_campaign(campaign_id: int) -> Campaign:
 
 @blp.route("/<int:campaign_id>/survey-import")
 class SurveyImport(MethodView):
+    @answers(blp, 201)
     @token_required
     def post(self, campaign_id):
         """Replace the campaign's survey results with an uploaded .xlsx or .csv (field `file`).
@@ -58,6 +60,7 @@ class SurveyImport(MethodView):
 
 @blp.route("/<int:campaign_id>/survey-template.xlsx")
 class SurveyTemplate(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, campaign_id):
         """An .xlsx to fill: one row per assessed unit and survey item."""

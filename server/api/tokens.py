@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import token_required
-from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema
+from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema, answers
 from server.extensions import db
 from server.models import User
 from server.people.auth import SignInThrottled, issue_token, sign_in
@@ -47,6 +47,7 @@ class Tokens(MethodView):
         db.session.commit()
         return {"token": token, "expires_in_days": current_app.config["API_TOKEN_DAYS"]}
 
+    @answers(blp, 200)
     @token_required
     @blp.arguments(TokenListQuery, location="query")
     def get(self, query):
@@ -70,6 +71,7 @@ class Tokens(MethodView):
 
 @blp.route("/tokens/<int:token_id>")
 class TokenResource(MethodView):
+    @answers(blp, 204)
     @token_required
     def delete(self, token_id):
         """Revoke a token: the caller's own, or any for an administrator (404 otherwise)."""

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.schemas import StrictSchema, answers
 from server.extensions import db
 from server.models import UnitGroup
 from server.people.groups import (
@@ -55,6 +55,7 @@ def _refused(error: GroupInputError):
 
 @blp.route("/unit-groups")
 class UnitGroups(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self):
         """Every unit group, by position (`?active=1`: the active ones only)."""
@@ -62,6 +63,7 @@ class UnitGroups(MethodView):
         return {"unit_groups": [group_record(group) for group in
                                 list_groups(include_inactive=not active_only)]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(GroupSchema)
@@ -77,10 +79,12 @@ class UnitGroups(MethodView):
 
 @blp.route("/unit-groups/<code>")
 class UnitGroupResource(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, code):
         return group_record(_group(code))
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(GroupPatchSchema)

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema
-from server.downloads import xlsx_download
+from server.api.schemas import StrictSchema, answers
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Unit
 from server.people.groups import group_label, group_labels
@@ -66,6 +66,7 @@ def _refused(error: UnitInputError):
 
 @blp.route("/units")
 class Units(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self):
         """Every unit, by code (`?active=1`: the active ones only)."""
@@ -74,6 +75,7 @@ class Units(MethodView):
         return {"units": [{**unit_record(u), "group_label": names.get(u.group, u.group)}
                           for u in list_units(include_inactive=not active_only)]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(UnitSchema)
@@ -90,11 +92,13 @@ class Units(MethodView):
 
 @blp.route("/units/<code>")
 class UnitResource(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, code):
         unit = _unit(code)
         return {**unit_record(unit), "group_label": group_label(unit.group)}
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(UnitPatchSchema)
@@ -116,6 +120,7 @@ class UnitResource(MethodView):
         db.session.commit()
         return unit_record(unit)
 
+    @answers(blp, 204)
     @token_required
     @admin_required
     def delete(self, code):
@@ -133,6 +138,7 @@ class UnitResource(MethodView):
 
 @blp.route("/units/import")
 class UnitImport(MethodView):
+    @answers(blp, 201)
     @token_required
     @admin_required
     def post(self):
@@ -154,6 +160,7 @@ class UnitImport(MethodView):
 
 @blp.route("/units.xlsx")
 class UnitExport(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     @admin_required
     def get(self):
