@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from server.api.assessments import REFUSALS, refusal
 from server.api.auth import token_required
-from server.api.schemas import answers
+from server.api.schemas import answers, multipart, query
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.assessment.evidence.serving import file_response
@@ -42,6 +42,9 @@ class Library(MethodView):
         return [document_dict(d)
                 for d in evidence.library(assessment.campaign_id, assessment.unit_id)]
 
+    @multipart(blp, required=("files",), files=("files",), many=True,
+               number="the document's number", issued_on="its date, YYYY-MM-DD",
+               issuer="who issued it", title="its title")
     @token_required
     @blp.response(201)
     def post(self, assessment_id):
@@ -59,6 +62,7 @@ class Library(MethodView):
 
 @blp.route("/evidence/<int:document_id>/revisions")
 class Revisions(MethodView):
+    @multipart(blp, required=("files",), files=("files",), many=True)
     @token_required
     @blp.response(201)
     def post(self, document_id):
@@ -75,6 +79,7 @@ class Revisions(MethodView):
 
 @blp.route("/evidence/revisions/<int:revision_id>/file")
 class RevisionFile(MethodView):
+    @query(blp, "download", "1: as an attachment", enum=("0", "1"))
     @answers(blp, 200, "*/*")
     @token_required
     def get(self, revision_id):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema, answers
+from server.api.schemas import StrictSchema, answers, multipart, query
 from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.downloads import XLSX, xlsx_download
@@ -123,6 +123,7 @@ def _publication(publication_id: int) -> tuple[Publication, User | None]:
 
 @blp.route("/campaigns/<int:campaign_id>/publications")
 class Publications(MethodView):
+    @query(blp, "group", "only this unit group's publications")
     @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
@@ -179,6 +180,11 @@ def _refused(error: PublicationError):
 @blp.route("/publications/import")
 class PublicationImport(MethodView):
     @answers(blp, 201)
+    @multipart(blp, required=("file", "year", "group", "criteria_set"),
+               year="the year, such as 2024", group="the unit group's code",
+               criteria_set="the criteria set, id@version", source="the decision published",
+               tie_compare="the tie rule's comparison", tie_ranks="the tie rule's ranks",
+               reason="why the group is imported again")
     @token_required
     @admin_required
     def post(self):
@@ -212,6 +218,7 @@ class PublicationImport(MethodView):
 
 @blp.route("/publications/import-template.xlsx")
 class PublicationImportTemplate(MethodView):
+    @query(blp, "criteria_set", "the criteria set, id@version", required=True)
     @answers(blp, 200, XLSX)
     @token_required
     @admin_required

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
-from server.api.schemas import answers
+from server.api.schemas import answers, query
 from server.api.survey import admin_campaign
 from server.downloads import XLSX, xlsx_download
 from server.people.groups import group_label
@@ -31,6 +31,7 @@ def _ranking(campaign_id: int):
 
 @blp.route("/<int:campaign_id>/ranking")
 class Ranking(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
     @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
@@ -41,6 +42,7 @@ class Ranking(MethodView):
 
 @blp.route("/<int:campaign_id>/ranking.xlsx")
 class RankingWorkbook(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
     @answers(blp, 200, XLSX)
     @token_required
     def get(self, campaign_id):

@@ -186,3 +186,23 @@ def answers(blp, status: int = 200, content_type: str = "application/json", *,
                   else {"type": "string", "format": "binary"})
     return blp.alt_response(status, schema=schema, content_type=content_type, success=True,
                             description=description or None)
+
+
+def multipart(blp, *, required: tuple[str, ...] = ("file",), files: tuple[str, ...] = ("file",),
+              many: bool = False, **fields: str):
+    """Document a `multipart/form-data` request body the view reads itself from `request.files`
+    and `request.form`: the file field(s) and the text `fields` ({name: description})."""
+    binary = {"type": "string", "format": "binary"}
+    properties = {name: ({"type": "array", "items": binary} if many else binary)
+                  for name in files}
+    properties.update({name: {"type": "string", "description": description}
+                       for name, description in fields.items()})
+    return blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "properties": properties, "required": list(required)}}}})
+
+
+def query(blp, name: str, description: str, *, required: bool = False, enum=None):
+    """Document a query parameter the view reads itself from `request.args`."""
+    schema = {"type": "string", **({"enum": list(enum)} if enum else {})}
+    return blp.doc(parameters=[{"in": "query", "name": name, "required": required,
+                                "description": description, "schema": schema}])

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 from server.api.auth import token_required
 from server.api.campaigns import campaign_or_404
 from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import answers
+from server.api.schemas import answers, multipart
 from server.assessment.survey_import import (
     SurveyImportError,
     SurveyImportRefused,
@@ -32,6 +32,7 @@ def admin_campaign(campaign_id: int) -> Campaign:
 @blp.route("/<int:campaign_id>/survey-import")
 class SurveyImport(MethodView):
     @answers(blp, 201)
+    @multipart(blp)
     @token_required
     def post(self, campaign_id):
         """Replace the campaign's survey results with an uploaded .xlsx or .csv (field `file`).

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response
-from server.api.schemas import StrictSchema, answers
+from server.api.schemas import StrictSchema, answers, query
 from server.extensions import db
 from server.models import UnitGroup
 from server.people.groups import (
@@ -55,6 +55,7 @@ def _refused(error: GroupInputError):
 
 @blp.route("/unit-groups")
 class UnitGroups(MethodView):
+    @query(blp, "active", "1: the active groups only", enum=("0", "1"))
     @answers(blp, 200)
     @token_required
     def get(self):

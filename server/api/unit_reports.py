@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
-from server.api.schemas import answers
+from server.api.schemas import answers, query
 from server.api.survey import admin_campaign
 from server.appraisal import decisions as appraisal
 from server.assessment import self_assessment as sa
@@ -79,6 +79,7 @@ class UnitPointsLostWorkbook(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/points-lost")
 class GroupPointsLost(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
     @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
@@ -89,6 +90,7 @@ class GroupPointsLost(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/points-lost.xlsx")
 class GroupPointsLostWorkbook(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
     @answers(blp, 200, XLSX)
     @token_required
     def get(self, campaign_id):

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema, answers
+from server.api.schemas import StrictSchema, answers, multipart, query
 from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Unit
@@ -66,6 +66,7 @@ def _refused(error: UnitInputError):
 
 @blp.route("/units")
 class Units(MethodView):
+    @query(blp, "active", "1: the active units only", enum=("0", "1"))
     @answers(blp, 200)
     @token_required
     def get(self):
@@ -139,6 +140,7 @@ class UnitResource(MethodView):
 @blp.route("/units/import")
 class UnitImport(MethodView):
     @answers(blp, 201)
+    @multipart(blp)
     @token_required
     @admin_required
     def post(self):
@@ -160,6 +162,7 @@ class UnitImport(MethodView):
 
 @blp.route("/units.xlsx")
 class UnitExport(MethodView):
+    @query(blp, "template", "1: the empty template", enum=("0", "1"))
     @answers(blp, 200, XLSX)
     @token_required
     @admin_required

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema, answers
+from server.api.schemas import StrictSchema, answers, multipart
 from server.downloads import XLSX
 from server.extensions import db
 from server.models import User
@@ -136,6 +136,7 @@ class UserThrottle(MethodView):
 @blp.route("/users/import")
 class UserImport(MethodView):
     @answers(blp, 201)
+    @multipart(blp)
     @token_required
     @admin_required
     def post(self):

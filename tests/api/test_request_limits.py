@@ -70,3 +70,14 @@ def test_the_score_endpoint_answers_a_flood_with_one_short_problem(client, make,
     assert response.status_code == 422
     assert len(response.data) < 2000
     assert response.get_json()["errors"][0]["kind"] == "too_many_answers"
+
+
+def test_a_multipart_part_without_a_name_is_ignored_not_a_server_error(client, headers):
+    # Found by the OpenAPI conformance run: werkzeug keys such a part None.
+    body = (b'--XX\r\nContent-Disposition: form-data\r\n\r\nnull\r\n'
+            b'--XX\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\r\n--XX--\r\n')
+    response = client.post("/api/v1/units/import", data=body, headers=headers,
+                           content_type="multipart/form-data; boundary=XX")
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    assert response.get_json()["errors"] == [{"field": "file", "message": "missing"}]
