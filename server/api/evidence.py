@@ -79,7 +79,7 @@ class Revisions(MethodView):
 
 @blp.route("/evidence/revisions/<int:revision_id>/file")
 class RevisionFile(MethodView):
-    @query(blp, "download", "1: as an attachment", enum=("0", "1"))
+    @query(blp, "download", "1: as an attachment")
     @answers(blp, 200, "*/*")
     @token_required
     def get(self, revision_id):

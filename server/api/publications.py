@@ -73,6 +73,15 @@ class RankingSettingsSchema(StrictSchema):
     reason = ma.fields.String(load_default="")
 
 
+class RankingSettingsReplaceSchema(RankingSettingsSchema):
+    """PUT replaces both settings: both are required (null clears the tie rule)."""
+
+    tie_rule = ma.fields.Nested(TieRuleSchema, required=True, allow_none=True, metadata={
+        "description": "null to follow each criteria set's own rule"})
+    not_ranked = ma.fields.List(ma.fields.Nested(NotRankedSchema), required=True, metadata={
+        "description": "the full list of units scored but not ranked, each with a reason"})
+
+
 def publication_dict(publication: Publication, publisher: User | None,
                      latest_number: int | None = None, source: str | None = None,
                      group_names: dict[str, str] | None = None) -> dict:
@@ -285,11 +294,11 @@ class RankingSettings(MethodView):
     @answers(blp, 200)
     @token_required
     @admin_required
-    @blp.arguments(RankingSettingsSchema)
+    @blp.arguments(RankingSettingsReplaceSchema)
     def put(self, payload, campaign_id):
         """Replace both settings: `tie_rule` (compare unrounded|rounded and ranks
         shared|distinct, both or null) and the full `not_ranked` list (reason required)."""
-        return _update(campaign_id, payload, partial=False)
+        return _update(campaign_id, payload)
 
     @answers(blp, 200)
     @token_required
@@ -297,15 +306,11 @@ class RankingSettings(MethodView):
     @blp.arguments(RankingSettingsSchema)
     def patch(self, payload, campaign_id):
         """Change only the settings given."""
-        return _update(campaign_id, payload, partial=True)
+        return _update(campaign_id, payload)
 
 
-def _update(campaign_id: int, payload: dict, partial: bool):
+def _update(campaign_id: int, payload: dict):
     campaign = admin_campaign(campaign_id)
-    missing = [name for name in ("tie_rule", "not_ranked") if name not in payload]
-    if missing and not partial:
-        return problem_response(422, errors=[{"field": name, "message": "required"}
-                                             for name in missing])
     try:
         update_ranking_settings(
             campaign, g.api_user, tie_rule=payload.get("tie_rule", KEEP),

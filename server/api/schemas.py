@@ -201,8 +201,8 @@ def multipart(blp, *, required: tuple[str, ...] = ("file",), files: tuple[str, .
         "schema": {"type": "object", "properties": properties, "required": list(required)}}}})
 
 
-def query(blp, name: str, description: str, *, required: bool = False, enum=None):
+def query(blp, name: str, description: str, *, required: bool = False):
     """Document a query parameter the view reads itself from `request.args`."""
-    schema = {"type": "string", **({"enum": list(enum)} if enum else {})}
     return blp.doc(parameters=[{"in": "query", "name": name, "required": required,
-                                "description": description, "schema": schema}])
+                                "description": description,
+                                "schema": {"type": "string", "minLength": int(required)}}])

@@ -55,7 +55,7 @@ def _refused(error: GroupInputError):
 
 @blp.route("/unit-groups")
 class UnitGroups(MethodView):
-    @query(blp, "active", "1: the active groups only", enum=("0", "1"))
+    @query(blp, "active", "1: the active groups only")
     @answers(blp, 200)
     @token_required
     def get(self):

@@ -66,7 +66,7 @@ def _refused(error: UnitInputError):
 
 @blp.route("/units")
 class Units(MethodView):
-    @query(blp, "active", "1: the active units only", enum=("0", "1"))
+    @query(blp, "active", "1: the active units only")
     @answers(blp, 200)
     @token_required
     def get(self):
@@ -162,7 +162,7 @@ class UnitImport(MethodView):
 
 @blp.route("/units.xlsx")
 class UnitExport(MethodView):
-    @query(blp, "template", "1: the empty template", enum=("0", "1"))
+    @query(blp, "template", "1: the empty template")
     @answers(blp, 200, XLSX)
     @token_required
     @admin_required
