@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.auth import token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, problems
 from server.api.schemas import StrictSchema
 from server.appraisal import decisions as appraisal
 from server.assessment import self_assessment as sa
@@ -60,6 +60,7 @@ class AcceptUntouched(MethodView):
     @token_required
     @blp.arguments(AcceptUntouchedSchema)
     @blp.response(200)
+    @problems(409)
     def post(self, payload, assessment_id):
         """Accept the unit's input for every item of the domain not appraised yet."""
         try:
@@ -75,6 +76,7 @@ class Appraise(MethodView):
     @token_required
     @blp.arguments(AppraiseSchema)
     @blp.response(200)
+    @problems(409)
     def post(self, payload, assessment_id, code):
         """Accept, adjust (reason required) or ask the unit a question (the reason). `version`
         is the appraisal's version read (null for none): a stale one answers 409."""

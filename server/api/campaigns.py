@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, problems
 from server.api.schemas import StrictSchema, answers
 from server.campaigns.campaign_workflow import (
     TRANSITION_LABELS,
@@ -127,6 +127,7 @@ class CampaignResource(MethodView):
     @token_required
     @admin_required
     @blp.arguments(CampaignChangeSchema)
+    @problems(409)
     def patch(self, payload, campaign_id):
         """Change a draft campaign: the fields given replace theirs (`deadlines` one by one);
         409 once it has opened, 422 naming each bad field."""
@@ -157,6 +158,7 @@ class CampaignTransitions(MethodView):
     @token_required
     @admin_required
     @blp.arguments(TransitionSchema)
+    @problems(409)
     def post(self, payload, campaign_id):
         """Take a step: 409 when the state does not allow it (or reviewers are missing for
         `open`), 422 without a needed reason or closing date."""
@@ -178,6 +180,7 @@ class CampaignSuccessor(MethodView):
     @token_required
     @admin_required
     @blp.arguments(SuccessorSchema)
+    @problems(409)
     def post(self, payload, campaign_id):
         """Start next year from this campaign: a new draft with the pins (or their successor
         versions), reviewer assignments, settings and every date a year later."""
@@ -195,6 +198,7 @@ class CampaignOpening(MethodView):
     @answers(blp, 200)
     @token_required
     @admin_required
+    @problems(409, 422)
     def post(self, campaign_id):
         """Open the campaign: one dossier per active unit of each pinned group. Run again, it
         adds only the dossiers of units added since; 409 once the campaign is closed."""

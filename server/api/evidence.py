@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from server.api.assessments import REFUSALS, refusal
 from server.api.auth import token_required
+from server.api.problems import problems
 from server.api.schemas import answers, multipart, query
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
@@ -47,6 +48,7 @@ class Library(MethodView):
                issuer="who issued it", title="its title")
     @token_required
     @blp.response(201)
+    @problems(409, 415, 422)
     def post(self, assessment_id):
         """Upload one or many files (multipart `files`) with `number`, `issued_on`, `issuer`,
         `title`: one document per file, whatever the dossier's state, until the campaign
@@ -65,6 +67,7 @@ class Revisions(MethodView):
     @multipart(blp, required=("files",), files=("files",), many=True)
     @token_required
     @blp.response(201)
+    @problems(409, 415, 422)
     def post(self, document_id):
         """Add a revision (multipart `files`, one file) until the campaign closes (409 after);
         earlier revisions stay, and links keep the revision they point to."""

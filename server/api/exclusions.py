@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
 from server.api.campaigns import campaign_or_404
-from server.api.problems import problem_response
+from server.api.problems import problem_response, problems
 from server.api.schemas import StrictSchema, answers
 from server.campaigns.exclusions import (
     ExclusionError,
@@ -69,6 +69,7 @@ class Exclusion(MethodView):
     @token_required
     @admin_required
     @blp.arguments(ExclusionSchema)
+    @problems(409)
     def put(self, payload, campaign_id, unit_code, code):
         """Exclude a domain, criterion or sub-criterion code of the unit's criteria set, with a
         reason (a new reason replaces the old one). 422 names `code` or `reason`."""
@@ -84,6 +85,7 @@ class Exclusion(MethodView):
     @admin_required
     @blp.arguments(ClearSchema)
     @blp.response(204)
+    @problems(409)
     def delete(self, payload, campaign_id, unit_code, code):
         """The item applies to the unit again; 404 when it was not excluded."""
         campaign, unit = campaign_or_404(campaign_id), _unit(unit_code)

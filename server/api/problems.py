@@ -58,7 +58,7 @@ def problems(*statuses: int):
     """Document that a view answers these statuses with a problem (401, 403, 404, 409, ...).
 
     The one way every view declares its errors: `token_required` and `admin_required` declare
-    theirs, `UnknownIdPlugin` adds 404 to every path with a parameter, `blp.arguments` adds 422.
+    theirs, `RequestProblemsPlugin` those of every request, `blp.arguments` adds 422.
     """
 
     def decorator(view):
@@ -71,16 +71,18 @@ def problems(*statuses: int):
     return decorator
 
 
-class UnknownIdPlugin(BasePlugin):
-    """A path with a parameter answers 404 for an id that does not exist or that the caller may
-    not see (and for one the URL converter refuses, such as letters for an `int`)."""
+class RequestProblemsPlugin(BasePlugin):
+    """The problems any operation may answer whatever its view does: 400 from the request
+    guard (a NUL character, an unpaired surrogate, JSON that does not parse or nests too deep:
+    server.request_limits), 413 for a body over MAX_CONTENT_LENGTH, and 404 on a path with a
+    parameter (an id that does not exist, that the caller may not see, or that no route takes)."""
 
     def operation_helper(self, path=None, operations=None, **kwargs):
-        if "{" not in (path or ""):
-            return
         for operation in (operations or {}).values():
-            operation.setdefault("responses", {}).setdefault(
-                "404", http.HTTPStatus.NOT_FOUND.name)
+            statuses = [400] + [413] * ("requestBody" in operation) + [404] * ("{" in path)
+            responses = operation.setdefault("responses", {})
+            for status in statuses:
+                responses.setdefault(str(status), http.HTTPStatus(status).name)
 
 
 def field_errors(messages, prefix: str = "") -> list[dict]:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem
 from server.api.schemas import StrictSchema, answers, multipart, query
 from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
@@ -162,6 +162,7 @@ class Publications(MethodView):
     @token_required
     @admin_required
     @blp.arguments(PublishSchema)
+    @problems(409)
     def post(self, payload, campaign_id):
         """Publish a unit group: freeze its ranking and publish its finalised dossiers. The
         second and later publications are corrections and need a `reason`. 409 names the
@@ -196,6 +197,7 @@ class PublicationImport(MethodView):
                reason="why the group is imported again")
     @token_required
     @admin_required
+    @problems(409, 422)
     def post(self):
         """Import a past year's published results (multipart: `file` .xlsx or .csv in the
         template's layout, `year`, `group`, `criteria_set` id@version, `source` the decision,
@@ -231,6 +233,7 @@ class PublicationImportTemplate(MethodView):
     @answers(blp, 200, XLSX)
     @token_required
     @admin_required
+    @problems(422)
     def get(self):
         """The table to fill in for `?criteria_set=id@version`: the set's domains as columns."""
         reference = request.args.get("criteria_set", "")

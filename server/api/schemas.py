@@ -5,6 +5,7 @@ from collections.abc import Mapping
 import marshmallow as ma
 
 from server.campaigns.criteria import criteria_registry
+from server.request_limits import MAX_ID
 
 # Entries of one list field in a request, where nothing else bounds them.
 MAX_LIST_ITEMS = 100
@@ -137,11 +138,11 @@ class AuditEventSchema(ma.Schema):
 
 class AuditQuerySchema(ma.Schema):
     action = ma.fields.String(load_default=None)
-    unit_id = ma.fields.Integer(load_default=None)
-    actor_id = ma.fields.Integer(load_default=None)
+    unit_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(max=MAX_ID))
+    actor_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(max=MAX_ID))
     date_from = ma.fields.Date(load_default=None, data_key="from")
     date_to = ma.fields.Date(load_default=None, data_key="to")
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_ID))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
 
 

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
 from server.api.campaigns import campaign_or_404
-from server.api.problems import problem_response, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem
 from server.api.schemas import answers, multipart
 from server.assessment.survey_import import (
     SurveyImportError,
@@ -34,6 +34,7 @@ class SurveyImport(MethodView):
     @answers(blp, 201)
     @multipart(blp)
     @token_required
+    @problems(409, 422)
     def post(self, campaign_id):
         """Replace the campaign's survey results with an uploaded .xlsx or .csv (field `file`).
 

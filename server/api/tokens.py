@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import token_required
+from server.api.problems import problems
 from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema, answers
 from server.extensions import db
 from server.models import User
@@ -27,6 +28,7 @@ class TokenListQuery(StrictSchema):
 class Tokens(MethodView):
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, TokenSchema)
+    @problems(401, 429)
     def post(self, payload):
         """Create a bearer token. The token is shown only in this response.
 
@@ -50,6 +52,7 @@ class Tokens(MethodView):
     @answers(blp, 200)
     @token_required
     @blp.arguments(TokenListQuery, location="query")
+    @problems(404)
     def get(self, query):
         """The caller's own tokens (id, name, created, expires, last used; never the secret).
 

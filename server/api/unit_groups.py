@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, problems
 from server.api.schemas import StrictSchema, answers, query
 from server.extensions import db
 from server.models import UnitGroup
@@ -89,6 +89,7 @@ class UnitGroupResource(MethodView):
     @token_required
     @admin_required
     @blp.arguments(GroupPatchSchema)
+    @problems(409)
     def patch(self, payload, code):
         """Edit the label, ranked flag or position, or (`active: false`) deactivate the group:
         409 while active units belong to it."""

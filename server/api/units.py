@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem
 from server.api.schemas import StrictSchema, answers, multipart, query
 from server.downloads import XLSX, xlsx_download
 from server.extensions import db
@@ -124,6 +124,7 @@ class UnitResource(MethodView):
     @answers(blp, 204)
     @token_required
     @admin_required
+    @problems(409)
     def delete(self, code):
         """Delete a unit that was never used; one with dossiers is only deactivated (409)."""
         unit = _unit(code)
@@ -143,6 +144,7 @@ class UnitImport(MethodView):
     @multipart(blp)
     @token_required
     @admin_required
+    @problems(422)
     def post(self):
         """Create or update units from an .xlsx or .csv in the template's layout (field `file`).
 

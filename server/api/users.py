@@ -11,7 +11,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem
 from server.api.schemas import StrictSchema, answers, multipart
 from server.downloads import XLSX
 from server.extensions import db
@@ -139,6 +139,7 @@ class UserImport(MethodView):
     @multipart(blp)
     @token_required
     @admin_required
+    @problems(422)
     def post(self):
         """Create the users of an .xlsx or .csv in the template's layout (field `file`), each
         with a one-time password shown only in this answer.
