@@ -8,6 +8,7 @@ world's real ids, so the operations get past their 404s.
 """
 
 import io
+import re
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -152,3 +153,46 @@ def test_every_operation_answers_as_documented(app, world, who):
     assert not [label for label, seen in statuses.items() if seen == {401}]
     reached = {label for label, seen in statuses.items() if any(s < 300 for s in seen)}
     print(f"{who}: {len(statuses)} operations, {len(reached)} answered with a success")
+
+
+def _operations(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    return [(method.upper(), path, operation) for path, item in spec["paths"].items()
+            for method, operation in item.items() if method != "parameters"]
+
+
+def test_every_operation_but_signing_in_documents_and_answers_401_to_anonymous(client):
+    operations = _operations(client)
+    assert len(operations) > 80
+    for method, path, operation in operations:
+        if (method, path) == ("POST", "/api/v1/tokens"):
+            continue
+        # Any value the route takes: 401 comes before the lookup.
+        url = re.sub(r"\{(\w+)\}", lambda m: "xlsx" if m[1] == "kind" else "1", path)
+        response = client.open(url, method=method)
+        assert response.status_code == 401, (method, path)
+        assert response.content_type == "application/problem+json", (method, path)
+        assert "401" in operation["responses"], (method, path)
+
+
+UPLOADS = {
+    ("POST", "/api/v1/units/import"): "file", ("POST", "/api/v1/users/import"): "file",
+    ("POST", "/api/v1/publications/import"): "file",
+    ("POST", "/api/v1/campaigns/{campaign_id}/survey-import"): "file",
+    ("POST", "/api/v1/assessments/{assessment_id}/evidence"): "files",
+    ("POST", "/api/v1/evidence/{document_id}/revisions"): "files",
+}
+
+
+def test_uploads_are_documented_as_multipart_bodies_with_their_file_field(client):
+    documented = {(m, p): o for m, p, o in _operations(client)}
+    for key, field in UPLOADS.items():
+        body = documented[key]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert field in body["required"], key
+        assert body["properties"][field] in (
+            {"type": "string", "format": "binary"},
+            {"type": "array", "items": {"type": "string", "format": "binary"}}), key
+    # The document has no other multipart body (a new upload is added to UPLOADS).
+    readers = {(m, p) for m, p, o in _operations(client)
+               if "multipart/form-data" in o.get("requestBody", {}).get("content", {})}
+    assert readers == set(UPLOADS)
