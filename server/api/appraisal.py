@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from server.api.auth import token_required
 from server.api.problems import problem_response, problems
-from server.api.schemas import StrictSchema
+from server.api.schemas import DbInt, StrictSchema
 from server.appraisal import decisions as appraisal
 from server.assessment import self_assessment as sa
 
@@ -22,7 +22,7 @@ class AppraiseSchema(StrictSchema):
     value = ma.fields.Raw(allow_none=True, load_default=None)
     not_applicable = ma.fields.Boolean(load_default=False)
     reason = ma.fields.String(load_default="")
-    version = ma.fields.Integer(allow_none=True, load_default=None)
+    version = DbInt(allow_none=True, load_default=None)
 
 
 class AcceptUntouchedSchema(StrictSchema):

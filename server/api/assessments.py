@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, problems
-from server.api.schemas import MAX_LIST_ITEMS, BoundedDict, StrictSchema, most_sub_criteria
+from server.api.schemas import MAX_LIST_ITEMS, BoundedDict, DbInt, StrictSchema, most_sub_criteria
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.campaigns.workflow import TransitionError
@@ -24,7 +24,7 @@ class AnswerInputSchema(StrictSchema):
     value = ma.fields.Raw(allow_none=True, load_default=None)
     not_applicable = ma.fields.Boolean(load_default=False)
     explanation = ma.fields.String(allow_none=True, load_default=None)
-    version = ma.fields.Integer(allow_none=True, load_default=None)
+    version = DbInt(allow_none=True, load_default=None)
 
 
 class AnswersInputSchema(StrictSchema):
@@ -32,7 +32,7 @@ class AnswersInputSchema(StrictSchema):
                           required=True, max_items=most_sub_criteria)
     links = BoundedDict(
         keys=ma.fields.String(), values=ma.fields.List(
-            ma.fields.Integer(), validate=ma.validate.Length(max=MAX_LIST_ITEMS)),
+            DbInt(), validate=ma.validate.Length(max=MAX_LIST_ITEMS)),
         load_default=dict, max_items=most_sub_criteria, metadata={
             "description": "sub-criterion -> ids of library documents to link, at their current "
                            "revision; saved with the answers in one transaction"})
@@ -50,7 +50,7 @@ class ReasonSchema(StrictSchema):
 
 class LinkSchema(StrictSchema):
     code = ma.fields.String(required=True)
-    document_id = ma.fields.Integer(required=True)
+    document_id = DbInt(required=True)
 
 
 class ExtensionSchema(StrictSchema):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, problems
-from server.api.schemas import StrictSchema, answers
+from server.api.schemas import DbInt, StrictSchema, answers
 from server.campaigns.campaign_workflow import (
     TRANSITION_LABELS,
     TRANSITIONS,
@@ -39,7 +39,7 @@ blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns",
 class CampaignChangeSchema(StrictSchema):
     """The fields of a campaign an edit may change; absent ones keep their value."""
 
-    year = ma.fields.Integer()
+    year = DbInt()
     title = ma.fields.String()
     pins = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
                           metadata={"description": 'unit group -> "set-id@version"'})
@@ -61,7 +61,7 @@ class CampaignChangeSchema(StrictSchema):
 
 
 class CampaignSchema(CampaignChangeSchema):
-    year = ma.fields.Integer(required=True)
+    year = DbInt(required=True)
     title = ma.fields.String(required=True)
     pins = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True,
                           metadata={"description": 'unit group -> "set-id@version"'})

@@ -10,7 +10,7 @@ from server.api.appraisal import refusal as appraisal_refusal
 from server.api.assessments import link_dict
 from server.api.auth import token_required
 from server.api.problems import problem_response, problems
-from server.api.schemas import StrictSchema
+from server.api.schemas import DbInt, StrictSchema
 from server.appraisal import explanations
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
@@ -21,11 +21,11 @@ blp = Blueprint("explanations", __name__, url_prefix="/api/v1/assessments",
 
 class ExplanationReplySchema(StrictSchema):
     reply = ma.fields.String(required=True)
-    version = ma.fields.Integer(allow_none=True, load_default=None)
+    version = DbInt(allow_none=True, load_default=None)
 
 
 class ExplanationLinkSchema(StrictSchema):
-    document_id = ma.fields.Integer(required=True)
+    document_id = DbInt(required=True)
 
 
 def refusal(error):

@@ -35,6 +35,15 @@ def most_sub_criteria() -> int:
     return max((len(s.leaves()) for s in criteria_registry().all()), default=0)
 
 
+class DbInt(ma.fields.Integer):
+    """An integer of a request that a database column can hold (PostgreSQL's `integer`): a
+    larger one is refused with 422 naming the field, and the document states the bounds."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate", ma.validate.Range(min=-MAX_ID - 1, max=MAX_ID))
+        super().__init__(*args, **kwargs)
+
+
 class StrictSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
@@ -156,7 +165,7 @@ class AuditPageSchema(ma.Schema):
 class ReviewerAssignmentSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     campaign_id = ma.fields.Integer(dump_only=True)
-    reviewer_id = ma.fields.Integer(required=True)
+    reviewer_id = DbInt(required=True)
     reviewer = ma.fields.Function(lambda a: a.reviewer.username, dump_only=True)
     domains = ma.fields.List(ma.fields.String(), required=True)
     unit_group = ma.fields.String(load_default=None, allow_none=True)

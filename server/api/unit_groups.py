@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
 from server.api.problems import problem_response, problems
-from server.api.schemas import StrictSchema, answers, query
+from server.api.schemas import DbInt, StrictSchema, answers, query
 from server.extensions import db
 from server.models import UnitGroup
 from server.people.groups import (
@@ -29,14 +29,14 @@ class GroupSchema(StrictSchema):
     code = ma.fields.String(required=True)
     label = ma.fields.String(required=True)
     ranked = ma.fields.Boolean(load_default=True)
-    position = ma.fields.Integer(load_default=None, allow_none=True)
+    position = DbInt(load_default=None, allow_none=True)
     active = ma.fields.Boolean(dump_only=True)
 
 
 class GroupPatchSchema(StrictSchema):
     label = ma.fields.String()
     ranked = ma.fields.Boolean()
-    position = ma.fields.Integer()
+    position = DbInt()
     active = ma.fields.Boolean()
 
 
