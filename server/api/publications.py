@@ -5,6 +5,8 @@ the application: any signed-in user reads it and its workbook (units study where
 the live ranking and the drift check, which read current data, stay with administrators.
 """
 
+import re
+
 import marshmallow as ma
 from flask import g, request
 from flask.views import MethodView
@@ -208,8 +210,8 @@ class PublicationImport(MethodView):
         if upload is None or not upload.filename:
             return problem_response(422, "Send the file in the multipart field 'file'.",
                                     errors=[{"field": "file", "message": "missing"}])
-        year = form.get("year", "")
-        if not year.strip().isdigit():
+        year = form.get("year", "").strip()
+        if not re.fullmatch("[0-9]{4}", year):  # not isdigit(): "²" is a digit int() refuses
             return problem_response(422, errors=[{"field": "year",
                                                   "message": "must be a year such as 2024"}])
         import_request = ImportRequest(
