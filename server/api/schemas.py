@@ -147,8 +147,8 @@ class AuditEventSchema(ma.Schema):
 
 class AuditQuerySchema(ma.Schema):
     action = ma.fields.String(load_default=None)
-    unit_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(max=MAX_ID))
-    actor_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(max=MAX_ID))
+    unit_id = DbInt(load_default=None)
+    actor_id = DbInt(load_default=None)
     date_from = ma.fields.Date(load_default=None, data_key="from")
     date_to = ma.fields.Date(load_default=None, data_key="to")
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_ID))
@@ -185,17 +185,14 @@ class NotificationSchema(ma.Schema):
     read_at = ma.fields.DateTime(allow_none=True)
 
 
-def answers(blp, status: int = 200, content_type: str = "application/json", *,
-            schema=None, description: str = ""):
-    """Document a success answer no marshmallow schema dumps: a JSON object or list the view
-    builds itself, a file (`content_type` XLSX, CSV, ...) or nothing (204)."""
+def answers(blp, status: int = 200, content_type: str = "application/json"):
+    """Document a success answer no marshmallow schema dumps: a JSON object the view builds
+    itself, a file (`content_type` XLSX, CSV, ...) or nothing (204)."""
     if status == 204:
-        return blp.alt_response(204, description=description or "Done", success=True)
-    if schema is None:
-        schema = ({"type": "object"} if content_type == "application/json"
-                  else {"type": "string", "format": "binary"})
-    return blp.alt_response(status, schema=schema, content_type=content_type, success=True,
-                            description=description or None)
+        return blp.alt_response(204, description="Done", success=True)
+    schema = ({"type": "object"} if content_type == "application/json"
+              else {"type": "string", "format": "binary"})
+    return blp.alt_response(status, schema=schema, content_type=content_type, success=True)
 
 
 def multipart(blp, *, required: tuple[str, ...] = ("file",), files: tuple[str, ...] = ("file",),
