@@ -32,6 +32,7 @@ def check_request() -> None:
             "application/x-www-form-urlencoded", "multipart/form-data"):
         fields += request.form.items(multi=True)
     for name, value in fields:
+        name = name or ""  # werkzeug keys a multipart part that has no name None
         if "\x00" in name or "\x00" in value:
             abort(400, f"{name.replace(chr(0), '')}: contains a NUL character")
     if request.is_json and request.content_length:

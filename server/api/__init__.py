@@ -1,8 +1,9 @@
 """The REST API under /api/v1 (flask-smorest): token auth, problem+json errors, OpenAPI."""
 
-from flask_smorest import Api
+from server.api.problems import ProblemApi, RequestProblemsPlugin
 
-api = Api(spec_kwargs={
+api = ProblemApi(spec_kwargs={
+    "extra_plugins": [RequestProblemsPlugin()],
     "info": {"description": "ParIndex: Chỉ số cải cách hành chính (PAR INDEX)."},
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "security": [{"bearer": []}],

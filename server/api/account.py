@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from server.api.auth import token_required_even_before_password_change
 from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.schemas import StrictSchema, answers
 from server.extensions import db
 from server.people.passwords import change_password
 from server.people.users import UserInputError
@@ -23,6 +23,7 @@ class PasswordChangeSchema(StrictSchema):
 
 @blp.route("/account/password")
 class Password(MethodView):
+    @answers(blp, 204)
     @token_required_even_before_password_change
     @blp.arguments(PasswordChangeSchema)
     def post(self, payload):

@@ -7,8 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.auth import token_required
-from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.problems import problem_response, problems
+from server.api.schemas import DbInt, StrictSchema
 from server.appraisal import decisions as appraisal
 from server.assessment import self_assessment as sa
 
@@ -22,7 +22,7 @@ class AppraiseSchema(StrictSchema):
     value = ma.fields.Raw(allow_none=True, load_default=None)
     not_applicable = ma.fields.Boolean(load_default=False)
     reason = ma.fields.String(load_default="")
-    version = ma.fields.Integer(allow_none=True, load_default=None)
+    version = DbInt(allow_none=True, load_default=None)
 
 
 class AcceptUntouchedSchema(StrictSchema):
@@ -60,6 +60,7 @@ class AcceptUntouched(MethodView):
     @token_required
     @blp.arguments(AcceptUntouchedSchema)
     @blp.response(200)
+    @problems(409)
     def post(self, payload, assessment_id):
         """Accept the unit's input for every item of the domain not appraised yet."""
         try:
@@ -75,6 +76,7 @@ class Appraise(MethodView):
     @token_required
     @blp.arguments(AppraiseSchema)
     @blp.response(200)
+    @problems(409)
     def post(self, payload, assessment_id, code):
         """Accept, adjust (reason required) or ask the unit a question (the reason). `version`
         is the appraisal's version read (null for none): a stale one answers 409."""

@@ -9,8 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response
-from server.api.schemas import MAX_LIST_ITEMS, BoundedDict, StrictSchema, most_sub_criteria
+from server.api.problems import problem_response, problems
+from server.api.schemas import MAX_LIST_ITEMS, BoundedDict, DbInt, StrictSchema, most_sub_criteria
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.campaigns.workflow import TransitionError
@@ -24,7 +24,7 @@ class AnswerInputSchema(StrictSchema):
     value = ma.fields.Raw(allow_none=True, load_default=None)
     not_applicable = ma.fields.Boolean(load_default=False)
     explanation = ma.fields.String(allow_none=True, load_default=None)
-    version = ma.fields.Integer(allow_none=True, load_default=None)
+    version = DbInt(allow_none=True, load_default=None)
 
 
 class AnswersInputSchema(StrictSchema):
@@ -32,7 +32,7 @@ class AnswersInputSchema(StrictSchema):
                           required=True, max_items=most_sub_criteria)
     links = BoundedDict(
         keys=ma.fields.String(), values=ma.fields.List(
-            ma.fields.Integer(), validate=ma.validate.Length(max=MAX_LIST_ITEMS)),
+            DbInt(), validate=ma.validate.Length(max=MAX_LIST_ITEMS)),
         load_default=dict, max_items=most_sub_criteria, metadata={
             "description": "sub-criterion -> ids of library documents to link, at their current "
                            "revision; saved with the answers in one transaction"})
@@ -50,7 +50,7 @@ class ReasonSchema(StrictSchema):
 
 class LinkSchema(StrictSchema):
     code = ma.fields.String(required=True)
-    document_id = ma.fields.Integer(required=True)
+    document_id = DbInt(required=True)
 
 
 class ExtensionSchema(StrictSchema):
@@ -121,6 +121,7 @@ class Answers(MethodView):
     @token_required
     @blp.arguments(AnswersInputSchema)
     @blp.response(200)
+    @problems(409, 503)
     def put(self, payload, assessment_id):
         """Save draft answers, and with them `links` to library documents, in one transaction.
         Each answer carries the `version` it was read at (null for a new one); a stale one
@@ -139,6 +140,7 @@ class Links(MethodView):
     @token_required
     @blp.arguments(LinkSchema)
     @blp.response(201)
+    @problems(409)
     def post(self, payload, assessment_id):
         """Link a document of the unit's library to a sub-criterion, at the document's current
         revision (draft only; 409 naming the state otherwise). Linking a linked document again
@@ -155,6 +157,7 @@ class Links(MethodView):
 class LinkResource(MethodView):
     @token_required
     @blp.response(204)
+    @problems(409)
     def delete(self, assessment_id, link_id):
         """Remove a link (draft only; 409 naming the state otherwise)."""
         try:
@@ -185,6 +188,7 @@ class SubmissionResource(MethodView):
     @token_required
     @blp.arguments(SubmitSchema)
     @blp.response(201)
+    @problems(409)
     def post(self, payload, assessment_id):
         """Submit (unit head). Send the sign-off `digest` to be sure what was checked is sent.
         While applicable items are unanswered: 422 with one `confirm_unanswered` error per
@@ -201,6 +205,7 @@ class SubmissionResource(MethodView):
     @token_required
     @blp.arguments(ReasonSchema)
     @blp.response(200)
+    @problems(409)
     def delete(self, payload, assessment_id):
         """Withdraw the submission to edit again (unit head, until appraisal starts)."""
         try:
@@ -217,6 +222,7 @@ class Extension(MethodView):
     @admin_required
     @blp.arguments(ExtensionSchema)
     @blp.response(200)
+    @problems(409)
     def put(self, payload, assessment_id):
         """Extend this unit's self-assessment deadline (administrator); recorded and audited."""
         try:

@@ -5,10 +5,12 @@ from functools import wraps
 from flask import g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from server.api.problems import problems
 from server.people.auth import user_for_token
 
 
 def _authenticated(view, *, before_password_change: bool):
+    @problems(401, 403)  # 403: a one-time password still to change, or the route's own rule
     @wraps(view)
     def wrapper(*args, **kwargs):
         user = user_for_token(request.headers.get("Authorization"))
@@ -37,6 +39,7 @@ def token_required_even_before_password_change(view):
 def admin_required(view):
     """After token_required: 403 for anyone but an administrator, before the body is read."""
 
+    @problems(403)
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not g.api_user.has_role("admin"):

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.problems import problem_response, problems
+from server.api.schemas import DbInt, StrictSchema, answers
 from server.campaigns.campaign_workflow import (
     TRANSITION_LABELS,
     TRANSITIONS,
@@ -39,7 +39,7 @@ blp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns",
 class CampaignChangeSchema(StrictSchema):
     """The fields of a campaign an edit may change; absent ones keep their value."""
 
-    year = ma.fields.Integer()
+    year = DbInt()
     title = ma.fields.String()
     pins = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
                           metadata={"description": 'unit group -> "set-id@version"'})
@@ -61,7 +61,7 @@ class CampaignChangeSchema(StrictSchema):
 
 
 class CampaignSchema(CampaignChangeSchema):
-    year = ma.fields.Integer(required=True)
+    year = DbInt(required=True)
     title = ma.fields.String(required=True)
     pins = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True,
                           metadata={"description": 'unit group -> "set-id@version"'})
@@ -94,6 +94,7 @@ def campaign_or_404(campaign_id: int) -> Campaign:
 
 @blp.route("")
 class Campaigns(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self):
         """Every campaign, newest year first."""
@@ -101,6 +102,7 @@ class Campaigns(MethodView):
                                        .order_by(Campaign.year.desc(), Campaign.id.desc()))
         return {"campaigns": [campaign_dict(c) for c in campaigns]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(CampaignSchema)
@@ -116,13 +118,16 @@ class Campaigns(MethodView):
 
 @blp.route("/<int:campaign_id>")
 class CampaignResource(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         return campaign_dict(campaign_or_404(campaign_id))
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(CampaignChangeSchema)
+    @problems(409)
     def patch(self, payload, campaign_id):
         """Change a draft campaign: the fields given replace theirs (`deadlines` one by one);
         409 once it has opened, 422 naming each bad field."""
@@ -138,6 +143,7 @@ class CampaignResource(MethodView):
 
 @blp.route("/<int:campaign_id>/transitions")
 class CampaignTransitions(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's state and the steps the caller may take now (administrators: open,
@@ -148,9 +154,11 @@ class CampaignTransitions(MethodView):
              "reason_required": t.reason_required}
             for t in allowed_transitions(campaign, g.api_user)]}
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(TransitionSchema)
+    @problems(409)
     def post(self, payload, campaign_id):
         """Take a step: 409 when the state does not allow it (or reviewers are missing for
         `open`), 422 without a needed reason or closing date."""
@@ -168,9 +176,11 @@ class CampaignTransitions(MethodView):
 
 @blp.route("/<int:campaign_id>/successor")
 class CampaignSuccessor(MethodView):
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(SuccessorSchema)
+    @problems(409)
     def post(self, payload, campaign_id):
         """Start next year from this campaign: a new draft with the pins (or their successor
         versions), reviewer assignments, settings and every date a year later."""
@@ -185,8 +195,10 @@ class CampaignSuccessor(MethodView):
 
 @blp.route("/<int:campaign_id>/opening")
 class CampaignOpening(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
+    @problems(409, 422)
     def post(self, campaign_id):
         """Open the campaign: one dossier per active unit of each pinned group. Run again, it
         adds only the dossiers of units added since; 409 once the campaign is closed."""
@@ -200,6 +212,7 @@ class CampaignOpening(MethodView):
 
 @blp.route("/<int:campaign_id>/dossiers")
 class CampaignDossiers(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's dossiers the caller may read (a unit's people: their own), by unit."""
@@ -219,6 +232,7 @@ class CampaignDossiers(MethodView):
 
 @blp.route("/<int:campaign_id>/coverage")
 class CampaignCoverage(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     def get(self, campaign_id):

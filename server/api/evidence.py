@@ -6,6 +6,8 @@ from flask_smorest import Blueprint
 
 from server.api.assessments import REFUSALS, refusal
 from server.api.auth import token_required
+from server.api.problems import problems
+from server.api.schemas import answers, multipart, query
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
 from server.assessment.evidence.serving import file_response
@@ -41,8 +43,12 @@ class Library(MethodView):
         return [document_dict(d)
                 for d in evidence.library(assessment.campaign_id, assessment.unit_id)]
 
+    @multipart(blp, required=("files",), files=("files",), many=True,
+               number="the document's number", issued_on="its date, YYYY-MM-DD",
+               issuer="who issued it", title="its title")
     @token_required
     @blp.response(201)
+    @problems(409, 415, 422)
     def post(self, assessment_id):
         """Upload one or many files (multipart `files`) with `number`, `issued_on`, `issuer`,
         `title`: one document per file, whatever the dossier's state, until the campaign
@@ -58,8 +64,10 @@ class Library(MethodView):
 
 @blp.route("/evidence/<int:document_id>/revisions")
 class Revisions(MethodView):
+    @multipart(blp, required=("files",), files=("files",), many=True)
     @token_required
     @blp.response(201)
+    @problems(409, 415, 422)
     def post(self, document_id):
         """Add a revision (multipart `files`, one file) until the campaign closes (409 after);
         earlier revisions stay, and links keep the revision they point to."""
@@ -74,6 +82,8 @@ class Revisions(MethodView):
 
 @blp.route("/evidence/revisions/<int:revision_id>/file")
 class RevisionFile(MethodView):
+    @query(blp, "download", "1: as an attachment")
+    @answers(blp, 200, "*/*")
     @token_required
     def get(self, revision_id):
         """The file's bytes; `?download=1` forces an attachment."""

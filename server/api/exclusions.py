@@ -8,8 +8,8 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
 from server.api.campaigns import campaign_or_404
-from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.problems import problem_response, problems
+from server.api.schemas import StrictSchema, answers
 from server.campaigns.exclusions import (
     ExclusionError,
     clear_exclusion,
@@ -55,6 +55,7 @@ def _listing(campaign, unit) -> dict:
 
 @blp.route("/campaigns/<int:campaign_id>/units/<unit_code>/exclusions")
 class Exclusions(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     def get(self, campaign_id, unit_code):
@@ -64,9 +65,11 @@ class Exclusions(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/units/<unit_code>/exclusions/<code>")
 class Exclusion(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(ExclusionSchema)
+    @problems(409)
     def put(self, payload, campaign_id, unit_code, code):
         """Exclude a domain, criterion or sub-criterion code of the unit's criteria set, with a
         reason (a new reason replaces the old one). 422 names `code` or `reason`."""
@@ -82,6 +85,7 @@ class Exclusion(MethodView):
     @admin_required
     @blp.arguments(ClearSchema)
     @blp.response(204)
+    @problems(409)
     def delete(self, payload, campaign_id, unit_code, code):
         """The item applies to the unit again; 404 when it was not excluded."""
         campaign, unit = campaign_or_404(campaign_id), _unit(unit_code)

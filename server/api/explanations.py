@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 from server.api.appraisal import refusal as appraisal_refusal
 from server.api.assessments import link_dict
 from server.api.auth import token_required
-from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.problems import problem_response, problems
+from server.api.schemas import DbInt, StrictSchema
 from server.appraisal import explanations
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
@@ -21,11 +21,11 @@ blp = Blueprint("explanations", __name__, url_prefix="/api/v1/assessments",
 
 class ExplanationReplySchema(StrictSchema):
     reply = ma.fields.String(required=True)
-    version = ma.fields.Integer(allow_none=True, load_default=None)
+    version = DbInt(allow_none=True, load_default=None)
 
 
 class ExplanationLinkSchema(StrictSchema):
-    document_id = ma.fields.Integer(required=True)
+    document_id = DbInt(required=True)
 
 
 def refusal(error):
@@ -66,6 +66,7 @@ class Reply(MethodView):
     @token_required
     @blp.arguments(ExplanationReplySchema)
     @blp.response(200)
+    @problems(409)
     def put(self, payload, assessment_id, code):
         """Write the reply to the open question on `code`. `version` is the reply's version
         read (null for none yet): a stale one answers 409 with the newer reply."""
@@ -83,6 +84,7 @@ class ReplyEvidence(MethodView):
     @token_required
     @blp.arguments(ExplanationLinkSchema)
     @blp.response(201)
+    @problems(409)
     def post(self, payload, assessment_id, code):
         """Link a document of the unit's library to the questioned sub-criterion `code`, at its
         current revision; linking a linked document again moves the link to its newest one."""
@@ -99,6 +101,7 @@ class ReplyEvidence(MethodView):
 class ReplyEvidenceLink(MethodView):
     @token_required
     @blp.response(204)
+    @problems(409)
     def delete(self, assessment_id, code, link_id):
         """Remove a link of the questioned sub-criterion `code`, in the window."""
         try:

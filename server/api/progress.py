@@ -7,9 +7,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, problems
+from server.api.schemas import answers
 from server.appraisal.progress import FilterError, campaign_progress, parse_filters, progress_scope
-from server.downloads import xlsx_download
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Campaign
 from server.results.exports.progress_workbook import write_progress_workbook
@@ -52,8 +53,10 @@ def _report(campaign_id: int):
 
 @blp.route("/<int:campaign_id>/progress")
 class Progress(MethodView):
+    @answers(blp, 200)
     @token_required
     @blp.doc(parameters=FILTERS)
+    @problems(422)
     def get(self, campaign_id):
         """One row per unit: state, answered items, appraisal counts (pending, accepted,
         adjusted, asked, changed since appraised), whether and why it is overdue, and the
@@ -69,8 +72,10 @@ class Progress(MethodView):
 
 @blp.route("/<int:campaign_id>/progress.xlsx")
 class ProgressWorkbook(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     @blp.doc(parameters=FILTERS)
+    @problems(422)
     def get(self, campaign_id):
         """The same rows as a workbook, Vietnamese headers."""
         report, refused = _report(campaign_id)

@@ -5,6 +5,8 @@ the application: any signed-in user reads it and its workbook (units study where
 the live ranking and the drift check, which read current data, stay with administrators.
 """
 
+import re
+
 import marshmallow as ma
 from flask import g, request
 from flask.views import MethodView
@@ -13,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema
+from server.api.problems import problem_response, problems, table_file_problem
+from server.api.schemas import StrictSchema, answers, multipart, query
 from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
-from server.downloads import xlsx_download
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Campaign, Publication, User
 from server.people.groups import group_label, group_labels
@@ -73,6 +75,15 @@ class RankingSettingsSchema(StrictSchema):
     reason = ma.fields.String(load_default="")
 
 
+class RankingSettingsReplaceSchema(RankingSettingsSchema):
+    """PUT replaces both settings: both are required (null clears the tie rule)."""
+
+    tie_rule = ma.fields.Nested(TieRuleSchema, required=True, allow_none=True, metadata={
+        "description": "null to follow each criteria set's own rule"})
+    not_ranked = ma.fields.List(ma.fields.Nested(NotRankedSchema), required=True, metadata={
+        "description": "the full list of units scored but not ranked, each with a reason"})
+
+
 def publication_dict(publication: Publication, publisher: User | None,
                      latest_number: int | None = None, source: str | None = None,
                      group_names: dict[str, str] | None = None) -> dict:
@@ -123,6 +134,8 @@ def _publication(publication_id: int) -> tuple[Publication, User | None]:
 
 @blp.route("/campaigns/<int:campaign_id>/publications")
 class Publications(MethodView):
+    @query(blp, "group", "only this unit group's publications")
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's publications (`?group=` for one unit group), latest first; without
@@ -147,9 +160,11 @@ class Publications(MethodView):
                                                   names)
                                  for p, u in rows]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(PublishSchema)
+    @problems(409)
     def post(self, payload, campaign_id):
         """Publish a unit group: freeze its ranking and publish its finalised dossiers. The
         second and later publications are corrections and need a `reason`. 409 names the
@@ -176,8 +191,15 @@ def _refused(error: PublicationError):
 
 @blp.route("/publications/import")
 class PublicationImport(MethodView):
+    @answers(blp, 201)
+    @multipart(blp, required=("file", "year", "group", "criteria_set"),
+               year="the year, such as 2024", group="the unit group's code",
+               criteria_set="the criteria set, id@version", source="the decision published",
+               tie_compare="the tie rule's comparison", tie_ranks="the tie rule's ranks",
+               reason="why the group is imported again")
     @token_required
     @admin_required
+    @problems(409, 422)
     def post(self):
         """Import a past year's published results (multipart: `file` .xlsx or .csv in the
         template's layout, `year`, `group`, `criteria_set` id@version, `source` the decision,
@@ -188,8 +210,8 @@ class PublicationImport(MethodView):
         if upload is None or not upload.filename:
             return problem_response(422, "Send the file in the multipart field 'file'.",
                                     errors=[{"field": "file", "message": "missing"}])
-        year = form.get("year", "")
-        if not year.strip().isdigit():
+        year = form.get("year", "").strip()
+        if not re.fullmatch("[0-9]{4}", year):  # not isdigit(): "²" is a digit int() refuses
             return problem_response(422, errors=[{"field": "year",
                                                   "message": "must be a year such as 2024"}])
         import_request = ImportRequest(
@@ -209,8 +231,11 @@ class PublicationImport(MethodView):
 
 @blp.route("/publications/import-template.xlsx")
 class PublicationImportTemplate(MethodView):
+    @query(blp, "criteria_set", "the criteria set, id@version", required=True)
+    @answers(blp, 200, XLSX)
     @token_required
     @admin_required
+    @problems(422)
     def get(self):
         """The table to fill in for `?criteria_set=id@version`: the set's domains as columns."""
         reference = request.args.get("criteria_set", "")
@@ -225,6 +250,7 @@ class PublicationImportTemplate(MethodView):
 
 @blp.route("/publications/<int:publication_id>")
 class PublicationView(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, publication_id):
         """One publication with its frozen ranking (`ranking`, as the ranking endpoint
@@ -237,6 +263,7 @@ class PublicationView(MethodView):
 
 @blp.route("/publications/<int:publication_id>/ranking.xlsx")
 class PublicationWorkbook(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, publication_id):
         """The ranking workbook written from the publication's snapshot alone."""
@@ -250,6 +277,7 @@ class PublicationWorkbook(MethodView):
 
 @blp.route("/publications/<int:publication_id>/drift")
 class PublicationDrift(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, publication_id):
         """Whether the current data still gives the published results; `correction_due` when
@@ -262,33 +290,32 @@ class PublicationDrift(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/ranking-settings")
 class RankingSettings(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The campaign's tie rule (null: each criteria set's) and units not ranked."""
         return ranking_settings(admin_campaign(campaign_id))
 
+    @answers(blp, 200)
     @token_required
     @admin_required
-    @blp.arguments(RankingSettingsSchema)
+    @blp.arguments(RankingSettingsReplaceSchema)
     def put(self, payload, campaign_id):
         """Replace both settings: `tie_rule` (compare unrounded|rounded and ranks
         shared|distinct, both or null) and the full `not_ranked` list (reason required)."""
-        return _update(campaign_id, payload, partial=False)
+        return _update(campaign_id, payload)
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(RankingSettingsSchema)
     def patch(self, payload, campaign_id):
         """Change only the settings given."""
-        return _update(campaign_id, payload, partial=True)
+        return _update(campaign_id, payload)
 
 
-def _update(campaign_id: int, payload: dict, partial: bool):
+def _update(campaign_id: int, payload: dict):
     campaign = admin_campaign(campaign_id)
-    missing = [name for name in ("tie_rule", "not_ranked") if name not in payload]
-    if missing and not partial:
-        return problem_response(422, errors=[{"field": name, "message": "required"}
-                                             for name in missing])
     try:
         update_ranking_settings(
             campaign, g.api_user, tie_rule=payload.get("tie_rule", KEEP),

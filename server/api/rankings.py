@@ -5,8 +5,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
+from server.api.schemas import answers, query
 from server.api.survey import admin_campaign
-from server.downloads import xlsx_download
+from server.downloads import XLSX, xlsx_download
 from server.people.groups import group_label
 from server.results.exports.ranking_workbook import write_ranking_workbook
 from server.results.ranking import RankingError, rank_group
@@ -30,6 +31,8 @@ def _ranking(campaign_id: int):
 
 @blp.route("/<int:campaign_id>/ranking")
 class Ranking(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """The ranking of one unit group (`?group=`), best first; units not ranked last."""
@@ -39,6 +42,8 @@ class Ranking(MethodView):
 
 @blp.route("/<int:campaign_id>/ranking.xlsx")
 class RankingWorkbook(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, campaign_id):
         """The ranking workbook of one unit group (`?group=`)."""

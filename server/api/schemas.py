@@ -5,6 +5,7 @@ from collections.abc import Mapping
 import marshmallow as ma
 
 from server.campaigns.criteria import criteria_registry
+from server.request_limits import MAX_ID
 
 # Entries of one list field in a request, where nothing else bounds them.
 MAX_LIST_ITEMS = 100
@@ -32,6 +33,15 @@ class BoundedDict(ma.fields.Dict):
 def most_sub_criteria() -> int:
     """The most sub-criteria any loaded criteria set has: no answer set can hold more codes."""
     return max((len(s.leaves()) for s in criteria_registry().all()), default=0)
+
+
+class DbInt(ma.fields.Integer):
+    """An integer of a request that a database column can hold (PostgreSQL's `integer`): a
+    larger one is refused with 422 naming the field, and the document states the bounds."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate", ma.validate.Range(min=-MAX_ID - 1, max=MAX_ID))
+        super().__init__(*args, **kwargs)
 
 
 class StrictSchema(ma.Schema):
@@ -138,11 +148,11 @@ class AuditEventSchema(ma.Schema):
 
 class AuditQuerySchema(ma.Schema):
     action = ma.fields.String(load_default=None)
-    unit_id = ma.fields.Integer(load_default=None)
-    actor_id = ma.fields.Integer(load_default=None)
+    unit_id = DbInt(load_default=None)
+    actor_id = DbInt(load_default=None)
     date_from = ma.fields.Date(load_default=None, data_key="from")
     date_to = ma.fields.Date(load_default=None, data_key="to")
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_ID))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
 
 
@@ -156,7 +166,7 @@ class AuditPageSchema(ma.Schema):
 class ReviewerAssignmentSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     campaign_id = ma.fields.Integer(dump_only=True)
-    reviewer_id = ma.fields.Integer(required=True)
+    reviewer_id = DbInt(required=True)
     reviewer = ma.fields.Function(lambda a: a.reviewer.username, dump_only=True)
     domains = ma.fields.List(ma.fields.String(), required=True)
     unit_group = ma.fields.String(load_default=None, allow_none=True)
@@ -174,3 +184,33 @@ class NotificationSchema(ma.Schema):
     unit_id = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.DateTime()
     read_at = ma.fields.DateTime(allow_none=True)
+
+
+def answers(blp, status: int = 200, content_type: str = "application/json"):
+    """Document a success answer no marshmallow schema dumps: a JSON object the view builds
+    itself, a file (`content_type` XLSX, CSV, ...) or nothing (204)."""
+    if status == 204:
+        return blp.alt_response(204, description="Done", success=True)
+    schema = ({"type": "object"} if content_type == "application/json"
+              else {"type": "string", "format": "binary"})
+    return blp.alt_response(status, schema=schema, content_type=content_type, success=True)
+
+
+def multipart(blp, *, required: tuple[str, ...] = ("file",), files: tuple[str, ...] = ("file",),
+              many: bool = False, **fields: str):
+    """Document a `multipart/form-data` request body the view reads itself from `request.files`
+    and `request.form`: the file field(s) and the text `fields` ({name: description})."""
+    binary = {"type": "string", "format": "binary"}
+    properties = {name: ({"type": "array", "items": binary} if many else binary)
+                  for name in files}
+    properties.update({name: {"type": "string", "description": description}
+                       for name, description in fields.items()})
+    return blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "properties": properties, "required": list(required)}}}})
+
+
+def query(blp, name: str, description: str, *, required: bool = False):
+    """Document a query parameter the view reads itself from `request.args`."""
+    return blp.doc(parameters=[{"in": "query", "name": name, "required": required,
+                                "description": description,
+                                "schema": {"type": "string", "minLength": int(required)}}])

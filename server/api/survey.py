@@ -6,14 +6,15 @@ from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
 from server.api.campaigns import campaign_or_404
-from server.api.problems import problem_response, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem
+from server.api.schemas import answers, multipart
 from server.assessment.survey_import import (
     SurveyImportError,
     SurveyImportRefused,
     import_survey,
     write_template,
 )
-from server.downloads import xlsx_download
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Campaign
 
@@ -30,7 +31,10 @@ def admin_campaign(campaign_id: int) -> Campaign:
 
 @blp.route("/<int:campaign_id>/survey-import")
 class SurveyImport(MethodView):
+    @answers(blp, 201)
+    @multipart(blp)
     @token_required
+    @problems(409, 422)
     def post(self, campaign_id):
         """Replace the campaign's survey results with an uploaded .xlsx or .csv (field `file`).
 
@@ -58,6 +62,7 @@ class SurveyImport(MethodView):
 
 @blp.route("/<int:campaign_id>/survey-template.xlsx")
 class SurveyTemplate(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, campaign_id):
         """An .xlsx to fill: one row per assessed unit and survey item."""

@@ -8,7 +8,8 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import token_required
-from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema
+from server.api.problems import problems
+from server.api.schemas import MeSchema, StrictSchema, TokenRequestSchema, TokenSchema, answers
 from server.extensions import db
 from server.models import User
 from server.people.auth import SignInThrottled, issue_token, sign_in
@@ -27,6 +28,7 @@ class TokenListQuery(StrictSchema):
 class Tokens(MethodView):
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, TokenSchema)
+    @problems(401, 429)
     def post(self, payload):
         """Create a bearer token. The token is shown only in this response.
 
@@ -47,8 +49,10 @@ class Tokens(MethodView):
         db.session.commit()
         return {"token": token, "expires_in_days": current_app.config["API_TOKEN_DAYS"]}
 
+    @answers(blp, 200)
     @token_required
     @blp.arguments(TokenListQuery, location="query")
+    @problems(404)
     def get(self, query):
         """The caller's own tokens (id, name, created, expires, last used; never the secret).
 
@@ -70,6 +74,7 @@ class Tokens(MethodView):
 
 @blp.route("/tokens/<int:token_id>")
 class TokenResource(MethodView):
+    @answers(blp, 204)
     @token_required
     def delete(self, token_id):
         """Revoke a token: the caller's own, or any for an administrator (404 otherwise)."""

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.api.auth import token_required
-from server.api.problems import problem_response
+from server.api.problems import problem_response, problems
 from server.api.schemas import (
     AssessmentStateSchema,
     AuditEventSchema,
@@ -60,6 +60,7 @@ class Transitions(MethodView):
     @token_required
     @blp.arguments(TransitionRequestSchema)
     @blp.response(200, AssessmentStateSchema)
+    @problems(409)
     def post(self, payload, assessment_id):
         """Take a transition. 409: not possible from the current state (or a concurrent change);
         403: the caller may not take it for this unit; 422: a reason is required, or a

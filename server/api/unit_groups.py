@@ -8,8 +8,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response
-from server.api.schemas import StrictSchema
+from server.api.problems import problem_response, problems
+from server.api.schemas import DbInt, StrictSchema, answers, query
 from server.extensions import db
 from server.models import UnitGroup
 from server.people.groups import (
@@ -29,14 +29,14 @@ class GroupSchema(StrictSchema):
     code = ma.fields.String(required=True)
     label = ma.fields.String(required=True)
     ranked = ma.fields.Boolean(load_default=True)
-    position = ma.fields.Integer(load_default=None, allow_none=True)
+    position = DbInt(load_default=None, allow_none=True)
     active = ma.fields.Boolean(dump_only=True)
 
 
 class GroupPatchSchema(StrictSchema):
     label = ma.fields.String()
     ranked = ma.fields.Boolean()
-    position = ma.fields.Integer()
+    position = DbInt()
     active = ma.fields.Boolean()
 
 
@@ -55,6 +55,8 @@ def _refused(error: GroupInputError):
 
 @blp.route("/unit-groups")
 class UnitGroups(MethodView):
+    @query(blp, "active", "1: the active groups only")
+    @answers(blp, 200)
     @token_required
     def get(self):
         """Every unit group, by position (`?active=1`: the active ones only)."""
@@ -62,6 +64,7 @@ class UnitGroups(MethodView):
         return {"unit_groups": [group_record(group) for group in
                                 list_groups(include_inactive=not active_only)]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(GroupSchema)
@@ -77,13 +80,16 @@ class UnitGroups(MethodView):
 
 @blp.route("/unit-groups/<code>")
 class UnitGroupResource(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, code):
         return group_record(_group(code))
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(GroupPatchSchema)
+    @problems(409)
     def patch(self, payload, code):
         """Edit the label, ranked flag or position, or (`active: false`) deactivate the group:
         409 while active units belong to it."""

@@ -9,10 +9,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
+from server.api.schemas import answers, query
 from server.api.survey import admin_campaign
 from server.appraisal import decisions as appraisal
 from server.assessment import self_assessment as sa
-from server.downloads import unit_file_name, xlsx_download
+from server.downloads import XLSX, unit_file_name, xlsx_download
 from server.results.exports.points_lost_workbook import (
     write_group_points_lost,
     write_unit_points_lost,
@@ -46,6 +47,7 @@ def _group_report(campaign_id: int):
 
 @blp.route("/assessments/<int:assessment_id>/table.xlsx")
 class UnitTableDownload(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, assessment_id):
         """The unit's official self-assessment table, filled in, with its evidence references."""
@@ -56,6 +58,7 @@ class UnitTableDownload(MethodView):
 
 @blp.route("/assessments/<int:assessment_id>/points-lost")
 class UnitPointsLost(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, assessment_id):
         """The sub-criteria where the unit lost points, against last year."""
@@ -64,6 +67,7 @@ class UnitPointsLost(MethodView):
 
 @blp.route("/assessments/<int:assessment_id>/points-lost.xlsx")
 class UnitPointsLostWorkbook(MethodView):
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, assessment_id):
         """The unit's points-lost report as .xlsx."""
@@ -75,6 +79,8 @@ class UnitPointsLostWorkbook(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/points-lost")
 class GroupPointsLost(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
+    @answers(blp, 200)
     @token_required
     def get(self, campaign_id):
         """Per sub-criterion across the units of a group (`?group=`): units that lost points,
@@ -84,6 +90,8 @@ class GroupPointsLost(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/points-lost.xlsx")
 class GroupPointsLostWorkbook(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
+    @answers(blp, 200, XLSX)
     @token_required
     def get(self, campaign_id):
         """The group's points-lost report as .xlsx."""

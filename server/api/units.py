@@ -7,9 +7,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema
-from server.downloads import xlsx_download
+from server.api.problems import problem_response, problems, table_file_problem
+from server.api.schemas import StrictSchema, answers, multipart, query
+from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Unit
 from server.people.groups import group_label, group_labels
@@ -66,6 +66,8 @@ def _refused(error: UnitInputError):
 
 @blp.route("/units")
 class Units(MethodView):
+    @query(blp, "active", "1: the active units only")
+    @answers(blp, 200)
     @token_required
     def get(self):
         """Every unit, by code (`?active=1`: the active ones only)."""
@@ -74,6 +76,7 @@ class Units(MethodView):
         return {"units": [{**unit_record(u), "group_label": names.get(u.group, u.group)}
                           for u in list_units(include_inactive=not active_only)]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(UnitSchema)
@@ -90,11 +93,13 @@ class Units(MethodView):
 
 @blp.route("/units/<code>")
 class UnitResource(MethodView):
+    @answers(blp, 200)
     @token_required
     def get(self, code):
         unit = _unit(code)
         return {**unit_record(unit), "group_label": group_label(unit.group)}
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(UnitPatchSchema)
@@ -116,8 +121,10 @@ class UnitResource(MethodView):
         db.session.commit()
         return unit_record(unit)
 
+    @answers(blp, 204)
     @token_required
     @admin_required
+    @problems(409)
     def delete(self, code):
         """Delete a unit that was never used; one with dossiers is only deactivated (409)."""
         unit = _unit(code)
@@ -133,8 +140,11 @@ class UnitResource(MethodView):
 
 @blp.route("/units/import")
 class UnitImport(MethodView):
+    @answers(blp, 201)
+    @multipart(blp)
     @token_required
     @admin_required
+    @problems(422)
     def post(self):
         """Create or update units from an .xlsx or .csv in the template's layout (field `file`).
 
@@ -154,6 +164,8 @@ class UnitImport(MethodView):
 
 @blp.route("/units.xlsx")
 class UnitExport(MethodView):
+    @query(blp, "template", "1: the empty template")
+    @answers(blp, 200, XLSX)
     @token_required
     @admin_required
     def get(self):

@@ -11,8 +11,8 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, table_file_problem
-from server.api.schemas import StrictSchema
+from server.api.problems import problem_response, problems, table_file_problem
+from server.api.schemas import StrictSchema, answers, multipart
 from server.downloads import XLSX
 from server.extensions import db
 from server.models import User
@@ -66,6 +66,7 @@ def _user(username: str) -> User:
 
 @blp.route("/users")
 class Users(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     def get(self):
@@ -73,6 +74,7 @@ class Users(MethodView):
         users = db.session.scalars(select(User).order_by(User.username))
         return {"users": [user_dict(u) for u in users]}
 
+    @answers(blp, 201)
     @token_required
     @admin_required
     @blp.arguments(UserCreateSchema)
@@ -95,11 +97,13 @@ class Users(MethodView):
 
 @blp.route("/users/<username>")
 class UserResource(MethodView):
+    @answers(blp, 200)
     @token_required
     @admin_required
     def get(self, username):
         return user_dict(_user(username))
 
+    @answers(blp, 200)
     @token_required
     @admin_required
     @blp.arguments(UserPatchSchema)
@@ -118,6 +122,7 @@ class UserResource(MethodView):
 
 @blp.route("/users/<username>/throttle")
 class UserThrottle(MethodView):
+    @answers(blp, 204)
     @token_required
     @admin_required
     def delete(self, username):
@@ -130,8 +135,11 @@ class UserThrottle(MethodView):
 
 @blp.route("/users/import")
 class UserImport(MethodView):
+    @answers(blp, 201)
+    @multipart(blp)
     @token_required
     @admin_required
+    @problems(422)
     def post(self):
         """Create the users of an .xlsx or .csv in the template's layout (field `file`), each
         with a one-time password shown only in this answer.
@@ -155,6 +163,8 @@ class UserImport(MethodView):
 
 @blp.route("/users/template.<any(xlsx, csv):kind>")
 class UserTemplate(MethodView):
+    @answers(blp, 200, XLSX)
+    @answers(blp, 200, "text/csv")
     @token_required
     @admin_required
     def get(self, kind):

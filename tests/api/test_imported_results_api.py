@@ -3,6 +3,7 @@
 import io
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
@@ -86,6 +87,16 @@ def test_api_template(client, make, token_for):
     assert [c.value for c in sheet[1]][:10] == HEADER[:10]
     response = client.get(url.replace("@1.0.0", ""), headers=admin)
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("year", ["7³", "２０２４", "20245", ""])
+def test_a_year_that_is_not_four_digits_is_refused_naming_it(client, make, token_for, year):
+    # "7³" passed str.isdigit() and ended in a 500 (found by the OpenAPI conformance run).
+    response = _upload(client, token_for(make.user("admin")), year=year)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"field": "year",
+                                              "message": "must be a year such as 2024"}]
+    assert _count() == 0
 
 
 def test_cli_imports_and_lists(app, make, tmp_path):
