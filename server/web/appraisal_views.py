@@ -31,7 +31,7 @@ def appraisal_queue():
     if not (current_user.has_role("reviewer") or current_user.has_role("admin")):
         abort(403)
     chosen = request.args.get("campaign", "")
-    campaign_id = int(chosen) if chosen.isdigit() else None
+    campaign_id = int(chosen) if chosen.isdecimal() else None
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
     return render_template("appraisal/queue.html",
                            entries=reviewer_queue(current_user, campaign_id),
@@ -90,7 +90,7 @@ def appraisal_item(assessment_id, code):
     try:
         appraisal.appraise(assessment, current_user, code, action, value=typed["value"],
                            not_applicable=typed["not_applicable"], reason=typed["reason"],
-                           version=int(version) if version.isdigit() else None)
+                           version=int(version) if version.isdecimal() else None)
     except sa.Forbidden:
         abort(403)
     except sa.StaleWrite as error:

@@ -63,7 +63,7 @@ def form_items(criteria_set, form) -> dict:
         items[code] = {"value": posted_value(leaf, form),
                        "not_applicable": form.get(f"na-{code}") == "1",
                        "explanation": form.get(f"ex-{code}", ""),
-                       "version": int(version) if version.isdigit() else None}
+                       "version": int(version) if version.isdecimal() else None}
     return items
 
 
@@ -100,7 +100,7 @@ def assessment_form(assessment_id):
     items = form_items(criteria_set, request.form)
     typed = {code: {**item, "version": item["version"]} for code, item in items.items()}
     links = {leaf.code: [int(chosen)] for leaf in criteria_set.leaves()
-             if (chosen := request.form.get(f"link-{leaf.code}", "")).isdigit()}
+             if (chosen := request.form.get(f"link-{leaf.code}", "")).isdecimal()}
     try:
         sa.save_answers(assessment, current_user, items, links)
     except sa.StaleWrite as error:

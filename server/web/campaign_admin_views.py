@@ -79,7 +79,7 @@ def _typed_from(campaign: Campaign) -> dict:
 def _rows(form, prefix: str, keys: tuple[str, ...]) -> list[dict]:
     """The filled rows of a repeated group of inputs (`prefix`_key_N), in order."""
     count = form.get(f"{prefix}_rows", "")
-    count = int(count) if count.isdigit() else 0
+    count = int(count) if count.isdecimal() else 0
     rows = [{key: form.get(f"{prefix}_{key}_{n}", "").strip() for key in keys}
             for n in range(min(count, 50))]
     return [row for row in rows if any(row.values())]
@@ -99,7 +99,7 @@ def _typed_from_form(form) -> dict:
 
 def _changes(typed: dict) -> dict:
     """The service's fields from what the form holds."""
-    return {"year": int(typed["year"]) if typed["year"].isdigit() else 0,
+    return {"year": int(typed["year"]) if typed["year"].isdecimal() else 0,
             "title": typed["title"],
             "pins": {group: ref for group, ref in typed["pins"].items() if ref},
             "deadlines": typed["deadlines"], "data_cutoffs": typed["data_cutoffs"],
@@ -110,7 +110,7 @@ def _changes(typed: dict) -> dict:
 
 def _problems(error: CampaignInputError, typed: dict) -> dict:
     errors = dict(error.problems)
-    if not typed["year"].isdigit():
+    if not typed["year"].isdecimal():
         errors["year"] = _("Enter the year, e.g. 2025.")
     return errors
 

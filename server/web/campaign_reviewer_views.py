@@ -22,7 +22,7 @@ def campaign_assign_reviewer(campaign_id):
     if campaign is None:
         abort(404)
     reviewer_id = request.form.get("reviewer_id", "")
-    reviewer = db.session.get(User, int(reviewer_id)) if reviewer_id.isdigit() else None
+    reviewer = db.session.get(User, int(reviewer_id)) if reviewer_id.isdecimal() else None
     try:
         assign_reviewer(campaign, reviewer, request.form.getlist("domains"),
                         request.form.get("unit_group") or None, current_user)

@@ -53,8 +53,8 @@ def explanation_reply(assessment_id, code):
         # A document alone may be linked; otherwise the reply is saved (an empty one is
         # refused); both together in one transaction.
         explanations.save_reply(assessment, current_user, code, typed["reply"],
-                                int(version) if version.isdigit() else None,
-                                int(document_id) if document_id.isdigit() else None)
+                                int(version) if version.isdecimal() else None,
+                                int(document_id) if document_id.isdecimal() else None)
     except sa.Forbidden:
         abort(403)
     except sa.SelfAssessmentError as error:

@@ -26,7 +26,7 @@ def _page(errors=None, typed=None, status=200):
 def _position(text: str):
     """The typed position as a number when it is one; the service names anything else."""
     text = text.strip()
-    return int(text) if text.isdigit() else (text or None)
+    return int(text) if text.isdecimal() else (text or None)
 
 
 @bp.route("/admin/groups", methods=["GET", "POST"])

@@ -35,7 +35,7 @@ def _campaigns() -> list[Campaign]:
 def _chosen(campaigns: list[Campaign]):
     """(campaign, scope) for the `campaign` argument, or the newest; aborts 403/404."""
     wanted = request.args.get("campaign", "")
-    if wanted and not wanted.isdigit():
+    if wanted and not wanted.isdecimal():
         abort(404)
     campaign = db.session.get(Campaign, int(wanted)) if wanted else (
         campaigns[0] if campaigns else None)

@@ -194,7 +194,7 @@ def publication_import():
     year = form.get("year", "").strip()
     if upload is None or not upload.filename:
         errors["file"] = _("Choose an .xlsx or .csv file.")
-    if not year.isdigit():
+    if not year.isdecimal():
         errors["year"] = _("must be a year such as 2024")
     if not errors:
         import_request = ImportRequest(

@@ -41,7 +41,7 @@ def _campaigns():
 def rankings():
     """The campaign and group chooser, and the list of what is published."""
     campaign_id, group = request.args.get("campaign", ""), request.args.get("group", "")
-    if campaign_id.isdigit() and group:
+    if campaign_id.isdecimal() and group:
         return redirect(url_for("web.ranking", campaign_id=int(campaign_id), group=group))
     return render_template("rankings/index.html", campaigns=_campaigns(),
                            published=published_groups(), admin=is_admin(current_user))

@@ -58,7 +58,7 @@ def _chosen_group():
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc(),
                                                              Campaign.id.desc())).all()
     chosen = request.args.get("campaign", "")
-    campaign = (db.session.get(Campaign, int(chosen)) if chosen.isdigit()
+    campaign = (db.session.get(Campaign, int(chosen)) if chosen.isdecimal()
                 else campaigns[0] if campaigns else None)
     if chosen and campaign is None:
         abort(404)

@@ -81,7 +81,7 @@ def take_step(assessment: Assessment, key: str, back, done: str | None = None):
 
 def _int_arg(name):
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 def _date_arg(name):

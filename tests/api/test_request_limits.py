@@ -98,3 +98,11 @@ def test_an_integer_in_a_body_beyond_the_databases_is_refused_naming_it(client, 
     assert [e["field"] for e in response.get_json()["errors"]] == ["position"]
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["components"]["schemas"]["Group"]["properties"]["position"]["maximum"] == 2**31 - 1
+
+
+def test_pages_take_superscript_digits_as_text_not_numbers(client, make, login):
+    # "²".isdigit() is true but int("²") fails: the pages read numbers with isdecimal().
+    login(make.user("admin"))
+    assert client.get("/audit?page=%C2%B2&unit_id=%C2%B2").status_code == 200
+    assert client.get("/appraisal?campaign=%C2%B2").status_code in (200, 404)
+    assert client.get("/admin/progress?campaign=%C2%B2").status_code in (200, 404, 422)
