@@ -120,8 +120,10 @@ def _list_page(errors=None, typed=None, status=200):
                                                                   Campaign.id.desc())))
     dossiers = dict(db.session.execute(select(Assessment.campaign_id, func.count())
                                        .group_by(Assessment.campaign_id)).all())
-    started = set(db.session.scalars(select(Campaign.previous_id)
-                                     .where(Campaign.previous_id.is_not(None))))
+    # Next year is already under way: started from this campaign, or another of that year.
+    years = {campaign.year for campaign in campaigns}
+    started = {campaign.previous_id for campaign in campaigns if campaign.previous_id} | {
+        campaign.id for campaign in campaigns if campaign.year + 1 in years}
     if typed is None:
         typed = {"survey": True, "data_cutoffs": [], "bands": []}
     return render_template("admin/campaigns.html", campaigns=campaigns, dossiers=dossiers,

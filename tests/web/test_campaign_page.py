@@ -137,3 +137,11 @@ def test_the_campaign_pages_are_for_administrators_only(client, make, login):
                                              "title": "x"}).status_code == 403
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
     assert db.session.get(Campaign, campaign.id).state == "draft"
+
+
+def test_start_from_last_year_is_offered_only_while_next_year_has_no_campaign(client, make,
+                                                                             admin):
+    older, newer = make.campaign(2020, state="closed"), make.campaign(2021)
+    page = client.get("/admin/campaigns").get_data(as_text=True)
+    assert f"/admin/campaigns/{older.id}/successor" not in page  # 2021 is under way
+    assert f"/admin/campaigns/{newer.id}/successor" in page
