@@ -5,7 +5,7 @@ from copy import deepcopy
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import jsonify, request
+from flask import abort, jsonify, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.http import HTTP_STATUS_CODES
@@ -134,6 +134,15 @@ def problem_response(status: int, detail: str | None = None, data: dict | None =
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def uploaded_file():
+    """The multipart field `file` of a table import; without one, a 422 naming the field."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        abort(problem_response(422, "Send the file in the multipart field 'file'.",
+                               errors=[{"field": "file", "message": "missing"}]))
+    return upload
 
 
 def table_file_problem(error):

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, problems, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import StrictSchema, answers, multipart, query
 from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
@@ -206,10 +206,7 @@ class PublicationImport(MethodView):
         `tie_compare`, `tie_ranks`, and `reason` to import the group again). Creates or reuses
         a closed campaign of the year. All or nothing: 422 lists every bad row."""
         form = request.form
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return problem_response(422, "Send the file in the multipart field 'file'.",
-                                    errors=[{"field": "file", "message": "missing"}])
+        upload = uploaded_file()
         year = form.get("year", "").strip()
         if not re.fullmatch("[0-9]{4}", year):  # not isdigit(): "²" is a digit int() refuses
             return problem_response(422, errors=[{"field": "year",

@@ -1,12 +1,12 @@
 """Survey results: import a campaign's file (all or nothing) and download the template."""
 
-from flask import g, request
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import token_required
 from server.api.campaigns import campaign_or_404
-from server.api.problems import problem_response, problems, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import answers, multipart
 from server.assessment.survey_import import (
     SurveyImportError,
@@ -42,10 +42,7 @@ class SurveyImport(MethodView):
         when the campaign is not open or some of its results are finalised or published.
         """
         campaign = admin_campaign(campaign_id)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return problem_response(422, "Send the file in the multipart field 'file'.",
-                                    errors=[{"field": "file", "message": "missing"}])
+        upload = uploaded_file()
         try:
             result = import_survey(campaign, upload.filename, upload.read(),
                                    actor_id=g.api_user.id)

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, problems, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import StrictSchema, answers, multipart, query
 from server.downloads import XLSX, xlsx_download
 from server.extensions import db
@@ -150,10 +150,7 @@ class UnitImport(MethodView):
 
         All or nothing: 422 lists every bad row with its number and nothing is written.
         """
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return problem_response(422, "Send the file in the multipart field 'file'.",
-                                    errors=[{"field": "file", "message": "missing"}])
+        upload = uploaded_file()
         try:
             result = import_units(upload.filename, upload.read(), actor_id=g.api_user.id)
         except UnitImportError as error:

@@ -5,13 +5,13 @@ response, which they must change before anything else."""
 import io
 
 import marshmallow as ma
-from flask import g, request, send_file
+from flask import g, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
-from server.api.problems import problem_response, problems, table_file_problem
+from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import StrictSchema, answers, multipart
 from server.downloads import XLSX
 from server.extensions import db
@@ -147,10 +147,7 @@ class UserImport(MethodView):
         All or nothing: 422 lists every bad row with its number, `column` and `kind`, and
         nothing is written.
         """
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return problem_response(422, "Send the file in the multipart field 'file'.",
-                                    errors=[{"field": "file", "message": "missing"}])
+        upload = uploaded_file()
         try:
             imported = import_users(upload.filename, upload.read(), actor_id=g.api_user.id)
         except UserImportError as error:
