@@ -110,12 +110,14 @@ class UserResource(MethodView):
     def patch(self, payload, username):
         """Edit the full name or e-mail; `active: false` ends the user's sessions and tokens."""
         user = _user(username)
-        if "active" in payload:
-            if user.id == g.api_user.id and not payload["active"]:
-                return problem_response(422, "You cannot deactivate yourself.", errors=[
-                    {"field": "active", "message": "you cannot deactivate yourself"}])
-            set_user_active(user, payload.pop("active"), actor_id=g.api_user.id)
-        update_user(user, payload, actor_id=g.api_user.id)
+        try:
+            if "active" in payload:
+                set_user_active(user, payload.pop("active"), actor_id=g.api_user.id)
+            update_user(user, payload, actor_id=g.api_user.id)
+        except UserInputError as error:
+            db.session.rollback()
+            return problem_response(422, str(error), errors=[
+                {"field": field, "message": message} for field, message in error.problems])
         db.session.commit()
         return user_dict(user)
 

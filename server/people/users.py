@@ -113,7 +113,10 @@ def one_time_password() -> str:
 
 def set_user_active(user: User, active: bool, *, actor_id: int | None) -> None:
     """Deactivate (or reactivate) a user; the caller commits. A deactivated user's sessions and
-    tokens stop working at once (every request checks `active`); their tokens are deleted too."""
+    tokens stop working at once (every request checks `active`); their tokens are deleted too.
+    Nobody deactivates themselves: an installation could lose its last administrator."""
+    if not active and actor_id is not None and user.id == actor_id:
+        raise UserInputError([("active", _l("You cannot deactivate yourself."))])
     if user.active == active:
         return
     user.active = active

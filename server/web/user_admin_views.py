@@ -96,10 +96,11 @@ def user_active(username):
     if user is None:
         abort(404)
     active = request.form.get("active") == "1"
-    if user.id == current_user.id and not active:
-        flash(_("You cannot deactivate yourself."), "error")
+    try:
+        set_user_active(user, active, actor_id=current_user.id)
+    except UserInputError as error:
+        flash("; ".join(message for _field, message in error.problems), "error")
         return redirect(url_for("web.user_admin"))
-    set_user_active(user, active, actor_id=current_user.id)
     db.session.commit()
     flash(_("%(username)s can sign in again.", username=username) if active else
           _("%(username)s is deactivated: their sessions and API tokens no longer work.",

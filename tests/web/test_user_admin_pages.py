@@ -64,3 +64,20 @@ def test_deactivation_ends_the_session(app, client, make, login):
 def test_the_page_is_for_administrators_only(client, make, login):
     login(make.user("viewer"))
     assert client.get("/admin/users").status_code == 403
+
+
+def test_nobody_deactivates_themselves_on_the_page_or_over_the_api(client, make, login,
+                                                                    token_for):
+    admin = make.user("admin", username="quantri")
+    headers = token_for(admin)
+    refused = client.patch("/api/v1/users/quantri", json={"active": False}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == [
+        {"field": "active", "message": "Bạn không thể tự ngừng hoạt động tài khoản của mình."}]
+    login(admin)
+    page = client.post("/admin/users/quantri/active",
+                       data={"active": "0", "csrf_token": csrf_token(client.get("/admin/users"))},
+                       follow_redirects=True)
+    assert "Bạn không thể tự ngừng hoạt động tài khoản của mình." in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).active
