@@ -271,11 +271,12 @@ def read_results(filename: str, content: bytes, criteria_set: CriteriaSet,
                 reader.problem("total", "total_mismatch", _l(
                     "%(total)s is not the sum of the domains and the survey (%(sum)s)",
                     total=plain(total), sum=plain(parts)))
-            computed = total * 100 / max_points
+            # The engine's own index of these points, as it would publish it.
+            computed = percent(total, max_points)
             if abs(index - computed) > TOLERANCE:
                 reader.problem("index", "index_mismatch", _l(
                     "%(index)s is not the total / the maximum x 100 (%(computed)s)",
-                    index=plain(index), computed=plain(round_half_up(computed, 4))))
+                    index=plain(index), computed=plain(computed)))
         if rank is not None and tie_ranks == "distinct" and rank in ranks:
             reader.problem("rank", "duplicate_rank", _l(
                 "rank %(rank)s is already given on row %(row)s, and equal values get distinct "
