@@ -92,3 +92,12 @@ def finalised(world):
     """The own unit's dossier finalised by the council: its group may be published."""
     db.session.get(Assessment, world["assessment"].id).state = "finalised"
     db.session.commit()
+
+
+def throttle_target() -> bool:
+    """Failed sign-ins of the user `target`, for an administrator to clear; True."""
+    from server.people.login_throttle import record_failure, standing
+
+    record_failure("target", "203.0.113.9", standing("target", "203.0.113.9"))
+    db.session.commit()
+    return True

@@ -56,6 +56,7 @@ from tests.administration_world import (
     csv,
     finalised,
     make_user,
+    throttle_target,
 )
 from tests.api.test_authorization_matrix import ROUTES as APPRAISAL_ROUTES
 from tests.helpers import PASSWORD
@@ -239,15 +240,6 @@ def _exclusion_url(world, code):
 SCORE = {"answers": {"1.1.1": {"value": "timely"}}}
 NOT_RANKED = [{"unit_code": "QNI", "reason": "Không xếp hạng theo quyết định của Hội đồng"}]
 
-def _throttled(world) -> bool:
-    """Failed sign-ins of `target`, for an administrator to clear; True."""
-    from server.people.login_throttle import record_failure, standing
-
-    record_failure("target", "203.0.113.9", standing("target", "203.0.113.9"))
-    db.session.commit()
-    return True
-
-
 ACTIONS = {
     "openapi": lambda c, w, h, u: c.get("/api/v1/openapi.json", headers=h),
     "me": lambda c, w, h, u: c.get("/api/v1/me", headers=h),
@@ -295,7 +287,7 @@ ACTIONS = {
         json={"username": "lanhdao.hpg", "full_name": "Trần Thị B", "roles": ["unit_head:HPG"]}),
     "users.patch": lambda c, w, h, u: c.patch(
         "/api/v1/users/target", headers=h, json={"full_name": "Lê Văn C", "active": False}),
-    "users.unthrottle": lambda c, w, h, u: _throttled(w) and c.delete(
+    "users.unthrottle": lambda c, w, h, u: throttle_target() and c.delete(
         "/api/v1/users/target/throttle", headers=h),
     "users.import": lambda c, w, h, u: c.post(
         "/api/v1/users/import", headers=h, data=_upload(USER_ROWS, "nguoi-dung.csv"),
@@ -369,8 +361,8 @@ UNCHANGED = {
     "users.create": lambda: _count(User, User.username == "lanhdao.hpg"),
     "users.import": lambda: _count(User, User.username == "bientap.hpg"),
     "users.patch": lambda: _count(User, User.username == "target", User.active.is_(True)),
-    # Throttled before the call (see _throttled), so a refusal must leave both counters.
-    "users.unthrottle": lambda: _throttled(None) and _count(LoginThrottle),
+    # Throttled before the call (see throttle_target), so a refusal must leave both counters.
+    "users.unthrottle": lambda: throttle_target() and _count(LoginThrottle),
     "campaigns.create": lambda: _count(Campaign),
     "campaigns.successor": lambda: _count(Campaign),
     "campaigns.close": lambda: _count(Campaign, Campaign.state == "open"),

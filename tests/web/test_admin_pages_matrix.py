@@ -33,6 +33,7 @@ from tests.administration_world import (
     build_world,
     finalised,
     make_user,
+    throttle_target,
 )
 from tests.helpers import PASSWORD, csrf_token
 from tests.imported_data import table_csv
@@ -162,14 +163,6 @@ def _url(world, tail, key="campaign"):
 
 
 # action: (method, url(world), form(world) or None, prepare(world) or None)
-def _throttle_target(w) -> None:
-    """Failed sign-ins of `target`, for an administrator to clear."""
-    from server.people.login_throttle import record_failure, standing
-
-    record_failure("target", "203.0.113.9", standing("target", "203.0.113.9"))
-    db.session.commit()
-
-
 ACTIONS = {
     "units.page": ("GET", lambda w: "/admin/units", None, None),
     "units.export": ("GET", lambda w: "/admin/units.xlsx", None, None),
@@ -244,7 +237,7 @@ ACTIONS = {
     "reviewers.page": ("GET", lambda w: f"/admin/reviewers?campaign={w['campaign'].id}", None,
                        None),
     "users.unthrottle": ("POST", lambda w: "/admin/users/target/unthrottle", lambda w: {},
-                         _throttle_target),
+                         lambda w: throttle_target()),
 }
 
 
