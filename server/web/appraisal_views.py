@@ -22,6 +22,7 @@ from server.extensions import db
 from server.models import Campaign
 from server.web.assessment_views import posted_value
 from server.web.blueprint import bp
+from server.web.forms import whole_number
 from server.web.workflow_views import take_step
 
 
@@ -31,7 +32,7 @@ def appraisal_queue():
     if not (current_user.has_role("reviewer") or current_user.has_role("admin")):
         abort(403)
     chosen = request.args.get("campaign", "")
-    campaign_id = int(chosen) if chosen.isdecimal() else None
+    campaign_id = whole_number(chosen)
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
     return render_template("appraisal/queue.html",
                            entries=reviewer_queue(current_user, campaign_id),
@@ -90,7 +91,7 @@ def appraisal_item(assessment_id, code):
     try:
         appraisal.appraise(assessment, current_user, code, action, value=typed["value"],
                            not_applicable=typed["not_applicable"], reason=typed["reason"],
-                           version=int(version) if version.isdecimal() else None)
+                           version=whole_number(version))
     except sa.Forbidden:
         abort(403)
     except sa.StaleWrite as error:

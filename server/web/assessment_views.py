@@ -15,6 +15,7 @@ from server.extensions import db
 from server.models import Assessment
 from server.people.permissions import can_edit_unit, own_unit_ids, roles_for_unit
 from server.web.blueprint import bp
+from server.web.forms import whole_number
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
@@ -63,7 +64,7 @@ def form_items(criteria_set, form) -> dict:
         items[code] = {"value": posted_value(leaf, form),
                        "not_applicable": form.get(f"na-{code}") == "1",
                        "explanation": form.get(f"ex-{code}", ""),
-                       "version": int(version) if version.isdecimal() else None}
+                       "version": whole_number(version)}
     return items
 
 

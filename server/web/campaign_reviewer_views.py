@@ -12,6 +12,7 @@ from server.models import Campaign, ReviewerAssignment, User
 from server.web.access import admin_only
 from server.web.blueprint import bp
 from server.web.campaign_admin_views import campaign_page_response
+from server.web.forms import whole_number
 
 
 @bp.route("/admin/campaigns/<int:campaign_id>/reviewers", methods=["POST"])
@@ -22,7 +23,7 @@ def campaign_assign_reviewer(campaign_id):
     if campaign is None:
         abort(404)
     reviewer_id = request.form.get("reviewer_id", "")
-    reviewer = db.session.get(User, int(reviewer_id)) if reviewer_id.isdecimal() else None
+    reviewer = db.session.get(User, number) if (number := whole_number(reviewer_id)) else None
     try:
         assign_reviewer(campaign, reviewer, request.form.getlist("domains"),
                         request.form.get("unit_group") or None, current_user)

@@ -17,6 +17,7 @@ from server.campaigns.workflow import STATES, TRANSITION_LABELS
 from server.people.permissions import can_edit_unit
 from server.web.assessment_views import assessment_or_404
 from server.web.blueprint import bp
+from server.web.forms import whole_number
 from server.web.workflow_views import take_step
 
 
@@ -53,8 +54,8 @@ def explanation_reply(assessment_id, code):
         # A document alone may be linked; otherwise the reply is saved (an empty one is
         # refused); both together in one transaction.
         explanations.save_reply(assessment, current_user, code, typed["reply"],
-                                int(version) if version.isdecimal() else None,
-                                int(document_id) if document_id.isdecimal() else None)
+                                whole_number(version),
+                                whole_number(document_id))
     except sa.Forbidden:
         abort(403)
     except sa.SelfAssessmentError as error:

@@ -6,6 +6,12 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 
+def whole_number(text: str) -> int | None:
+    """A typed or linked id, count or version as a number; None unless it is one. isdecimal,
+    not isdigit: "²" is a digit that int() refuses."""
+    return int(text) if text.isdecimal() else None
+
+
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username."))])
     password = PasswordField(_l("Password"),

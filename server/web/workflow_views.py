@@ -20,6 +20,7 @@ from server.people.permissions import audit_scope, can_read_unit
 from server.web.access import admin_only
 from server.web.blueprint import bp
 from server.web.forms import LogoutForm as CsrfForm
+from server.web.forms import whole_number
 
 
 def _readable_assessment(assessment_id: int) -> Assessment:
@@ -81,7 +82,7 @@ def take_step(assessment: Assessment, key: str, back, done: str | None = None):
 
 def _int_arg(name):
     value = request.args.get(name, "")
-    return int(value) if value.isdecimal() else None
+    return whole_number(value)
 
 
 def _date_arg(name):
