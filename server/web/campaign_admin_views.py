@@ -210,12 +210,6 @@ def campaign_page(campaign_id):
     return redirect(url_for("web.campaign_page", campaign_id=campaign_id))
 
 
-@bp.route("/admin/campaigns/<int:campaign_id>/open", methods=["POST"])
-@login_required
-def campaign_open(campaign_id):
-    return _step(campaign_id, "open")
-
-
 @bp.route("/admin/campaigns/<int:campaign_id>/transition", methods=["POST"])
 @login_required
 def campaign_transition(campaign_id):

@@ -192,8 +192,8 @@ ACTIONS = {
     "campaign.page": ("GET", lambda w: _url(w, ""), None, None),
     "campaign.edit": ("POST", lambda w: _url(w, "", "draft"), lambda w: {
         **CAMPAIGN_FORM, "year": "2022", "title": "Chỉ số CCHC 2022 (sửa)"}, None),
-    "campaign.open": ("POST", lambda w: _url(w, "/open", "draft"), lambda w: {},
-                      lambda w: _covered(w, "draft")),
+    "campaign.open": ("POST", lambda w: _url(w, "/transition", "draft"),
+                      lambda w: {"transition": "open"}, lambda w: _covered(w, "draft")),
     "campaign.close": ("POST", lambda w: _url(w, "/transition"),
                        lambda w: {"transition": "close"}, None),
     "campaign.successor": ("POST", lambda w: _url(w, "/successor"),
@@ -336,7 +336,6 @@ ROUTES = {
     ("POST", "/admin/campaigns"): "campaigns.create",
     ("GET", "/admin/campaigns/<int:campaign_id>"): "campaign.page",
     ("POST", "/admin/campaigns/<int:campaign_id>"): "campaign.edit",
-    ("POST", "/admin/campaigns/<int:campaign_id>/open"): "campaign.open",
     ("POST", "/admin/campaigns/<int:campaign_id>/transition"): "campaign.close",
     ("POST", "/admin/campaigns/<int:campaign_id>/successor"): "campaign.successor",
     ("POST", "/admin/campaigns/<int:campaign_id>/reviewers"): "campaign.assign_reviewer",

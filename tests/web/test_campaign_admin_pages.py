@@ -39,8 +39,9 @@ def test_create_then_open_on_the_web(client, make, login):
     assert "UBND cấp tỉnh / 1: QB" in page
 
     token = csrf_token(client.get("/admin/campaigns"))
-    refused_open = client.post(f"/admin/campaigns/{campaign.id}/open",
-                               data={"csrf_token": token}, follow_redirects=True)
+    refused_open = client.post(f"/admin/campaigns/{campaign.id}/transition",
+                               data={"csrf_token": token, "transition": "open"},
+                               follow_redirects=True)
     assert "cần phân công người thẩm định" in refused_open.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Assessment)) == 0
 
@@ -48,8 +49,9 @@ def test_create_then_open_on_the_web(client, make, login):
     db.session.add(ReviewerAssignment(campaign_id=campaign.id, reviewer_id=reviewer.id,
                                       domains=[str(n) for n in range(1, 9)]))
     db.session.commit()
-    opened = client.post(f"/admin/campaigns/{campaign.id}/open",
-                         data={"csrf_token": token}, follow_redirects=True)
+    opened = client.post(f"/admin/campaigns/{campaign.id}/transition",
+                         data={"csrf_token": token, "transition": "open"},
+                         follow_redirects=True)
     assert "Kỳ đánh giá đã mở: đã tạo 1 hồ sơ." in opened.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1
 
@@ -59,5 +61,6 @@ def test_the_page_is_for_administrators_only(client, make, login):
     login(make.user("unit_head", unit))
     assert client.get("/admin/campaigns").status_code == 403
     campaign = make.campaign(state="draft")
-    assert client.post(f"/admin/campaigns/{campaign.id}/open").status_code in (400, 403)
+    assert client.post(f"/admin/campaigns/{campaign.id}/transition",
+                       data={"transition": "open"}).status_code in (400, 403)
     assert db.session.get(Campaign, campaign.id).state == "draft"
