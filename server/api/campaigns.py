@@ -22,7 +22,6 @@ from server.campaigns.setup import (
     CampaignInputError,
     campaign_dict,
     create_campaign,
-    open_campaign,
     uncovered,
     update_campaign,
 )
@@ -204,7 +203,8 @@ class CampaignOpening(MethodView):
         adds only the dossiers of units added since; 409 once the campaign is closed."""
         campaign = campaign_or_404(campaign_id)
         try:
-            created = open_campaign(campaign, actor_id=g.api_user.id)
+            # The campaign's own workflow step, as the page and the CLI take it.
+            created = apply_campaign_transition(campaign, "open", g.api_user)
         except CampaignInputError as error:
             return _refused(error)
         return {**campaign_dict(campaign), "dossiers_created": created}
