@@ -62,6 +62,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     # First, so every later hook, log line and audit event of the request has the id.
     app.before_request(_assign_request_id)
+    # Then refuse what no view should see, before any other hook reads the request.
+    app.before_request(check_request)
     logs.init_app(app)
     auth.init_app(app)
     audit_seal.init_app(app)
@@ -75,7 +77,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     # error, whichever view passed it on.
     app.register_error_handler(DataError, _out_of_range)
     app.register_error_handler(OverflowError, _out_of_range)
-    app.before_request(check_request)
     app.after_request(_security_headers)
     return app
 
