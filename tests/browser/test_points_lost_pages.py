@@ -5,6 +5,7 @@ import os
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import PASSWORD
 from tests.reports.sets import build_scenario, report_sets  # noqa: F401  (fixture)
@@ -36,9 +37,9 @@ def test_unit_and_group_reports(live_server, browser, make, report_sets, tmp_pat
     assert path.name == "bang-tu-danh-gia-2024-X1.xlsx"
     assert openpyxl.load_workbook(path).worksheets[0]["A1"].value.startswith("BẢNG TỰ ĐÁNH GIÁ")
     page.locator("#points-lost").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Điểm bị trừ: UBND xã X1 (2024)"
-    assert page.locator("#lost-1\\.1\\.2 td.status").inner_text() == "Tiếp tục bị trừ điểm"
-    assert page.locator("#total-lost").inner_text() == "3"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Điểm bị trừ: UBND xã X1 (2024)")
+    expect(page.locator("#lost-1\\.1\\.2 td.status")).to_have_text("Tiếp tục bị trừ điểm")
+    expect(page.locator("#total-lost")).to_have_text("3")
     page.screenshot(path=f"{shots}/points-lost-unit.png", full_page=True)
     context.close()
 
@@ -46,10 +47,10 @@ def test_unit_and_group_reports(live_server, browser, make, report_sets, tmp_pat
     page = context.new_page()
     _log_in(page, live_server, "quantri")
     page.get_by_role("link", name="Điểm bị trừ").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Điểm bị trừ của các đơn vị"
-    assert page.locator("#item-2\\.2 td.status").inner_text() == "Tiếp tục bị trừ điểm"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Điểm bị trừ của các đơn vị")
+    expect(page.locator("#item-2\\.2 td.status")).to_have_text("Tiếp tục bị trừ điểm")
     page.screenshot(path=f"{shots}/points-lost-group.png", full_page=True)
     page.get_by_label("Kỳ đánh giá").select_option(str(scenario["last_year"].id))
     page.get_by_role("button", name="Xem").click()
-    assert page.get_by_text("Không có kết quả năm trước để so sánh.").is_visible()
+    expect(page.get_by_text("Không có kết quả năm trước để so sánh.")).to_be_visible()
     context.close()

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from server.extensions import db
 from tests.browser.test_self_assessment_flow import log_in
@@ -24,17 +25,17 @@ def test_admin_filters_the_grid_and_downloads_it(live_server, page, make, tmp_pa
 
     log_in(page, live_server, "snv")
     page.get_by_role("link", name="Tiến độ").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Tiến độ đánh giá Chỉ số CCHC"
-    assert page.locator("table.progress tbody tr").count() == 3
-    assert page.locator("tr.overdue").count() == 2  # HN and HP never started, deadline passed
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tiến độ đánh giá Chỉ số CCHC")
+    expect(page.locator("table.progress tbody tr")).to_have_count(3)
+    expect(page.locator("tr.overdue")).to_have_count(2)  # HN and HP never started, deadline passed
 
     page.get_by_label("Trạng thái", exact=True).select_option("not_started")
     page.get_by_label("Mã hoặc tên đơn vị").fill("hải phòng")
     page.get_by_role("button", name="Lọc").click()
     rows = page.locator("table.progress tbody tr")
-    assert rows.count() == 1
-    assert "HP – UBND thành phố Hải Phòng" in rows.first.inner_text()
-    assert "Quá thời hạn tự đánh giá" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("HP – UBND thành phố Hải Phòng")
+    expect(rows.first).to_contain_text("Quá thời hạn tự đánh giá")
     page.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
 
     with page.expect_download() as download:

@@ -2,6 +2,7 @@
 table; then a unit head opens the unit's scorecard from the ranking page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from server.results.publications import publish
 from tests.helpers import PASSWORD
@@ -23,14 +24,14 @@ def test_public_page_then_scorecard(live_server, page, published):
     page.goto(f"{live_server}/login")
     page.get_by_role("link", name="Xem kết quả Chỉ số CCHC đã công bố").click()
     page.get_by_role("link", name="Xem xếp hạng").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Xếp hạng Chỉ số CCHC")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xếp hạng Chỉ số CCHC")
     chart = page.get_by_role("img", name="Chỉ số CCHC theo đơn vị, UBND cấp tỉnh, năm 2021")
-    assert chart.is_visible()
-    assert chart.locator("rect.bar").count() == 3  # P04 is not ranked
+    expect(chart).to_be_visible()
+    expect(chart.locator("rect.bar")).to_have_count(3)  # P04 is not ranked
     first = page.locator("table.ranking tbody tr[data-unit]").first
     assert first.get_attribute("data-unit") == rows[0]["unit_code"]
-    assert first.locator("td.rank").inner_text() == "1"
-    assert page.get_by_text("Bản xem trước").count() == 0
+    expect(first.locator("td.rank")).to_have_text("1")
+    expect(page.get_by_text("Bản xem trước")).to_have_count(0)
 
     head = published["heads"]["P02"]
     page.goto(f"{live_server}/login")
@@ -40,9 +41,9 @@ def test_public_page_then_scorecard(live_server, page, published):
     page.get_by_role("link", name="Xếp hạng").first.click()
     page.get_by_role("link", name="2021 — Chỉ số CCHC năm 2021: UBND cấp tỉnh").click()
     page.get_by_role("link", name="Tỉnh P02").click()
-    assert page.get_by_role("heading", level=1).inner_text() == \
-        "Phiếu kết quả: Tỉnh P02 — Chỉ số CCHC năm 2021"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Phiếu kết quả: Tỉnh P02 — Chỉ số CCHC năm 2021")
     row = next(r for r in rows if r["unit_code"] == "P02")
-    assert page.locator("dd.rank").inner_text() == f"{row['rank']} trên 3 đơn vị được xếp hạng"
+    expect(page.locator("dd.rank")).to_have_text(f"{row['rank']} trên 3 đơn vị được xếp hạng")
     domain_chart = page.get_by_role("img", name="Điểm theo lĩnh vực của Tỉnh P02, năm 2021")
-    assert domain_chart.locator("rect.bar").count() == len(row["domains"])
+    expect(domain_chart.locator("rect.bar")).to_have_count(len(row["domains"]))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from server.results.exports.ranking_workbook import ABOUT
 from tests.browser.test_workflow_steps import _log_in
@@ -20,17 +21,17 @@ def test_publish_from_the_page(app, live_server, page, make):
     make.user("admin", username="snv")
     _log_in(page, live_server, "snv")
     page.get_by_role("link", name="Công bố", exact=True).click()
-    assert page.get_by_text("Mọi hồ sơ của nhóm đã được Hội đồng thông qua").is_visible()
+    expect(page.get_by_text("Mọi hồ sơ của nhóm đã được Hội đồng thông qua")).to_be_visible()
     page.get_by_label("Ghi chú (không bắt buộc)").fill("Công bố theo Quyết định số 1/QĐ")
     page.get_by_role("button", name="Công bố", exact=True).click()
-    assert page.get_by_text("Hãy đánh dấu ô xác nhận để công bố.").is_visible()
+    expect(page.get_by_text("Hãy đánh dấu ô xác nhận để công bố.")).to_be_visible()
     page.get_by_label("Tôi xác nhận").check()
     page.get_by_role("button", name="Công bố", exact=True).click()
-    assert page.get_by_text("Đã công bố lần 1 của nhóm; 3 đơn vị.").is_visible()
+    expect(page.get_by_text("Đã công bố lần 1 của nhóm; 3 đơn vị.")).to_be_visible()
     row = page.locator("table.publications tbody tr")
-    assert row.count() == 1
-    assert "Công bố theo Quyết định số 1/QĐ" in row.inner_text()
-    assert page.get_by_text("Số liệu hiện tại vẫn cho kết quả như lần công bố 1.").is_visible()
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Công bố theo Quyết định số 1/QĐ")
+    expect(page.get_by_text("Số liệu hiện tại vẫn cho kết quả như lần công bố 1.")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải tệp .xlsx").click()
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()),

@@ -2,6 +2,7 @@
 checks the totals and submits, in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from server.extensions import db
 from server.models import Assessment, EvidenceLink, Submission
@@ -36,33 +37,33 @@ def test_editor_fills_a_domain_with_evidence_and_head_submits(live_server, page,
     page.get_by_label("Trích yếu").fill("Kế hoạch cải cách hành chính năm 2021")
     page.locator("input[name=files][multiple]").set_input_files(str(pdf))
     page.get_by_role("button", name="Tải lên", exact=True).click()
-    assert page.get_by_text("Kế hoạch CCHC 2021.pdf").is_visible()
+    expect(page.get_by_text("Kế hoạch CCHC 2021.pdf")).to_be_visible()
 
     page.goto(f"{live_server}/assessments/{dossier.id}?domain=1")
-    assert page.locator("#total").inner_text() == "0"
+    expect(page.locator("#total")).to_have_text("0")
     page.locator("select[name='v-1.1.1']").select_option("timely")
     page.locator("select[name='link-1.1.1']").select_option(label="12/KH-UBND Kế hoạch cải "
                                                              "cách hành chính năm 2021")
     page.locator("input[name='v-1.1.2']").fill("abc")
     page.get_by_role("button", name="Lưu nháp").click()
-    assert page.get_by_text("Hãy nhập một số.").is_visible()
+    expect(page.get_by_text("Hãy nhập một số.")).to_be_visible()
     assert page.locator("input[name='v-1.1.2']").input_value() == "abc"
     page.locator("input[name='v-1.1.2']").fill("95")
     page.locator("textarea[name='ex-1.1.2']").fill("Hoàn thành 95% kế hoạch")
     page.get_by_role("button", name="Lưu nháp").click()
-    assert page.get_by_text("Đã lưu.").is_visible()
-    assert page.locator("#total").inner_text() == "2"
-    assert page.locator("#leaf-1\\.1\\.1 ul.links a").inner_text() == "12/KH-UBND"
+    expect(page.get_by_text("Đã lưu.")).to_be_visible()
+    expect(page.locator("#total")).to_have_text("2")
+    expect(page.locator("#leaf-1\\.1\\.1 ul.links a")).to_have_text("12/KH-UBND")
     page.get_by_role("button", name="Đăng xuất").click()
 
     log_in(page, live_server, "lanhdao")
     page.goto(f"{live_server}/assessments/{dossier.id}")
     page.get_by_role("link", name="Kiểm tra tổng điểm và gửi").click()
-    assert page.locator("#submit-total").inner_text() == "2"
+    expect(page.locator("#submit-total")).to_have_text("2")
     # Most items are unanswered: the head confirms submitting anyway.
     page.locator("#confirm-unanswered").check()
     page.get_by_role("button", name="Gửi kết quả với tổng điểm này").click()
-    assert page.get_by_text("Đã gửi kết quả tự đánh giá.").is_visible()
+    expect(page.get_by_text("Đã gửi kết quả tự đánh giá.")).to_be_visible()
     page.screenshot(path=str(tmp_path / "submitted.png"))
 
     db.session.expire_all()

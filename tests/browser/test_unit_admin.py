@@ -6,6 +6,7 @@ import os
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from server.people.units import HEADERS
 from tests.helpers import PASSWORD
@@ -37,7 +38,7 @@ def test_admin_imports_adds_and_deactivates_units(live_server, page, make, tmp_p
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_role("link", name="Đơn vị", exact=True).click()
-    assert page.get_by_text("Chưa có đơn vị nào").is_visible()
+    expect(page.get_by_text("Chưa có đơn vị nào")).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải tệp mẫu").click()
@@ -52,36 +53,36 @@ def test_admin_imports_adds_and_deactivates_units(live_server, page, make, tmp_p
     _xlsx(bad, [*rows, ("BT", "UBND huyện Bố Trạch", "district", "huyen", "QB")])
     page.get_by_label("Tệp (.xlsx hoặc .csv)").set_input_files(str(bad))
     page.get_by_role("button", name="Nhập", exact=True).click()
-    assert page.get_by_text("Chưa nhập gì: tệp có 1 lỗi.").is_visible()
+    expect(page.get_by_text("Chưa nhập gì: tệp có 1 lỗi.")).to_be_visible()
     problem = page.locator("tr.row-problem")
-    assert problem.locator("td").first.inner_text() == "5"
-    assert "Nhóm xếp hạng" in problem.locator("td").last.inner_text()
-    assert page.get_by_text("Chưa có đơn vị nào").is_visible()
+    expect(problem.locator("td").first).to_have_text("5")
+    expect(problem.locator("td").last).to_contain_text("Nhóm xếp hạng")
+    expect(page.get_by_text("Chưa có đơn vị nào")).to_be_visible()
     _shot(page, "units-import-refused")
 
     good = tmp_path / "dung.xlsx"
     _xlsx(good, rows)
     page.get_by_label("Tệp (.xlsx hoặc .csv)").set_input_files(str(good))
     page.get_by_role("button", name="Nhập", exact=True).click()
-    assert page.get_by_text("Đã thêm 3 đơn vị, cập nhật 0 đơn vị.").is_visible()
-    assert page.locator("#units tbody tr").count() == 3
+    expect(page.get_by_text("Đã thêm 3 đơn vị, cập nhật 0 đơn vị.")).to_be_visible()
+    expect(page.locator("#units tbody tr")).to_have_count(3)
 
     page.get_by_label("Mã đơn vị").fill("STP")
     page.get_by_label("Nhóm xếp hạng").select_option("department")
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_text("không được để trống").count() == 2  # name and level
+    expect(page.get_by_text("không được để trống")).to_have_count(2)  # name and level
     assert page.get_by_label("Mã đơn vị").input_value() == "STP"
     _shot(page, "units-add-refused")
     page.get_by_label("Tên đơn vị").fill("Sở Tư pháp")
     page.get_by_label("Cấp", exact=True).select_option("department")
     page.get_by_label("Đơn vị cấp trên").select_option("QB")
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_text("Đã lưu đơn vị STP.").is_visible()
-    assert page.locator("#unit-STP td").nth(4).inner_text() == "UBND tỉnh Quảng Bình"
+    expect(page.get_by_text("Đã lưu đơn vị STP.")).to_be_visible()
+    expect(page.locator("#unit-STP td").nth(4)).to_have_text("UBND tỉnh Quảng Bình")
 
     page.locator("#unit-DH").get_by_role("button", name="Ngừng hoạt động").click()
-    assert page.get_by_text("Đơn vị DH đã ngừng hoạt động").is_visible()
-    assert page.locator("#unit-DH td").nth(5).inner_text() == "Ngừng hoạt động"
+    expect(page.get_by_text("Đơn vị DH đã ngừng hoạt động")).to_be_visible()
+    expect(page.locator("#unit-DH td").nth(5)).to_have_text("Ngừng hoạt động")
     _shot(page, "units-list")
 
 

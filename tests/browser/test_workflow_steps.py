@@ -2,6 +2,7 @@
 reviewer follows the notification link and starts the appraisal."""
 
 import pytest
+from playwright.sync_api import expect
 
 from server.extensions import db
 from server.models import ReviewerAssignment
@@ -40,12 +41,12 @@ def test_submit_then_see_history_and_notification(live_server, linked_app, page,
     page.goto(f"{live_server}/assessments/{assessment.id}/workflow")
     page.locator("input[name=confirm_unanswered]").check()  # nothing is answered yet
     page.get_by_role("button", name="Gửi hồ sơ").click()
-    assert page.get_by_text("Hồ sơ hiện ở trạng thái Đã gửi.").is_visible()
-    assert page.locator("table.grid tbody tr").count() == 1
+    expect(page.get_by_text("Hồ sơ hiện ở trạng thái Đã gửi.")).to_be_visible()
+    expect(page.locator("table.grid tbody tr")).to_have_count(1)
     page.get_by_role("button", name="Đăng xuất").click()
 
     _log_in(page, live_server, "thamdinh")
     page.get_by_role("link", name="Thông báo (1)").click()
     page.get_by_role("link", name="UBND tỉnh Quảng Bình đã gửi hồ sơ tự đánh giá").click()
     page.get_by_role("button", name="Bắt đầu thẩm định").click()
-    assert page.get_by_text("Đang thẩm định").first.is_visible()
+    expect(page.get_by_text("Đang thẩm định").first).to_be_visible()
