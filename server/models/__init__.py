@@ -8,6 +8,7 @@ from server.models.explanations import ExplanationReply
 from server.models.notifications import Notification, SentReminder
 from server.models.publications import Publication, PublicationScore
 from server.models.reviewers import ReviewerAssignment
+from server.models.scores import DossierScore, LeafScore
 from server.models.submissions import DeadlineExtension, Submission
 from server.models.units import LEVELS, Unit, UnitGroup, unit_replacements
 from server.models.users import ROLES, ApiToken, LoginThrottle, RoleMembership, User
@@ -25,12 +26,14 @@ __all__ = [
     "Campaign",
     "CampaignCriteriaSet",
     "DeadlineExtension",
+    "DossierScore",
     "EvidenceBlob",
     "EvidenceDocument",
     "EvidenceLink",
     "EvidenceRevision",
     "ExcludedItem",
     "ExplanationReply",
+    "LeafScore",
     "LoginThrottle",
     "Notification",
     "Publication",

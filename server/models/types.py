@@ -1,8 +1,9 @@
 """Column helpers shared by the models."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -25,3 +26,28 @@ class _AwareDateTime(TypeDecorator):
 
 # Every timestamp is stored with its zone; the UI shows it in Asia/Ho_Chi_Minh.
 Timestamp = _AwareDateTime()
+
+
+class _ExactDecimal(TypeDecorator):
+    """A Decimal kept exactly: PostgreSQL's `numeric` (which SQL sums exactly); text on SQLite,
+    whose numeric affinity would round it through a float."""
+
+    impl = String(60)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Numeric(asdecimal=True))
+        return dialect.type_descriptor(String(60))
+
+    def process_bind_param(self, value, dialect):
+        if value is None or dialect.name == "postgresql":
+            return value
+        return format(value, "f")
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value)
+
+
+# Points, totals and indices as the engine computed them, to the last digit.
+ExactDecimal = _ExactDecimal()
