@@ -15,6 +15,7 @@ from server import logs, web
 from server.api import init_api
 from server.api.problems import problem_response
 from server.audit import seal as audit_seal
+from server.campaigns import stored_scores
 from server.campaigns.criteria_registry import CriteriaRegistry, build_registry
 from server.cli.main import build_cli
 from server.config import LANGUAGES, load_settings
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Before any route is added: every `<int:...>` id is bounded (see request_limits).
     app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
+    stored_scores.install()  # every commit stores the scores its answers changed
     migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)

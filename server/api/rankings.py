@@ -17,14 +17,14 @@ blp = Blueprint("rankings", __name__, url_prefix="/api/v1/campaigns",
                 description="Xếp hạng (rankings)")
 
 
-def _ranking(campaign_id: int):
+def _ranking(campaign_id: int, *, detail: bool = False):
     # Nothing is published yet: rankings are working data, for administrators only.
     campaign = admin_campaign(campaign_id)
     group = request.args.get("group")
     if not group:
         abort(422, message="the query parameter 'group' is required")
     try:
-        return rank_group(campaign, group)
+        return rank_group(campaign, group, detail=detail)
     except RankingError as error:
         abort(404, message=str(error))
 
@@ -47,6 +47,6 @@ class RankingWorkbook(MethodView):
     @token_required
     def get(self, campaign_id):
         """The ranking workbook of one unit group (`?group=`)."""
-        ranking = _ranking(campaign_id)
+        ranking = _ranking(campaign_id, detail=True)
         return xlsx_download(lambda buffer: write_ranking_workbook(ranking, buffer),
                              f"xep-hang-{ranking.year}-{ranking.group}.xlsx")

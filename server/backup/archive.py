@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -12,6 +13,7 @@ from sqlalchemy import Date, DateTime, func, insert, select
 from server.assessment.evidence import storage
 from server.extensions import db
 from server.models import EvidenceBlob
+from server.models.types import ExactDecimalType
 
 FORMAT = "parindex-backup/1"
 BATCH = 1000
@@ -37,6 +39,8 @@ def _revision() -> str | None:
 
 
 def _plain(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")  # exact, as text
     return value.isoformat() if isinstance(value, datetime | date) else value
 
 
@@ -140,6 +144,8 @@ def _converter(column_type):
         return lambda value: None if value is None else datetime.fromisoformat(value)
     if isinstance(column_type, Date):
         return lambda value: None if value is None else date.fromisoformat(value)
+    if isinstance(column_type, ExactDecimalType):
+        return lambda value: None if value is None else Decimal(value)
     return lambda value: value
 
 

@@ -18,6 +18,7 @@ from server.cli.exclusions import exclusions_group
 from server.cli.groups import groups_group
 from server.cli.output import refuse_table_file, table_file_content
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
+from server.cli.scores import scores_group
 from server.cli.units import units_group
 from server.cli.users import users_group
 from server.engine import AnswersError, score
@@ -49,6 +50,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(backup_command)
     cli.add_command(restore_command)
     cli.add_command(exclusions_group)
+    cli.add_command(scores_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)
@@ -169,8 +171,13 @@ def upgrade_command():
     """Create or upgrade the database to the latest migration."""
     from flask_migrate import upgrade
 
+    from server.campaigns.stored_scores import rescore_missing
+
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade(directory=current_app.extensions["migrate"].directory)
+    scored = rescore_missing()  # dossiers from before scores were stored
+    if scored:
+        click.echo(f"stored the scores of {scored} dossier(s)")
 
 
 @click.command("demo")
@@ -410,7 +417,7 @@ def ranking_export_command(campaign_id, group, output):
     from server.results.ranking import RankingError, rank_group
 
     try:
-        ranking = rank_group(_campaign(campaign_id), group)
+        ranking = rank_group(_campaign(campaign_id), group, detail=True)
     except RankingError as error:
         raise click.ClickException(str(error)) from error
     write_ranking_workbook(ranking, output)

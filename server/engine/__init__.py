@@ -12,7 +12,7 @@ from server.engine.model import Band, CriteriaSet, Criterion, Domain, Leaf, Lega
 from server.engine.problems import CaseError, CriteriaSetError, Problem
 from server.engine.results import NodeScore, ScoreResult, TraceLine
 from server.engine.rules import InvalidAnswer, Outcome, RuleType, builtin_rule_types
-from server.engine.scoring import score
+from server.engine.scoring import from_stored_leaves, from_stored_totals, score
 from server.engine.set_files import load_criteria_set
 from server.engine.version import ENGINE_VERSION
 
@@ -38,6 +38,8 @@ __all__ = [
     "TieRule",
     "TraceLine",
     "builtin_rule_types",
+    "from_stored_leaves",
+    "from_stored_totals",
     "load_cases",
     "load_criteria_set",
     "parse_criteria_set",

@@ -1,5 +1,6 @@
 """Checking a unit's answers against a set before anything is scored."""
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -163,3 +164,23 @@ def _is_node(criteria_set: CriteriaSet, code) -> bool:
     except KeyError:
         return False
     return True
+
+
+def effective_answers(criteria_set: CriteriaSet, rows) -> dict[str, dict]:
+    """code -> {value, not_applicable} as scored: the appraisal replaces the self score on
+    self-assessed leaves; survey leaves take their survey row only."""
+    by_source: dict[str, dict] = defaultdict(dict)
+    for code, source, value, not_applicable in rows:
+        if value is None and not not_applicable:
+            continue  # an empty row (a cleared appraisal, say) replaces nothing
+        by_source[source][code] = {"value": None if not_applicable else value,
+                                   "not_applicable": bool(not_applicable)}
+    answers = {}
+    for leaf in criteria_set.leaves():
+        if leaf.source == "survey":
+            answer = by_source["survey"].get(leaf.code)
+        else:
+            answer = by_source["appraisal"].get(leaf.code) or by_source["self"].get(leaf.code)
+        if answer is not None:
+            answers[leaf.code] = answer
+    return answers

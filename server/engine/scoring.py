@@ -44,7 +44,18 @@ def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping],
         survey_absent = criteria_set.survey_optional and _survey_absent(criteria_set, given)
         given.update((code, NOT_APPLICABLE_ANSWER) for code in left_out
                      if code in criteria_set.leaf_index)
-        trace, nodes, unanswered = {}, {}, []
+        lines = {leaf.code: _trace_line(leaf, given.get(leaf.code), survey_absent)
+                 for leaf in criteria_set.leaf_index.values()}
+        return summed(criteria_set, lines, survey_absent)
+
+
+def summed(criteria_set: CriteriaSet, lines: Mapping[str, TraceLine],
+           survey_absent: bool) -> ScoreResult:
+    """The result of leaves already scored (`lines`: leaf code -> its trace line): the sums up
+    the tree, the index and the classification. `score` ends here; so does reading a dossier's
+    stored leaf points back (`from_stored_leaves`), so both add up the same way."""
+    with localcontext(ENGINE_CONTEXT):
+        trace, nodes, unanswered = [], {}, []
         total = self_points = survey_points = ZERO
         max_points = self_max = survey_max = ZERO
         for domain in criteria_set.domains:
@@ -56,8 +67,8 @@ def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping],
                 criterion_points = criterion_max = ZERO
                 criterion_na = True
                 for leaf in criterion.leaves():
-                    line = _trace_line(leaf, given.get(leaf.code), survey_absent)
-                    trace[leaf.code] = line
+                    line = lines[leaf.code]
+                    trace.append(line)
                     status, points = line.status, line.points
                     if status in COUNTED:
                         if status == UNANSWERED:
@@ -105,10 +116,24 @@ def score(criteria_set: CriteriaSet, answers: Mapping[str, Mapping],
             classification=criteria_set.classify(index, components),
             nodes=nodes,
             unanswered=tuple(unanswered),
-            trace=tuple(trace.values()),
+            trace=tuple(trace),
             self_max_points=self_max,
             survey_max_points=survey_max,
         )
+
+
+def from_stored_leaves(criteria_set: CriteriaSet,
+                       leaves: Mapping[str, tuple[str, str | None, Decimal]],
+                       survey_absent: bool) -> ScoreResult:
+    """The result of a dossier whose leaves were scored and stored before (leaf code ->
+    (status, outcome, points)): the same sums as `score`, without the answers or the rules.
+    Trace lines carry no input value."""
+    lines = {}
+    for leaf in criteria_set.leaf_index.values():
+        status, outcome, points = leaves[leaf.code]
+        lines[leaf.code] = TraceLine(leaf.code, leaf.rule.name, None, outcome, points,
+                                     leaf.max_points, status == NOT_APPLICABLE, status)
+    return summed(criteria_set, lines, survey_absent)
 
 
 def excluded_nodes(criteria_set: CriteriaSet, excluded: Collection[str]) -> dict[str, str]:
@@ -144,3 +169,32 @@ def _trace_line(leaf, answer, survey_absent: bool) -> TraceLine:
         status, points, outcome = UNANSWERED, ZERO, None
     return TraceLine(leaf.code, leaf.rule.name, None if answer is None else answer.value,
                      outcome, points, leaf.max_points, status == NOT_APPLICABLE, status)
+
+
+def from_stored_totals(criteria_set: CriteriaSet, totals: Mapping[str, Decimal],
+                       domains: Mapping[str, tuple[Decimal, Decimal, bool]],
+                       survey_absent: bool) -> ScoreResult:
+    """A ranking's view of a stored dossier score: the totals and the domains' points (domain
+    code -> (points, max points, not applicable)), classified with `criteria_set`'s bands
+    (a campaign may replace the set's after scoring). Criteria, leaves and the trace are left
+    out (as are the unanswered codes); `from_stored_leaves` gives them."""
+    with localcontext(ENGINE_CONTEXT):
+        nodes = {}
+        for domain in criteria_set.domains:
+            points, max_points, not_applicable = domains[domain.code]
+            nodes[domain.code] = NodeScore(domain.code, domain.level, points, max_points, PENDING,
+                                           not_applicable)
+        total, max_points = totals["total"], totals["max_points"]
+        self_points, self_max = totals["self_points"], totals["self_max_points"]
+        survey_points, survey_max = totals["survey_points"], totals["survey_max_points"]
+        index = percent(total, max_points) if max_points else None
+        components = {code: node.sub_index for code, node in nodes.items()}
+        components[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
+        components[COMPONENT_SURVEY] = percent(survey_points, survey_max) if survey_max else None
+        return ScoreResult(
+            criteria_set_id=criteria_set.id, criteria_set_version=criteria_set.version,
+            total=total, max_points=max_points, index=index, self_points=self_points,
+            survey_points=survey_points, survey_absent=survey_absent,
+            classification=criteria_set.classify(index, components), nodes=nodes,
+            unanswered=(), trace=(), self_max_points=self_max,
+            survey_max_points=survey_max)

@@ -28,7 +28,7 @@ class _AwareDateTime(TypeDecorator):
 Timestamp = _AwareDateTime()
 
 
-class _ExactDecimal(TypeDecorator):
+class ExactDecimalType(TypeDecorator):
     """A Decimal kept exactly: PostgreSQL's `numeric` (which SQL sums exactly); text on SQLite,
     whose numeric affinity would round it through a float."""
 
@@ -50,4 +50,4 @@ class _ExactDecimal(TypeDecorator):
 
 
 # Points, totals and indices as the engine computed them, to the last digit.
-ExactDecimal = _ExactDecimal()
+ExactDecimal = ExactDecimalType()

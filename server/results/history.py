@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from server.campaigns.criteria import criteria_registry
 from server.engine import CriteriaSet, ScoreResult, score
-from server.engine.answers import AnswersError
+from server.engine.answers import AnswersError, effective_answers
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, PublicationScore, Unit
 from server.results.publications import imported_source, thaw_result
-from server.results.ranking import effective_answers, previous_campaign
+from server.results.ranking import previous_campaign
 
 SURVEY = "survey"  # the key of the survey's figure beside the domain codes
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.exclusions import exclusions_for
 from server.engine import CriteriaSet, score
+from server.engine.answers import effective_answers
 from server.engine.decimals import plain, round_half_up
 from server.engine.losses import CarriedLoss, carried_losses, code_map, losses, status
 from server.engine.results import ScoreResult
@@ -26,7 +27,7 @@ from server.extensions import db
 from server.models import Answer, Assessment, Campaign
 from server.results.history import SURVEY, LastYear, domain_figures, last_year
 from server.results.publications import imported_source, latest_publication
-from server.results.ranking import RankingError, effective_answers, previous_campaign, score_group
+from server.results.ranking import RankingError, previous_campaign, stored_group
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -338,7 +339,7 @@ def _previous_group(campaign: Campaign, group: str, current: CriteriaSet):
     pin = before.pin_for(group)
     reference = f"{pin.criteria_set_id}@{pin.criteria_set_version}"
     try:
-        group_scores = score_group(before, group)
+        group_scores = stored_group(before, group, detail=True)
     except RankingError:
         return PreviousYear(before.id, before.year, reference, False), None, []
     scored = group_scores.scored
@@ -357,7 +358,7 @@ def group_points_lost(campaign: Campaign, group: str) -> GroupPointsLost:
     """Per sub-criterion of the group's set: how many units lost points, in total and on average,
     against last year; subtotals per domain and per responsible agency. RankingError when the
     group cannot be scored."""
-    group_scores = score_group(campaign, group)
+    group_scores = stored_group(campaign, group, detail=True)
     criteria_set, scored = group_scores.criteria_set, group_scores.scored
     previous, previous_units, carried = _previous_group(campaign, group, criteria_set)
     comparable = previous is not None and previous.comparable

@@ -57,7 +57,8 @@ def drift(publication: Publication) -> dict:
                 "correction_due": False, "error": None}
     campaign = db.session.get(Campaign, publication.campaign_id)
     try:
-        live = rank_group(campaign, publication.unit_group, with_previous=False)
+        live = rank_group(campaign, publication.unit_group, with_previous=False,
+                          from_answers=True)
     except RankingError as error:
         return {"inputs_match": None, "current_inputs_digest": None, "changes": [],
                 "correction_due": None, "error": str(error)}

@@ -121,7 +121,7 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
         raise PublicationError(gaps_message(gaps), status=422, gaps=gaps, fields=missing,
                                field=missing[0], units=[gap.unit_code for gap in gaps])
     try:
-        ranking = rank_group(campaign, group)
+        ranking = rank_group(campaign, group, detail=True)
     except RankingError as error:
         raise PublicationError(str(error), status=422, field="group") from error
     if not ranking.rows:

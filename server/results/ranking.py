@@ -1,34 +1,39 @@
-"""Scoring and ranking a whole unit group of a campaign, from one grouped read of its answers.
+"""Ranking a whole unit group of a campaign from its stored scores.
 
-Three statements whatever the number of units: one for the group's assessments and units, one
-for all their answers, one for the items excluded for them. Every number comes from the engine
-(`score`, then `rank`). The campaign's own tie rule, classification bands, survey (not run: the
-appraised points rescale to 100) and its units marked "not ranked" apply unless the caller
-overrides them.
+A ranking reads the scores stored when the answers changed (server.campaigns.stored_scores): one
+query for the group's dossiers with their totals and domain points, then the tie rule; with
+`detail`, one more for every leaf's stored points, summed up the tree by the engine. `score_group`
+scores the same group from its answers instead, for the checks that compare the two. The
+campaign's own tie rule, classification bands, survey (not run: the appraised points rescale to
+100) and its units marked "not ranked" apply unless the caller overrides them.
 """
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select, true
 
-from server.campaigns.criteria import criteria_registry
+from server.campaigns.criteria import RankingError, group_criteria_set
 from server.campaigns.exclusions import excluded_codes
-from server.engine import CriteriaSet, score
-from server.engine.answers import AnswersError
-from server.engine.model import Band, TieRule
+from server.campaigns.stored_scores import group_digest, inputs_digest, stored_totals
+from server.engine import CriteriaSet, from_stored_leaves, from_stored_totals, score
+from server.engine.answers import AnswersError, effective_answers
+from server.engine.model import TieRule
 from server.engine.ranking import Entry, RankedRow, rank
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, Publication, Unit, UnitGroup
+from server.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    DossierScore,
+    LeafScore,
+    Publication,
+    Unit,
+    UnitGroup,
+)
 from server.people.unit_replacements import replacement_graph
-
-
-class RankingError(Exception):
-    """The group cannot be ranked (no pin for the group, unknown set, unscorable answers)."""
 
 
 @dataclass(frozen=True)
@@ -62,62 +67,68 @@ class ScoredGroup:
     group_label: str | None = None
 
 
-def group_criteria_set(campaign: Campaign, group: str) -> CriteriaSet:
-    pin = campaign.pin_for(group)
-    if pin is None:
-        raise RankingError(f"campaign {campaign.id} pins no criteria set for group {group!r}")
-    criteria_set = criteria_registry().get(pin.criteria_set_id, pin.criteria_set_version)
-    if criteria_set is None:
-        raise RankingError(f"criteria set {pin.criteria_set_id} {pin.criteria_set_version} "
-                           "is not installed")
-    if not campaign.survey:  # no survey this year: the appraised points are rescaled to 100
-        criteria_set = replace(criteria_set, survey_optional=True)
-    if campaign.bands:  # the campaign's classification bands replace the set's
-        criteria_set = replace(criteria_set, bands=tuple(
-            Band(band["label"], Decimal(band["min"])) for band in campaign.bands))
-    return criteria_set
-
-
-def effective_answers(criteria_set: CriteriaSet, rows) -> dict[str, dict]:
-    """code -> {value, not_applicable} as scored: the appraisal replaces the self score on
-    self-assessed leaves; survey leaves take their survey row only."""
-    by_source: dict[str, dict] = defaultdict(dict)
-    for code, source, value, not_applicable in rows:
-        if value is None and not not_applicable:
-            continue  # an empty row (a cleared appraisal, say) replaces nothing
-        by_source[source][code] = {"value": None if not_applicable else value,
-                                   "not_applicable": bool(not_applicable)}
-    answers = {}
-    for leaf in criteria_set.leaves():
-        if leaf.source == "survey":
-            answer = by_source["survey"].get(leaf.code)
-        else:
-            answer = by_source["appraisal"].get(leaf.code) or by_source["self"].get(leaf.code)
-        if answer is not None:
-            answers[leaf.code] = answer
-    return answers
-
-
 def campaign_tie_rule(campaign: Campaign) -> TieRule | None:
     if campaign.tie_compare and campaign.tie_ranks:
         return TieRule(campaign.tie_compare, campaign.tie_ranks)
     return None
 
 
-def score_group(campaign: Campaign, group: str) -> ScoredGroup:
-    """Every dossier of the group (the group each dossier kept when the campaign opened)
-    scored, ordered by unit code; a unit is rankable when it is active, its assessment is not
-    marked "not ranked" and its group is a ranked one (special units are scored, not ranked)."""
+def _group_dossiers(campaign: Campaign, group: str, *columns):
+    """The group's dossiers (the group each kept when the campaign opened) by unit code:
+    (assessment id, unit code, unit name, rankable, group label, unit id, *columns). A unit is
+    rankable when it is active, its assessment is not marked "not ranked" and its group is a
+    ranked one (special units are scored, not ranked)."""
+    query = (select(Assessment.id, Unit.code, Unit.name,
+                    Unit.active & Assessment.ranked & func.coalesce(UnitGroup.ranked, true()),
+                    UnitGroup.label, Unit.id, *columns)
+             .join(Unit, Assessment.unit_id == Unit.id)
+             .outerjoin(UnitGroup, UnitGroup.code == Assessment.unit_group)
+             .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
+             .order_by(Unit.code))
+    if columns:
+        query = query.outerjoin(DossierScore, DossierScore.assessment_id == Assessment.id)
+    return db.session.execute(query).all()
+
+
+def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> ScoredGroup:
+    """Every dossier of the group with its stored score: totals and domains only, or with
+    `detail` every criterion and leaf too (a workbook, a publication)."""
     criteria_set = group_criteria_set(campaign, group)
-    assessments = db.session.execute(
-        select(Assessment.id, Unit.code, Unit.name,
-               Unit.active & Assessment.ranked & func.coalesce(UnitGroup.ranked, true()),
-               UnitGroup.label, Unit.id)
-        .join(Unit, Assessment.unit_id == Unit.id)
-        .outerjoin(UnitGroup, UnitGroup.code == Assessment.unit_group)
-        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
-        .order_by(Unit.code)
-    ).all()
+    dossiers = _group_dossiers(campaign, group, DossierScore)
+    missing = [row.code for row in dossiers if row.DossierScore is None]
+    if missing:
+        raise RankingError(f"no stored score for {', '.join(missing[:10])}: "
+                           "run `parindex scores rebuild`")
+    leaves = _stored_leaves([row.id for row in dossiers]) if detail else {}
+    scored = []
+    for row in dossiers:
+        stored = row.DossierScore
+        if detail:
+            result = from_stored_leaves(criteria_set, leaves[row.id], stored.survey_absent)
+        else:
+            totals, domains = stored_totals(stored)
+            result = from_stored_totals(criteria_set, totals, domains, stored.survey_absent)
+        scored.append(((row.code, row.name, bool(row[3])), result))
+    digest = group_digest((row.code, row.DossierScore.inputs_digest) for row in dossiers)
+    label = next((row.label for row in dossiers if row.label), None)
+    return ScoredGroup(criteria_set, scored, digest, label)
+
+
+def _stored_leaves(ids: list[int]) -> dict[int, dict]:
+    """assessment id -> {leaf code: (status, outcome, points)}, in one read."""
+    leaves = defaultdict(dict)
+    for id_, code, status, outcome, points in db.session.execute(
+            select(LeafScore.assessment_id, LeafScore.code, LeafScore.status, LeafScore.outcome,
+                   LeafScore.points).where(LeafScore.assessment_id.in_(ids))):
+        leaves[id_][code] = (status, outcome, points)
+    return leaves
+
+
+def score_group(campaign: Campaign, group: str) -> ScoredGroup:
+    """Every dossier of the group scored by the engine from its answers now, as `stored_group`
+    would give it with `detail` when the stored scores are right."""
+    criteria_set = group_criteria_set(campaign, group)
+    dossiers = _group_dossiers(campaign, group)
     answers = defaultdict(list)
     for assessment_id, code, source, value, not_applicable in db.session.execute(
         select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
@@ -127,31 +138,32 @@ def score_group(campaign: Campaign, group: str) -> ScoredGroup:
     ):
         answers[assessment_id].append((code, source, value, not_applicable))
     excluded = excluded_codes(campaign.id)
-    scored = []
-    digest = hashlib.sha256()
-    for assessment_id, code, name, rankable, _label, unit_id in assessments:
+    scored, digests = [], []
+    for assessment_id, code, name, rankable, _label, unit_id in dossiers:
         inputs = effective_answers(criteria_set, answers[assessment_id])
         left_out = sorted(excluded.get(unit_id, ()))
-        # Exclusions enter the digest only where there are some, so digests of earlier
-        # publications still compare equal.
-        digest.update(json.dumps([code, inputs, left_out] if left_out else [code, inputs],
-                                 sort_keys=True, ensure_ascii=False, default=str).encode())
+        digests.append((code, inputs_digest(code, inputs, left_out)))
         try:
             result = score(criteria_set, inputs, left_out)
         except AnswersError as error:
             raise RankingError(f"unit {code}: {error}") from error
         scored.append(((code, name, bool(rankable)), result))
-    label = next((row.label for row in assessments if row.label), None)
-    return ScoredGroup(criteria_set, scored, digest.hexdigest(), label)
+    label = next((row.label for row in dossiers if row.label), None)
+    return ScoredGroup(criteria_set, scored, group_digest(digests), label)
 
 
 def rank_group(campaign: Campaign, group: str, *, not_ranked: Collection[str] = (),
-               tie_rule: TieRule | None = None, with_previous: bool = True) -> GroupRanking:
+               tie_rule: TieRule | None = None, with_previous: bool = True,
+               detail: bool = False, from_answers: bool = False) -> GroupRanking:
     """The group's ranking. Inactive units, units the campaign marks "not ranked", every unit of
     a group that is not ranked and units in `not_ranked` (codes) are scored and listed without
     a rank. `tie_rule` overrides the
-    campaign's, which overrides the set's."""
-    group_scores = score_group(campaign, group)
+    campaign's, which overrides the set's. With `detail`, each row's result holds every
+    criterion and leaf (workbooks and publications need them; pages and the API do not).
+    `from_answers` scores the answers with the engine instead of reading the stored scores
+    (the drift check)."""
+    group_scores = score_group(campaign, group) if from_answers \
+        else stored_group(campaign, group, detail=detail)
     criteria_set = group_scores.criteria_set
     entries = [Entry(code, name, result, rankable and code not in not_ranked)
                for (code, name, rankable), result in group_scores.scored]
@@ -196,7 +208,7 @@ def previous_indices(campaign: Campaign, group: str) -> dict[str, Decimal | None
         return {row["unit_code"]: None if row["index"] is None else Decimal(row["index"])
                 for row in published["ranking"]["rows"]}
     try:
-        scored = score_group(previous, group).scored
+        scored = stored_group(previous, group).scored
     except RankingError:
         return {}
     return {code: result.index for (code, _name, _rankable), result in scored}

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from server.campaigns.criteria import criteria_registry
+from server.campaigns.criteria import criteria_registry, group_criteria_set
 from server.campaigns.exclusions import excluded_codes
 from server.engine import CriteriaSet, score
-from server.engine.answers import AnswersError
+from server.engine.answers import AnswersError, effective_answers
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, Unit, User
 from server.people.permissions import own_unit_ids
@@ -21,8 +21,6 @@ from server.results.history import SURVEY, Figure, LastYear, domain_figures, las
 from server.results.publications import frozen_ranking, frozen_scores, latest_publication
 from server.results.ranking import (
     RankingError,
-    effective_answers,
-    group_criteria_set,
     previous_campaign,
     rank_group,
 )
@@ -97,10 +95,11 @@ def published_ranking(campaign_id: int, group: str):
 
 
 def live_ranking(campaign: Campaign, group: str, user: User):
+    """The live ranking with every leaf, as the workbook writes it (administrators only)."""
     if not is_admin(user):
         raise NotShown()
     try:
-        return rank_group(campaign, group)
+        return rank_group(campaign, group, detail=True)
     except RankingError as error:
         raise NotShown() from error
 

@@ -125,7 +125,7 @@ def test_reviewer_coverage_of_an_opened_campaign_follows_the_dossiers(app, make)
 def test_a_group_that_is_not_ranked_is_scored_without_ranks(app, client, make, login):
     campaign = finalised_group(app, make)
     edit_group(group_by_code("province"), ranked=False, actor_id=None)
-    ranking = rank_group(campaign, "province")
+    ranking = rank_group(campaign, "province", detail=True)
     assert [(row.unit_code, row.rank, row.ranked) for row in ranking.rows] == [
         ("P01", None, False), ("P02", None, False), ("P03", None, False)]
     assert all(row.index is not None for row in ranking.rows)  # scored all the same

@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from server.engine import score
+from server.engine.answers import effective_answers
 from server.extensions import db
 from server.models import Answer
-from server.results.ranking import RankingError, effective_answers, rank_group
+from server.results.ranking import RankingError, rank_group
 from tests.helpers import count_statements
 from tests.ranking_data import full_answers, json_value, write_answers
 
@@ -64,7 +65,7 @@ def test_appraisal_replaces_self_and_survey_rows_count(make, province_set):
     db.session.add(Answer(assessment_id=assessment.id, code=self_leaf.code, source="appraisal",
                           value=json_value(self_leaf.rule.zero_input())))
     db.session.commit()
-    row = rank_group(campaign, "province").rows[0]
+    row = rank_group(campaign, "province", detail=True).rows[0]
     assert row.result.total == province_set.max_points - self_leaf.max_points
     survey_leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "survey")
     assert row.result.nodes[survey_leaf.code].points == survey_leaf.max_points

@@ -37,7 +37,7 @@ def ranking(app, make):
         if code != "P04":
             write_answers(make.assessment(earlier, unit), criteria_set,
                           full_answers(criteria_set, 20))
-    return rank_group(campaign, "province")
+    return rank_group(campaign, "province", detail=True)
 
 
 @pytest.fixture

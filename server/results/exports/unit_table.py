@@ -30,9 +30,9 @@ from server.criteria_io.table_export import (
     write_rule_lines,
 )
 from server.engine import CriteriaSet, Criterion, Domain, Leaf, ScoreResult, score
+from server.engine.answers import effective_answers
 from server.extensions import db
 from server.models import Answer, Assessment
-from server.results.ranking import effective_answers
 
 EVIDENCE, NOTES = 8, 9
 COLUMN_SOURCES = {SELF: "self", APPRAISED: "appraisal", SURVEY: "survey"}
