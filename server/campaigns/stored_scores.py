@@ -153,7 +153,9 @@ def _figures(ids: list[int], *, lock: bool):
              .join(Unit, Assessment.unit_id == Unit.id).where(Assessment.id.in_(ids))
              .order_by(Assessment.id))
     if lock:  # the later of two saves of one dossier waits here, then reads both saves' answers
-        query = query.with_for_update(of=Assessment)
+        # FOR NO KEY UPDATE: the answers each save inserted hold KEY SHARE locks on the dossier,
+        # which a plain FOR UPDATE would wait for on both sides (a deadlock).
+        query = query.with_for_update(of=Assessment, key_share=True)
     dossiers = db.session.execute(query).all()
     answers = defaultdict(list)
     for row in db.session.execute(
