@@ -34,7 +34,9 @@ def test_save_draft_and_totals(dossier, editor):
     figures, _ = sa.totals(dossier)
     assert figures["domains"]["1"]["points"] == "2"
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).filter_by(
-        action="answer.self_saved")) == 2
+        action="answers.self_saved")) == 1  # one event for the save
+    (event,) = db.session.scalars(db.select(AuditEvent).filter_by(action="answers.self_saved"))
+    assert sorted(event.after) == ["1.1.1", "1.1.2"] and event.after["1.1.1"]["value"] == "timely"
 
 
 def test_invalid_values_refuse_the_whole_save_with_one_problem_per_field(dossier, editor):

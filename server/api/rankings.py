@@ -1,4 +1,4 @@
-"""Rankings of a campaign's unit group, as JSON and as the ranking workbook."""
+"""Rankings of a campaign's unit group, as JSON, as the ranking workbook and its long table."""
 
 from flask import request
 from flask.views import MethodView
@@ -7,10 +7,11 @@ from flask_smorest import Blueprint, abort
 from server.api.auth import token_required
 from server.api.schemas import answers, query
 from server.api.survey import admin_campaign
-from server.downloads import XLSX, xlsx_download
+from server.downloads import XLSX, csv_download, xlsx_download
 from server.people.groups import group_label
+from server.results.exports.long_table import HEADERS, long_table_rows
 from server.results.exports.ranking_workbook import write_ranking_workbook
-from server.results.ranking import RankingError, rank_group
+from server.results.ranking import RankingError, rank_group, stored_leaf_reader
 from server.results.ranking_data import ranking_dict
 
 blp = Blueprint("rankings", __name__, url_prefix="/api/v1/campaigns",
@@ -50,3 +51,17 @@ class RankingWorkbook(MethodView):
         ranking = _ranking(campaign_id, detail=True)
         return xlsx_download(lambda buffer: write_ranking_workbook(ranking, buffer),
                              f"xep-hang-{ranking.year}-{ranking.group}.xlsx")
+
+
+@blp.route("/<int:campaign_id>/ranking.csv")
+class RankingLongTable(MethodView):
+    @query(blp, "group", "the unit group's code", required=True)
+    @answers(blp, 200, "text/csv")
+    @token_required
+    def get(self, campaign_id):
+        """The long table of one unit group (`?group=`): a CSV line per unit and sub-criterion,
+        in ranking order, streamed (a national group has over a million lines)."""
+        ranking = _ranking(campaign_id)
+        return csv_download(
+            HEADERS, long_table_rows(ranking, stored_leaf_reader(campaign_id, ranking.group)),
+            f"bang-dai-{ranking.year}-{ranking.group}.csv")

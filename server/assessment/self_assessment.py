@@ -475,10 +475,12 @@ def _version(row: Answer | None) -> int | None:
 def _commit_answers(assessment, user, changed, links=()) -> None:
     try:
         db.session.flush()
-        for code, (before, after) in changed.items():
-            before = {k: v for k, v in before.items() if k != "version"}
-            emit("answer.self_saved", "answer", f"{assessment.id}:{code}", actor_id=user.id,
-                 unit_id=assessment.unit_id, before=before, after=after)
+        if changed:  # one event per save, naming each changed answer before and after
+            emit("answers.self_saved", "answers", assessment.id, actor_id=user.id,
+                 unit_id=assessment.unit_id,
+                 before={code: {k: v for k, v in before.items() if k != "version"}
+                         for code, (before, _after) in changed.items()},
+                 after={code: after for code, (_before, after) in changed.items()})
         for code, document, found in links:
             evidence.put_link(assessment, user, code, document, found)
         db.session.commit()

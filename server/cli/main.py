@@ -422,3 +422,24 @@ def ranking_export_command(campaign_id, group, output):
         raise click.ClickException(str(error)) from error
     write_ranking_workbook(ranking, output)
     click.echo(f"workbook written to {output}")
+
+
+@ranking_group.command("long-table")
+@click.argument("campaign_id", type=int)
+@click.argument("group")
+@click.argument("output", type=click.File("w", encoding="utf-8", lazy=True))
+@with_appcontext
+def ranking_long_table_command(campaign_id, group, output):
+    """Write the long table (a line per unit and sub-criterion) of a unit group as CSV ('-' for
+    standard output), from the stored scores, a chunk of units at a time."""
+    from server.downloads import csv_chunks
+    from server.results.exports.long_table import HEADERS, long_table_rows
+    from server.results.ranking import RankingError, rank_group, stored_leaf_reader
+
+    try:
+        ranking = rank_group(_campaign(campaign_id), group)
+    except RankingError as error:
+        raise click.ClickException(str(error)) from error
+    for chunk in csv_chunks(HEADERS, long_table_rows(ranking,
+                                                     stored_leaf_reader(campaign_id, group))):
+        output.write(chunk)

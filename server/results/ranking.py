@@ -124,6 +124,20 @@ def _stored_leaves(ids: list[int]) -> dict[int, dict]:
     return leaves
 
 
+def stored_leaf_reader(campaign_id: int, group: str):
+    """unit codes -> {unit code: [(leaf code, status, points)]} from the group's stored leaf
+    points, a chunk of units per read (the long table of a live ranking)."""
+    ids = dict(db.session.execute(
+        select(Unit.code, Assessment.id).join(Unit, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign_id, Assessment.unit_group == group)).all())
+
+    def read(codes: list[str]) -> dict[str, list[tuple]]:
+        leaves = _stored_leaves([ids[code] for code in codes])
+        return {code: [(leaf, status, points) for leaf, (status, _outcome, points)
+                       in leaves[ids[code]].items()] for code in codes}
+    return read
+
+
 def score_group(campaign: Campaign, group: str) -> ScoredGroup:
     """Every dossier of the group scored by the engine from its answers now, as `stored_group`
     would give it with `detail` when the stored scores are right."""

@@ -23,6 +23,7 @@ from server.results.ranking import (
     RankingError,
     previous_campaign,
     rank_group,
+    stored_leaf_reader,
 )
 from server.results.ranking_data import ranking_dict
 
@@ -100,6 +101,17 @@ def live_ranking(campaign: Campaign, group: str, user: User):
         raise NotShown()
     try:
         return rank_group(campaign, group, detail=True)
+    except RankingError as error:
+        raise NotShown() from error
+
+
+def live_long_table(campaign: Campaign, group: str, user: User):
+    """The live ranking (totals only) and the reader of its stored leaves, for the long table
+    (administrators only)."""
+    if not is_admin(user):
+        raise NotShown()
+    try:
+        return rank_group(campaign, group), stored_leaf_reader(campaign.id, group)
     except RankingError as error:
         raise NotShown() from error
 

@@ -8,15 +8,17 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from server.downloads import xlsx_download
+from server.downloads import csv_download, xlsx_download
 from server.extensions import db
 from server.models import Campaign, Unit
 from server.people.permissions import own_unit_ids
+from server.results.exports.long_table import HEADERS, frozen_leaves, long_table_rows
 from server.results.exports.ranking_workbook import write_ranking_workbook
 from server.results.visible import (
     NotShown,
     campaign_or_not_shown,
     is_admin,
+    live_long_table,
     live_ranking,
     published_groups,
     published_ranking,
@@ -103,6 +105,27 @@ def _workbook(ranking, publication):
             ranking, buffer, publication_id=None if publication is None else str(publication.id),
             generated_at=None if publication is None else publication.published_at),
         f"xep-hang-{ranking.year}-{ranking.group}-{suffix}.xlsx")
+
+
+@bp.route("/rankings/<int:campaign_id>/<group>/long-table.csv")
+@login_required
+def ranking_long_table(campaign_id, group):
+    """The long table (a line per unit and sub-criterion) as CSV, streamed: the published one,
+    or the live one for an administrator."""
+    try:
+        campaign = campaign_or_not_shown(campaign_id)
+        if campaign.pin_for(group) is None:
+            raise NotShown()
+        if _live_asked():
+            ranking, leaves = live_long_table(campaign, group, current_user)
+            suffix = "xem-truoc"
+        else:
+            publication, ranking = published_ranking(campaign.id, group)
+            leaves, suffix = frozen_leaves(ranking), f"cong-bo-{publication.number}"
+    except NotShown:
+        abort(404)
+    return csv_download(HEADERS, long_table_rows(ranking, leaves),
+                        f"bang-dai-{ranking.year}-{ranking.group}-{suffix}.csv")
 
 
 @bp.route("/scorecards/<int:campaign_id>/<unit_code>")

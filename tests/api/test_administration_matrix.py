@@ -133,6 +133,7 @@ MATRIX = {
     "survey.template":     ADMIN_200,
     "rankings.get":        ADMIN_200,
     "rankings.xlsx":       ADMIN_200,
+    "rankings.csv":        ADMIN_200,
     "points_lost.group":   ADMIN_200,
     "points_lost.group_xlsx": ADMIN_200,
 }
@@ -347,6 +348,8 @@ ACTIONS = {
         _campaign_url(w, "/ranking?group=province"), headers=h),
     "rankings.xlsx": lambda c, w, h, u: c.get(
         _campaign_url(w, "/ranking.xlsx?group=province"), headers=h),
+    "rankings.csv": lambda c, w, h, u: c.get(
+        _campaign_url(w, "/ranking.csv?group=province"), headers=h),
     "points_lost.group": lambda c, w, h, u: c.get(
         _campaign_url(w, "/points-lost?group=province"), headers=h),
     "points_lost.group_xlsx": lambda c, w, h, u: c.get(
@@ -474,6 +477,7 @@ ROUTES = {
     ("GET", "/api/v1/campaigns/<int:campaign_id>/survey-template.xlsx"): "survey.template",
     ("GET", "/api/v1/campaigns/<int:campaign_id>/ranking"): "rankings.get",
     ("GET", "/api/v1/campaigns/<int:campaign_id>/ranking.xlsx"): "rankings.xlsx",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/ranking.csv"): "rankings.csv",
     ("GET", "/api/v1/campaigns/<int:campaign_id>/points-lost"): "points_lost.group",
     ("GET", "/api/v1/campaigns/<int:campaign_id>/points-lost.xlsx"): "points_lost.group_xlsx",
 }

@@ -1,4 +1,7 @@
-"""`parindex survey import|template` and `parindex ranking show|export`."""
+"""`parindex survey import|template` and `parindex ranking show|export|long-table`."""
+
+import csv
+import io
 
 import openpyxl
 from sqlalchemy import select
@@ -62,3 +65,16 @@ def test_ranking_show_and_export(app, make, tmp_path):
     assert [(r[1], r[-4]) for r in rows] == [
         (r.unit_code, float(r.index)) for r in expected]
     assert run(app, "ranking", "show", str(campaign.id), "nope").exit_code != 0
+
+
+def test_ranking_long_table(app, make, tmp_path):
+    campaign, criteria_set = _campaign(app, make)
+    path = tmp_path / "bang-dai.csv"
+    result = run(app, "ranking", "long-table", str(campaign.id), "province", str(path))
+    assert result.exit_code == 0, result.output
+    lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff"))))
+    leaves = len(criteria_set.leaves())
+    assert lines[0][:3] == ["Hạng", "Mã đơn vị", "Đơn vị"] and len(lines) == 1 + 2 * leaves
+    assert [line[1] for line in lines[1::leaves]] == ["P02", "P01"]  # in ranking order
+    refused = run(app, "ranking", "long-table", str(campaign.id), "nope", str(path))
+    assert refused.exit_code != 0

@@ -221,7 +221,7 @@ def test_answers_and_links_save_together_or_not_at_all(dossier, editor, make):
     assert sa.self_rows(dossier) == {}
     assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == 0
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
-        AuditEvent.action.in_(["answer.self_saved", "evidence.linked"]))) == 0
+        AuditEvent.action.in_(["answers.self_saved", "evidence.linked"]))) == 0
     sa.save_answers(dossier, editor, {"1.1.1": {"value": "timely"}}, {"1.1.1": [own.id]})
     assert sa.self_rows(dossier)["1.1.1"].value == "timely"
     assert [link.document_id for link in sa.links_by_code(dossier)["1.1.1"]] == [own.id]

@@ -7,7 +7,6 @@ import pytest
 
 from server.results.exports.ranking_workbook import (
     ABOUT,
-    LONG,
     MATRIX,
     SUMMARY,
     domain_sheet_name,
@@ -54,7 +53,7 @@ def _rows(sheet):
 
 def test_sheets_and_layout(book, ranking):
     domains = [domain_sheet_name(d.code) for d in ranking.criteria_set.domains]
-    assert book.sheetnames == [SUMMARY, *domains, MATRIX, LONG, ABOUT]
+    assert book.sheetnames == [SUMMARY, *domains, MATRIX, ABOUT]  # the long table is a CSV
     summary = book[SUMMARY]
     assert summary.freeze_panes == "D2"
     assert summary.auto_filter.ref == f"A1:{summary.cell(1, summary.max_column).column_letter}5"
@@ -94,33 +93,15 @@ def test_domain_sheets_match_engine(book, ranking):
                            _num(nodes[domain.code].sub_index))
 
 
-def test_matrix_and_long_table_match_engine(book, ranking):
+def test_matrix_matches_engine(book, ranking):
     leaves = ranking.criteria_set.leaves()
     header = next(book[MATRIX].iter_rows(max_row=1, values_only=True))
     assert len(header) == 3 + len(leaves) == 105
     matrix = _rows(book[MATRIX])
-    long_rows = _rows(book[LONG])
-    assert len(long_rows) == len(ranking.rows) * len(leaves)
-    position = 0
     for got, row in zip(matrix, ranking.rows, strict=True):
         assert got[:3] == (row.rank, row.unit_code, row.unit_name)
         for cell, line in zip(got[3:], row.result.trace, strict=True):
             assert cell == (None if line.not_applicable else float(line.points))
-            long_row = long_rows[position]
-            position += 1
-            assert (long_row[1], long_row[5], long_row[7], long_row[8]) == (
-                row.unit_code, line.code, float(line.points), float(line.max_points))
-    assert "không áp dụng" in {r[9] for r in long_rows}
-
-
-def test_long_table_spills_onto_more_sheets(ranking, tmp_path):
-    path = tmp_path / "split.xlsx"
-    write_ranking_workbook(ranking, str(path), long_sheet_rows=150)
-    book = openpyxl.load_workbook(path, read_only=True)
-    parts = [name for name in book.sheetnames if name.startswith(LONG)]
-    assert parts == [LONG, f"{LONG} 2", f"{LONG} 3"]
-    total = sum(book[name].max_row - 1 for name in parts)
-    assert total == len(ranking.rows) * len(ranking.criteria_set.leaves())
 
 
 def test_about_sheet(book, ranking):

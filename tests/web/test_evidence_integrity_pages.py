@@ -53,7 +53,7 @@ def test_an_answer_and_a_refused_link_save_nothing(client, login, make, dossier)
     assert db.session.scalar(db.select(Answer.value).filter_by(code="1.1.1")) == "late"
     assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == 0
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).filter_by(
-        action="answer.self_saved")) == 1  # the first save only
+        action="answers.self_saved")) == 1  # the first save only
     html = refused.get_data(as_text=True)
     assert re.search(r'<option value="timely"\s+selected', html)  # the typed answer is kept
     assert 'data-code="1.1.2" data-field="link">Không tìm thấy tài liệu.' in html

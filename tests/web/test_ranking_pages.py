@@ -1,6 +1,7 @@
 """Ranking pages: the numbers match the engine's ranking, the SVG bars are proportional to the
 index, administrators alone see the live preview, and everyone else only what was published."""
 
+import csv
 import io
 from decimal import Decimal
 
@@ -92,8 +93,9 @@ def test_others_see_nothing_before_publication(client, login, group):
             assert response.status_code == 404
             html = response.get_data(as_text=True)
             assert "chưa được công bố" in html and "data-unit" not in html
-        assert client.get(_url(group, "/workbook.xlsx")).status_code == 404
-        assert client.get(_url(group, "/workbook.xlsx?live=1")).status_code == 404
+        for download in ("/workbook.xlsx", "/long-table.csv"):
+            assert client.get(_url(group, download)).status_code == 404
+            assert client.get(_url(group, f"{download}?live=1")).status_code == 404
         client.post("/logout")
 
 
@@ -164,6 +166,35 @@ def test_workbooks_published_for_all_live_for_administrators(client, login, grou
     assert "xem-truoc" in response.headers["Content-Disposition"]
     rows = _workbook_totals(response)
     assert {code: row[total_column] for code, row in rows.items()} == pytest.approx(live)
+
+
+def _long_table(response) -> list[list[str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_long_tables_published_for_all_live_for_administrators(client, login, group,
+                                                              province_set):
+    publication = publish(group["campaign"], "province", group["admin"])
+    first_leaf = next(leaf.code for leaf in province_set.leaves() if leaf.source == "self")
+    zero_first_leaf(group, province_set)
+    leaves = len(province_set.leaves())
+
+    login(group["viewer"])
+    response = client.get(_url(group, "/long-table.csv"))
+    assert f"cong-bo-{publication.number}" in response.headers["Content-Disposition"]
+    lines = _long_table(response)
+    assert lines[0][:3] == ["Hạng", "Mã đơn vị", "Đơn vị"] and len(lines) == 1 + 4 * leaves
+    published = {line[1]: line[7] for line in lines[1:] if line[5] == first_leaf}
+    assert client.get(_url(group, "/long-table.csv?live=1")).status_code == 404
+    client.post("/logout")
+
+    login(group["admin"])
+    live = {line[1]: line[7] for line in
+            _long_table(client.get(_url(group, "/long-table.csv?live=1")))[1:]
+            if line[5] == first_leaf}
+    # The live table reads today's data; the published one stays as it was published.
+    assert live["P01"] == "0" != published["P01"]
 
 
 def test_the_rankings_index_lists_publications_and_previews(client, login, group):

@@ -17,15 +17,12 @@ from server.engine.model import COMPONENT_SELF, COMPONENT_SURVEY
 EXCEL_MAX_ROWS = 1_048_576
 SUMMARY = "Tổng hợp"
 MATRIX = "Ma trận TCTP"
-LONG = "Bảng dài"
 ABOUT = "Thông tin"
 
 TIE_COMPARE = {"unrounded": "so sánh tổng điểm chưa làm tròn",
                "rounded": "so sánh chỉ số đã làm tròn 2 chữ số"}
 TIE_RANKS = {"shared": "bằng nhau thì đồng hạng (1, 1, 3)",
              "distinct": "bằng nhau thì xếp hạng riêng theo mã đơn vị (1, 2, 3)"}
-STATUS = {"scored": "có điểm", "unanswered": "chưa chấm", "not_applicable": "không áp dụng",
-          "survey_absent": "không điều tra"}
 COMPONENT_NAMES = {COMPONENT_SELF: "phần thẩm định", COMPONENT_SURVEY: "phần điều tra XHH"}
 
 
@@ -93,12 +90,12 @@ def workbook_formats(book) -> dict:
 
 
 def write_ranking_workbook(ranking, target, *, publication_id: str | None = None,
-                           generated_at: datetime | None = None,
-                           long_sheet_rows: int = EXCEL_MAX_ROWS - 1) -> None:
+                           generated_at: datetime | None = None) -> None:
     """Write `ranking` (a server.results.ranking.GroupRanking) to `target`, a path or a binary file.
 
-    The long table spills onto "Bảng dài 2", "Bảng dài 3"... past `long_sheet_rows` data rows
-    (Excel holds 1,048,576 rows a sheet; a national table has more).
+    The summary, one sheet per domain, the matrix of sub-criteria and the "about" sheet. The
+    long table (one line per unit and sub-criterion, over a million nationally: more than a
+    sheet holds) is a CSV beside it: server.results.exports.long_table.
     """
     in_memory = not isinstance(target, str)
     book = xlsxwriter.Workbook(target, {"constant_memory": not in_memory,
@@ -112,7 +109,6 @@ def write_ranking_workbook(ranking, target, *, publication_id: str | None = None
         for domain in criteria_set.domains:
             _domain_sheet(book, formats, ranking, domain)
         _matrix(book, formats, ranking)
-        _long_table(book, formats, ranking, long_sheet_rows)
     _about(book, formats, ranking, publication_id, generated_at)
     book.close()
 
@@ -191,35 +187,6 @@ def _matrix(book, formats, ranking):
         sheet.write([_rank(row), row.unit_code, row.unit_name]
                     + [None if line.not_applicable else float(line.points) for line in trace],
                     kinds)
-    sheet.close()
-
-
-def _long_table(book, formats, ranking, per_sheet):
-    criteria_set = ranking.criteria_set
-    leaves = criteria_set.leaves()
-    domain_of, criterion_of = {}, {}
-    for domain in criteria_set.domains:
-        for criterion in domain.criteria:
-            for leaf in criterion.leaves():
-                domain_of[leaf.code] = domain.code
-                criterion_of[leaf.code] = criterion.code
-    sources = {leaf.code: leaf.source for leaf in leaves}
-    headers = ["Hạng", "Mã đơn vị", "Đơn vị", "Lĩnh vực", "Tiêu chí", "Mã TCTP", "Nguồn điểm",
-               "Điểm", "Điểm tối đa", "Trạng thái", "Xếp loại"]
-    kinds = ["int", "text", "text", "text", "text", "text", "text", "num", "num", "text", "text"]
-    widths = [7, 12, 36, 9, 9, 10, 12, 9, 10, 14, 9]
-    part, sheet = 1, TableSheet(book, formats, LONG, headers, widths, 3)
-    source_names = {"self": "thẩm định", "survey": "điều tra XHH"}
-    for row in ranking.rows:
-        for line in row.result.trace:
-            if sheet.row >= per_sheet:
-                sheet.close()
-                part += 1
-                sheet = TableSheet(book, formats, f"{LONG} {part}", headers, widths, 3)
-            sheet.write([_rank(row), row.unit_code, row.unit_name, domain_of[line.code],
-                         criterion_of[line.code], line.code, source_names[sources[line.code]],
-                         float(line.points), float(line.max_points), STATUS[line.status],
-                         row.classification], kinds)
     sheet.close()
 
 
