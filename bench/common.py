@@ -226,8 +226,31 @@ class Served:
                 break
             except OSError:
                 time.sleep(0.1)
-        time.sleep(1.0)  # every worker up
+        self.wait_for_workers()
+
+    def wait_for_workers(self) -> None:
+        """Until every worker has imported the app: the master has them all and their CPU time
+        stands still (a worker boots after the port is open; timings must not include that)."""
+        count = int(self.command[self.command.index("--workers") + 1]) \
+            if "--workers" in self.command else 1
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        before = None
+        for _ in range(240):
+            time.sleep(0.5)
+            pids = children.read_text().split()
+            now = [_cpu_ticks(pid) for pid in pids]
+            if len(pids) >= count and now == before:
+                return
+            before = now
 
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
+
+
+def _cpu_ticks(pid: str) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return -1
+    return int(fields[11]) + int(fields[12])  # utime + stime

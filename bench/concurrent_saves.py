@@ -1,7 +1,7 @@
 """Goal (a): editors at once, each GETs the form then PUTs a full save, against a bare Flask app
 doing the same database work, served the same way, with the same client and concurrency.
 
-    .venv/bin/python -m bench.concurrent_saves [--editors 200] [--also 500]
+    .venv/bin/python -m bench.concurrent_saves [--quick]  (200 editors, 500 reported; quick: 100)
 
 Both servers are started as bin/serve starts the app (its gunicorn command line, read from it:
 workers, timeout...) on a free port. Each editor has their own province dossier and API token;

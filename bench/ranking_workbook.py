@@ -114,13 +114,23 @@ def long_table_csv_function():
 
 
 def write_long_csv(function, ranking, path: str) -> None:
-    """Call the writer as it is shaped: (ranking, target path), or (ranking) giving chunks."""
-    if len(inspect.signature(function).parameters) >= 2:
-        function(ranking, path)
+    """Call the writer as it is shaped: (ranking, target), the target a binary file, a text file
+    or a path, whichever it takes (a wrong kind fails at its first write); or (ranking) giving
+    the chunks."""
+    if len(inspect.signature(function).parameters) < 2:
+        with open(path, "wb") as out:
+            for chunk in function(ranking):
+                out.write(chunk.encode() if isinstance(chunk, str) else chunk)
         return
-    with open(path, "wb") as out:
-        for chunk in function(ranking):
-            out.write(chunk.encode() if isinstance(chunk, str) else chunk)
+    for mode in ("wb", "w"):
+        try:
+            with open(path, mode, **({} if mode == "wb" else {"newline": "",
+                                                            "encoding": "utf-8"})) as out:
+                function(ranking, out)
+            return
+        except (TypeError, AttributeError):
+            continue
+    function(ranking, path)
 
 
 def csv_rows(path: str) -> list[list]:

@@ -78,3 +78,28 @@ def test_bench_all_runs_every_goal(database_url, tmp_path):
     met = re.search(r"^bench: (\d+) of 10 goals met$", printed, re.M)
     assert met, printed
     assert result.returncode == (0 if met.group(1) == "10" else 1)
+
+
+def test_long_table_csv_writer_of_any_shape_is_called_and_read_back(tmp_path):
+    """The CSV goal calls the exports' writer whichever way it takes its target."""
+    import csv
+
+    from bench.ranking_workbook import csv_rows, write_long_csv
+
+    def by_path(_ranking, target):
+        with open(target, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerow(["X00001", "1.1", 2.5])
+
+    def by_text_file(_ranking, out):
+        csv.writer(out).writerow(["X00001", "1.1", 2.5])
+
+    def by_binary_file(_ranking, out):
+        out.write(b"X00001,1.1,2.5\r\n")
+
+    def chunks(_ranking):
+        yield "X00001,1.1,2.5\r\n"
+
+    for writer in (by_path, by_text_file, by_binary_file, chunks):
+        target = str(tmp_path / f"{writer.__name__}.csv")
+        write_long_csv(writer, None, target)
+        assert csv_rows(target) == [["X00001", 1.1, 2.5]], writer.__name__
