@@ -3,6 +3,7 @@ that `flask parindex upgrade` builds:
 
 - a ranking campaign (2021): `units` communes, every dossier finalised with all 102 answers
   (bench.ranking.fill), and an administrator;
+- past 1,000 units, a campaign (2023) of 1,000 districts for the live ranking page;
 - a saving campaign (2022, open): `editors` provinces, each with an empty draft dossier, an
   editor and an API token (stored hashed, as the API issues them).
 """
@@ -15,6 +16,7 @@ from sqlalchemy import insert, select
 from bench.common import bench_environment, fresh_database, upgrade
 
 SAVE_GROUP = "province"
+LIVE_GROUP, LIVE_UNITS = "district", 1000  # the live page goal is about a 1,000-unit group
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Dataset:
     units: int
     admin_id: int
     editors: list[Editor]
+    live: tuple[int, str, int]  # the live page's campaign, group and units (1,000 at most)
 
 
 def build(url: str, units: int, editors: int) -> Dataset:
@@ -49,6 +52,8 @@ def build(url: str, units: int, editors: int) -> Dataset:
     with app.app_context():
         criteria_set = app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
         campaign_id = fill(units, criteria_set).id
+        live = (campaign_id, GROUP, units) if units <= LIVE_UNITS else (
+            fill(LIVE_UNITS, criteria_set, LIVE_GROUP, 2023).id, LIVE_GROUP, LIVE_UNITS)
         admin = User(username="bench-admin", full_name="Bench", password_hash="!")  # noqa: S106
         admin.memberships.append(RoleMembership(role="admin"))
         db.session.add(admin)  # no password: the live page bench signs in by session
@@ -57,7 +62,7 @@ def build(url: str, units: int, editors: int) -> Dataset:
         made = _editors(editors, criteria_set)
         db.session.remove()
         db.engine.dispose()  # benches fork children, which open their own connections
-    return Dataset(app, env, url, campaign_id, GROUP, units, admin_id, made)
+    return Dataset(app, env, url, campaign_id, GROUP, units, admin_id, made, live)
 
 
 def _editors(count: int, criteria_set) -> list[Editor]:

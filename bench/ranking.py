@@ -27,21 +27,23 @@ GROUP = "commune"
 GOAL = 3.0
 
 
-def fill(units: int, criteria_set) -> Campaign:
-    campaign = Campaign(year=2021, title="Chỉ số CCHC năm 2021 (bench)", state="open",
-                        pins=[CampaignCriteriaSet(unit_group=GROUP,
+def fill(units: int, criteria_set, group: str = GROUP, year: int = 2021) -> Campaign:
+    """A campaign of `year` whose `group` has `units` finalised dossiers with every answer."""
+    campaign = Campaign(year=year, title=f"Chỉ số CCHC năm {year} (bench)", state="open",
+                        pins=[CampaignCriteriaSet(unit_group=group,
                                                   criteria_set_id=criteria_set.id,
                                                   criteria_set_version=criteria_set.version)])
     db.session.add(campaign)
     db.session.commit()
-    answers = synthetic_answers(criteria_set, units)
+    prefix = group[0].upper()  # unit codes are unique across groups
+    answers = [(prefix + code[1:], found) for code, found in synthetic_answers(criteria_set, units)]
     db.session.execute(insert(Unit), [
-        {"code": code, "name": f"Xã {code}", "level": GROUP, "group": GROUP}
+        {"code": code, "name": f"Đơn vị {code}", "level": group, "group": group}
         for code, _ in answers])
     unit_ids = dict(db.session.execute(select(Unit.code, Unit.id)).all())
     db.session.execute(insert(Assessment), [
         {"campaign_id": campaign.id, "unit_id": unit_ids[code],
-         "unit_group": GROUP, "criteria_set_id": criteria_set.id,
+         "unit_group": group, "criteria_set_id": criteria_set.id,
          "criteria_set_version": criteria_set.version, "state": "finalised"}
         for code, _ in answers])
     assessment_ids = dict(db.session.execute(
