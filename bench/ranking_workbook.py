@@ -151,8 +151,9 @@ def bare_csv(path: str, rows) -> None:
 
 
 def goals(ranking) -> list[Goal]:
-    """The workbook (as the exports write it now: when it still holds the long table, the floor
-    writes it too) against bare xlsxwriter, and the long-table CSV against the csv module."""
+    """The workbook against bare xlsxwriter writing the same cells (while the workbook still
+    holds the long table, the floor writes it too and the goal counts as not built), and the
+    long-table CSV against the csv module."""
     figures = {}
     sheets, domain_sheets = bare_cells(ranking)
     found = []
@@ -165,9 +166,10 @@ def goals(ranking) -> list[Goal]:
             bare, sheets, domain_sheets, long_table=with_long), figures)
         ratio = figures["ranking workbook"]["seconds"] / figures[
             "bare xlsxwriter, same cells"]["seconds"]
-        print(f"ranking workbook, {len(ranking.rows)} units: "
-              f"{'STILL WITH' if with_long else 'without'} the long table", flush=True)
-        found.append(Goal("workbook", ratio, WORKBOOK_GOAL))
+        still = "; it still holds the long table: the workbook without it is not built"
+        print(f"ranking workbook, {len(ranking.rows)} units: ratio {ratio:.2f} to the same "
+              f"cells{still if with_long else ''}", flush=True)
+        found.append(Goal("workbook", None if with_long else ratio, WORKBOOK_GOAL))
         function = long_table_csv_function()
         if function is None:
             print("long-table CSV: not built (no long_table_csv in server/results/exports)")
