@@ -1,112 +1,159 @@
-"""50 simulated editors save a full self-assessment form at once; latency, errors, lost writes.
+"""Goal (a): editors at once, each GETs the form then PUTs a full save, against a bare Flask app
+doing the same database work, served the same way, with the same client and concurrency.
 
-    .venv/bin/python bench/concurrent_saves.py [--editors 50] [--rounds 5] [--workers 4]
-                                               [--threads 8]
+    .venv/bin/python -m bench.concurrent_saves [--quick]  (200 editors, 500 reported; quick: 100)
 
-Each editor has their own unit and saves every self-assessed sub-criterion of province-2020
-(the 102-item set, survey items excluded) through the API, `rounds` times, each time with the
-versions the previous save returned. Afterwards every stored answer must hold the last value its
-editor sent, at version `rounds`: nothing lost, nothing half-written. Set
-PARINDEX_BENCH_DATABASE_URL to run on PostgreSQL (the default is SQLite in a temporary folder).
+Both servers are started as bin/serve starts the app (its gunicorn command line, read from it:
+workers, timeout...) on a free port. Each editor has their own province dossier and API token;
+a thread per editor waits at a barrier, GETs the form, then PUTs every self-assessed item of
+province-2020 (70 of the 102; survey items are imported, not typed) with the versions the form
+gave. Afterwards each dossier is read again and every answer must hold what its editor sent, at
+the version the server told them: what differs is a lost write. The floor (bench/bare_app.py)
+does: token lookup, SELECT ... FOR UPDATE of the answers' versions, one batched write of answers,
+one audit row, one transaction. Ratios are on the PUT latencies; goals p50 <= 3, p95 <= 5,
+0 errors, 0 lost writes.
 """
 
-import argparse
+import http.client
 import json
 import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, Server, environment, prepare
+from bench.common import Goal, Served
+
+GOAL_P50, GOAL_P95 = 3.0, 5.0
+REAL = {"target": "wsgi:app", "form": "/api/v1/assessments/{}",
+        "save": "/api/v1/assessments/{}/answers"}
+BARE = {"target": "bench.bare_app:app", "form": "/form/{}", "save": "/answers/{}"}
 
 
-def leaves():
-    sys.path.insert(0, str(ROOT))
-    from server.engine import load_criteria_set
+def self_items() -> list[tuple[str, object]]:
+    """(code, the rule's max input as JSON) of every self-assessed item of province-2020."""
+    from bench.national_scale import criteria_set
     from server.engine.results import json_ready
 
-    path = ROOT / "criteria" / "province_2020" / "criteria.yaml"
-    criteria_set = load_criteria_set(path)
-    found = [(leaf.code, json_ready(leaf.rule.max_input()), json_ready(leaf.rule.zero_input()))
-             for leaf in criteria_set.leaves() if leaf.source == "self"]
-    return len(criteria_set.leaves()), found
+    return [(leaf.code, json_ready(leaf.rule.max_input()))
+            for leaf in criteria_set().leaves() if leaf.source == "self"]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--editors", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
-    args = parser.parse_args()
-    total_leaves, items = leaves()
-    env = environment()
-    editors = prepare(env, args.editors)
-    server = Server(env, workers=args.workers, threads=args.threads)
-    latencies, errors, sent = [], [], {}
+def _call(port, method, path, token, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    try:
+        conn.request(method, path, body=None if body is None else json.dumps(body),
+                     headers={"Authorization": f"Bearer {token}",
+                              "Content-Type": "application/json"})
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    try:
+        return response.status, json.loads(data)
+    except ValueError:
+        return response.status, {"detail": data[:200].decode(errors="replace")}
+
+
+def run_editors(env: dict, routes: dict, editors, items) -> dict:
+    """Serve `routes["target"]`, run every editor at once, check what was stored; the figures."""
+    server = Served(env, routes["target"])
+    latencies, errors, told = [], [], {}
     lock = threading.Lock()
-    barrier = threading.Barrier(args.editors)
+    barrier = threading.Barrier(len(editors))
 
     def editor_run(editor):
-        headers = {**server.token(editor["username"]), "Content-Type": "application/json"}
-        conn = server.connection()
-        versions = {code: None for code, _, _ in items}
         barrier.wait()
-        for round_ in range(args.rounds):
-            answers = {code: {"value": (high if round_ % 2 == 0 else low),
-                              "explanation": f"vòng {round_}", "version": versions[code]}
-                       for code, high, low in items}
+        try:
+            status, form = _call(server.port, "GET", routes["form"].format(
+                editor.assessment_id), editor.token)
+            if status != 200:
+                raise RuntimeError(f"GET {status} {form.get('detail')}")
+            stored = form["answers"]
+            answers = {code: {"value": value, "explanation": f"{editor.username} đã lưu",
+                              "version": stored.get(code, {}).get("version")}
+                       for code, value in items}
             started = time.perf_counter()
-            conn.request("PUT", f"/api/v1/assessments/{editor['assessment_id']}/answers",
-                         body=json.dumps({"answers": answers}), headers=headers)
-            response = conn.getresponse()
-            body = json.loads(response.read())
+            status, body = _call(server.port, "PUT", routes["save"].format(
+                editor.assessment_id), editor.token, {"answers": answers})
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
-                if response.status != 200:
-                    errors.append((editor["username"], response.status, body.get("detail")))
-                    return
-            versions = {code: body["answers"][code]["version"] for code, _, _ in items}
-            sent[editor["assessment_id"]] = (answers, round_ + 1)
+            if status != 200:
+                raise RuntimeError(f"PUT {status} {body.get('detail')}")
+            told[editor.assessment_id] = (
+                answers, {code: body["answers"][code]["version"] for code, _ in items})
+        except Exception as error:
+            with lock:
+                errors.append(f"{editor.username}: {error}")
 
     threads = [threading.Thread(target=editor_run, args=(e,)) for e in editors]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    lost = 0
     try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+        lost = 0
         for editor in editors:
-            headers = server.token(editor["username"])
-            conn = server.connection()
-            conn.request("GET", f"/api/v1/assessments/{editor['assessment_id']}",
-                         headers=headers)
-            stored = json.loads(conn.getresponse().read())["answers"]
-            expected, saves = sent.get(editor["assessment_id"], ({}, 0))
-            for code, answer in expected.items():
-                row = stored.get(code)
-                if row is None or row["explanation"] != answer["explanation"] \
-                        or row["version"] != saves:
-                    lost += 1
+            if editor.assessment_id not in told:
+                continue
+            sent, versions = told[editor.assessment_id]
+            _status, form = _call(server.port, "GET", routes["form"].format(
+                editor.assessment_id), editor.token)
+            stored = form.get("answers", {})
+            lost += sum(1 for code, answer in sent.items()
+                        if stored.get(code, {}).get("explanation") != answer["explanation"]
+                        or stored.get(code, {}).get("version") != versions[code])
     finally:
         server.stop()
     latencies.sort()
-    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else float("nan")
-    print(f"{args.editors} editors x {args.rounds} saves of {len(items)} self-assessed items "
-          f"(of {total_leaves}); gunicorn {args.workers} workers x {args.threads} threads; "
-          f"database {env['PARINDEX_DATABASE_URL'].split(':')[0]}")
-    print(f"saves {len(latencies)}, errors {len(errors)}, lost writes {lost}, wall {wall:.1f} s")
-    if latencies:
-        print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
-    for error in errors[:5]:
-        print("error:", error)
-    return 0 if not errors and not lost else 1
+    return {"p50": statistics.median(latencies) if latencies else float("nan"),
+            "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies
+            else float("nan"),
+            "saves": len(latencies), "errors": errors, "lost": lost, "wall": wall,
+            "command": " ".join(server.command[1:])}
+
+
+def measure(dataset, editors: int, items) -> tuple[dict, dict]:
+    """The app and the floor on the first `editors` editors (the app first: it leaves the
+    answers; the floor then saves over them, one version on, the same number of rows)."""
+    chosen = dataset.editors[:editors]
+    real = run_editors(dataset.env, REAL, chosen, items)
+    bare = run_editors(dataset.env, BARE, chosen, items)
+    for label, figures in (("ParIndex", real), ("bare Flask", bare)):
+        print(f"  {label:<11} {editors} editors: PUT p50 {figures['p50']:.3f} s, "
+              f"p95 {figures['p95']:.3f} s, saves {figures['saves']}, "
+              f"errors {len(figures['errors'])}, lost writes {figures['lost']}, "
+              f"wall {figures['wall']:.1f} s", flush=True)
+        for error in figures["errors"][:3]:
+            print(f"    error: {error}")
+    return real, bare
+
+
+def goals(dataset, editors: int, also: int | None = None) -> list[Goal]:
+    items = self_items()
+    print(f"concurrent saves: {len(items)} self-assessed items a save, served as bin/serve "
+          f"does", flush=True)
+    real, bare = measure(dataset, editors, items)
+    print(f"  gunicorn {real['command']}")
+    found = [Goal("saves_p50", real["p50"] / bare["p50"], GOAL_P50),
+             Goal("saves_p95", real["p95"] / bare["p95"], GOAL_P95),
+             Goal("saves_errors", len(real["errors"]), 0),
+             Goal("saves_lost_writes", real["lost"], 0)]
+    if also:
+        more, more_bare = measure(dataset, also, items)
+        print(f"  {also} editors: p50 ratio {more['p50'] / more_bare['p50']:.2f}, "
+              f"p95 ratio {more['p95'] / more_bare['p95']:.2f}, errors "
+              f"{len(more['errors'])}, lost writes {more['lost']} (reported, not a goal)")
+    return found
+
+
+def main(argv=None) -> int:
+    from bench.__main__ import run_alone
+
+    return run_alone(argv, __doc__, lambda dataset, sizes: goals(
+        dataset, sizes.editors, sizes.also))
 
 
 if __name__ == "__main__":

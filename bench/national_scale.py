@@ -70,17 +70,25 @@ def in_child(label: str, work, figures: dict):
     pid = os.fork()
     if pid == 0:  # the child
         os.close(read_end)
-        start_rss = _status_kib("VmRSS")
-        started = time.perf_counter()
-        work()
-        elapsed = time.perf_counter() - started
-        grown = (_status_kib("VmHWM") - start_rss) / 1024
-        os.write(write_end, json.dumps({"seconds": elapsed, "peak_mib": grown}).encode())
-        os._exit(0)
+        try:
+            start_rss = _status_kib("VmRSS")
+            started = time.perf_counter()
+            work()
+            elapsed = time.perf_counter() - started
+            grown = (_status_kib("VmHWM") - start_rss) / 1024
+            os.write(write_end, json.dumps({"seconds": elapsed, "peak_mib": grown}).encode())
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            os._exit(0)  # never run the parent's code on
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
         data = pipe.read()
     os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError(f"{label}: failed in the child (its traceback is above)")
     figures[label] = json.loads(data)
     print(f"{label:<40} {figures[label]['seconds']:8.2f} s   peak RSS growth "
           f"{figures[label]['peak_mib']:8.1f} MiB", flush=True)

@@ -1,7 +1,14 @@
 """The benchmarks at toy scale, so their code keeps working (figures come from bench/)."""
 
-import openpyxl
+import os
+import re
+import subprocess
+import sys
 
+import openpyxl
+from sqlalchemy import make_url
+
+from bench.common import serve_command
 from bench.ranking import GROUP, bare_group_by, fill
 from bench.ranking_workbook import bare_cells, bare_write, build_ranking
 from server.results.exports.ranking_workbook import SUMMARY, write_ranking_workbook
@@ -35,18 +42,64 @@ def test_engine_scoring_bench_runs(capsys):
     assert "12 distinct dossiers of province-2020" in printed
     assert "floor checked equal to the engine on every one" in printed
     assert "engine: score() each dossier" in printed and "floor: bare Python pass" in printed
-    assert "ratio engine / bare pass:" in printed and "(goal <= 5)" in printed
+    assert re.search(r"^ratio engine_scoring \d+\.\d\d goal 5$", printed, re.M)
+    assert re.search(r"^bench: [01] of 1 goals met$", printed, re.M)
 
 
+def test_serve_command_is_bin_serve_s_gunicorn_line():
+    command = serve_command({"PARINDEX_WORKERS": "3"}, 8765, "bench.bare_app:app")
+    assert command[0].endswith("gunicorn")
+    assert command[command.index("--workers") + 1] == "3"
+    assert "--timeout" in command and "wsgi:app" not in command
+    assert "bench.bare_app:app" in command and command[-2:] == ["--bind", "127.0.0.1:8765"]
+    assert "--bind" not in command[:-2] and "127.0.0.1:8000" not in command
 
-def test_concurrent_saves_bench_runs():
-    """Two editors, one save each, through gunicorn on a free port: the bench's own checks pass."""
-    import subprocess
-    import sys
 
+def test_bench_all_runs_every_goal(database_url, tmp_path):
+    """`bench all` at toy size on the test database's kind (PostgreSQL: a database of its own,
+    since the bench drops its schema): every goal line, the summary, and no lost write."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    else:
+        parsed = make_url(database_url)
+        url = parsed.set(database=f"{parsed.database}_bench").render_as_string(
+            hide_password=False)
+    env = {**os.environ, "PARINDEX_BENCH_DATABASE_URL": url}
     result = subprocess.run(
-        [sys.executable, "-m", "bench.concurrent_saves", "--editors", "2", "--rounds", "1",
-         "--workers", "1", "--threads", "2"],
-        capture_output=True, text=True, timeout=240, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "errors 0, lost writes 0" in result.stdout
+        [sys.executable, "-m", "bench", "all", "--units", "20", "--editors", "4"],
+        capture_output=True, text=True, timeout=600, check=False, env=env)
+    printed = result.stdout
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    names = re.findall(r"^ratio (\w+) (?:\d+(?:\.\d+)?|not built) goal [\d.]+$", printed, re.M)
+    assert names == ["engine_scoring", "ranking", "workbook", "long_table_csv",
+                     "live_ranking_page", "saves_p50", "saves_p95", "saves_errors",
+                     "saves_lost_writes", "publishing"], printed
+    assert re.search(r"^ratio saves_lost_writes 0 goal 0$", printed, re.M), printed
+    met = re.search(r"^bench: (\d+) of 10 goals met$", printed, re.M)
+    assert met, printed
+    assert result.returncode == (0 if met.group(1) == "10" else 1)
+
+
+def test_long_table_csv_writer_of_any_shape_is_called_and_read_back(tmp_path):
+    """The CSV goal calls the exports' writer whichever way it takes its target."""
+    import csv
+
+    from bench.ranking_workbook import csv_rows, write_long_csv
+
+    def by_path(_ranking, target):
+        with open(target, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerow(["X00001", "1.1", 2.5])
+
+    def by_text_file(_ranking, out):
+        csv.writer(out).writerow(["X00001", "1.1", 2.5])
+
+    def by_binary_file(_ranking, out):
+        out.write(b"X00001,1.1,2.5\r\n")
+
+    def chunks(_ranking):
+        yield "X00001,1.1,2.5\r\n"
+
+    for writer in (by_path, by_text_file, by_binary_file, chunks):
+        target = str(tmp_path / f"{writer.__name__}.csv")
+        write_long_csv(writer, None, target)
+        assert csv_rows(target) == [["X00001", 1.1, 2.5]], writer.__name__
