@@ -28,7 +28,10 @@ GOAL = 3.0
 
 
 def fill(units: int, criteria_set, group: str = GROUP, year: int = 2021) -> Campaign:
-    """A campaign of `year` whose `group` has `units` finalised dossiers with every answer."""
+    """A campaign of `year` whose `group` has `units` finalised dossiers with every answer, and
+    their stored scores."""
+    from server.campaigns.stored_scores import rescore_missing
+
     campaign = Campaign(year=year, title=f"Chỉ số CCHC năm {year} (bench)", state="open",
                         pins=[CampaignCriteriaSet(unit_group=group,
                                                   criteria_set_id=criteria_set.id,
@@ -61,6 +64,8 @@ def fill(units: int, criteria_set, group: str = GROUP, year: int = 2021) -> Camp
     if batch:
         db.session.execute(insert(Answer), batch)
     db.session.commit()
+    # Written in bulk, as a bench sets up: store the scores the way `parindex upgrade` does.
+    rescore_missing()
     return campaign
 
 

@@ -1,34 +1,32 @@
 """Goal (e): the ranking workbook (10,600 units x 102 sub-criteria) against bare xlsxwriter writing
 the same cells (goal <= 1.5), and the streamed long-table CSV against the csv module writing the
-same rows (goal <= 1.5; "not built" while server/results/exports has no long_table_csv).
+same rows (goal <= 1.5).
 
     .venv/bin/python -m bench.ranking_workbook [--units N]
 
 Alone, it scores synthetic answers with the engine (no database); `bench all` passes the
 ranking rank_group returned. The bare workbook has no formats and no print setup
-(constant_memory); it writes the long table only while the real workbook still does. The CSV
-floor reads back the rows the exports wrote (numbers as floats) and writes them with
-csv.writer. Each write runs alone in a forked child, untraced; its memory figure is how far
-the child's peak resident set grew over what it inherited.
+(constant_memory). The CSV floor reads back the rows the exports wrote (numbers as floats) and
+writes them with csv.writer. Each write runs alone in a forked child, untraced; its memory
+figure is how far the child's peak resident set grew over what it inherited.
 """
 
 import argparse
 import csv
-import importlib
-import inspect
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 import xlsxwriter
 
 from bench.common import Goal
 from bench.national_scale import UNITS, criteria_set, in_child, synthetic_answers
+from server.downloads import csv_chunks
 from server.engine import score
 from server.engine.ranking import Entry, rank
-from server.results.exports.ranking_workbook import EXCEL_MAX_ROWS, write_ranking_workbook
+from server.results.exports.long_table import HEADERS, frozen_leaves, long_table_rows
+from server.results.exports.ranking_workbook import write_ranking_workbook
 from server.results.ranking import GroupRanking
 
 WORKBOOK_GOAL, CSV_GOAL = 1.5, 1.5
@@ -47,7 +45,7 @@ def bare_cells(ranking):
     cs = ranking.criteria_set
     leaves = cs.leaves()
     f = float
-    sheets = {"summary": [], "matrix": [], "long": []}
+    sheets = {"summary": [], "matrix": []}
     domain_sheets = {d.code: [] for d in cs.domains}
     for row in ranking.rows:
         r = row.result
@@ -63,22 +61,16 @@ def bare_cells(ranking):
                 + [f(n.points), f(n.max_points), None if n.sub_index is None else f(n.sub_index)])
         sheets["matrix"].append(head + [None if t.not_applicable else f(t.points)
                                         for t in r.trace])
-        for t in r.trace:
-            # Same count and kinds of cells; short stand-ins for the domain, criterion, source.
-            sheets["long"].append([*head, "1", "1.1", t.code, "self", f(t.points),
-                                   f(t.max_points), t.status, row.classification])
     assert len(leaves) == len(sheets["matrix"][0]) - 3
     return sheets, domain_sheets
 
 
-def bare_write(path, sheets, domain_sheets, long_table: bool = True):
+def bare_write(path, sheets, domain_sheets):
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
 
     def dump(name, rows):
         sheet = book.add_worksheet(name)
         for number, values in enumerate(rows, 1):
-            if number >= EXCEL_MAX_ROWS:
-                break  # the real workbook spills onto a second sheet; close enough
             for column, value in enumerate(values):
                 if value is not None:
                     sheet.write(number, column, value)
@@ -87,50 +79,14 @@ def bare_write(path, sheets, domain_sheets, long_table: bool = True):
     for code, rows in domain_sheets.items():
         dump(f"d{code}", rows)
     dump("matrix", sheets["matrix"])
-    if long_table:
-        dump("long", sheets["long"])
     book.close()
 
 
-def sheet_count(path: str) -> int:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read("xl/workbook.xml").count(b"<sheet ")
-
-
-def long_table_csv_function():
-    """The exports' streamed long-table CSV writer (a function named like long_table_csv in a
-    module of server/results/exports), or None while there is none."""
-    import pkgutil
-
-    import server.results.exports as exports
-
-    for module in pkgutil.iter_modules(exports.__path__):
-        found = importlib.import_module(f"{exports.__name__}.{module.name}")
-        for name, value in vars(found).items():
-            if callable(value) and "long" in name and "csv" in name \
-                    and getattr(value, "__module__", "") == found.__name__:
-                return value
-    return None
-
-
-def write_long_csv(function, ranking, path: str) -> None:
-    """Call the writer as it is shaped: (ranking, target), the target a binary file, a text file
-    or a path, whichever it takes (a wrong kind fails at its first write); or (ranking) giving
-    the chunks."""
-    if len(inspect.signature(function).parameters) < 2:
-        with open(path, "wb") as out:
-            for chunk in function(ranking):
-                out.write(chunk.encode() if isinstance(chunk, str) else chunk)
-        return
-    for mode in ("wb", "w"):
-        try:
-            with open(path, mode, **({} if mode == "wb" else {"newline": "",
-                                                            "encoding": "utf-8"})) as out:
-                function(ranking, out)
-            return
-        except (TypeError, AttributeError):
-            continue
-    function(ranking, path)
+def write_long_csv(ranking, path: str) -> None:
+    """The exports' long table of `ranking` (its rows' own leaves), as the web streams it."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        for chunk in csv_chunks(HEADERS, long_table_rows(ranking, frozen_leaves(ranking))):
+            out.write(chunk)
 
 
 def csv_rows(path: str) -> list[list]:
@@ -151,39 +107,26 @@ def bare_csv(path: str, rows) -> None:
 
 
 def goals(ranking) -> list[Goal]:
-    """The workbook against bare xlsxwriter writing the same cells (while the workbook still
-    holds the long table, the floor writes it too and the goal counts as not built), and the
-    long-table CSV against the csv module."""
+    """The workbook against bare xlsxwriter writing the same cells, and the long-table CSV
+    against the csv module writing the same rows."""
     figures = {}
     sheets, domain_sheets = bare_cells(ranking)
-    found = []
     with tempfile.TemporaryDirectory() as folder:
         real, bare = str(Path(folder) / "real.xlsx"), str(Path(folder) / "bare.xlsx")
         in_child("ranking workbook", lambda: write_ranking_workbook(ranking, real), figures)
-        # summary, domain sheets, matrix, about: more sheets are the long table's
-        with_long = sheet_count(real) > 3 + len(domain_sheets)
-        in_child("bare xlsxwriter, same cells", lambda: bare_write(
-            bare, sheets, domain_sheets, long_table=with_long), figures)
-        ratio = figures["ranking workbook"]["seconds"] / figures[
+        in_child("bare xlsxwriter, same cells",
+                 lambda: bare_write(bare, sheets, domain_sheets), figures)
+        workbook = figures["ranking workbook"]["seconds"] / figures[
             "bare xlsxwriter, same cells"]["seconds"]
-        still = "; it still holds the long table: the workbook without it is not built"
-        print(f"ranking workbook, {len(ranking.rows)} units: ratio {ratio:.2f} to the same "
-              f"cells{still if with_long else ''}", flush=True)
-        found.append(Goal("workbook", None if with_long else ratio, WORKBOOK_GOAL))
-        function = long_table_csv_function()
-        if function is None:
-            print("long-table CSV: not built (no long_table_csv in server/results/exports)")
-            found.append(Goal("long_table_csv", None, CSV_GOAL))
-            return found
         real_csv, bare_csv_path = str(Path(folder) / "real.csv"), str(Path(folder) / "bare.csv")
-        in_child(f"long-table CSV ({function.__name__})",
-                 lambda: write_long_csv(function, ranking, real_csv), figures)
+        in_child("long-table CSV", lambda: write_long_csv(ranking, real_csv), figures)
         rows = csv_rows(real_csv)
         in_child("csv module, same rows", lambda: bare_csv(bare_csv_path, rows), figures)
-        print(f"long-table CSV: {len(rows)} rows", flush=True)
-        found.append(Goal("long_table_csv", figures[f"long-table CSV ({function.__name__})"][
-            "seconds"] / figures["csv module, same rows"]["seconds"], CSV_GOAL))
-    return found
+        print(f"ranking workbook, {len(ranking.rows)} units: ratio {workbook:.2f} to the same "
+              f"cells; long-table CSV: {len(rows)} rows", flush=True)
+        return [Goal("workbook", workbook, WORKBOOK_GOAL),
+                Goal("long_table_csv", figures["long-table CSV"]["seconds"]
+                     / figures["csv module, same rows"]["seconds"], CSV_GOAL)]
 
 
 def main(argv=None) -> int:
