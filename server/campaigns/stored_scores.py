@@ -3,10 +3,11 @@
 The engine stays the only place that turns answers into points. Every transaction that changes
 what a dossier's points depend on stores the dossier's new figures before it commits: a session
 hook notes the dossiers behind each flushed Answer, ExcludedItem, new dossier, pin or changed
-survey setting, and scores them just before the commit, in the same transaction. Bulk UPDATE and
-DELETE statements on answers are covered too: the hook reads which dossiers the statement's WHERE
-clause reaches before it runs. Reading a score is then one query; `check` re-scores with the
-engine and compares, for `parindex scores check` and the tests.
+survey setting, and scores them just before the commit, in the same transaction. Bulk INSERT,
+UPDATE and DELETE statements on answers are covered too: the hook reads the dossiers from an
+insert's rows, or from what an update's or delete's WHERE clause reaches before it runs. Reading a
+score is then one query; `check` re-scores with the engine and compares, for `parindex scores
+check` and the tests. (Dossiers inserted in bulk are scored by `rescore_missing`.)
 
 Concurrent saves of one dossier: `rescore` locks the dossiers' rows before it reads their
 answers, so the later of two transactions scores what the earlier committed too.
@@ -255,10 +256,18 @@ def _note_flushed(session, _context) -> None:
 
 
 def _note_bulk(state) -> None:
-    """A bulk UPDATE or DELETE of answers or exclusions: note the rows it is about to touch."""
-    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+    """A bulk INSERT, UPDATE or DELETE of answers or exclusions: note the dossiers it touches
+    (an insert's from its rows, the others' from their WHERE clause, before they run)."""
+    if state.bind_mapper is None:
         return
     entity = state.bind_mapper.class_
+    if state.is_insert and entity is Answer:
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+        state.session.info.setdefault(_PENDING, set()).update(
+            row["assessment_id"] for row in rows if row and "assessment_id" in row)
+        return
+    if not (state.is_update or state.is_delete):
+        return
     where = state.statement.whereclause
     if entity is Answer:
         query = select(Answer.assessment_id).distinct()

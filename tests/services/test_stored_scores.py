@@ -4,7 +4,7 @@ the answers; a ranking reads them; `parindex scores check` finds a stored score 
 import threading
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from server.appraisal import decisions as ap
 from server.assessment import self_assessment as sa
@@ -75,6 +75,12 @@ def test_every_writer_stores_what_the_engine_gives(make, province_set):
     db.session.commit()  # a bulk write, which the session does not see row by row
     _assert_matches_engine(dossier, province_set)
     assert _stored(dossier).survey_points == 0
+    db.session.execute(delete(Answer).where(Answer.source == "survey"))
+    db.session.execute(insert(Answer), [{"assessment_id": dossier.id, "code": leaf.code,
+                                         "source": "survey", "value": "0.5"} for leaf in survey])
+    db.session.commit()  # a bulk insert: its rows name the dossier
+    _assert_matches_engine(dossier, province_set)
+    assert _stored(dossier).survey_points == len(survey) * 0.5
 
 
 def test_a_draft_campaigns_survey_setting_and_pin_rescore_its_dossiers(make, province_set):
