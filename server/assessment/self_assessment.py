@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,6 +20,7 @@ from server.assessment import evidence
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.exclusions import exclusions_for
 from server.campaigns.phases import PhaseError, check_self_assessment_open
+from server.campaigns.stored_scores import lock_dossiers
 from server.campaigns.workflow import STATES, UNIT_EDITABLE_STATES, apply_transition
 from server.config import LOCAL_TIME
 from server.engine import AnswersError
@@ -29,6 +31,7 @@ from server.engine.scoring import excluded_nodes, score
 from server.events import emit
 from server.extensions import db
 from server.models import Answer, Assessment, DeadlineExtension, EvidenceLink, Submission, User
+from server.models.types import utcnow
 from server.people.permissions import can_edit_unit, can_read_unit, roles_for_unit
 
 SELF = "self"
@@ -367,6 +370,8 @@ def save_answers(assessment: Assessment, user: User, items: dict,
                                f"{max(len(items), len(links))} > {len(leaves)}")])
     items = {str(code): _clean(item) for code, item in items.items()}
     check_not_excluded(assessment, criteria_set, items)
+    # One save of a dossier at a time: the versions read next are the ones written over.
+    lock_dossiers([assessment.id])
     rows = self_rows(assessment)
     # A row saved by someone else since the user loaded it conflicts, unless the user's input
     # equals what is stored now (nothing would be overwritten).
@@ -397,25 +402,25 @@ def save_answers(assessment: Assessment, user: User, items: dict,
     if problems:
         raise Invalid(_l("Some answers were not saved; see the messages beside them."),
                       problems)
-    changed = {}
+    changed, updates = {}, []
     for code, item in items.items():
         row = rows.get(code)
         before = row_dict(row)
-        if row is None:
-            row = Answer(assessment_id=assessment.id, code=code, source=SELF)
-            db.session.add(row)
-            rows[code] = row
         new = {"value": item["value"], "not_applicable": item["not_applicable"],
-               "explanation": row.explanation if item["explanation"] is None
-               else item["explanation"]}
-        if all(before[key] == new[key] for key in new) and before["version"] is not None:
+               "explanation": (row.explanation if row is not None else "")
+               if item["explanation"] is None else item["explanation"]}
+        if row is not None and all(before[key] == new[key] for key in new):
             continue
-        row.value, row.not_applicable, row.explanation = (
-            new["value"], new["not_applicable"], new["explanation"])
-        row.author_id = user.id
+        if row is None:
+            rows[code] = Answer(assessment_id=assessment.id, code=code, source=SELF,
+                                author_id=user.id, **new)
+            db.session.add(rows[code])
+        else:  # written below in one statement, which checks and bumps each row's version
+            updates.append({"id": row.id, **new, "author_id": user.id,
+                            "row_version": row.row_version, "updated_at": utcnow()})
         changed[code] = (before, new)
     if changed or targets:
-        _commit_answers(assessment, user, changed, targets)
+        _commit_answers(assessment, user, changed, targets, updates)
     return rows
 
 
@@ -472,8 +477,11 @@ def _version(row: Answer | None) -> int | None:
     return None if row is None else row.row_version
 
 
-def _commit_answers(assessment, user, changed, links=()) -> None:
+def _commit_answers(assessment, user, changed, links=(), updates=()) -> None:
     try:
+        if updates:  # one UPDATE by primary key for every changed row, sent at once
+            db.session.execute(update(Answer).execution_options(synchronize_session=False),
+                               list(updates))
         db.session.flush()
         if changed:  # one event per save, naming each changed answer before and after
             emit("answers.self_saved", "answers", assessment.id, actor_id=user.id,

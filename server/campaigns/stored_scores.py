@@ -57,6 +57,15 @@ def group_digest(unit_digests: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def lock_dossiers(assessment_ids: Collection[int]) -> None:
+    """Hold the dossiers' rows until the transaction ends: writers of one dossier take turns.
+
+    FOR NO KEY UPDATE: the answers a transaction inserts hold KEY SHARE locks on their dossier,
+    which a plain FOR UPDATE would wait for on both sides (a deadlock)."""
+    db.session.execute(select(Assessment.id).where(Assessment.id.in_(list(assessment_ids)))
+                       .order_by(Assessment.id).with_for_update(key_share=True))
+
+
 def rescore(assessment_ids: Collection[int]) -> int:
     """Score the dossiers with the engine and store their figures, in the caller's transaction;
     the number stored. A dossier whose group has no pinned set, or whose answers the set cannot
@@ -154,9 +163,7 @@ def _figures(ids: list[int], *, lock: bool):
              .join(Unit, Assessment.unit_id == Unit.id).where(Assessment.id.in_(ids))
              .order_by(Assessment.id))
     if lock:  # the later of two saves of one dossier waits here, then reads both saves' answers
-        # FOR NO KEY UPDATE: the answers each save inserted hold KEY SHARE locks on the dossier,
-        # which a plain FOR UPDATE would wait for on both sides (a deadlock).
-        query = query.with_for_update(of=Assessment, key_share=True)
+        lock_dossiers(ids)
     dossiers = db.session.execute(query).all()
     answers = defaultdict(list)
     for row in db.session.execute(
@@ -269,7 +276,13 @@ def _note_bulk(state) -> None:
     if not (state.is_update or state.is_delete):
         return
     where = state.statement.whereclause
-    if entity is Answer:
+    if entity is Answer and where is None and isinstance(state.parameters, list):
+        # an UPDATE by primary key, one parameter set a row
+        ids = [row["id"] for row in state.parameters]
+        found = state.session.scalars(
+            select(Answer.assessment_id).where(Answer.id.in_(ids)).distinct())
+        state.session.info.setdefault(_PENDING, set()).update(found)
+    elif entity is Answer:
         query = select(Answer.assessment_id).distinct()
         found = state.session.scalars(query if where is None else query.where(where))
         state.session.info.setdefault(_PENDING, set()).update(found)
