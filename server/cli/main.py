@@ -16,6 +16,7 @@ from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
 from server.cli.exclusions import exclusions_group
 from server.cli.groups import groups_group
+from server.cli.jobs import jobs_group, worker_command
 from server.cli.output import refuse_table_file, table_file_content
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.units import units_group
@@ -49,6 +50,8 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(backup_command)
     cli.add_command(restore_command)
     cli.add_command(exclusions_group)
+    cli.add_command(worker_command)
+    cli.add_command(jobs_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)
