@@ -11,6 +11,8 @@ import pytest
 
 from server.extensions import db
 from server.models import Job
+from tests.notifications.conftest import inbox, smtp_server  # noqa: F401 (the SMTP server)
+from tests.notifications.test_notifications import world  # noqa: F401 (its people)
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/11"
