@@ -39,7 +39,7 @@ RULE_TYPES = {
 JOB_STATES = {
     "queued": _l("Waiting for the worker"),
     "running": _l("Running"),
-    "done": _l("Done"),
+    "done": _l("Finished"),
     "failed": _l("Failed"),
 }
 JOB_KINDS = {
