@@ -128,8 +128,8 @@ def _failed(job_id: int, error: Exception) -> None:
         delay = current_app.config["JOB_RETRY_SECONDS"] * 4 ** (job.attempts - 1)
         job.state, job.run_after, job.queued_at = "queued", now + timedelta(seconds=delay), now
         _send_after_commit(db.session, job)
-    else:
-        job.state, job.finished_at = "failed", now
+    else:  # an uploaded file is sent again with the next request for the same work
+        job.state, job.finished_at, job.payload = "failed", now, None
     db.session.commit()
 
 
