@@ -138,12 +138,13 @@ def sweep() -> int:
     running under a lapsed lock (their worker died). A job whose worker died on its last
     attempt is failed. Run when the worker starts and every minute; the number sent."""
     now = utcnow()
-    died = db.session.scalars(select(Job).where(
-        Job.state == "running", Job.locked_until < now, Job.attempts >= Job.max_attempts))
-    for job in died:
-        job.state, job.finished_at, job.locked_until = "failed", now, None
-        job.error = _("The worker stopped during each of the %(count)s attempts.",
-                      count=job.attempts)
+    # One UPDATE, its condition checked again on the row itself: a job that finished meanwhile
+    # (its worker was only slow) stays done.
+    db.session.execute(update(Job).where(
+        Job.state == "running", Job.locked_until < now, Job.attempts >= Job.max_attempts)
+        .values(state="failed", finished_at=now, locked_until=None, payload=None,
+                error=_("The worker stopped during each of the job's attempts."))
+        .execution_options(synchronize_session=False))
     lost = list(db.session.scalars(select(Job).where(or_(
         and_(Job.state == "queued", Job.run_after <= now, Job.queued_at < now - _lease()),
         and_(Job.state == "running", Job.locked_until < now,
