@@ -4,10 +4,11 @@ the worker's death, run once, and end failed with their error when they cannot s
 import pytest
 from sqlalchemy import func, select
 
+from server.assessment.survey_import import queue_survey_import
 from server.campaigns.campaign_workflow import apply_campaign_transition
 from server.extensions import db
 from server.jobs.runner import submit
-from server.models import Assessment, Campaign, Notification, ReviewerAssignment
+from server.models import Answer, Assessment, Campaign, Notification, ReviewerAssignment
 from tests.jobs.conftest import job_state, wait_until
 
 
@@ -71,3 +72,23 @@ def test_a_job_whose_input_is_wrong_fails_without_retrying(app, make, queue_app,
     job = job_state(job_id)
     assert job.attempts == 1  # the campaign is closed: running it again cannot help
     assert "closed" in job.error or "đã kết thúc" in job.error
+
+
+@pytest.mark.parametrize("queue_url", ["sqlite"], indirect=True)
+def test_a_survey_file_queued_by_one_process_is_imported_by_the_worker(
+        app, make, province_set, queue_app, worker):
+    campaign = make.campaign()
+    make.assessment(campaign, make.unit("P01", level="province"))
+    leaf = next(leaf for leaf in province_set.leaves() if leaf.source == "survey")
+    content = f"Mã đơn vị;Mã tiêu chí;Điểm\nP01;{leaf.code};0,25\n".encode()
+    with queue_app.app_context():
+        job = queue_survey_import(db.session.get(Campaign, campaign.id), "kq.csv", content,
+                                  actor_id=make.user("admin").id)
+        db.session.commit()
+        job_id = job.id
+    worker.start()
+    wait_until(lambda: job_state(job_id).state == "done", what="the import")
+    job = job_state(job_id)
+    assert job.payload is None and job.params["result"]["rows"] == 1  # the file is not kept
+    assert db.session.scalars(select(Answer.value).where(Answer.source == "survey")).all() \
+        == ["0.25"]
