@@ -1,6 +1,6 @@
 """Notifications, hung on the event hook: an in-app row per recipient, written in the event's
-own transaction, and an e-mail in Vietnamese with a link, sent only after that transaction
-commits (server.notify.mail).
+own transaction, and an e-mail in Vietnamese with a link, put in the outbox in the same
+transaction and sent by a job once it commits (server.notify.mail).
 
 Who hears of what:
 - the unit's heads and editors: explanation requested, finalised, published, deadlines;
@@ -79,7 +79,7 @@ def assessment_link(assessment: Assessment, template: str = "") -> str:
 
 
 def notify(user: User, assessment: Assessment, kind: str, template: str, **context) -> None:
-    """Add the in-app notification and queue the e-mail (sent after commit)."""
+    """Add the in-app notification and the e-mail to the outbox (sent after commit)."""
     campaign = assessment.campaign
     with force_locale("vi"):  # e-mails and the in-app text are Vietnamese
         deadline_at = context.get("deadline_at") or campaign.explanation_deadline

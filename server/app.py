@@ -20,6 +20,7 @@ from server.campaigns.criteria_registry import CriteriaRegistry, build_registry
 from server.cli.main import build_cli
 from server.config import LANGUAGES, load_settings
 from server.extensions import babel, csrf, db, login_manager, migrate
+from server.jobs import queue as job_queue
 from server.people import auth
 from server.plugins import build_plugin_manager
 from server.request_limits import BoundedIntConverter, check_request
@@ -69,6 +70,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logs.init_app(app)
     auth.init_app(app)
     audit_seal.init_app(app)
+    job_queue.init_app(app)
     web.init_app(app)
     app.register_blueprint(health.bp)
     init_api(app)

@@ -48,6 +48,14 @@ def load_settings(instance: Path) -> dict:
         # A request that wrote audit events seals them when the oldest unsealed one is older
         # than this; `parindex audit seal` (cron, every minute) seals the rest.
         "AUDIT_SEAL_AFTER_SECONDS": int(env.get("AUDIT_SEAL_AFTER_SECONDS", "30")),
+        # Long work runs in the worker (`flask parindex worker`, started by bin/serve): the
+        # queue it reads (server.jobs.queue: empty is a SQLite file under the instance folder,
+        # redis://... for several machines); how long a running job may go without reporting
+        # before it counts as dead; the first retry's delay (each next one four times longer).
+        "QUEUE_URL": env.get("QUEUE_URL", ""),
+        "JOB_LEASE_SECONDS": int(env.get("JOB_LEASE_SECONDS", "600")),
+        "JOB_RETRY_SECONDS": int(env.get("JOB_RETRY_SECONDS", "30")),
+        "WORKER_THREADS": int(env.get("WORKER_THREADS", "2")),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(instance / "evidence")),
         # Evidence: which storage plugin keeps the bytes, and the upload limits.
         "EVIDENCE_STORAGE": env.get("EVIDENCE_STORAGE", "local"),

@@ -36,3 +36,14 @@ RULE_TYPES = {
     "manual": _l("Points entered by hand"),
     "survey": _l("Survey result"),
 }
+JOB_STATES = {
+    "queued": _l("Waiting for the worker"),
+    "running": _l("Running"),
+    "done": _l("Finished"),
+    "failed": _l("Failed"),
+}
+JOB_KINDS = {
+    "open-campaign": _l("Opening the campaign"),
+    "survey-import": _l("Survey results import"),
+    "mail": _l("E-mail"),
+}

@@ -77,6 +77,19 @@ def file_content(path, max_bytes: int = MAX_INFLATED_BYTES) -> bytes:
     return Path(path).read_bytes()
 
 
+def check_table_file(filename: str, content: bytes) -> None:
+    """Refuse, without parsing it, an .xlsx or .csv that `read_table` would refuse for its kind
+    or size, or an .xlsx whose parts inflate beyond MAX_INFLATED_BYTES: what a request checks
+    before it queues the file, so no bomb reaches the worker (and kills it on every retry)."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        _check_archive(content, ".xlsx", MAX_INFLATED_BYTES)
+    elif name.endswith(".csv"):
+        _check_size(content, ".csv", MAX_INFLATED_BYTES)
+    else:
+        raise TableFileError([RowProblem(0, "unreadable", "the file must be .xlsx or .csv")])
+
+
 def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
               max_columns: int = MAX_COLUMNS) -> list[tuple[int, list]]:
     """(row number, [cells]) of every non-empty row after the header, from .xlsx or .csv."""

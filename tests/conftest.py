@@ -65,6 +65,8 @@ def app_factory(database_url, tmp_path_factory):
             "EVIDENCE_DIR": str(instance / "evidence"),
             # scrypt costs ~0.1 s a hash, most of a test's time; the default is tested on its own.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            # Jobs run at once, in the process that commits them; tests/jobs runs a real worker.
+            "QUEUE_URL": "memory://",
         }
         config.update(overrides)
         return create_app(config)

@@ -21,6 +21,7 @@ def init_api(app) -> None:
         evidence,
         exclusions,
         explanations,
+        jobs,
         notifications,
         progress,
         publications,
@@ -42,6 +43,6 @@ def init_api(app) -> None:
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
                    progress, explanations, units, unit_groups, campaigns, users, account,
-                   exclusions):
+                   exclusions, jobs):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -2,7 +2,7 @@
 close and reopen it, and start next year from it; every signed-in user lists them."""
 
 import marshmallow as ma
-from flask import g
+from flask import g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
@@ -27,7 +27,8 @@ from server.campaigns.setup import (
 )
 from server.campaigns.successor import start_from
 from server.extensions import db
-from server.models import Assessment, Campaign, Unit
+from server.jobs.runner import job_dict
+from server.models import Assessment, Campaign, Job, Unit
 from server.people.groups import group_labels
 from server.people.permissions import can_read_unit
 
@@ -75,6 +76,14 @@ class TransitionSchema(StrictSchema):
 
 class SuccessorSchema(StrictSchema):
     confirm_unverified = ma.fields.Boolean(load_default=False)
+
+
+def _taken(campaign: Campaign, job: Job | None):
+    """The campaign after a step; with the job and 202 when the step was queued."""
+    if job is None:
+        return campaign_dict(campaign)
+    return {**campaign_dict(campaign), "job": job_dict(job)}, 202, {
+        "Location": url_for("jobs.JobState", job_id=job.id)}
 
 
 def _refused(error: CampaignInputError):
@@ -154,23 +163,22 @@ class CampaignTransitions(MethodView):
             for t in allowed_transitions(campaign, g.api_user)]}
 
     @answers(blp, 200)
+    @answers(blp, 202)
     @token_required
     @admin_required
     @blp.arguments(TransitionSchema)
     @problems(409)
     def post(self, payload, campaign_id):
         """Take a step: 409 when the state does not allow it (or reviewers are missing for
-        `open`), 422 without a needed reason or closing date."""
+        `open`), 422 without a needed reason or closing date. `open` is a job: 202 with the
+        job (`/api/v1/jobs/{id}`) that creates the dossiers."""
         campaign = campaign_or_404(campaign_id)
         try:
-            created = apply_campaign_transition(campaign, payload["transition"], g.api_user,
-                                                payload["reason"], payload["closes_at"])
+            job = apply_campaign_transition(campaign, payload["transition"], g.api_user,
+                                            payload["reason"], payload["closes_at"])
         except CampaignInputError as error:
             return _refused(error)
-        body = campaign_dict(campaign)
-        if created is not None:
-            body["dossiers_created"] = created
-        return body
+        return _taken(campaign, job)
 
 
 @blp.route("/<int:campaign_id>/successor")
@@ -194,20 +202,21 @@ class CampaignSuccessor(MethodView):
 
 @blp.route("/<int:campaign_id>/opening")
 class CampaignOpening(MethodView):
-    @answers(blp, 200)
+    @answers(blp, 202)
     @token_required
     @admin_required
     @problems(409, 422)
     def post(self, campaign_id):
-        """Open the campaign: one dossier per active unit of each pinned group. Run again, it
-        adds only the dossiers of units added since; 409 once the campaign is closed."""
+        """Open the campaign: one dossier per active unit of each pinned group, created by a
+        job (202 with it: follow `/api/v1/jobs/{id}`). Run again, it adds only the dossiers of
+        units added since; 409 once the campaign is closed or while reviewers are missing."""
         campaign = campaign_or_404(campaign_id)
         try:
             # The campaign's own workflow step, as the page and the CLI take it.
-            created = apply_campaign_transition(campaign, "open", g.api_user)
+            job = apply_campaign_transition(campaign, "open", g.api_user)
         except CampaignInputError as error:
             return _refused(error)
-        return {**campaign_dict(campaign), "dossiers_created": created}
+        return _taken(campaign, job)
 
 
 @blp.route("/<int:campaign_id>/dossiers")

@@ -1,6 +1,6 @@
 """Survey results: import a campaign's file (all or nothing) and download the template."""
 
-from flask import g
+from flask import g, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -11,11 +11,12 @@ from server.api.schemas import answers, multipart
 from server.assessment.survey_import import (
     SurveyImportError,
     SurveyImportRefused,
-    import_survey,
+    queue_survey_import,
     write_template,
 )
 from server.downloads import XLSX, xlsx_download
 from server.extensions import db
+from server.jobs.runner import job_dict
 from server.models import Campaign
 
 blp = Blueprint("survey", __name__, url_prefix="/api/v1/campaigns",
@@ -31,21 +32,23 @@ def admin_campaign(campaign_id: int) -> Campaign:
 
 @blp.route("/<int:campaign_id>/survey-import")
 class SurveyImport(MethodView):
-    @answers(blp, 201)
+    @answers(blp, 202)
     @multipart(blp)
     @token_required
     @problems(409, 422)
     def post(self, campaign_id):
         """Replace the campaign's survey results with an uploaded .xlsx or .csv (field `file`).
 
-        Unit code, survey item code, value; a header row first. 422 lists every bad row; 409
+        Unit code, survey item code, value; a header row first. A job reads and imports it:
+        202 with the job (follow `/api/v1/jobs/{id}`: failed with every bad row in its error,
+        or done with `result_link`). 422 at once for a file of another kind or too large; 409
         when the campaign is not open or some of its results are finalised or published.
         """
         campaign = admin_campaign(campaign_id)
         upload = uploaded_file()
         try:
-            result = import_survey(campaign, upload.filename, upload.read(),
-                                   actor_id=g.api_user.id)
+            job = queue_survey_import(campaign, upload.filename, upload.read(),
+                                      actor_id=g.api_user.id)
         except SurveyImportRefused as error:
             db.session.rollback()
             return problem_response(409, str(error), errors=[
@@ -53,8 +56,8 @@ class SurveyImport(MethodView):
         except SurveyImportError as error:
             db.session.rollback()
             return table_file_problem(error)
-        return {"rows": result.rows, "units": result.units, "replaced": result.replaced,
-                "sha256": result.sha256}, 201
+        db.session.commit()
+        return job_dict(job), 202, {"Location": url_for("jobs.JobState", job_id=job.id)}
 
 
 @blp.route("/<int:campaign_id>/survey-template.xlsx")

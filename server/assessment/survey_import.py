@@ -3,6 +3,10 @@
 All or nothing: every bad row is reported (row number and problem) and nothing is written; a
 good file replaces all previous survey answers of the campaign in one transaction, audited with
 its counts and SHA-256.
+
+The API and the CLI queue the import as a job (`queue_survey_import`): the request checks the
+campaign's state and the file's kind and size, the worker reads the rows and writes the answers
+with the job's `done`.
 """
 
 import hashlib
@@ -11,14 +15,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
-from sqlalchemy import delete, select
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
 
 from server.campaigns.criteria import criteria_registry
 from server.engine.decimals import NotANumber, parse_decimal, plain
 from server.events import emit
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, Unit
-from server.table_files import RowProblem, TableFileError, read_rows
+from server.jobs.kinds import JobFailed, job_kind
+from server.jobs.runner import progress, submit
+from server.models import Answer, Assessment, Campaign, Job, Unit
+from server.table_files import RowProblem, TableFileError, check_table_file, read_rows
 
 HEADERS = ("Mã đơn vị", "Mã tiêu chí", "Điểm")
 SOURCE = "survey"
@@ -145,8 +153,17 @@ def check_rows(campaign: Campaign, rows) -> tuple[list[tuple[int, str, Decimal]]
 
 def import_survey(campaign: Campaign, filename: str, content: bytes, *,
                   actor_id: int | None = None) -> ImportResult:
-    """Replace the campaign's survey answers with the file's, or raise SurveyImportError
-    (SurveyImportRefused when the campaign's state allows no import)."""
+    """Replace the campaign's survey answers with the file's at once, or raise
+    SurveyImportError (SurveyImportRefused when the campaign's state allows no import).
+    Commits."""
+    result = replace_survey_answers(campaign, filename, content, actor_id=actor_id)
+    db.session.commit()
+    return result
+
+
+def replace_survey_answers(campaign: Campaign, filename: str, content: bytes, *,
+                           actor_id: int | None = None) -> ImportResult:
+    """`import_survey` without the commit (the job commits it with its `done`)."""
     check_campaign_state(campaign)
     digest = hashlib.sha256(content).hexdigest()
     try:
@@ -172,8 +189,50 @@ def import_survey(campaign: Campaign, filename: str, content: bytes, *,
     emit("survey.imported", "campaign", campaign.id, actor_id=actor_id, after={
         "filename": filename, "sha256": digest, "rows": len(accepted), "units": units,
         "replaced": replaced})
-    db.session.commit()
     return ImportResult(len(accepted), units, replaced, digest)
+
+
+JOB_KIND = "survey-import"
+
+
+def queue_survey_import(campaign: Campaign, filename: str, content: bytes, *,
+                        actor_id: int | None = None) -> Job:
+    """The job that imports the file, queued when the caller commits. Raises SurveyImportRefused
+    (the campaign's state) or SurveyImportError (a file of another kind, too large, or that
+    inflates too much) before anything is queued. The same file sent again before another
+    import finished is the same job."""
+    check_campaign_state(campaign)
+    try:
+        check_table_file(filename, content)
+    except TableFileError as error:
+        raise SurveyImportError(error.problems) from error
+    digest = hashlib.sha256(content).hexdigest()
+    last = db.session.scalar(select(func.max(Job.id)).where(
+        Job.kind == JOB_KIND, Job.campaign_id == campaign.id, Job.state == "done")) or 0
+    return submit(JOB_KIND, f"{JOB_KIND}:{campaign.id}:{digest}:after-{last}",
+                  created_by=actor_id, campaign_id=campaign.id, params={"filename": filename},
+                  payload=content)
+
+
+@job_kind(JOB_KIND)
+def run_survey_import(job: Job) -> str:
+    campaign = db.session.get(Campaign, job.campaign_id) if job.campaign_id else None
+    if campaign is None:
+        raise JobFailed(_("The campaign no longer exists."))
+    try:
+        result = replace_survey_answers(campaign, job.params["filename"], job.payload,
+                                        actor_id=job.created_by)
+    except SurveyImportError as error:  # the file or the campaign: a retry cannot help
+        header = _("The file was not imported (%(count)s problem(s)):",
+                   count=len(error.problems))
+        raise JobFailed("\n".join([header, *(f"row {p.row}: {p.kind}: {p.message}"
+                                              for p in error.problems)])) from error
+    job.params = {**job.params, "result": {"rows": result.rows, "units": result.units,
+                                           "replaced": result.replaced,
+                                           "sha256": result.sha256}}
+    progress(job, result.rows, result.rows)
+    return current_app.url_map.bind("localhost").build(
+        "web.campaign_page", {"campaign_id": campaign.id})
 
 
 def write_template(campaign: Campaign, target) -> None:

@@ -3,7 +3,7 @@
 A campaign is `draft` while the administrator sets it up, `open` while units and reviewers
 work, `closed` when the year is over (no dossier takes another write, see `phases`). Each
 transition names the states it leaves from, the state it reaches, the roles that may take it and
-whether a reason is required. Opening is `setup.open_campaign` (it creates the dossiers and may be
+whether a reason is required. Opening is a job (`opening`: it creates the dossiers and may be
 run again on an open campaign to add the units added since); closing and reopening are applied
 here. Every step emits one `campaign.*` event with the state before and after; commits.
 """
@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 
 from server import labels
+from server.campaigns.opening import queue_opening
 from server.campaigns.settings import clean_dates, local_text, order_problems
-from server.campaigns.setup import DEADLINES, CampaignInputError, open_campaign
+from server.campaigns.setup import DEADLINES, CampaignInputError
 from server.events import emit
 from server.extensions import db
-from server.models import Campaign, User
+from server.models import Campaign, Job, User
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,11 @@ def allowed_transitions(campaign: Campaign, user: User | None) -> list[CampaignT
 
 
 def apply_campaign_transition(campaign: Campaign, key: str, user: User | None,
-                              reason: str = "", closes_at: str | None = None) -> int | None:
+                              reason: str = "", closes_at: str | None = None) -> Job | None:
     """Take transition `key`, or raise CampaignInputError (403 not allowed to, 409 not from this
-    state, 422 a missing reason or closing date); commits. For `open`, the number of dossiers
-    created. `closes_at` moves the closing date when reopening a campaign whose date passed."""
+    state, 422 a missing reason or closing date); commits. `open` is queued: its job (see
+    server.campaigns.opening). `closes_at` moves the closing date when reopening a campaign
+    whose date passed."""
     transition = TRANSITIONS.get(key)
     if transition is None:
         raise CampaignInputError({"transition": _l("is not one of %(choices)s",
@@ -79,7 +81,9 @@ def apply_campaign_transition(campaign: Campaign, key: str, user: User | None,
                                                transition=TRANSITION_LABELS[key])})
     actor_id = user.id if user is not None else None
     if key == "open":
-        return open_campaign(campaign, actor_id=actor_id)
+        job = queue_opening(campaign, actor_id=actor_id)
+        db.session.commit()
+        return job
     before = {"state": campaign.state}
     after = {"state": transition.target}
     if key == "reopen":

@@ -255,12 +255,10 @@ def _members(campaign: Campaign, pins) -> tuple[list[tuple[Unit, str]], list[tup
     return dossiers, waiting
 
 
-def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
-    """Open the campaign and create the missing dossiers; the number created. Commits.
-
-    Refused while the campaign is closed, or while some unit's domain has no reviewer who may
-    appraise it (see `uncovered`).
-    """
+def units_to_open(campaign: Campaign) -> list[tuple[Unit, str]]:
+    """The active units (with their group) that opening the campaign gives a dossier, or
+    CampaignInputError (409) while the campaign is closed, or while some unit's domain has no
+    reviewer who may appraise it (see `uncovered`)."""
     if campaign.state == "closed":
         raise CampaignInputError({"state": _l("the campaign is closed")}, status=409)
     pins = {pin.unit_group: pin for pin in campaign.pins}
@@ -276,6 +274,14 @@ def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
         raise CampaignInputError({"reviewers": _l(
             "assign a reviewer (not of the unit itself) to every unit group and domain first: "
             "%(gaps)s", gaps=shown)}, status=409)
+    return waiting
+
+
+def create_dossiers(campaign: Campaign, *, actor_id: int | None) -> int:
+    """Open the campaign and add the missing dossiers (the caller commits); the number
+    created. Refused as `units_to_open` says."""
+    waiting = units_to_open(campaign)
+    pins = {pin.unit_group: pin for pin in campaign.pins}
     new = [dossier_for(campaign, unit, pins[group].criteria_set_id,
                        pins[group].criteria_set_version) for unit, group in waiting]
     db.session.add_all(new)
@@ -283,8 +289,15 @@ def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
     campaign.state = "open"
     emit("campaign.opened", "campaign", campaign.id, actor_id=actor_id,
          before={"state": before}, after={"state": "open", "dossiers_created": len(new)})
-    db.session.commit()
     return len(new)
+
+
+def open_campaign(campaign: Campaign, *, actor_id: int | None) -> int:
+    """Open the campaign and create the missing dossiers at once; the number created. Commits.
+    (The API, the page and the CLI queue it as a job: server.campaigns.opening.)"""
+    created = create_dossiers(campaign, actor_id=actor_id)
+    db.session.commit()
+    return created
 
 
 def campaign_dict(campaign: Campaign) -> dict:

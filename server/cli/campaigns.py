@@ -15,6 +15,7 @@ from server.campaigns.setup import (
     update_campaign,
 )
 from server.campaigns.successor import start_from
+from server.cli.jobs import wait_for_job
 from server.extensions import db
 from server.models import Campaign
 
@@ -147,10 +148,11 @@ def show_command(campaign_id):
 def open_command(campaign_id):
     """Open a campaign: one dossier per active unit of each pinned group (idempotent)."""
     try:
-        created = apply_campaign_transition(_campaign(campaign_id), "open", None)
+        job = apply_campaign_transition(_campaign(campaign_id), "open", None)
     except CampaignInputError as error:
         _fail(error)
-    click.echo(f"campaign {campaign_id} is open; {created} dossier(s) created")
+    job = wait_for_job(job.id)
+    click.echo(f"campaign {campaign_id} is open; {job.progress_done} dossier(s) created")
 
 
 @campaign_group.command("close")

@@ -16,6 +16,7 @@ from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
 from server.cli.exclusions import exclusions_group
 from server.cli.groups import groups_group
+from server.cli.jobs import jobs_group, wait_for_job, worker_command
 from server.cli.output import refuse_table_file, table_file_content
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.scores import scores_group
@@ -51,6 +52,8 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(restore_command)
     cli.add_command(exclusions_group)
     cli.add_command(scores_group)
+    cli.add_command(worker_command)
+    cli.add_command(jobs_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)
@@ -356,20 +359,22 @@ def survey_import_command(campaign_id, file):
     from server.assessment.survey_import import (
         SurveyImportError,
         SurveyImportRefused,
-        import_survey,
+        queue_survey_import,
     )
     from server.extensions import db
 
     campaign = _campaign(campaign_id)
     try:
-        result = import_survey(campaign, Path(file).name, table_file_content(file))
+        job = queue_survey_import(campaign, Path(file).name, table_file_content(file))
     except SurveyImportRefused as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     except SurveyImportError as error:
         refuse_table_file(error)
-    click.echo(f"imported {result.rows} survey values for {result.units} units "
-               f"(replaced {result.replaced}); sha256 {result.sha256}")
+    db.session.commit()
+    result = wait_for_job(job.id).params["result"]
+    click.echo(f"imported {result['rows']} survey values for {result['units']} units "
+               f"(replaced {result['replaced']}); sha256 {result['sha256']}")
 
 
 @survey_group.command("template")

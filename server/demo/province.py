@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from server.campaigns.campaign_workflow import apply_campaign_transition
-from server.campaigns.setup import CampaignFields, create_campaign
+from server.campaigns.setup import CampaignFields, create_campaign, open_campaign
 from server.config import LOCAL_TIME
 from server.demo.published_year import load_demo_publications
 from server.demo.reviewers import assign_demo_reviewers
@@ -95,7 +94,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
                    "publication_date": (today + timedelta(days=75)).isoformat()},
         confirm_unverified=True), actor_id=admin.id)
     assign_demo_reviewers(campaign, _reviewers(users), admin)
-    apply_campaign_transition(campaign, "open", admin)
+    open_campaign(campaign, actor_id=admin.id)  # at once: the demo loads before a worker runs
     emit("demo.loaded", "campaign", campaign.id, actor_id=admin.id,
          after={"units": db.session.query(Unit).count()})
     db.session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.campaigns.campaign_workflow import apply_campaign_transition
 from server.campaigns.criteria import criteria_registry
-from server.campaigns.setup import CampaignFields, create_campaign
+from server.campaigns.setup import CampaignFields, create_campaign, open_campaign
 from server.demo.reviewers import assign_demo_reviewers
 from server.engine.results import json_ready
 from server.extensions import db
@@ -35,7 +35,7 @@ def load_demo_publications(admin: User, reviewers: dict[str, User]) -> Campaign:
         year=YEAR, title=f"Chỉ số CCHC năm {YEAR} (dữ liệu mẫu)", pins=PINS,
         confirm_unverified=True), actor_id=admin.id)
     assign_demo_reviewers(campaign, reviewers, admin)
-    apply_campaign_transition(campaign, "open", admin)
+    open_campaign(campaign, actor_id=admin.id)  # at once: the demo loads before a worker runs
     registry = criteria_registry()
     dossiers = db.session.scalars(
         select(Assessment).join(Unit, Assessment.unit_id == Unit.id)

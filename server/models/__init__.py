@@ -5,6 +5,7 @@ from server.models.audit import AuditBatch, AuditEvent, AuditSealHead
 from server.models.campaigns import Campaign, CampaignCriteriaSet
 from server.models.evidence import EvidenceBlob, EvidenceDocument, EvidenceLink, EvidenceRevision
 from server.models.explanations import ExplanationReply
+from server.models.jobs import JOB_STATES, Job, OutboxMessage
 from server.models.notifications import Notification, SentReminder
 from server.models.publications import Publication, PublicationScore
 from server.models.reviewers import ReviewerAssignment
@@ -14,6 +15,7 @@ from server.models.units import LEVELS, Unit, UnitGroup, unit_replacements
 from server.models.users import ROLES, ApiToken, LoginThrottle, RoleMembership, User
 
 __all__ = [
+    "JOB_STATES",
     "LEVELS",
     "ROLES",
     "SOURCES",
@@ -33,9 +35,11 @@ __all__ = [
     "EvidenceRevision",
     "ExcludedItem",
     "ExplanationReply",
+    "Job",
     "LeafScore",
     "LoginThrottle",
     "Notification",
+    "OutboxMessage",
     "Publication",
     "PublicationScore",
     "ReviewerAssignment",

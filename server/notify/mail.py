@@ -1,21 +1,25 @@
-"""Sending e-mail over SMTP, after the transaction that decided to send it has committed.
+"""E-mail through an outbox: written with the notification it carries, delivered by a job.
 
-`queue_mail` collects messages on the database session; they are sent from the session's
-`after_commit` listener and dropped on rollback, so no mail ever announces a write that did not
-happen, and no SMTP round trip ever holds a transaction open.
+`queue_mail` adds an `outbox_messages` row and the job `mail:<row id>` in the caller's
+transaction, so a rolled-back write sends nothing, a committed one loses nothing (the job waits
+in the queue while the worker is down; server.jobs sends it again if the queue lost it), and no
+SMTP round trip ever holds a transaction open. The job sends the message and marks the row sent
+in one commit; a row already sent is not sent again.
 """
 
-import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-log = logging.getLogger(__name__)
-QUEUE_KEY = "parindex_outgoing_mail"
+from server.extensions import db
+from server.jobs.kinds import job_kind
+from server.jobs.runner import submit
+from server.models import Job, OutboxMessage
+from server.models.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,14 @@ class SmtpSettings:
 
 
 def queue_mail(session: Session, mail: Mail) -> None:
-    """Send `mail` once `session` commits (nothing when no SMTP host is configured)."""
-    settings = SmtpSettings.from_config(current_app.config)
-    if not settings.host:
+    """Put `mail` in the outbox, to be sent once `session` commits (nothing when no SMTP host is
+    configured: in-app notifications only)."""
+    if not current_app.config["SMTP_HOST"]:
         return
-    session.info.setdefault(QUEUE_KEY, []).append((settings, mail))
+    message = OutboxMessage(recipient=mail.to, subject=mail.subject[:255], body=mail.body)
+    session.add(message)
+    session.flush()
+    submit("mail", f"mail:{message.id}", params={"outbox_id": message.id})
 
 
 def send_now(settings: SmtpSettings, mails: list[Mail]) -> None:
@@ -65,22 +72,14 @@ def send_now(settings: SmtpSettings, mails: list[Mail]) -> None:
             smtp.send_message(message)
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session):
-    queued = session.info.pop(QUEUE_KEY, [])
-    by_server = {}
-    for settings, mail in queued:
-        by_server.setdefault(settings, []).append(mail)
-    for settings, mails in by_server.items():
-        try:
-            send_now(settings, mails)
-        except (OSError, smtplib.SMTPException):
-            # The write is committed and the in-app notification is there; a lost e-mail must
-            # not turn a successful request into an error.
-            log.exception("could not send %d e-mail(s) through %s:%s",
-                          len(mails), settings.host, settings.port)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_on_rollback(session):
-    session.info.pop(QUEUE_KEY, None)
+@job_kind("mail", max_attempts=5)
+def deliver(job: Job) -> str:
+    """Send one outbox message (an SMTP failure is retried by the job) and mark it sent."""
+    message = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.id == job.params["outbox_id"]).with_for_update())
+    if message is None or message.sent_at is not None:
+        return ""
+    send_now(SmtpSettings.from_config(current_app.config),
+             [Mail(message.recipient, message.subject, message.body)])
+    message.sent_at = utcnow()
+    return ""

@@ -24,6 +24,7 @@ def init_app(app) -> None:
         exclusion_views,
         explanation_views,
         group_admin_views,
+        job_views,
         notification_views,
         progress_views,
         publication_views,

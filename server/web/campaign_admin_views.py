@@ -220,18 +220,16 @@ def _step(campaign_id: int, key: str):
     admin_only()
     campaign = _campaign_or_404(campaign_id)
     try:
-        created = apply_campaign_transition(campaign, key, current_user,
-                                            request.form.get("reason", ""),
-                                            request.form.get("closes_at") or None)
+        job = apply_campaign_transition(campaign, key, current_user,
+                                        request.form.get("reason", ""),
+                                        request.form.get("closes_at") or None)
     except CampaignInputError as error:
         db.session.rollback()
         flash(next(iter(error.problems.values())), "error")
     else:
-        if key == "open":
-            flash(_("The campaign is open: %(count)s dossier(s) created.", count=created))
-        else:
-            flash(_("The campaign is now %(state)s.",
-                    state=labels.CAMPAIGN_STATES[campaign.state]))
+        if job is not None:  # opening: the worker creates the dossiers, its page follows it
+            return redirect(url_for("web.job_page", job_id=job.id))
+        flash(_("The campaign is now %(state)s.", state=labels.CAMPAIGN_STATES[campaign.state]))
     return redirect(url_for("web.campaign_page", campaign_id=campaign_id))
 
 

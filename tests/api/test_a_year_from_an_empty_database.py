@@ -108,7 +108,7 @@ def test_a_year_from_an_empty_database(app, client):
                 {("QB",)}
     assert client.get(f"{base}/coverage", headers=admin).get_json() == {"uncovered": {}}
     opened = client.post(f"{base}/opening", headers=admin).get_json()
-    assert opened["dossiers_created"] == 3
+    assert opened["job"]["state"] == "done" and opened["job"]["progress"]["done"] == 3
 
     # The unit's people see their own dossier only.
     own = client.get(f"{base}/dossiers", headers=editor).get_json()["dossiers"]

@@ -68,6 +68,7 @@ ACTORS = ("admin", "admin_otp", "reviewer", "head_own", "head_other", "editor_ow
 EVERYONE = "200  403  200  200  200  200  200  401"
 ADMIN_200 = "200  403  403  403  403  403  403  401"
 ADMIN_201 = "201  403  403  403  403  403  403  401"
+ADMIN_202 = "202  403  403  403  403  403  403  401"  # queued as a job
 ADMIN_204 = "204  403  403  403  403  403  403  401"
 
 # action: expected status per actor, in ACTORS order.
@@ -111,7 +112,7 @@ MATRIX = {
     "campaigns.patch":     ADMIN_200,
     "campaigns.steps":     EVERYONE,
     "campaigns.close":     ADMIN_200,
-    "campaigns.opening":   ADMIN_200,
+    "campaigns.opening":   ADMIN_202,
     "campaigns.coverage":  ADMIN_200,
     "campaigns.dossiers":  EVERYONE,
     "campaigns.successor": ADMIN_201,
@@ -129,7 +130,7 @@ MATRIX = {
     "ranking_settings.get": ADMIN_200,
     "ranking_settings.put": ADMIN_200,
     "ranking_settings.patch": ADMIN_200,
-    "survey.import":       ADMIN_201,
+    "survey.import":       ADMIN_202,
     "survey.template":     ADMIN_200,
     "rankings.get":        ADMIN_200,
     "rankings.xlsx":       ADMIN_200,

@@ -24,7 +24,8 @@ Rules the matrix shows:
   they belong to, nobody else;
 - reviewer assignments: administrators read all, reviewers their own;
 - audit events: administrators every event, unit heads and editors their unit's, everyone else
-  none (200 with an empty list); notifications: each user their own only.
+  none (200 with an empty list); notifications: each user their own only; a job: its creator
+  and the administrators (anyone else 404, as for a job that does not exist).
 
 The explanation replies' endpoints (`/explanation...`) are tested where the API has them; until
 they land the three rows are reported as skipped, with the reason.
@@ -50,6 +51,7 @@ from server.models import (
     Assessment,
     Campaign,
     CampaignCriteriaSet,
+    Job,
     Notification,
     ReviewerAssignment,
     RoleMembership,
@@ -102,6 +104,8 @@ MATRIX = {
                            "204  204   204  204  204  204  204  204  204  204  204  401",
     "notifications.read_others":
                            "404  404   404  404  404  404  404  404  404  404  404  401",
+    "jobs.get_own":        "200  200   200  200  200  200  200  200  200  200  200  401",
+    "jobs.get_others":     "200  200   404  404  404  404  404  404  404  404  404  401",
     # The unit's side of the explanation round: anyone who reads the unit sees the questions;
     # only its editors and head answer and add evidence.
     "explanation.questions":
@@ -166,9 +170,13 @@ def world(app):
     recipient = _user("recipient", "viewer")
     others_note = Notification(user_id=recipient.id, kind="submitted", subject="Hồ sơ đã gửi")
     db.session.add(others_note)
+    others_job = Job(kind="open-campaign", key="open-campaign:matrix", state="running",
+                     created_by=recipient.id, campaign_id=campaign.id, params={})
+    db.session.add(others_job)
     db.session.commit()
     return {"own": own, "other": other, "campaign": campaign, "assessment": assessment,
-            "target": target, "assignment": assignment, "others_note": others_note}
+            "target": target, "assignment": assignment, "others_note": others_note,
+            "others_job": others_job}
 
 
 def _unit(code, name):
@@ -263,6 +271,14 @@ def _own_note(client, world, headers, user):
     return client.post(f"/api/v1/notifications/{note_id}/read", headers=headers)
 
 
+def _own_job(client, world, headers, user):
+    job = Job(kind="mail", key=f"mail:matrix-{user.id if user else 0}", state="done",
+              created_by=user.id if user else None, params={})
+    db.session.add(job)
+    db.session.commit()
+    return client.get(f"/api/v1/jobs/{job.id}", headers=headers)
+
+
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -343,6 +359,9 @@ ACTIONS = {
     "notifications.read_own": _own_note,
     "notifications.read_others": lambda c, w, h, u: c.post(
         f"/api/v1/notifications/{w['others_note'].id}/read", headers=h),
+    "jobs.get_own": _own_job,
+    "jobs.get_others": lambda c, w, h, u: c.get(f"/api/v1/jobs/{w['others_job'].id}",
+                                                headers=h),
     "explanation.questions": _questions,
     "explanation.reply": _reply,
     "explanation.evidence": _reply_evidence,
@@ -407,7 +426,7 @@ def _has_explanation_api(app) -> bool:
 
 
 APPRAISAL_BLUEPRINTS = ("appraisal", "reviewers", "transitions", "audit", "notifications",
-                        "progress", "explanations")
+                        "progress", "explanations", "jobs")
 # (method, rule) of every route the matrix covers, by its action.
 ROUTES = {
     ("GET", "/api/v1/campaigns/<int:campaign_id>/reviewer-assignments"): "assignments.list",
@@ -427,6 +446,7 @@ ROUTES = {
     ("GET", "/api/v1/campaigns/<int:campaign_id>/progress.xlsx"): "progress.xlsx",
     ("GET", "/api/v1/notifications"): "notifications.list",
     ("POST", "/api/v1/notifications/<int:notification_id>/read"): "notifications.read_own",
+    ("GET", "/api/v1/jobs/<int:job_id>"): "jobs.get_own",
     **EXPLANATION_ROUTES,
 }
 

@@ -1,12 +1,17 @@
 """Survey import and rankings over the API: administrators only, problem+json refusals."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
+from server.extensions import db
+from server.models import Answer, Job
 from server.results.exports.ranking_workbook import SUMMARY
 from server.results.ranking import rank_group
+from server.table_files import MAX_INFLATED_BYTES
 from tests.ranking_data import full_answers, write_answers
 
 
@@ -39,8 +44,10 @@ def test_admin_imports_then_ranking_reflects_it(client, campaign, admin_headers)
     code = campaign.survey_leaf.code
     content = f"Mã đơn vị;Mã tiêu chí;Điểm\nP02;{code};0,25\n".encode()
     response = _upload(client, campaign.id, admin_headers, content)
-    assert response.status_code == 201, response.get_json()
-    assert response.get_json()["rows"] == 1
+    # A job imports it (run at once in the tests; tests/jobs runs a real worker).
+    assert response.status_code == 202, response.get_json()
+    job = client.get(response.headers["Location"], headers=admin_headers).get_json()
+    assert (job["state"], job["progress"]["done"]) == ("done", 1)
     body = client.get(f"/api/v1/campaigns/{campaign.id}/ranking?group=province",
                       headers=admin_headers).get_json()
     expected = rank_group(campaign, "province").rows
@@ -51,14 +58,29 @@ def test_admin_imports_then_ranking_reflects_it(client, campaign, admin_headers)
     assert body["tie_rule"] == {"compare": "unrounded", "ranks": "shared"}
 
 
-def test_bad_rows_are_a_422_problem_listing_each(client, campaign, admin_headers):
+def test_bad_rows_fail_the_job_listing_each(client, campaign, admin_headers):
     code = campaign.survey_leaf.code
     content = f"a;b;c\nP01;{code};x\nNOPE;{code};0\n".encode()
     response = _upload(client, campaign.id, admin_headers, content)
+    assert response.status_code == 202
+    job = client.get(response.headers["Location"], headers=admin_headers).get_json()
+    assert (job["state"], job["attempts"]) == ("failed", 1)  # a retry would not help
+    assert job["error"].splitlines()[1:] == [
+        "row 2: not_a_number: 'x' is not a number", "row 3: unknown_unit: unknown unit 'NOPE'"]
+    assert db.session.scalars(select(Answer).where(Answer.source == "survey")).all() == []
+
+
+def test_a_file_too_large_or_of_another_kind_is_refused_before_it_is_queued(
+        client, campaign, admin_headers):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (MAX_INFLATED_BYTES + 1))
+    response = _upload(client, campaign.id, admin_headers, bomb.getvalue(), name="bomb.xlsx")
     assert response.status_code == 422
-    assert response.mimetype == "application/problem+json"
-    errors = response.get_json()["errors"]
-    assert [(e["row"], e["kind"]) for e in errors] == [(2, "not_a_number"), (3, "unknown_unit")]
+    assert response.get_json()["errors"][0]["kind"] == "too_large"
+    response = _upload(client, campaign.id, admin_headers, b"x", name="ket-qua.ods")
+    assert response.status_code == 422
+    assert db.session.scalars(select(Job)).all() == []
 
 
 def test_missing_file_and_missing_group(client, campaign, admin_headers):

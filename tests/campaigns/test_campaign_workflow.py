@@ -40,7 +40,7 @@ def test_open_close_and_reopen_with_a_reason(client, make, admin_headers):
     assert _keys(client, campaign, admin_headers) == ["open"]
     assert _step(client, campaign, admin_headers, "close").status_code == 409
     opened = _step(client, campaign, admin_headers, "open")
-    assert opened.status_code == 200 and opened.get_json()["dossiers_created"] == 1
+    assert opened.status_code == 202 and opened.get_json()["job"]["progress"]["done"] == 1
     assert _keys(client, campaign, admin_headers) == ["open", "close"]
 
     closed = _step(client, campaign, admin_headers, "close", reason="Hết năm")

@@ -48,7 +48,7 @@ def test_survey_import_refusal_lists_rows(app, make, tmp_path):
     result = run(app, "survey", "import", str(campaign.id), str(path))
     assert result.exit_code != 0
     assert "row 2: unknown_unit" in result.output
-    assert "nothing imported" in result.output
+    assert "Tệp không được nhập" in result.output  # nothing of it was written
     assert run(app, "survey", "import", "999", str(path)).exit_code != 0
 
 

@@ -1,0 +1,35 @@
+"""A job's page, refreshing itself (static/jobs.js polls the state route)."""
+
+from flask import abort, jsonify, render_template
+from flask_login import current_user, login_required
+
+from server import labels
+from server.extensions import db
+from server.jobs.runner import job_dict, may_see
+from server.models import Job
+from server.web.blueprint import bp
+
+
+def _job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or not may_see(current_user, job):
+        abort(404)  # another user's job is as absent as one that does not exist
+    return job
+
+
+def _state(job: Job) -> dict:
+    return {**job_dict(job), "state_label": str(labels.JOB_STATES[job.state])}
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def job_page(job_id):
+    job = _job(job_id)
+    return render_template("jobs/job.html", job=job, state=_state(job),
+                           kind_label=labels.JOB_KINDS.get(job.kind, job.kind))
+
+
+@bp.route("/jobs/<int:job_id>/state")
+@login_required
+def job_state(job_id):
+    return jsonify(_state(_job(job_id)))
