@@ -1,0 +1,258 @@
+"""Every HTML page the app's routes list, in Chromium at a desk (1366 px) and a phone (390 px):
+the page never scrolls sideways, only elements marked `scroll-x` scroll inside it, every form
+control uses the one proportional font stack (Vietnamese diacritics render whole), the ranking's
+rank, unit, total, index and classification are in view, the self-assessment's title column
+takes the room, and the administrator's menu holds on one line at 1366 px.
+
+A GET route added later fails `test_every_page_is_visited` until it is visited here or excluded
+with a reason. Screenshots of every page at both widths go to `screenshots/` (or
+PARINDEX_SCREENSHOTS), for a person to look at.
+"""
+
+import io
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from server.appraisal import decisions as ap
+from server.appraisal.dossier_steps import take_transition
+from server.assessment import evidence
+from server.assessment import self_assessment as sa
+from server.extensions import db
+from server.models import ReviewerAssignment
+from server.results.publications import publish
+from tests.helpers import PASSWORD
+from tests.web.ranking_pages import ranked_group
+
+pytestmark = pytest.mark.browser
+
+FONT_STACK = ('"Segoe UI", Roboto, "Noto Sans", Arial, "Liberation Sans", "DejaVu Sans", '
+              'sans-serif')
+WIDTHS = (1366, 390)
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer <<>>\n%%EOF\n"
+LONG_TITLE = "Báo-cáo-kết-quả-thực-hiện-kế-hoạch-cải-cách-hành-chính-" * 6
+
+# GET routes that render no HTML page, with the reason.
+EXCLUDED = {
+    "static": "static files",
+    "web.static": "static files",
+    "health.healthz": "health probe (JSON)",
+    "health.readyz": "health probe (JSON)",
+    "web.evidence_file": "an evidence file, served as stored",
+    "web.criteria_table": "download (.xlsx)",
+    "web.progress_workbook": "download (.xlsx)",
+    "web.publication_import_template": "download (.xlsx)",
+    "web.unit_export": "download (.xlsx)",
+    "web.user_template": "download (.xlsx or .csv)",
+    "web.unit_points_lost_download": "download (.xlsx)",
+    "web.unit_table_download": "download (.xlsx)",
+    "web.group_points_lost_download": "download (.xlsx)",
+    "web.public_workbook": "download (.xlsx)",
+    "web.publication_workbook": "download (.xlsx)",
+    "web.ranking_workbook": "download (.xlsx)",
+}
+RANKING_PAGES = ("web.ranking", "web.public_ranking")
+
+
+def html_routes(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and not rule.rule.startswith("/api/")}
+
+
+def visits(world) -> list[tuple[str, str | None, str]]:
+    """(endpoint, user, path) of every page visited; user None: not logged in."""
+    before, now = world["before"], world["now"]
+    p01, p02, last = world["p01"], world["p02"], world["p02_before"]
+    admin = [
+        ("web.index", "/"), ("web.account_password", "/account/password"),
+        ("web.account_tokens", "/account/tokens"), ("web.campaign_admin", "/admin/campaigns"),
+        ("web.campaign_page", f"/admin/campaigns/{now.id}"),
+        ("web.campaign_publications", f"/admin/campaigns/{before.id}/publications"),
+        ("web.criteria_admin", "/admin/criteria-sets"),
+        ("web.criteria_diff",
+         "/admin/criteria-sets/diff?left=province-2017@1.0.0&right=province-2020@1.0.0"),
+        ("web.exclusion_admin", "/admin/exclusions"), ("web.group_admin", "/admin/groups"),
+        ("web.plugins", "/admin/plugins"), ("web.progress", f"/admin/progress?campaign={now.id}"),
+        ("web.publications_home", "/admin/publications"),
+        ("web.reviewer_assignments", "/admin/reviewers"), ("web.unit_admin", "/admin/units"),
+        ("web.user_admin", "/admin/users"), ("web.assessments", "/assessments"),
+        ("web.audit", "/audit"), ("web.criteria_sets", "/criteria-sets"),
+        ("web.criteria_set", "/criteria-sets/province-2020/1.0.0"),
+        ("web.rankings", "/rankings"), ("web.ranking", f"/rankings/{before.id}/province"),
+        ("web.group_points_lost_page", f"/points-lost?campaign={before.id}&group=province"),
+        ("web.unit_points_lost_page", f"/assessments/{last.id}/points-lost"),
+    ]
+    unit_p02 = [
+        ("web.index", "/"), ("web.assessment_form", f"/assessments/{p02.id}"),
+        ("web.explanation_page", f"/assessments/{p02.id}/explanation"),
+        ("web.evidence_library", f"/assessments/{p02.id}/evidence"),
+        ("web.assessment_workflow", f"/assessments/{p02.id}/workflow"),
+        ("web.notifications", "/notifications"),
+        ("web.unit_scorecard", f"/scorecards/{before.id}/P02"),
+        ("web.ranking", f"/rankings/{before.id}/province"),
+    ]
+    unit_p01 = [("web.assessment_form", f"/assessments/{p01.id}"),
+                ("web.assessment_submit", f"/assessments/{p01.id}/submit")]
+    reviewer = [("web.appraisal_queue", "/appraisal"),
+                ("web.appraisal_page", f"/assessments/{p02.id}/appraisal")]
+    public = [("web.login", "/login"), ("web.public_index", "/public"),
+              ("web.public_ranking", f"/public/{before.id}/province")]
+    return ([(e, None, p) for e, p in public] + [(e, "admin", p) for e, p in admin]
+            + [(e, "canbo", p) for e, p in unit_p02] + [(e, "p01", p) for e, p in unit_p01]
+            + [(e, "thamdinh", p) for e, p in reviewer])
+
+
+@pytest.fixture
+def world(app, make):
+    """Last year published (P01-P04), this year: P02 asked for an explanation by the council
+    with a document of a very long unbroken title linked, P01 filling in its draft."""
+    province_set = app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
+    group = ranked_group(make, province_set)
+    before = group["campaign"]
+    before.year, before.title = 2020, "Chỉ số CCHC năm 2020"
+    group["admin"].username = "admin"
+    db.session.commit()
+    publish(before, "province", group["admin"])
+    soon = datetime.now(UTC) + timedelta(days=12)
+    now = make.campaign(2021, self_assessment_deadline=soon, explanation_deadline=soon,
+                        appraisal_deadline=soon + timedelta(days=20))
+    units = {code: dossier.unit for code, dossier in group["dossiers"].items()}
+    p01, p02 = make.assessment(now, units["P01"]), make.assessment(now, units["P02"])
+    editor = make.user("unit_editor", units["P02"], username="canbo")
+    make.user("unit_editor", units["P01"], username="p01")
+    reviewer = make.user("reviewer", username="thamdinh")
+    db.session.add(ReviewerAssignment(campaign_id=now.id, reviewer_id=reviewer.id,
+                                      domains=["1"]))
+    document, = evidence.upload(now.id, units["P02"].id, editor,
+                                [("bao-cao.pdf", io.BytesIO(PDF))],
+                                {"title": LONG_TITLE, "number": "12/BC-UBND"})
+    sa.save_answers(p02, editor, {"1.1.1": {"value": "timely"},
+                                  "1.1.2": {"value": "95", "explanation": LONG_TITLE}},
+                    links={"1.1.1": [document.id]})
+    sa.save_answers(p01, db.session.scalar(db.select(type(editor)).filter_by(username="p01")),
+                    {"1.1.1": {"value": "late", "explanation": "Kế hoạch ban hành chậm"}})
+    p02.state = "in_appraisal"
+    db.session.commit()
+    ap.appraise(p02, reviewer, "1.1.1", "adjust", value="late", reason="Kế hoạch ban hành muộn")
+    ap.appraise(p02, reviewer, "1.1.2", "request_explanation",
+                reason="Số liệu 95% lấy từ báo cáo nào?")
+    take_transition(p02, "request_explanation", reviewer, "")
+    db.session.commit()
+    return {"before": before, "now": now, "p01": p01, "p02": p02,
+            "p02_before": group["dossiers"]["P02"]}
+
+
+def screenshots_folder() -> Path:
+    folder = Path(os.environ.get("PARINDEX_SCREENSHOTS")
+                  or Path(__file__).resolve().parents[2] / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# Everything measured in the page: what scrolls or sticks out, and the fonts in use.
+MEASURE = """() => {
+  const width = window.innerWidth;
+  const marked = (el) => el.closest('.scroll-x') !== null;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (el.classList.length ? '.' + Array.from(el.classList).join('.') : '');
+  const scrolling = [], outside = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1
+        && !el.classList.contains('scroll-x')) scrolling.push(name(el));
+    const box = el.getBoundingClientRect();
+    if (box.width && el.checkVisibility() && box.right > width + 1 && !marked(el)
+        && !el.closest('.sr-only'))
+      outside.push(name(el) + ' "' + el.textContent.trim().slice(0, 30) + '" right='
+                   + Math.round(box.right));
+  }
+  const fonts = {};
+  const controls = document.querySelectorAll('textarea, input, select, button, pre');
+  for (const el of [document.body, ...controls])
+    fonts[getComputedStyle(el).fontFamily] = name(el);
+  return {scrollWidth: document.documentElement.scrollWidth, width, scrolling,
+          outside: outside.slice(0, 5), fonts};
+}"""
+
+RANKING_CELLS = """() => {
+  const row = document.querySelector('table.ranking tbody tr[data-unit]');
+  return ['rank', 'unit', 'total', 'index', 'classification'].map((name) => {
+    const box = row.querySelector('td.' + name).getBoundingClientRect();
+    return [name, box.left >= 0 && box.right <= window.innerWidth + 1];
+  });
+}"""
+
+TITLE_SHARE = """() => Array.from(document.querySelectorAll('table.form')).map((table) => {
+  const title = table.querySelector('th:nth-child(2)');
+  return title.getBoundingClientRect().width / table.getBoundingClientRect().width;
+})"""
+
+MENU_LINES = """() => new Set(Array.from(document.querySelectorAll('.topbar nav > *'))
+  .map((el) => Math.round(el.getBoundingClientRect().top))).size"""
+
+
+def log_in(page, base, username):
+    page.context.clear_cookies()
+    if username is None:
+        return
+    page.goto(f"{base}/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_every_page_is_visited(app):
+    # The `world` ids do not matter here: only which endpoints are visited.
+    fake = {key: type("Row", (), {"id": 1})() for key in ("before", "now", "p01", "p02",
+                                                          "p02_before")}
+    visited = {endpoint for endpoint, _user, _path in visits(fake)}
+    assert html_routes(app) - visited - set(EXCLUDED) == set()
+    assert visited & set(EXCLUDED) == set()
+
+
+def test_every_page_at_desk_and_phone_width(live_server, browser, world):
+    folder = screenshots_folder()
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 860})
+        user = "?"
+        for endpoint, who, path in visits(world):
+            if who != user:
+                log_in(page, live_server, who)
+                user = who
+            response = page.goto(f"{live_server}{path}")
+            where = f"{width}px {who or 'anonymous'} {path}"
+            if response.status != 200:
+                problems.append(f"{where}: HTTP {response.status}")
+                continue
+            page.screenshot(path=folder / f"{width}-{who or 'public'}-{endpoint[4:]}.png",
+                            full_page=True)
+            found = page.evaluate(MEASURE)
+            if found["scrollWidth"] > found["width"]:
+                problems.append(f"{where}: the page scrolls sideways "
+                                f"({found['scrollWidth']} > {found['width']}): {found['outside']}")
+            if found["scrolling"]:
+                problems.append(f"{where}: unmarked elements scroll: {found['scrolling']}")
+            if set(found["fonts"]) != {FONT_STACK}:
+                problems.append(f"{where}: fonts {found['fonts']}")
+            if endpoint in RANKING_PAGES:
+                hidden = [name for name, seen in page.evaluate(RANKING_CELLS) if not seen]
+                if hidden:
+                    problems.append(f"{where}: ranking cells out of view: {hidden}")
+            if endpoint == "web.assessment_form" and width == 1366:
+                shares = page.evaluate(TITLE_SHARE)
+                if not shares or min(shares) < 0.4:
+                    problems.append(f"{where}: title column share {shares}")
+            if who == "admin" and width == 1366 and page.evaluate(MENU_LINES) != 1:
+                problems.append(f"{where}: the menu takes more than one line")
+    context.close()
+    assert not blocked, blocked
+    assert not problems, "\n".join(problems)
