@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from server.appraisal import decisions as ap
 from server.appraisal.dossier_steps import take_transition
@@ -54,6 +55,11 @@ EXCLUDED = {
     "web.ranking_workbook": "download (.xlsx)",
 }
 RANKING_PAGES = ("web.ranking", "web.public_ranking")
+# The pages people spend their day on: photographed at both widths.
+MAIN_PAGES = {"web.index", "web.login", "web.public_ranking", "web.ranking", "web.unit_scorecard",
+              "web.assessment_form", "web.explanation_page", "web.evidence_library",
+              "web.appraisal_page", "web.appraisal_queue", "web.notifications", "web.progress",
+              "web.publications_home", "web.unit_points_lost_page", "web.campaign_page"}
 
 
 def html_routes(app) -> set[str]:
@@ -233,8 +239,11 @@ def test_every_page_at_desk_and_phone_width(live_server, browser, world):
             if response.status != 200:
                 problems.append(f"{where}: HTTP {response.status}")
                 continue
-            page.screenshot(path=folder / f"{width}-{who or 'public'}-{endpoint[4:]}.png",
-                            full_page=True)
+            if endpoint in MAIN_PAGES:  # its first screens: what a person sees at first
+                height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
+                page.screenshot(path=folder / f"{width}-{who or 'public'}-{endpoint[4:]}.png",
+                                full_page=True, clip={"x": 0, "y": 0, "width": width,
+                                                      "height": height})
             found = page.evaluate(MEASURE)
             if found["scrollWidth"] > found["width"]:
                 problems.append(f"{where}: the page scrolls sideways "
@@ -256,3 +265,32 @@ def test_every_page_at_desk_and_phone_width(live_server, browser, world):
     context.close()
     assert not blocked, blocked
     assert not problems, "\n".join(problems)
+
+
+def test_scorecard_and_ranking_print_on_paper(live_server, browser, world):
+    """The "In" button opens the browser's print; printed, the ranking keeps every column and
+    its chart on the paper and drops the menu; both pages make a PDF (kept beside the shots)."""
+    folder = screenshots_folder()
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    # Stands in for the print dialog, which a headless browser cannot show.
+    page.add_init_script("window.print = () => { document.body.dataset.printed = 'yes'; }")
+    log_in(page, live_server, "canbo")
+    before = world["before"]
+    for name, path in (("ranking", f"/rankings/{before.id}/province"),
+                       ("scorecard", f"/scorecards/{before.id}/P02")):
+        page.goto(f"{live_server}{path}")
+        page.get_by_role("button", name="In", exact=True).click()
+        expect(page.locator("body")).to_have_attribute("data-printed", "yes")
+        page.emulate_media(media="print")
+        expect(page.locator(".topbar")).to_be_hidden()
+        expect(page.locator("figure.chart svg")).to_be_visible()
+        if name == "ranking":
+            wrap = page.locator(".table-wrap.scroll-x")
+            assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")
+            expect(page.locator("table.ranking td.domain-points").first).to_be_visible()
+        page.screenshot(path=folder / f"print-{name}.png", full_page=True)
+        assert page.pdf(path=folder / f"print-{name}.pdf", format="A4",
+                        landscape=True).startswith(b"%PDF")
+        page.emulate_media(media="screen")
+    context.close()
