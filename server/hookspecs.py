@@ -71,7 +71,7 @@ def parindex_menu_items(user):
     ``user`` is the logged-in ``server.models.User`` (or an anonymous user). Return a list of
     ``{"label": str, "href": str}`` the user may see, or an empty list. An entry may name a
     ``"group"`` (a translated label such as the core's "Kết quả"): the entries of one group are
-    shown together, folded under the group's name when there are several.
+    shown together; a long menu (an administrator's) folds each group of several under its name.
     """
 
 

@@ -52,9 +52,16 @@ def init_app(app) -> None:
                 "rule_type_labels": labels.RULE_TYPES}
 
 
+# A menu this short holds on one line as it is: longer ones (an administrator's) fold by group.
+FLAT_MENU = 6
+
+
 def _grouped(items: list[dict]) -> list[dict]:
-    """The menu's entries in order, those of one `group` gathered at the group's first place:
-    {"label", "href"} for an entry on its own, {"label", "entries"} for a group of several."""
+    """The menu's entries in order; in a long menu those of one `group` gathered at the
+    group's first place: {"label", "href"} for an entry on its own, {"label", "entries"} for a
+    group of several."""
+    if len(items) <= FLAT_MENU:
+        return items
     entries, groups = [], {}
     for item in items:
         name = item.get("group")
