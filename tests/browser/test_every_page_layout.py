@@ -9,31 +9,20 @@ with a reason. Screenshots of every page at both widths go to `screenshots/` (or
 PARINDEX_SCREENSHOTS), for a person to look at.
 """
 
-import io
 import os
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from server.appraisal import decisions as ap
-from server.appraisal.dossier_steps import take_transition
-from server.assessment import evidence
-from server.assessment import self_assessment as sa
-from server.extensions import db
-from server.models import ReviewerAssignment
-from server.results.publications import publish
 from tests.helpers import PASSWORD
-from tests.web.ranking_pages import ranked_group
+from tests.two_years import two_years
 
 pytestmark = pytest.mark.browser
 
 FONT_STACK = ('"Segoe UI", Roboto, "Noto Sans", Arial, "Liberation Sans", "DejaVu Sans", '
               'sans-serif')
 WIDTHS = (1366, 390)
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer <<>>\n%%EOF\n"
-LONG_TITLE = "Báo-cáo-kết-quả-thực-hiện-kế-hoạch-cải-cách-hành-chính-" * 6
 
 # GET routes that render no HTML page, with the reason.
 EXCLUDED = {
@@ -112,42 +101,7 @@ def visits(world) -> list[tuple[str, str | None, str]]:
 
 @pytest.fixture
 def world(app, make):
-    """Last year published (P01-P04), this year: P02 asked for an explanation by the council
-    with a document of a very long unbroken title linked, P01 filling in its draft."""
-    province_set = app.extensions["parindex"].criteria.get("province-2020", "1.0.0")
-    group = ranked_group(make, province_set)
-    before = group["campaign"]
-    before.year, before.title = 2020, "Chỉ số CCHC năm 2020"
-    group["admin"].username = "admin"
-    db.session.commit()
-    publish(before, "province", group["admin"])
-    soon = datetime.now(UTC) + timedelta(days=12)
-    now = make.campaign(2021, self_assessment_deadline=soon, explanation_deadline=soon,
-                        appraisal_deadline=soon + timedelta(days=20))
-    units = {code: dossier.unit for code, dossier in group["dossiers"].items()}
-    p01, p02 = make.assessment(now, units["P01"]), make.assessment(now, units["P02"])
-    editor = make.user("unit_editor", units["P02"], username="canbo")
-    make.user("unit_editor", units["P01"], username="p01")
-    reviewer = make.user("reviewer", username="thamdinh")
-    db.session.add(ReviewerAssignment(campaign_id=now.id, reviewer_id=reviewer.id,
-                                      domains=["1"]))
-    document, = evidence.upload(now.id, units["P02"].id, editor,
-                                [("bao-cao.pdf", io.BytesIO(PDF))],
-                                {"title": LONG_TITLE, "number": "12/BC-UBND"})
-    sa.save_answers(p02, editor, {"1.1.1": {"value": "timely"},
-                                  "1.1.2": {"value": "95", "explanation": LONG_TITLE}},
-                    links={"1.1.1": [document.id]})
-    sa.save_answers(p01, db.session.scalar(db.select(type(editor)).filter_by(username="p01")),
-                    {"1.1.1": {"value": "late", "explanation": "Kế hoạch ban hành chậm"}})
-    p02.state = "in_appraisal"
-    db.session.commit()
-    ap.appraise(p02, reviewer, "1.1.1", "adjust", value="late", reason="Kế hoạch ban hành muộn")
-    ap.appraise(p02, reviewer, "1.1.2", "request_explanation",
-                reason="Số liệu 95% lấy từ báo cáo nào?")
-    take_transition(p02, "request_explanation", reviewer, "")
-    db.session.commit()
-    return {"before": before, "now": now, "p01": p01, "p02": p02,
-            "p02_before": group["dossiers"]["P02"]}
+    return two_years(app, make)
 
 
 def screenshots_folder() -> Path:
