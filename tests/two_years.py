@@ -1,6 +1,7 @@
 """Two years of a province group, for the pages a unit opens first and the every-page tests:
 last year (2020) published for P01-P04, this year (2021) P02 asked for an explanation by the
-council with a document of a very long unbroken title linked, P01 filling in its draft."""
+council with a document of a very long unbroken title linked, P03 in appraisal, P01 filling in
+its draft."""
 
 import io
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,7 @@ def two_years(app, make) -> dict:
     now = make.campaign(2021, self_assessment_deadline=soon, explanation_deadline=soon,
                         appraisal_deadline=soon + timedelta(days=20))
     units = {code: dossier.unit for code, dossier in group["dossiers"].items()}
-    p01, p02 = make.assessment(now, units["P01"]), make.assessment(now, units["P02"])
+    p01, p02, p03 = (make.assessment(now, units[code]) for code in ("P01", "P02", "P03"))
     editor = make.user("unit_editor", units["P02"], username="canbo")
     p01_editor = make.user("unit_editor", units["P01"], username="p01")
     reviewer = make.user("reviewer", username="thamdinh")
@@ -45,13 +46,15 @@ def two_years(app, make) -> dict:
                     links={"1.1.1": [document.id]})
     sa.save_answers(p01, p01_editor,
                     {"1.1.1": {"value": "late", "explanation": "Kế hoạch ban hành chậm"}})
-    p02.state = "in_appraisal"
+    sa.save_answers(p03, make.user("unit_editor", units["P03"]),
+                    {"1.1.1": {"value": "timely", "explanation": "Kế hoạch số 5/KH-UBND"}})
+    p02.state = p03.state = "in_appraisal"
     db.session.commit()
     ap.appraise(p02, reviewer, "1.1.1", "adjust", value="late", reason="Kế hoạch ban hành muộn")
     ap.appraise(p02, reviewer, "1.1.2", "request_explanation",
                 reason="Số liệu 95% lấy từ báo cáo nào?")
     take_transition(p02, "request_explanation", reviewer, "")
     db.session.commit()
-    return {"before": before, "now": now, "p01": p01, "p02": p02, "editor": editor,
+    return {"before": before, "now": now, "p01": p01, "p02": p02, "p03": p03, "editor": editor,
             "p02_before": group["dossiers"]["P02"], "publication": publication,
             "units": units, "admin": group["admin"]}

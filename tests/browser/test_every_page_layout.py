@@ -91,7 +91,8 @@ def visits(world) -> list[tuple[str, str | None, str]]:
     unit_p01 = [("web.assessment_form", f"/assessments/{p01.id}"),
                 ("web.assessment_submit", f"/assessments/{p01.id}/submit")]
     reviewer = [("web.appraisal_queue", "/appraisal"),
-                ("web.appraisal_page", f"/assessments/{p02.id}/appraisal")]
+                ("web.appraisal_page", f"/assessments/{p02.id}/appraisal"),
+                ("web.appraisal_page", f"/assessments/{world['p03'].id}/appraisal")]
     public = [("web.login", "/login"), ("web.public_index", "/public"),
               ("web.public_ranking", f"/public/{before.id}/province")]
     return ([(e, None, p) for e, p in public] + [(e, "admin", p) for e, p in admin]
@@ -166,7 +167,7 @@ def log_in(page, base, username):
 
 def test_every_page_is_visited(app):
     # The `world` ids do not matter here: only which endpoints are visited.
-    fake = {key: type("Row", (), {"id": 1})() for key in ("before", "now", "p01", "p02",
+    fake = {key: type("Row", (), {"id": 1})() for key in ("before", "now", "p01", "p02", "p03",
                                                           "p02_before")}
     visited = {endpoint for endpoint, _user, _path in visits(fake)}
     assert html_routes(app) - visited - set(EXCLUDED) == set()
@@ -184,7 +185,7 @@ def test_every_page_at_desk_and_phone_width(live_server, browser, world):
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 860})
         user = "?"
-        for endpoint, who, path in visits(world):
+        for number, (endpoint, who, path) in enumerate(visits(world)):
             if who != user:
                 log_in(page, live_server, who)
                 user = who
@@ -195,7 +196,8 @@ def test_every_page_at_desk_and_phone_width(live_server, browser, world):
                 continue
             if endpoint in MAIN_PAGES:  # its first screens: what a person sees at first
                 height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
-                page.screenshot(path=folder / f"{width}-{who or 'public'}-{endpoint[4:]}.png",
+                shot = f"{width}-{number:02d}-{endpoint[4:]}-{who or 'public'}.png"
+                page.screenshot(path=folder / shot,
                                 full_page=True, clip={"x": 0, "y": 0, "width": width,
                                                       "height": height})
             found = page.evaluate(MEASURE)
