@@ -1,4 +1,7 @@
-"""The core navigation entries, given through the menu hook like any plugin's."""
+"""The core navigation entries, given through the menu hook like any plugin's.
+
+Each entry names its group (records, appraisal, results, administration): the page folds a
+group of several entries under its name, so the administrator's menu holds on one line."""
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -11,24 +14,23 @@ from server.people.permissions import audit_scope
 def parindex_menu_items(user):
     if not user.is_authenticated:
         return []
-    items = [{"label": _("Self-assessments"), "href": url_for("web.assessments")},
-             {"label": _("Criteria sets"), "href": url_for("web.criteria_sets")}]
-    items.append({"label": _("Rankings"), "href": url_for("web.rankings")})
-    if user.has_role("reviewer") or user.has_role("admin"):
-        items.append({"label": _("Appraisal"), "href": url_for("web.appraisal_queue")})
-    if audit_scope(user) != set():
-        items.append({"label": _("Audit log"), "href": url_for("web.audit")})
-    if user.has_role("admin"):
-        items.append({"label": _("Unit list"), "href": url_for("web.unit_admin")})
-        items.append({"label": _("Unit groups"), "href": url_for("web.group_admin")})
-        items.append({"label": _("Campaigns"), "href": url_for("web.campaign_admin")})
-        items.append({"label": _("People"), "href": url_for("web.user_admin")})
-        items.append({"label": _("Reviewer assignments"),
-                      "href": url_for("web.reviewer_assignments")})
-        items.append({"label": _("Publication"), "href": url_for("web.publications_home")})
-        items.append({"label": _("Plugins"), "href": url_for("web.plugins")})
-        items.append({"label": _("Criteria library"), "href": url_for("web.criteria_admin")})
-        items.append({"label": _("Points lost"), "href": url_for("web.group_points_lost_page")})
-    if user.has_role("admin") or user.has_role("reviewer"):
-        items.append({"label": _("Progress"), "href": url_for("web.progress")})
-    return items
+    admin, reviewer = user.has_role("admin"), user.has_role("reviewer")
+    records, appraisal, results, administration = (
+        _("Records"), _("Appraisal"), _("Results"), _("Administration"))
+    entries = [(records, _("Self-assessments"), "web.assessments", True),
+               (records, _("Criteria sets"), "web.criteria_sets", True),
+               (appraisal, _("Dossiers to appraise"), "web.appraisal_queue", reviewer or admin),
+               (appraisal, _("Progress"), "web.progress", reviewer or admin),
+               (appraisal, _("Reviewer assignments"), "web.reviewer_assignments", admin),
+               (results, _("Rankings"), "web.rankings", True),
+               (results, _("Points lost"), "web.group_points_lost_page", admin),
+               (results, _("Publication"), "web.publications_home", admin),
+               (administration, _("Campaigns"), "web.campaign_admin", admin),
+               (administration, _("Unit list"), "web.unit_admin", admin),
+               (administration, _("Unit groups"), "web.group_admin", admin),
+               (administration, _("People"), "web.user_admin", admin),
+               (administration, _("Criteria library"), "web.criteria_admin", admin),
+               (administration, _("Plugins"), "web.plugins", admin),
+               (administration, _("Audit log"), "web.audit", audit_scope(user) != set())]
+    return [{"label": label, "href": url_for(endpoint), "group": group}
+            for group, label, endpoint, shown in entries if shown]

@@ -69,7 +69,9 @@ def parindex_menu_items(user):
     """Called for every page of the web UI to build the navigation.
 
     ``user`` is the logged-in ``server.models.User`` (or an anonymous user). Return a list of
-    ``{"label": str, "href": str}`` the user may see, or an empty list.
+    ``{"label": str, "href": str}`` the user may see, or an empty list. An entry may name a
+    ``"group"`` (a translated label such as the core's "Kết quả"): the entries of one group are
+    shown together; a long menu (an administrator's) folds each group of several under its name.
     """
 
 

@@ -342,3 +342,30 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
             continue
         report.rows.append(row)
     return report
+
+
+def dossier_progress(assessment: Assessment, now: datetime | None = None) -> ProgressRow:
+    """One dossier's row of the grid, every domain counted, for the unit's own dashboard: the
+    same counts and deadline as the Department's grid, read for this dossier only."""
+    now = now or datetime.now(UTC)
+    unit, campaign = assessment.unit, assessment.campaign
+    row = ProgressRow(unit.id, unit.code, unit.name, assessment.unit_group, assessment.id,
+                      assessment.state)
+    answers: dict[str, dict] = defaultdict(dict)
+    for answer in db.session.execute(
+            select(Answer.code, Answer.source, Answer.value, Answer.not_applicable,
+                   Answer.updated_at)
+            .where(Answer.assessment_id == assessment.id,
+                   Answer.source.in_((SELF, APPRAISAL)))):
+        answers[answer.source][answer.code] = answer
+    criteria_set, leaves = _Sets().get(assessment.criteria_set_id,
+                                       assessment.criteria_set_version)
+    if criteria_set is not None:
+        _count(row, criteria_set, leaves, None, answers, False,
+               excluded_codes(campaign.id, [unit.id]).get(unit.id, {}))
+    if row.state == "draft" and not answers.get(SELF):
+        row.state = NOT_STARTED
+    extension = db.session.scalar(select(DeadlineExtension.until).where(
+        DeadlineExtension.unit_id == unit.id, DeadlineExtension.campaign_id == campaign.id))
+    _overdue(row, campaign, extension, now)
+    return row

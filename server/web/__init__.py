@@ -46,11 +46,35 @@ def init_app(app) -> None:
     def _navigation():
         pm = current_app.extensions["parindex"].pm
         items = [item for items in pm.hook.parindex_menu_items(user=current_user) for item in items]
-        return {"menu_items": items, "unit_levels": labels.UNIT_LEVELS,
+        return {"menu_items": _grouped(items), "unit_levels": labels.UNIT_LEVELS,
                 "unit_groups": _GroupLabels(), "active_unit_groups": _GroupLabels(active=True),
                 "campaign_states": labels.CAMPAIGN_STATES,
                 "role_labels": labels.ROLES, "source_labels": labels.SOURCES,
                 "rule_type_labels": labels.RULE_TYPES}
+
+
+# A menu this short holds on one line as it is: longer ones (an administrator's) fold by group.
+FLAT_MENU = 6
+
+
+def _grouped(items: list[dict]) -> list[dict]:
+    """The menu's entries in order; in a long menu those of one `group` gathered at the
+    group's first place: {"label", "href"} for an entry on its own, {"label", "entries"} for a
+    group of several."""
+    if len(items) <= FLAT_MENU:
+        return items
+    entries, groups = [], {}
+    for item in items:
+        name = item.get("group")
+        if name is None:
+            entries.append(item)
+        elif name in groups:
+            groups[name]["entries"].append(item)
+        else:
+            groups[name] = {"label": name, "entries": [item]}
+            entries.append(groups[name])
+    return [entry["entries"][0] if len(entry.get("entries", ())) == 1 else entry
+            for entry in entries]
 
 
 class _GroupLabels(Mapping):

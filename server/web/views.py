@@ -8,13 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
+from server.appraisal.progress import STATE_LABELS
 from server.campaigns.criteria import criteria_registry, summary
 from server.config import LANGUAGES
 from server.events import emit
 from server.extensions import db
-from server.models import Campaign
+from server.models import Campaign, Unit
 from server.people.auth import SignInThrottled, end_sessions, sign_in, start_session
+from server.people.permissions import own_unit_ids, roles_for_unit
 from server.plugins import describe_plugins
+from server.results.dashboard import unit_dashboard
 from server.web.blueprint import bp
 from server.web.forms import LoginForm, LogoutForm
 from server.web.redirects import safe_next
@@ -23,6 +26,11 @@ from server.web.redirects import safe_next
 @bp.route("/")
 @login_required
 def index():
+    if not roles_for_unit(current_user, None):  # a unit's people: their unit's dashboard
+        units = db.session.scalars(select(Unit).where(Unit.id.in_(own_unit_ids(current_user)))
+                                   .order_by(Unit.code)).all()
+        return render_template("dashboard.html", boards=[unit_dashboard(u) for u in units],
+                               states=STATE_LABELS)
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
     return render_template("index.html", campaigns=campaigns)
 

@@ -18,6 +18,7 @@ from server.extensions import db
 from server.models import Unit, User
 from server.people.units import HEADERS as UNIT_HEADERS
 from server.people.user_import import HEADERS as USER_HEADERS
+from tests.browser.menu import open_menu
 
 pytestmark = pytest.mark.browser
 ADMIN_PASSWORD = "mat-khau-quan-tri"
@@ -78,7 +79,7 @@ def test_a_year_from_an_empty_database(app, live_server, page, tmp_path):
 
     # Units, from the template the page hands out.
     _log_in(page, live_server, "quantri", ADMIN_PASSWORD)
-    page.get_by_role("link", name="Đơn vị", exact=True).click()
+    open_menu(page, "Quản trị", "Đơn vị")
     expect(page.get_by_text("Chưa có đơn vị nào")).to_be_visible()
     template = _download(page, "Tải tệp mẫu", tmp_path)
     assert [c.value for c in openpyxl.load_workbook(template).worksheets[0][1]] == \
@@ -93,7 +94,7 @@ def test_a_year_from_an_empty_database(app, live_server, page, tmp_path):
     expect(page.locator("#units tbody tr")).to_have_count(3)
 
     # People, from the users template: each gets a one-time password, shown once.
-    page.get_by_role("link", name="Người dùng", exact=True).click()
+    open_menu(page, "Quản trị", "Người dùng")
     template = _download(page, "Tải biểu mẫu (.xlsx)", tmp_path)
     assert [c.value for c in openpyxl.load_workbook(template).worksheets[0][1]] == \
         list(USER_HEADERS)
@@ -113,12 +114,12 @@ def test_a_year_from_an_empty_database(app, live_server, page, tmp_path):
         username, password = shown.nth(n).locator("td").all_inner_texts()
         passwords[username] = password
     assert len(set(passwords.values())) == 5 and all(len(p) >= 8 for p in passwords.values())
-    page.get_by_role("link", name="Người dùng", exact=True).click()  # shown once only
+    open_menu(page, "Quản trị", "Người dùng")  # shown once only
     expect(page.locator("#imported-passwords")).to_have_count(0)
     expect(page.locator("#user-canbo")).to_contain_text("phải đổi mật khẩu dùng một lần")
 
     # The campaign: province-2020 for the province, district for the districts.
-    page.get_by_role("link", name="Các kỳ đánh giá", exact=True).click()
+    open_menu(page, "Quản trị", "Các kỳ đánh giá")
     page.get_by_label("Năm", exact=True).fill("2025")
     page.get_by_label("Tên kỳ đánh giá").fill("Chỉ số CCHC năm 2025")
     page.locator("#pin_province").select_option("province-2020@1.0.0")
@@ -176,7 +177,7 @@ def test_a_year_from_an_empty_database(app, live_server, page, tmp_path):
 
     # A reviewer of another unit appraises: accept the untouched items of domain 1, complete.
     _first_log_in(page, live_server, "thamdinhdh", passwords["thamdinhdh"])
-    page.get_by_role("link", name="Thẩm định", exact=True).click()
+    page.get_by_role("link", name="Hồ sơ cần thẩm định", exact=True).click()
     page.locator("tr.queue-entry").first.get_by_role("link",
                                                        name="UBND tỉnh Quảng Bình").click()
     page.get_by_role("button", name="Bắt đầu thẩm định").click()
@@ -200,7 +201,7 @@ def test_a_year_from_an_empty_database(app, live_server, page, tmp_path):
     page.get_by_role("button", name="Hội đồng thông qua").click()
     expect(page.get_by_text("Hồ sơ hiện ở trạng thái Hội đồng đã thông qua.")).to_be_visible()
 
-    page.get_by_role("link", name="Công bố", exact=True).click()
+    open_menu(page, "Kết quả", "Công bố")
     group = page.locator("#group-province")
     expect(group.locator("table.gaps tr[data-unit=QB]")).to_be_visible()
     group.locator("input[name=confirm_gaps]").check()

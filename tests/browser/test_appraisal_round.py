@@ -52,7 +52,7 @@ def test_adjust_ask_answer_accept_finalise(live_server, linked_app, page, make):
 
     # The reviewer: queue, adjust 1.1.1 with a reason, ask about 1.1.2, request the explanation.
     log_in(page, live_server, "thamdinh")
-    page.get_by_role("link", name="Thẩm định", exact=True).click()
+    page.get_by_role("link", name="Hồ sơ cần thẩm định", exact=True).click()
     entries = page.locator("tr.queue-entry")  # one a domain: 1 and 2
     expect(entries).to_have_count(2)
     expect(entries.first.locator("td.pending")).to_have_text("10")

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.menu import open_menu
 from tests.helpers import PASSWORD
 from tests.reports.sets import build_scenario, report_sets  # noqa: F401  (fixture)
 
@@ -46,7 +47,7 @@ def test_unit_and_group_reports(live_server, browser, make, report_sets, tmp_pat
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
     _log_in(page, live_server, "quantri")
-    page.get_by_role("link", name="Điểm bị trừ").click()
+    open_menu(page, "Kết quả", "Điểm bị trừ")
     expect(page.get_by_role("heading", level=1)).to_have_text("Điểm bị trừ của các đơn vị")
     expect(page.locator("#item-2\\.2 td.status")).to_have_text("Tiếp tục bị trừ điểm")
     page.screenshot(path=f"{shots}/points-lost-group.png", full_page=True)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.extensions import db
+from tests.browser.menu import open_menu
 from tests.browser.test_self_assessment_flow import log_in
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,7 @@ def test_admin_filters_the_grid_and_downloads_it(live_server, page, make, tmp_pa
     make.user("admin", username="snv")
 
     log_in(page, live_server, "snv")
-    page.get_by_role("link", name="Tiến độ").click()
+    open_menu(page, "Thẩm định", "Tiến độ")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tiến độ đánh giá Chỉ số CCHC")
     expect(page.locator("table.progress tbody tr")).to_have_count(3)
     expect(page.locator("tr.overdue")).to_have_count(2)  # HN and HP never started, deadline passed

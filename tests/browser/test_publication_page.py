@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.results.exports.ranking_workbook import ABOUT
+from tests.browser.menu import open_menu
 from tests.browser.test_workflow_steps import _log_in
 from tests.publication_data import finalised_group
 
@@ -20,7 +21,7 @@ def test_publish_from_the_page(app, live_server, page, make):
     finalised_group(app, make)
     make.user("admin", username="snv")
     _log_in(page, live_server, "snv")
-    page.get_by_role("link", name="Công bố", exact=True).click()
+    open_menu(page, "Kết quả", "Công bố")
     expect(page.get_by_text("Mọi hồ sơ của nhóm đã được Hội đồng thông qua")).to_be_visible()
     page.get_by_label("Ghi chú (không bắt buộc)").fill("Công bố theo Quyết định số 1/QĐ")
     page.get_by_role("button", name="Công bố", exact=True).click()

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.people.units import HEADERS
+from tests.browser.menu import open_menu
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,7 @@ def test_admin_imports_adds_and_deactivates_units(live_server, page, make, tmp_p
     page.get_by_label("Tên đăng nhập").fill("quantri")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("link", name="Đơn vị", exact=True).click()
+    open_menu(page, "Quản trị", "Đơn vị")
     expect(page.get_by_text("Chưa có đơn vị nào")).to_be_visible()
 
     with page.expect_download() as download:

@@ -41,7 +41,7 @@ def test_queue_lists_the_reviewers_domains_with_counts(client, make, login):
     explanations.save_reply(round_.assessment, round_.editor, "1.1.2", "Báo cáo 45")
     login(round_.reviewer)
     text = client.get("/").get_data(as_text=True)
-    assert 'href="/appraisal"' in text and ">Thẩm định<" in text
+    assert 'href="/appraisal"' in text and ">Hồ sơ cần thẩm định<" in text
     text = client.get("/appraisal").get_data(as_text=True)
     assert "Hồ sơ cần thẩm định" in text and "UBND tỉnh Quảng Bình" in text
     row = re.search(r'<tr class="queue-entry"[^>]*data-domain="1".*?</tr>', text, re.S).group(0)
