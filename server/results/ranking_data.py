@@ -27,6 +27,7 @@ def _replaces(ranking, code: str) -> dict:
 
 def ranking_dict(ranking) -> dict:
     criteria_set = ranking.criteria_set
+    domain_max = [(domain.code, plain(domain.max_points)) for domain in criteria_set.domains]
     return {
         "campaign_id": ranking.campaign_id,
         "year": ranking.year,
@@ -46,10 +47,10 @@ def ranking_dict(ranking) -> dict:
             "classification": row.classification,
             "previous_index": _decimal(ranking.previous.get(row.unit_code)),
             "change": _decimal(_change(row.index, ranking.previous.get(row.unit_code))),
-            "domains": [{"code": d.code, "points": plain(row.result.nodes[d.code].points),
-                         "max_points": plain(d.max_points),
-                         "sub_index": _decimal(row.result.nodes[d.code].sub_index)}
-                        for d in criteria_set.domains],
+            "domains": [{"code": code, "points": plain(row.result.nodes[code].points),
+                         "max_points": max_points,
+                         "sub_index": _decimal(row.result.nodes[code].sub_index)}
+                        for code, max_points in domain_max],
             **_replaces(ranking, row.unit_code),
         } for row in ranking.rows],
     }

@@ -1,16 +1,43 @@
 """Jinja filters: numbers, dates and bands shown the Vietnamese way."""
 
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from flask_babel import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask import g
+from flask_babel import get_locale
 from flask_babel import gettext as _
+
+HUNDREDTH = Decimal("0.01")
 
 
 def points(value) -> str:
-    """A Decimal shown the Vietnamese way: "0,5", "9,25" (no trailing zeros)."""
+    """A number shown the Vietnamese way: "0,5", "9,25", "1.234,5" (at most 2 places, no
+    trailing zeros): what babel's format_decimal(value, "#,##0.##") gives, at a small part of
+    its cost (a 1,000-unit ranking page shows 14,000 numbers)."""
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0.##")
+    decimal_symbol, group_symbol = _symbols()
+    text = format(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN), "f")
+    sign = "-" if text.startswith("-") else ""
+    whole, _dot, fraction = text.lstrip("-").partition(".")
+    fraction = fraction.rstrip("0")
+    groups = []
+    while len(whole) > 3:
+        whole, tail = whole[:-3], whole[-3:]
+        groups.insert(0, tail)
+    whole = group_symbol.join([whole, *groups])
+    return f"{sign}{whole}{decimal_symbol}{fraction}" if fraction else f"{sign}{whole}"
+
+
+def _symbols() -> tuple[str, str]:
+    """The locale's decimal and group symbols, looked up once a request (each request has its
+    own `g`): babel's lookups, locale included, cost more than the formatting itself."""
+    symbols = g.get("number_symbols")
+    if symbols is None:
+        locale = get_locale()
+        symbols = g.number_symbols = (get_decimal_symbol(locale), get_group_symbol(locale))
+    return symbols
 
 
 def vn_date(value) -> str:
