@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from server.extensions import db
+from server.models import Job
+from server.models.types import utcnow
 from tests.helpers import PASSWORD
 from tests.two_years import two_years
 
@@ -42,6 +45,8 @@ EXCLUDED = {
     "web.public_workbook": "download (.xlsx)",
     "web.publication_workbook": "download (.xlsx)",
     "web.ranking_workbook": "download (.xlsx)",
+    "web.ranking_long_table": "download (.csv)",
+    "web.job_state": "a job's state (JSON), which the job page polls",
 }
 RANKING_PAGES = ("web.ranking", "web.public_ranking")
 # The pages people spend their day on: photographed at both widths.
@@ -78,6 +83,7 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.rankings", "/rankings"), ("web.ranking", f"/rankings/{before.id}/province"),
         ("web.group_points_lost_page", f"/points-lost?campaign={before.id}&group=province"),
         ("web.unit_points_lost_page", f"/assessments/{last.id}/points-lost"),
+        ("web.job_page", f"/jobs/{world['job'].id}"),
     ]
     unit_p02 = [
         ("web.index", "/"), ("web.assessment_form", f"/assessments/{p02.id}"),
@@ -102,7 +108,14 @@ def visits(world) -> list[tuple[str, str | None, str]]:
 
 @pytest.fixture
 def world(app, make):
-    return two_years(app, make)
+    world = two_years(app, make)
+    # A finished job, as opening a campaign leaves one, for the job page.
+    job = Job(kind="open-campaign", key="layout-open", state="done", progress_done=3,
+              progress_total=3, created_by=world["admin"].id, campaign_id=world["now"].id,
+              finished_at=utcnow())
+    db.session.add(job)
+    db.session.commit()
+    return {**world, "job": job}
 
 
 def screenshots_folder() -> Path:
@@ -171,7 +184,7 @@ def log_in(page, base, username):
 def test_every_page_is_visited(app):
     # The `world` ids do not matter here: only which endpoints are visited.
     fake = {key: type("Row", (), {"id": 1})() for key in ("before", "now", "p01", "p02", "p03",
-                                                          "p02_before")}
+                                                          "p02_before", "job")}
     visited = {endpoint for endpoint, _user, _path in visits(fake)}
     assert html_routes(app) - visited - set(EXCLUDED) == set()
     assert visited & set(EXCLUDED) == set()
