@@ -181,6 +181,7 @@ def test_long_tables_published_for_all_live_for_administrators(client, login, gr
     leaves = len(province_set.leaves())
 
     login(group["viewer"])
+    assert _url(group, "/long-table.csv") in client.get(_url(group)).get_data(as_text=True)
     response = client.get(_url(group, "/long-table.csv"))
     assert f"cong-bo-{publication.number}" in response.headers["Content-Disposition"]
     lines = _long_table(response)
