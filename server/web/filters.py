@@ -4,7 +4,6 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -31,13 +30,16 @@ def points(value) -> str:
 
 
 def _symbols() -> tuple[str, str]:
-    """The locale's decimal and group symbols, looked up once a request (each request has its
-    own `g`): babel's lookups, locale included, cost more than the formatting itself."""
-    symbols = g.get("number_symbols")
+    """The current locale's decimal and group symbols (force_locale included); babel's own
+    lookups cost more than the formatting itself."""
+    locale = get_locale()
+    symbols = _SYMBOLS.get(locale)
     if symbols is None:
-        locale = get_locale()
-        symbols = g.number_symbols = (get_decimal_symbol(locale), get_group_symbol(locale))
+        symbols = _SYMBOLS[locale] = (get_decimal_symbol(locale), get_group_symbol(locale))
     return symbols
+
+
+_SYMBOLS: dict = {}  # Locale -> (decimal symbol, group symbol): the app's few languages
 
 
 def vn_date(value) -> str:
