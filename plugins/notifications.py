@@ -26,7 +26,6 @@ KINDS = {
     "assessment.request_explanation": "explanation_requested",
     "assessment.explain": "explained",
     "assessment.finalise": "finalised",
-    "assessment.publish": "published",
 }
 TO_UNIT = ("explanation_requested", "finalised", "published", "deadline")
 REMINDER_ACTION = "assessment.deadline_reminder"
@@ -34,6 +33,8 @@ REMINDER_ACTION = "assessment.deadline_reminder"
 
 @hookimpl
 def parindex_event(event):
+    if event.action == "publication.published":
+        return _published(event)
     if event.object_type != "assessment" or event.object_id is None:
         return
     if event.action == REMINDER_ACTION:
@@ -47,6 +48,24 @@ def parindex_event(event):
         return
     for user in recipients(assessment, template):
         notify(user, assessment, kind, template, reason=event.reason, **event.extra)
+
+
+def _published(event) -> None:
+    """A publication moves its group's dossiers at once: each unit hears of it, its people
+    read in one query for the whole group."""
+    ids = (event.after or {}).get("published_dossiers") or []
+    if not ids:
+        return
+    dossiers = list(db.session.scalars(select(Assessment).where(Assessment.id.in_(ids))))
+    people: dict[int, dict[int, User]] = {}
+    for unit_id, user in db.session.execute(
+            select(RoleMembership.unit_id, User).join(User, RoleMembership.user_id == User.id)
+            .where(RoleMembership.unit_id.in_({d.unit_id for d in dossiers}),
+                   RoleMembership.role.in_(UNIT_ROLES), User.active)):
+        people.setdefault(unit_id, {})[user.id] = user
+    for assessment in sorted(dossiers, key=lambda dossier: dossier.id):
+        for _user_id, user in sorted(people.get(assessment.unit_id, {}).items()):
+            notify(user, assessment, "published", "published", reason=event.reason)
 
 
 def recipients(assessment: Assessment, template: str) -> list[User]:

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import false, func, select
+from sqlalchemy import String, false, func, select
 
 from server.extensions import db
-from server.models import Assessment, AuditEvent
+from server.models import Assessment, AuditEvent, Publication
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,43 @@ def audit_page(scope: set[int] | None, filters: AuditFilters, page: int = 1,
     return AuditPage(list(items), page, per_page, total)
 
 
-def assessment_history(assessment: Assessment) -> list[AuditEvent]:
-    """The assessment's own events (workflow steps), oldest first."""
-    return list(db.session.scalars(
+def assessment_history(assessment: Assessment) -> list:
+    """The assessment's workflow steps, oldest first: its own events, and the publications of
+    its group that moved it (one event names every dossier a publication published), each
+    shown as this dossier's "publish" step."""
+    own = list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.object_type == "assessment",
                                  AuditEvent.object_id == str(assessment.id))
         .order_by(AuditEvent.id)).unique())
+    publications = select(func.cast(Publication.id, String)).where(
+        Publication.campaign_id == assessment.campaign_id,
+        Publication.unit_group == assessment.unit_group)
+    published = [
+        PublishStep(event.id, event.at, event.actor_id, event.actor, "assessment.publish",
+                    "assessment", str(assessment.id), assessment.unit_id,
+                    {"state": "finalised"}, {"state": "published"}, event.reason,
+                    event.request_id, event.sealed_in)
+        for event in db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "publication.published",
+            AuditEvent.object_id.in_(publications))).unique()
+        if assessment.id in (event.after or {}).get("published_dossiers", [])]
+    return sorted([*own, *published], key=lambda step: (step.at, step.id))
+
+
+@dataclass(frozen=True)
+class PublishStep:
+    """A publication event read as one dossier's step, with an audit event's fields."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor: object
+    action: str
+    object_type: str
+    object_id: str
+    unit_id: int
+    before: dict
+    after: dict
+    reason: str
+    request_id: str | None
+    sealed_in: int | None

@@ -14,9 +14,11 @@ phase: once the campaign is closed no dossier moves (`phases.check_dossier_writa
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.events import emit
+from server.extensions import db
 from server.models import Assessment, User
 from server.people.permissions import roles_for_unit
 
@@ -116,6 +118,32 @@ def allowed_transitions(assessment: Assessment, user: User) -> list[Transition]:
 
 def apply_transition(assessment: Assessment, key: str, user: User, reason: str = "") -> None:
     """Move `assessment` along transition `key`, or raise a TransitionError; the caller commits."""
+    transition, reason = _checked(assessment, key, user, reason)
+    before = assessment.state
+    assessment.state = transition.target
+    emit(f"assessment.{key}", "assessment", assessment.id, actor_id=user.id,
+         unit_id=assessment.unit_id, before={"state": before},
+         after={"state": transition.target}, reason=reason)
+
+
+def apply_transition_to_all(assessments: list[Assessment], key: str, user: User,
+                            reason: str = "") -> dict[int, str]:
+    """Move every one of `assessments` along `key` in one statement, each checked as
+    `apply_transition` checks it (all or none); {assessment id: state before}. No event is
+    emitted: the caller records one for the whole set (a publication names its dossiers)."""
+    before = {}
+    for assessment in assessments:
+        _transition, reason = _checked(assessment, key, user, reason)
+        before[assessment.id] = assessment.state
+    if before:
+        db.session.execute(update(Assessment).where(Assessment.id.in_(list(before)))
+                           .values(state=TRANSITIONS[key].target)
+                           .execution_options(synchronize_session="fetch"))
+    return before
+
+
+def _checked(assessment: Assessment, key: str, user: User, reason: str):
+    """The transition and the stripped reason, or a TransitionError saying why not."""
     transition = TRANSITIONS.get(key)
     if transition is None:
         raise TransitionNotAllowed(_l("There is no transition %(key)s.", key=key))
@@ -134,8 +162,4 @@ def apply_transition(assessment: Assessment, key: str, user: User, reason: str =
     if transition.reason_required and not reason:
         raise ReasonRequired(_l("%(transition)s needs a reason.",
                                 transition=TRANSITION_LABELS[key]))
-    before = assessment.state
-    assessment.state = transition.target
-    emit(f"assessment.{key}", "assessment", assessment.id, actor_id=user.id,
-         unit_id=assessment.unit_id, before={"state": before},
-         after={"state": transition.target}, reason=reason)
+    return transition, reason

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 
 from server.appraisal.gaps import DossierGaps, dossier_gaps, gaps_message, missing_confirmation
 from server.campaigns.criteria import criteria_registry
-from server.campaigns.workflow import STATES, apply_transition
+from server.campaigns.workflow import STATES, apply_transition_to_all
 from server.engine import ENGINE_VERSION, NodeScore, ScoreResult, TieRule, TraceLine
 from server.engine.ranking import RankedRow
 from server.events import emit
@@ -107,15 +107,15 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
         raise PublicationError(_l(
             "The group's results were imported from the published decision: correct them by "
             "importing the corrected table again, with a reason."), field="group")
-    pending = [(code, assessment.state) for assessment, code in
-               _group_assessments(campaign, group)
+    dossiers = _group_assessments(campaign, group)
+    pending = [(code, assessment.state) for assessment, code in dossiers
                if assessment.state not in PUBLISHABLE_STATES]
     if pending:
         raise PublicationError(_l(
             "Every dossier of the group must be finalised by the council first; not yet: "
             "%(units)s.", units=", ".join(f"{code} ({STATES[state]})" for code, state in pending)),
             field="group", units=[code for code, _state in pending])
-    gaps = group_gaps(campaign, group)
+    gaps = dossier_gaps([assessment for assessment, _code in dossiers])
     missing = missing_confirmation(gaps, confirm_gaps, reason)
     if missing:
         raise PublicationError(gaps_message(gaps), status=422, gaps=gaps, fields=missing,
@@ -150,14 +150,16 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
     db.session.execute(insert(PublicationScore), [
         {"publication_id": publication.id, "unit_code": row.unit_code,
          "result": freeze_result(row.result)} for row in ranking.rows])
-    for assessment, _code in _group_assessments(campaign, group):
-        if assessment.state == "finalised":
-            apply_transition(assessment, "publish", user, reason)
+    # One step for the whole group, and one event naming every dossier it moved.
+    moved = apply_transition_to_all([assessment for assessment, _code in dossiers
+                                     if assessment.state == "finalised"], "publish", user, reason)
     emit("publication.published", "publication", publication.id, actor_id=user.id,
          before=None if previous is None else {"number": previous.number,
                                                "inputs_digest": previous.inputs_digest},
          after={"campaign_id": campaign.id, "group": group, "number": publication.number,
                 "inputs_digest": publication.inputs_digest, "changes": len(changes),
+                "units": [code for _assessment, code in dossiers],
+                "published_dossiers": sorted(moved),
                 **({"confirmed_gaps": [gap.to_dict() for gap in gaps]} if gaps else {})},
          reason=reason)
     db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from server.campaigns.workflow import apply_transition
 from server.extensions import db
 from server.models import Assessment, AuditEvent, Notification, ReviewerAssignment, User
+from server.results.publications import publish
 from tests.helpers import csrf_token
 
 
@@ -80,7 +81,9 @@ def test_each_step_reaches_the_right_people(world, inbox):
     _step(world, "explain", "head", "Đã bổ sung")
     _step(world, "complete_appraisal", "reviewer")
     _step(world, "finalise", "admin")
-    _step(world, "publish", "admin")
+    # Publishing moves the whole group at once; each unit's people hear of it.
+    publish(world["campaign"], "department", world["admin"], reason="chưa chấm hết",
+            confirm_gaps=True)
     assert _notified("explanation_requested") == ["editor", "head"]
     assert _notified("explained") == ["admin", "reviewer"]
     assert _notified("finalised") == ["editor", "head"]

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from server.audit.log import assessment_history
 from server.campaigns.workflow import apply_transition
 from server.engine import ENGINE_VERSION
 from server.extensions import db
@@ -60,8 +61,17 @@ def test_publication_freezes_the_ranking_and_publishes_the_dossiers(group):
     assert publication.inputs_digest == live.inputs_digest
     assert publication.results["ranking"] == ranking_dict(live)
     assert {a.state for a in group["dossiers"].values()} == {"published"}
-    assert _count(AuditEvent, AuditEvent.action == "publication.published") == 1
-    assert _count(AuditEvent, AuditEvent.action == "assessment.publish") == 3
+    # One event for the whole set, naming its units and the dossiers it published.
+    (event,) = db.session.scalars(select(AuditEvent).filter_by(action="publication.published"))
+    assert event.after["units"] == ["P01", "P02", "P03"]
+    assert sorted(event.after["published_dossiers"]) == sorted(
+        dossier.id for dossier in group["dossiers"].values())
+    assert _count(AuditEvent, AuditEvent.action == "assessment.publish") == 0
+    # Each dossier's history still shows its publish step, as the publication's event.
+    (step,) = [step for step in assessment_history(group["dossiers"]["P01"])
+               if step.action == "assessment.publish"]
+    assert (step.id, step.before, step.after) == (event.id, {"state": "finalised"},
+                                                  {"state": "published"})
     # Each unit hears of it (the notification plugin listens to the transition).
     assert _count(Notification, Notification.kind == "published") >= 3
 
