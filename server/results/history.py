@@ -139,11 +139,11 @@ def _scored_now(campaign: Campaign, codes: list[str]) -> dict[str, tuple[ScoreRe
 
 def _from_publication(unit: Unit, replaced: bool, publication: Publication,
                       frozen: dict) -> PastFigures:
-    result = thaw_result(frozen)
-    row = next((r for r in publication.results["ranking"]["rows"]
-                if r["unit_code"] == unit.code), {})
     criteria_set = criteria_registry().get(publication.criteria_set_id,
                                            publication.criteria_set_version)
+    result = thaw_result(frozen, criteria_set)
+    row = next((r for r in publication.results["ranking"]["rows"]
+                if r["unit_code"] == unit.code), {})
     return PastFigures(unit.code, unit.name, replaced, True, True,
                        imported_source(publication), result.index,
                        result.total, row.get("rank"), domain_figures(result, criteria_set))

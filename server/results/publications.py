@@ -9,6 +9,7 @@ one before. Publishing moves the group's finalised dossiers to `published` (whic
 units) and is one transaction.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -17,7 +18,15 @@ from sqlalchemy import insert, select
 from server.appraisal.gaps import DossierGaps, dossier_gaps, gaps_message, missing_confirmation
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.workflow import STATES, apply_transition_to_all
-from server.engine import ENGINE_VERSION, NodeScore, ScoreResult, TieRule, TraceLine
+from server.engine import (
+    ENGINE_VERSION,
+    CriteriaSet,
+    NodeScore,
+    ScoreResult,
+    TieRule,
+    TraceLine,
+    from_stored_leaves,
+)
 from server.engine.ranking import RankedRow
 from server.events import emit
 from server.extensions import db
@@ -176,8 +185,9 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def freeze_result(result: ScoreResult) -> dict:
-    """A ScoreResult as compact JSON: one array per node and per trace line, in tree order
-    (about a third of `to_dict`'s size; a national publication holds 10,000 of them)."""
+    """A ScoreResult as compact JSON: its totals and each leaf's status, outcome and points, in
+    tree order. Criteria and domains are sums of these, which `thaw_result` adds up again with
+    the engine; a national publication holds 10,000 of them."""
     return {
         "set": [result.criteria_set_id, result.criteria_set_version, result.engine_version],
         "totals": [_number(value) for value in (
@@ -185,16 +195,29 @@ def freeze_result(result: ScoreResult) -> dict:
             result.survey_points, result.self_max_points, result.survey_max_points)],
         "survey_absent": result.survey_absent, "classification": result.classification,
         "unanswered": list(result.unanswered),
-        "nodes": [[n.code, n.level, _number(n.points), _number(n.max_points),
-                   _number(n.sub_index), n.not_applicable] for n in result.nodes.values()],
-        "trace": [[t.code, t.rule, t.outcome, _number(t.points), _number(t.max_points),
-                   t.not_applicable, t.status] for t in result.trace],
+        "leaves": [[line.code, line.status, line.outcome, _number(line.points)]
+                   for line in result.trace],
     }
 
 
-def thaw_result(data: dict) -> ScoreResult:
-    """The ScoreResult of `freeze_result`; trace lines come back without their inputs."""
+def thaw_result(data: dict, criteria_set: CriteriaSet | None) -> ScoreResult:
+    """The ScoreResult of `freeze_result`, its nodes summed again from the leaves by the engine
+    with the frozen set version (`criteria_set`); trace lines come back without their inputs.
+    Snapshots from before leaf-only freezing, and results imported from a published table,
+    carry their nodes themselves and need no set."""
     set_id, set_version, engine_version = data["set"]
+    if "leaves" in data:
+        if criteria_set is None:
+            raise PublicationError(_l("The criteria set %(id)s %(version)s of this publication "
+                                      "is not installed.", id=set_id, version=set_version),
+                                   status=500)
+        summed = from_stored_leaves(
+            criteria_set, {code: (status, outcome, Decimal(points))
+                           for code, status, outcome, points in data["leaves"]},
+            data["survey_absent"])
+        # The classification as published: the campaign's bands may not be the set's.
+        return replace(summed, classification=data["classification"],
+                       engine_version=engine_version)
     total, max_points, index, self_points, survey_points, self_max, survey_max = (
         _decimal(text) for text in data["totals"])
     return ScoreResult(
@@ -219,7 +242,10 @@ def frozen_scores(publication: Publication, unit_codes=None) -> dict[str, ScoreR
         publication_id=publication.id)
     if unit_codes is not None:
         query = query.where(PublicationScore.unit_code.in_(list(unit_codes)))
-    return {code: thaw_result(result) for code, result in db.session.execute(query)}
+    criteria_set = criteria_registry().get(publication.criteria_set_id,
+                                           publication.criteria_set_version)
+    return {code: thaw_result(result, criteria_set)
+            for code, result in db.session.execute(query)}
 
 
 def imported_source(publication: Publication | None) -> str | None:

@@ -179,13 +179,19 @@ def test_units_marked_not_ranked_and_the_campaign_tie_rule_are_frozen(group):
 def test_a_frozen_result_thaws_into_the_same_numbers(group, province_set):
     from server.results.publications import freeze_result, thaw_result
 
-    result = rank_group(group["campaign"], "province").rows[-1].result
-    thawed = thaw_result(json.loads(json.dumps(freeze_result(result))))
+    ranking = rank_group(group["campaign"], "province", detail=True)
+    result = ranking.rows[-1].result
+    frozen = json.loads(json.dumps(freeze_result(result)))
+    # Leaf points only: criteria and domains are their sums, added up again when thawed.
+    assert "nodes" not in frozen and len(frozen["leaves"]) == len(province_set.leaves())
+    thawed = thaw_result(frozen, ranking.criteria_set)
     expected = result.to_dict()
     for line in expected["trace"]:
         line["input"] = None  # inputs are not frozen; the digest stands for them
     assert thawed.to_dict() == expected
     assert thawed.self_max_points == result.self_max_points
+    with pytest.raises(PublicationError, match="chưa được cài đặt"):
+        thaw_result(frozen, None)  # the sums need the frozen set version
 
 
 def test_next_year_compares_with_the_published_index_not_later_edits(group, make,
