@@ -74,6 +74,11 @@ def test_plugins_are_listed_with_versions(plugin_app):
         name for name in dir(sample_plugin) if name.startswith("parindex_"))
     assert rows["province-2020"]["version"] == "0.1.0"
     assert rows["province-2020"]["origin"] == "built-in"
+    assert rows[MODULE]["origin"] == f"PARINDEX_PLUGIN_MODULES: {sample_plugin.__file__}"
+    assert rows[MODULE]["version"] == "–"
+    text = plugin_app.test_cli_runner().invoke(args=["parindex", "plugins"]).output
+    assert f"{MODULE} –\n  origin: PARINDEX_PLUGIN_MODULES: {sample_plugin.__file__}\n" in text
+    assert "province-2020 0.1.0\n  origin: built-in\n  hooks: parindex_criteria_sets" in text
 
 
 def test_allow_list_limits_the_plugins(app_factory, app):
