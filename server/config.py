@@ -39,7 +39,7 @@ def _base_url_of_bind(bind: str) -> str:
     host, _, port = (bind or "127.0.0.1:8000").rpartition(":")
     if bind.startswith(("unix:", "fd:")) or not port.isdigit():
         return "http://127.0.0.1:8000"
-    if host in ("", "0.0.0.0", "[::]", "::"):
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104 (a wildcard read, not bound)
         host = "127.0.0.1"
     return f"http://{host}:{port}"
 

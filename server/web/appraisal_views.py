@@ -20,9 +20,8 @@ from server.assessment import self_assessment as sa
 from server.campaigns.workflow import STATES, TRANSITION_LABELS
 from server.extensions import db
 from server.models import Campaign
-from server.web.assessment_views import posted_value
 from server.web.blueprint import bp
-from server.web.forms import whole_number
+from server.web.forms import posted_value, whole_number
 from server.web.workflow_views import take_step
 
 

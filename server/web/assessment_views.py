@@ -15,7 +15,7 @@ from server.extensions import db
 from server.models import Assessment
 from server.people.permissions import can_edit_unit, own_unit_ids, roles_for_unit
 from server.web.blueprint import bp
-from server.web.forms import whole_number
+from server.web.forms import posted_value, whole_number
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
@@ -34,19 +34,6 @@ def assessments():
         query = query.where(Assessment.unit_id.in_(own_unit_ids(current_user) or {-1}))
     return render_template("assessment/list.html", assessments=db.session.scalars(query).all(),
                            states=STATES)
-
-
-def posted_value(leaf, form):
-    """The rule's input as posted by the widgets of templates/assessment/_inputs.html."""
-    code = leaf.code
-    if leaf.rule.name == "proportional":
-        achieved = form.get(f"v-{code}-achieved", "").strip()
-        required = form.get(f"v-{code}-required", "").strip()
-        return {"achieved": achieved or None, "required": required or None} \
-            if achieved or required else None
-    if leaf.rule.name == "yes_no":
-        return {"yes": True, "no": False}.get(form.get(f"v-{code}", ""))
-    return form.get(f"v-{code}", "").strip() or None
 
 
 def form_items(criteria_set, form) -> dict:

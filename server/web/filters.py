@@ -5,12 +5,25 @@ from datetime import date
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from server.engine.decimals import NotANumber, parse_decimal, vn_number
+
 
 def points(value) -> str:
     """A Decimal shown the Vietnamese way: "0,5", "9,25" (no trailing zeros)."""
     if value is None:
         return "–"
     return format_decimal(value, format="#,##0.##")
+
+
+def number_text(text) -> str:
+    """A number in an input field with a decimal comma and every digit kept ("0.333" ->
+    "0,333"); other text (what the user typed and the form refused) as it is."""
+    if text is None or isinstance(text, bool):
+        return "" if text is None else str(text)
+    try:
+        return vn_number(parse_decimal(text))
+    except NotANumber:
+        return str(text)
 
 
 def vn_date(value) -> str:

@@ -165,3 +165,17 @@ def test_a_viewer_sees_the_form_read_only(client, login, make, dossier):
     login(make.user("viewer"))
     html = client.get(f"/assessments/{dossier.id}").get_data(as_text=True)
     assert 'id="save"' not in html and "disabled" in html
+
+
+def test_proportional_above_required_earns_the_max_and_the_form_says_so(client, login, make,
+                                                                        dossier):
+    login(make.user("unit_editor", dossier.unit))
+    html = client.get(f"/assessments/{dossier.id}?domain=1").get_data(as_text=True)
+    assert "Vượt mức yêu cầu được tính là đạt đủ" in html
+    saved = save(client, dossier, {"ver-1.6.1": "", "v-1.6.1-achieved": "12",
+                                   "v-1.6.1-required": "10", "ex-1.6.1": "Vượt kế hoạch"})
+    assert saved.status_code == 302
+    html = client.get(f"/assessments/{dossier.id}?domain=1").get_data(as_text=True)
+    assert 'name="v-1.6.1-achieved" size="6" inputmode="decimal" value="12"' in html
+    leaf_max = re.search(r'id="leaf-1\.6\.1">.*?<td class="num">([^<]+)</td>', html, re.S)[1]
+    assert re.search(r'id="total">' + re.escape(leaf_max) + "<", html)

@@ -1,10 +1,15 @@
-"""`proportional`: points = min(achieved / required, 1) x max ("đạt tỷ lệ ... so với yêu cầu")."""
+"""`proportional`: points = min(achieved / required, 1) x max ("đạt tỷ lệ ... so với yêu cầu").
+
+Achieving more than required is not refused: the official tables compare, say, investment attracted
+or revenue collected with the plan, and over-fulfilment is real. It earns the max points, and the
+form says so beside the fields.
+"""
 
 from collections.abc import Mapping
 
 from server.engine.decimals import plain
 from server.engine.fields import shown
-from server.engine.rules.base import InvalidAnswer, Outcome, RuleType, number_value
+from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, number_value
 
 _KEYS = ("achieved", "required")
 
@@ -43,3 +48,17 @@ class ProportionalRule(RuleType):
 
     def zero_input(self) -> dict:
         return {"achieved": 0, "required": 1}
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("achieved", _l("Achieved")),
+                InputField("required", _l("Required"), hint=_l(
+                    "More than required counts as fully met: the max points, no more.")))
+
+    def posted_value(self, posted):
+        if not (posted.get("achieved") or posted.get("required")):
+            return None
+        return {key: posted.get(key) or None for key in _KEYS}
+
+    def input_texts(self, value) -> dict[str, str]:
+        value = value if isinstance(value, Mapping) else {}
+        return {key: "" if value.get(key) is None else str(value[key]) for key in _KEYS}
