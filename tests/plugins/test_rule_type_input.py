@@ -48,7 +48,7 @@ def test_the_form_shows_the_plugins_widget_and_saves_what_it_posts(plugin_app, m
 
 
 def test_the_reviewer_adjusts_through_the_same_widget(plugin_app, make):
-    unit, dossier = sample_dossier(make)
+    _unit, dossier = sample_dossier(make)
     dossier.state = "in_appraisal"
     reviewer = make.user("reviewer", username="thamdinh-xa")
     db.session.add(ReviewerAssignment(campaign_id=dossier.campaign_id, reviewer_id=reviewer.id,
