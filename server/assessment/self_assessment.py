@@ -49,6 +49,7 @@ KIND_MESSAGES = {
     "not_an_integer": _l("Enter a whole number."),
     "missing_key": _l("Fill in every number of this sub-criterion."),
     "zero_required": _l("The required count may not be zero."),
+    "above_required": _l("Achieved may not be more than required for this sub-criterion."),
     "stale": _l("Someone saved a newer version of this sub-criterion; your text is kept below."),
     "evidence_or_explanation": _l(
         "A positive self score needs evidence or an explanation."),

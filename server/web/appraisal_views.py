@@ -54,7 +54,7 @@ def _render(assessment, code=None, typed=None, problems=(), newer=None, status=2
     criteria_set = sa.criteria_set_for(assessment)
     errors = {}
     for problem in problems:
-        errors.setdefault(problem.field or "code", []).append(problem.message)
+        errors.setdefault((problem.field or "code").split(".")[0], []).append(problem.message)
     return render_template(
         "appraisal/page.html", assessment=assessment, view=view, cs=criteria_set,
         leaves={leaf.code: leaf for leaf in criteria_set.leaves()},

@@ -62,7 +62,9 @@ def _render_form(assessment, typed=None, problems=(), newer=None, status=200):
     figures, _result = sa.totals(assessment, rows)
     by_field = {}
     for problem in problems:
-        by_field.setdefault((problem.code, problem.field or "value"), []).append(problem.message)
+        # A part of the value ("value.achieved") is shown beside the value's widget.
+        field = (problem.field or "value").split(".")[0]
+        by_field.setdefault((problem.code, field), []).append(problem.message)
     editable = assessment.state in UNIT_EDITABLE_STATES and can_edit_unit(
         current_user, assessment.unit_id)
     return render_template(

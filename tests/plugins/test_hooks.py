@@ -26,8 +26,9 @@ def test_criteria_set_and_rule_type_hooks(plugin_app, make):
     assert registry.get("sample-commune", "0.1.0") is not None
     headers = api_token(client, make.user("viewer"), PASSWORD)
     scored = client.post("/api/v1/criteria-sets/sample-commune/0.1.0/score", headers=headers,
-                         json={"answers": {"1.1.1": {"value": "half"}}}).get_json()
-    # Survey optional and absent: 1 of 2 points, rescaled over the appraised part only.
+                         json={"answers": {"1.1.1": {"value": "half"}, "1.1.3": {
+                             "value": {"achieved": 1, "required": 2}}}}).get_json()
+    # Survey optional and absent: 1.5 of 3 points, rescaled over the appraised part only.
     assert scored["index"] == "50.00"
     refused = client.post("/api/v1/criteria-sets/sample-commune/0.1.0/score", headers=headers,
                           json={"answers": {"1.1.1": {"value": "double"}}})

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Answer, ReviewerAssignment
-from tests.helpers import PASSWORD, csrf_token, log_in
+from tests.helpers import PASSWORD, api_token, csrf_token, log_in
 
 MODULE = "tests.plugins.sample_plugin"
 SET = ("commune", "sample-commune", "0.1.0")
@@ -65,3 +65,27 @@ def test_the_reviewer_adjusts_through_the_same_widget(plugin_app, make):
     assert db.session.scalar(select(Answer.value).where(
         Answer.code == "1.1.1", Answer.source == "appraisal")) == "full"
 
+
+
+def test_a_set_that_refuses_more_than_required_says_which_field(plugin_app, make):
+    unit, dossier = sample_dossier(make)
+    editor = make.user("unit_editor", unit)
+    client = plugin_app.test_client()
+    headers = api_token(client, editor, PASSWORD)
+    over = {"achieved": 12, "required": 10}
+    response = client.put(f"/api/v1/assessments/{dossier.id}/answers", headers=headers,
+                          json={"answers": {"1.1.3": {"value": over}}})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    error, = response.get_json()["errors"]
+    assert (error["field"], error["kind"]) == ("answers.1.1.3.value.achieved", "above_required")
+    log_in(client, editor, PASSWORD)
+    page = client.get(f"/assessments/{dossier.id}")
+    assert "Số đạt được không được lớn hơn số yêu cầu." in page.get_data(as_text=True)
+    refused = client.post(f"/assessments/{dossier.id}", data={
+        "csrf_token": csrf_token(page), "ver-1.1.3": "", "v-1.1.3-achieved": "12",
+        "v-1.1.3-required": "10"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'value="12"' in text
+    assert ('data-code="1.1.3" data-field="value">Tiêu chí thành phần này không cho phép số '
+            "đạt được lớn hơn số yêu cầu.") in text
+    assert db.session.scalar(select(Answer.id).where(Answer.code == "1.1.3")) is None
