@@ -17,8 +17,9 @@ class AnswerProblem:
     """One refused answer.
 
     `field` is the answer key at fault ("value", "value.achieved" for a part of a value,
-    "not_applicable", an unknown key) or "" when the whole answer is; `kind` is a stable machine key the web layer translates, `message` English
-    with the values in it, `params` those values as text.
+    "not_applicable", an unknown key) or "" when the whole answer is; `kind` is a stable machine
+    key the web layer translates, `message` English with the values in it, `params` those values
+    as text.
     """
 
     code: str
