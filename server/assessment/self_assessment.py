@@ -501,11 +501,13 @@ def _commit_answers(assessment, user, changed, links=()) -> None:
 # ------------------------------------------------------------------------------ submission
 
 
-def evidence_problems(result, rows, links) -> list[Problem]:
-    """The official rule: a positive self score without evidence needs an explanation."""
+def evidence_problems(result, rows, links, exempt: set[str]) -> list[Problem]:
+    """The official rule: a positive self score without evidence needs an explanation; the
+    leaves in `exempt` are those the set marks `evidence_required: false`."""
     return [Problem(line.code, "explanation", "evidence_or_explanation")
             for line in result.trace
             if line.status == SCORED and line.points > 0 and line.code in rows
+            and line.code not in exempt
             and not links.get(line.code) and not rows[line.code].explanation.strip()]
 
 
@@ -523,7 +525,9 @@ def sign_off(assessment: Assessment) -> SignOff:
     rows = self_rows(assessment)
     links = links_by_code(assessment)
     figures, result = totals(assessment, rows)
-    return SignOff(figures, digest(rows, links), evidence_problems(result, rows, links),
+    exempt = {leaf.code for leaf in criteria_set_for(assessment).leaves()
+              if not leaf.evidence_required}
+    return SignOff(figures, digest(rows, links), evidence_problems(result, rows, links, exempt),
                    linked_files(links))
 
 

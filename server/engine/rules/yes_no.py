@@ -21,6 +21,9 @@ class YesNoRule(RuleType):
 
     @classmethod
     def from_params(cls, params: FieldReader, max_points: Decimal) -> "YesNoRule":
+        # `{yes: 5, no: 0}` reaches us as {True: 5, False: 0}: the words were meant.
+        params.read_boolean_key_as(True, "yes")
+        params.read_boolean_key_as(False, "no")
         yes = params.number("yes", default=max_points, low=Decimal(0), high=max_points)
         no = params.number("no", default=Decimal(0), low=Decimal(0), high=max_points)
         if yes is not None and no is not None and max(yes, no) != max_points:
