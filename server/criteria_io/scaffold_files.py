@@ -204,8 +204,9 @@ domains:
         source: survey
         rule: {{type: survey}}
 """,
-    "cases/full_marks.yaml": """# fill: max answers every leaf not listed under `answers` with the input
-# that earns its max points (fill: zero: the fewest); see docs/criteria-sets.md.
+    "cases/full_marks.yaml": """# fill: max answers every leaf not listed under
+# `answers` with the input that earns its max points (fill: zero: the fewest);
+# see docs/criteria-sets.md.
 name: full marks everywhere gives 100
 fill: max
 answers: {{}}

@@ -20,7 +20,7 @@ def test_new_creates_the_package(app, tmp_path):
     setup = (target / "setup.cfg").read_text(encoding="utf-8")
     assert "[options.entry_points]\nparindex =\n    xa-mau = parindex_criteria_xa_mau" in setup
     assert "parindex_criteria_xa_mau = *.yaml\nparindex_criteria_xa_mau.cases = *.yaml" in setup
-    assert "# fill: max answers every leaf not listed" in (
+    assert "# fill: max answers every leaf not listed under" in (
         target / "parindex_criteria_xa_mau" / "cases" / "full_marks.yaml").read_text()
     assert (target / "parindex_criteria_xa_mau" / "criteria.yaml").exists()
     assert (target / "tests" / "test_parindex_criteria_xa_mau.py").exists()
