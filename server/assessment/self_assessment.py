@@ -396,8 +396,11 @@ def save_answers(assessment: Assessment, user: User, items: dict,
     targets, link_problems = _link_targets(assessment, links)
     problems += link_problems
     if problems:
-        raise Invalid(_l("Some answers were not saved; see the messages beside them."),
-                      problems)
+        # One transaction: a refused field means nothing was saved, the accepted ones neither.
+        refused = ", ".join(dict.fromkeys(p.code for p in problems if p.code))
+        raise Invalid(_l("Nothing was saved: %(codes)s cannot be saved as typed (see the "
+                         "messages beside them). Your other input is still on the page, not "
+                         "saved yet: correct these and save again.", codes=refused), problems)
     changed = {}
     for code, item in items.items():
         row = rows.get(code)

@@ -115,6 +115,8 @@ def assessment_submit(assessment_id):
                       confirm_unanswered=request.form.get("confirm_unanswered") == "1")
         except sa.SelfAssessmentError as error:
             flash(str(error), "error")
+            if error.status == 409:  # changed or submitted meanwhile: these totals are not it
+                return _submit_page(assessment, blocked=str(error)), 409
             unconfirmed = any(isinstance(p, sa.UnansweredDomain) for p in error.problems)
             return _submit_page(assessment, None if unconfirmed else error.problems,
                                 unconfirmed), error.status
@@ -123,16 +125,24 @@ def assessment_submit(assessment_id):
     return _submit_page(assessment)
 
 
-def _submit_page(assessment, problems=None, unconfirmed: bool = False):
+def _submit_page(assessment, problems=None, unconfirmed: bool = False, blocked: str = ""):
     """The sign-off page: totals and unanswered items per domain, what blocks submission, and
-    the confirmation box when items are unanswered."""
+    the confirmation box when items are unanswered. `blocked` says why there is no submit
+    button: a refused submission (409), or a user or state that cannot submit."""
     checked = sa.sign_off(assessment)
     criteria_set = sa.criteria_set_for(assessment)
+    if not blocked and "submit" not in {t.key for t in allowed_transitions(assessment,
+                                                                            current_user)}:
+        blocked = (_("Only the unit head submits the self-assessment.")
+                   if assessment.state in UNIT_EDITABLE_STATES
+                   else _("The self-assessment has already been submitted."))
     return render_template("assessment/submit.html", assessment=assessment, checked=checked,
                            problems=checked.problems if problems is None else problems,
                            cs=criteria_set, deadline=sa.local_deadline(assessment),
                            excluded=sa.excluded_items(assessment, criteria_set),
-                           links=sa.links_by_code(assessment), unconfirmed=unconfirmed)
+                           links=sa.links_by_code(assessment), unconfirmed=unconfirmed,
+                           blocked=blocked,
+                           may_check_again=assessment.state in UNIT_EDITABLE_STATES)
 
 
 @bp.route("/assessments/<int:assessment_id>/withdraw", methods=["POST"])
