@@ -23,7 +23,7 @@ from server.campaigns.workflow import STATES, UNIT_EDITABLE_STATES, apply_transi
 from server.config import LOCAL_TIME
 from server.engine import AnswersError
 from server.engine.answers import read_answers
-from server.engine.decimals import plain
+from server.engine.decimals import two_places
 from server.engine.results import SCORED
 from server.engine.scoring import excluded_nodes, score
 from server.events import emit
@@ -210,12 +210,12 @@ def totals(assessment: Assessment, rows: dict[str, Answer] | None = None) -> dic
     result = score(criteria_set, engine_input(rows.values()), excluded)
     unanswered = unanswered_items(criteria_set, rows, excluded)
     return {
-        "total": plain(result.total),
-        "max_points": plain(result.max_points),
-        "index": None if result.index is None else format(result.index, "f"),
-        "self_points": plain(result.self_points),
-        "domains": {d.code: {"points": plain(result.nodes[d.code].points),
-                             "max_points": plain(result.nodes[d.code].max_points),
+        "total": two_places(result.total),
+        "max_points": two_places(result.max_points),
+        "index": None if result.index is None else two_places(result.index),
+        "self_points": two_places(result.self_points),
+        "domains": {d.code: {"points": two_places(result.nodes[d.code].points),
+                             "max_points": two_places(result.nodes[d.code].max_points),
                              "unanswered": len(unanswered.get(d.code, ()))}
                     for d in criteria_set.domains},
         "unanswered": sum(len(codes) for codes in unanswered.values()),

@@ -1,15 +1,17 @@
 """A ranking as plain data: what the API answers, the web pages render and a publication freezes.
 
-Numbers are strings (exact decimals, never floats), so a frozen copy reads back unchanged.
+Numbers are strings (decimals, never floats), so a frozen copy reads back unchanged: points,
+totals and indices alike in one form, rounded half-up once to two decimals ("82.00"), as the
+official tables publish them.
 """
 
 from decimal import Decimal
 
-from server.engine.decimals import plain
+from server.engine.decimals import two_places
 
 
 def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return None if value is None else two_places(value)
 
 
 def _change(index: Decimal | None, previous: Decimal | None) -> Decimal | None:
@@ -38,16 +40,16 @@ def ranking_dict(ranking) -> dict:
             "ranked": row.ranked,
             "unit_code": row.unit_code,
             "unit_name": row.unit_name,
-            "total": plain(row.result.total),
-            "self_points": plain(row.result.self_points),
-            "survey_points": plain(row.result.survey_points),
-            "max_points": plain(row.result.max_points),
+            "total": two_places(row.result.total),
+            "self_points": two_places(row.result.self_points),
+            "survey_points": two_places(row.result.survey_points),
+            "max_points": two_places(row.result.max_points),
             "index": _decimal(row.index),
             "classification": row.classification,
             "previous_index": _decimal(ranking.previous.get(row.unit_code)),
             "change": _decimal(_change(row.index, ranking.previous.get(row.unit_code))),
-            "domains": [{"code": d.code, "points": plain(row.result.nodes[d.code].points),
-                         "max_points": plain(d.max_points),
+            "domains": [{"code": d.code, "points": two_places(row.result.nodes[d.code].points),
+                         "max_points": two_places(d.max_points),
                          "sub_index": _decimal(row.result.nodes[d.code].sub_index)}
                         for d in criteria_set.domains],
             **_replaces(ranking, row.unit_code),

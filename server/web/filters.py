@@ -1,11 +1,10 @@
 """Jinja filters: numbers, dates and bands shown the Vietnamese way."""
 
-from datetime import date
-
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from server.engine.decimals import NotANumber, parse_decimal, vn_number
+from server.labels import vn_day
 
 
 def points(value) -> str:
@@ -28,9 +27,7 @@ def number_text(text) -> str:
 
 def vn_date(value) -> str:
     """dd/mm/yyyy, from a date or an ISO date string."""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return value.strftime("%d/%m/%Y")
+    return vn_day(value)
 
 
 def band_text(band: dict) -> str:
