@@ -33,6 +33,17 @@ def _secret_key(instance: Path, name: str = "secret_key") -> str:
     return path.read_text().strip()
 
 
+def _base_url_of_bind(bind: str) -> str:
+    """`http://host:port` of gunicorn's `PARINDEX_BIND` (`127.0.0.1:8000` by default); a wildcard
+    host becomes 127.0.0.1, a Unix socket the default address."""
+    host, _, port = (bind or "127.0.0.1:8000").rpartition(":")
+    if bind.startswith(("unix:", "fd:")) or not port.isdigit():
+        return "http://127.0.0.1:8000"
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104 (a wildcard read, not bound)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 def load_settings(instance: Path) -> dict:
     """Return the Flask config for an app whose instance folder is `instance`."""
     env = {key[len(PREFIX):]: value for key, value in os.environ.items() if key.startswith(PREFIX)}
@@ -99,8 +110,9 @@ def load_settings(instance: Path) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Where links in e-mails point (the address users reach the server at).
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        # Where links in notifications point (the address users reach the server at); by default
+        # the address bin/serve binds, never a request's Host header, which the sender chooses.
+        "BASE_URL": env.get("BASE_URL", _base_url_of_bind(env.get("BIND", ""))).rstrip("/"),
         # E-mail notifications; no host means in-app notifications only.
         "SMTP_HOST": env.get("SMTP_HOST", ""),
         "SMTP_PORT": int(env.get("SMTP_PORT", "25")),

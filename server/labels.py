@@ -1,6 +1,20 @@
 """Translated labels for the stable keys stored in the database and used in criteria sets."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
+
+
+def vn_day(value: date | str) -> str:
+    """A date as a Vietnamese reader writes it, dd/mm/yyyy, from a date or an ISO text (the
+    criteria data's); other text as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y")
+
 
 UNIT_LEVELS = {
     "ministry": _l("Ministry"),

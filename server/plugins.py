@@ -43,7 +43,9 @@ def build_plugin_manager(allow: list[str] | None = None,
 
 
 def describe_plugins(pm: pluggy.PluginManager) -> list[dict]:
-    """Name, version, origin and implemented hooks of every registered plugin."""
+    """Name, version, origin and implemented hooks of every registered plugin. The origin is
+    "built-in", the installed package that brought it, or "PARINDEX_PLUGIN_MODULES: <file>" for a
+    deployment's own module (versioned by its `__version__`, if any)."""
     own_version = metadata.version("parindex")
     distributions = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
     rows = []
@@ -51,10 +53,13 @@ def describe_plugins(pm: pluggy.PluginManager) -> list[dict]:
         if plugin is None:  # blocked by the allow-list
             continue
         dist = distributions.get(id(plugin))
-        rows.append({
-            "name": name,
-            "version": dist.version if dist else own_version,
-            "origin": dist.metadata["name"] if dist else "built-in",
-            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
-        })
+        if dist:
+            version, origin = dist.version, dist.metadata["name"]
+        elif BUILTINS.get(name) == getattr(plugin, "__name__", None):
+            version, origin = own_version, "built-in"
+        else:
+            version = str(getattr(plugin, "__version__", "–"))
+            origin = f"PARINDEX_PLUGIN_MODULES: {getattr(plugin, '__file__', None) or name}"
+        rows.append({"name": name, "version": version, "origin": origin,
+                     "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ())})
     return rows

@@ -59,3 +59,21 @@ def test_passwords_are_hashed_with_scrypt_by_default(tmp_path, monkeypatch):
     assert user.password_hash.startswith("scrypt:")
     assert user.check_password("correct horse battery")
     assert not user.check_password("correct horse")
+
+
+def test_notification_links_follow_the_bound_port(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARINDEX_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("PARINDEX_BASE_URL", raising=False)
+    monkeypatch.delenv("PARINDEX_BIND", raising=False)
+    assert create_app().config["BASE_URL"] == "http://127.0.0.1:8000"
+    monkeypatch.setenv("PARINDEX_BIND", "127.0.0.1:8123")
+    assert create_app().config["BASE_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("PARINDEX_BIND", "0.0.0.0:9000")
+    assert create_app().config["BASE_URL"] == "http://127.0.0.1:9000"
+    monkeypatch.setenv("PARINDEX_BIND", "[::1]:9001")
+    assert create_app().config["BASE_URL"] == "http://[::1]:9001"
+    monkeypatch.setenv("PARINDEX_BIND", "unix:/run/parindex.sock")
+    assert create_app().config["BASE_URL"] == "http://127.0.0.1:8000"
+    monkeypatch.setenv("PARINDEX_BASE_URL", "https://cchc.example.gov.vn/")
+    assert create_app().config["BASE_URL"] == "https://cchc.example.gov.vn"
+

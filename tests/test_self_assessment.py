@@ -32,7 +32,7 @@ def test_save_draft_and_totals(dossier, editor):
     rows = sa.self_rows(dossier)
     assert rows["1.1.1"].value == "timely" and rows["1.1.2"].explanation == "Đạt 95%"
     figures, _ = sa.totals(dossier)
-    assert figures["domains"]["1"]["points"] == "2"
+    assert figures["domains"]["1"]["points"] == "2.00"
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).filter_by(
         action="answers.self_saved")) == 1  # one event for the save
     (event,) = db.session.scalars(db.select(AuditEvent).filter_by(action="answers.self_saved"))
@@ -90,7 +90,7 @@ def test_submit_records_totals_and_locks_then_withdraw(dossier, editor, head):
     checked = sa.sign_off(dossier)
     submission = sa.submit(dossier, head, checked.digest, confirm_unanswered=True)
     assert dossier.state == "submitted"
-    assert submission.totals["total"] == "1" and submission.totals == checked.totals
+    assert submission.totals["total"] == "1.00" and submission.totals == checked.totals
     with pytest.raises(sa.Locked):
         sa.save_answers(dossier, editor, {"1.1.1": {"value": "late", "version": 1}})
     sa.withdraw(dossier, head)

@@ -25,7 +25,7 @@ from server.campaigns.workflow import STATES, UNIT_EDITABLE_STATES, apply_transi
 from server.config import LOCAL_TIME
 from server.engine import AnswersError
 from server.engine.answers import read_answers
-from server.engine.decimals import plain
+from server.engine.decimals import two_places
 from server.engine.results import SCORED
 from server.engine.scoring import excluded_nodes, score
 from server.events import emit
@@ -52,6 +52,7 @@ KIND_MESSAGES = {
     "not_an_integer": _l("Enter a whole number."),
     "missing_key": _l("Fill in every number of this sub-criterion."),
     "zero_required": _l("The required count may not be zero."),
+    "above_required": _l("Achieved may not be more than required for this sub-criterion."),
     "stale": _l("Someone saved a newer version of this sub-criterion; your text is kept below."),
     "evidence_or_explanation": _l(
         "A positive self score needs evidence or an explanation."),
@@ -212,12 +213,12 @@ def totals(assessment: Assessment, rows: dict[str, Answer] | None = None) -> dic
     result = score(criteria_set, engine_input(rows.values()), excluded)
     unanswered = unanswered_items(criteria_set, rows, excluded)
     return {
-        "total": plain(result.total),
-        "max_points": plain(result.max_points),
-        "index": None if result.index is None else format(result.index, "f"),
-        "self_points": plain(result.self_points),
-        "domains": {d.code: {"points": plain(result.nodes[d.code].points),
-                             "max_points": plain(result.nodes[d.code].max_points),
+        "total": two_places(result.total),
+        "max_points": two_places(result.max_points),
+        "index": None if result.index is None else two_places(result.index),
+        "self_points": two_places(result.self_points),
+        "domains": {d.code: {"points": two_places(result.nodes[d.code].points),
+                             "max_points": two_places(result.nodes[d.code].max_points),
                              "unanswered": len(unanswered.get(d.code, ()))}
                     for d in criteria_set.domains},
         "unanswered": sum(len(codes) for codes in unanswered.values()),
@@ -400,8 +401,11 @@ def save_answers(assessment: Assessment, user: User, items: dict,
     targets, link_problems = _link_targets(assessment, links)
     problems += link_problems
     if problems:
-        raise Invalid(_l("Some answers were not saved; see the messages beside them."),
-                      problems)
+        # One transaction: a refused field means nothing was saved, the accepted ones neither.
+        refused = ", ".join(dict.fromkeys(p.code for p in problems if p.code))
+        raise Invalid(_l("Nothing was saved: %(codes)s cannot be saved as typed (see the "
+                         "messages beside them). Your other input is still on the page, not "
+                         "saved yet: correct these and save again.", codes=refused), problems)
     changed, updates = {}, []
     for code, item in items.items():
         row = rows.get(code)
@@ -510,11 +514,13 @@ def _commit_answers(assessment, user, changed, links=(), updates=()) -> None:
 # ------------------------------------------------------------------------------ submission
 
 
-def evidence_problems(result, rows, links) -> list[Problem]:
-    """The official rule: a positive self score without evidence needs an explanation."""
+def evidence_problems(result, rows, links, exempt: set[str]) -> list[Problem]:
+    """The official rule: a positive self score without evidence needs an explanation; the
+    leaves in `exempt` are those the set marks `evidence_required: false`."""
     return [Problem(line.code, "explanation", "evidence_or_explanation")
             for line in result.trace
             if line.status == SCORED and line.points > 0 and line.code in rows
+            and line.code not in exempt
             and not links.get(line.code) and not rows[line.code].explanation.strip()]
 
 
@@ -532,7 +538,9 @@ def sign_off(assessment: Assessment) -> SignOff:
     rows = self_rows(assessment)
     links = links_by_code(assessment)
     figures, result = totals(assessment, rows)
-    return SignOff(figures, digest(rows, links), evidence_problems(result, rows, links),
+    exempt = {leaf.code for leaf in criteria_set_for(assessment).leaves()
+              if not leaf.evidence_required}
+    return SignOff(figures, digest(rows, links), evidence_problems(result, rows, links, exempt),
                    linked_files(links))
 
 

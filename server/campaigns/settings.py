@@ -33,18 +33,27 @@ TIE_RANKS = {"shared": _l("Equal indices share a rank (1, 1, 3)"),
              "distinct": _l("Equal indices get distinct ranks, by unit code")}
 
 
+def parse_day(text: str) -> date:
+    """A date as people write it (dd/mm/yyyy) or as machines do (yyyy-mm-dd)."""
+    text = text.strip()
+    if "/" in text:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    return date.fromisoformat(text)
+
+
 def parse_deadline(text: str, *, opening: bool = False) -> datetime:
-    """An ISO date (the end of that day in Vietnam; its start for an `opening`) or datetime
-    (Vietnam time unless zoned)."""
+    """A date, dd/mm/yyyy or ISO (the end of that day in Vietnam; its start for an `opening`),
+    or a date and time, "dd/mm/yyyy HH:MM" or ISO (Vietnam time unless zoned)."""
     text = text.strip()
     try:
         if len(text) == 10:
-            day = date.fromisoformat(text)
+            day = parse_day(text)
             return (datetime.combine(day, time(0, 0), LOCAL_TIME) if opening
                     else end_of_day(day))
-        moment = datetime.fromisoformat(text)
+        moment = (datetime.strptime(text, "%d/%m/%Y %H:%M") if "/" in text
+                  else datetime.fromisoformat(text))
     except ValueError as error:
-        raise ValueError(str(_l("%(value)s is not a date (YYYY-MM-DD) or a date and time",
+        raise ValueError(str(_l("%(value)s is not a date (dd/mm/yyyy) or a date and time",
                                 value=repr(text)))) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
 
@@ -104,9 +113,9 @@ def clean_cutoffs(given) -> tuple[list, dict]:
         if not label:
             problems[f"data_cutoffs.{n}.label"] = _l("must not be empty")
         try:
-            day = date.fromisoformat(text)
+            day = parse_day(text)
         except ValueError:
-            problems[f"data_cutoffs.{n}.date"] = _l("%(value)s is not a date (YYYY-MM-DD)",
+            problems[f"data_cutoffs.{n}.date"] = _l("%(value)s is not a date (dd/mm/yyyy)",
                                                     value=repr(text))
             continue
         rows.append({"label": label, "date": day.isoformat()})

@@ -79,9 +79,10 @@ def plugins_command(fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
+        # One block a plugin: long names and module paths never push the columns apart.
         for row in rows:
-            click.echo(f"{row['name']:<24} {row['version']:<10} {row['origin']:<20} "
-                       f"{', '.join(row['hooks'])}")
+            click.echo(f"{row['name']} {row['version']}\n  origin: {row['origin']}\n"
+                       f"  hooks: {', '.join(row['hooks'])}")
     for path, error in state.criteria.errors.items():
         click.echo(f"refused {path}:\n{error}", err=True)
 

@@ -53,14 +53,20 @@ version = 0.1.0
 description = Criteria set {name} for ParIndex (PAR INDEX)
 
 [options]
-packages = find:
+# find_namespace: lists cases/ (YAML only, no __init__.py) as a package of its own, so
+# setuptools installs its files without warning that it would be ignored.
+packages = find_namespace:
 include_package_data = true
 python_requires = >=3.11
 install_requires =
     parindex>=0.1
 
+[options.packages.find]
+include = {package}*
+
 [options.package_data]
-{package} = *.yaml, cases/*.yaml
+{package} = *.yaml
+{package}.cases = *.yaml
 
 [options.entry_points]
 parindex =
@@ -198,7 +204,10 @@ domains:
         source: survey
         rule: {{type: survey}}
 """,
-    "cases/full_marks.yaml": """name: full marks everywhere gives 100
+    "cases/full_marks.yaml": """# fill: max answers every leaf not listed under
+# `answers` with the input that earns its max points (fill: zero: the fewest);
+# see docs/criteria-sets.md.
+name: full marks everywhere gives 100
 fill: max
 answers: {{}}
 expect:

@@ -13,6 +13,7 @@ import xlsxwriter
 
 from server.criteria_io.rule_lines import lines_for_rule
 from server.engine import CriteriaSet, Criterion, Domain, Leaf
+from server.labels import vn_day
 
 HEADER = ["STT", "Lĩnh vực / Tiêu chí / Tiêu chí thành phần", "Điểm tối đa",
           "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH", "Điểm đạt được", "Chỉ số (%)",
@@ -51,7 +52,7 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
 def set_reference(criteria_set: CriteriaSet) -> str:
     basis = criteria_set.legal_basis
     return (f"Bộ tiêu chí {criteria_set.id}@{criteria_set.version}; căn cứ {basis.number} "
-            f"ngày {basis.date}")
+            f"ngày {vn_day(basis.date)}")
 
 
 def table_sheet(book, title_lines: list[str]):

@@ -11,7 +11,14 @@ from server.engine.loader import parse_criteria_set
 from server.engine.model import Band, CriteriaSet, Criterion, Domain, Leaf, LegalBasis, TieRule
 from server.engine.problems import CaseError, CriteriaSetError, Problem
 from server.engine.results import NodeScore, ScoreResult, TraceLine
-from server.engine.rules import InvalidAnswer, Outcome, RuleType, builtin_rule_types
+from server.engine.rules import (
+    Choice,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+    builtin_rule_types,
+)
 from server.engine.scoring import from_stored_leaves, from_stored_totals, score
 from server.engine.set_files import load_criteria_set
 from server.engine.version import ENGINE_VERSION
@@ -23,10 +30,12 @@ __all__ = [
     "Band",
     "Case",
     "CaseError",
+    "Choice",
     "CriteriaSet",
     "CriteriaSetError",
     "Criterion",
     "Domain",
+    "InputField",
     "InvalidAnswer",
     "Leaf",
     "LegalBasis",

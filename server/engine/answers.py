@@ -17,9 +17,10 @@ _KEY_SET = frozenset(ANSWER_KEYS)
 class AnswerProblem:
     """One refused answer.
 
-    `field` is the answer key at fault ("value", "not_applicable", an unknown key) or "" when the
-    whole answer is; `kind` is a stable machine key the web layer translates, `message` English
-    with the values in it, `params` those values as text.
+    `field` is the answer key at fault ("value", "value.achieved" for a part of a value,
+    "not_applicable", an unknown key) or "" when the whole answer is; `kind` is a stable machine
+    key the web layer translates, `message` English with the values in it, `params` those values
+    as text.
     """
 
     code: str
@@ -147,7 +148,9 @@ def _read_answer(criteria_set: CriteriaSet, code, answer) -> Answer | list[Answe
         try:
             outcome = leaf.rule.score(value)
         except InvalidAnswer as error:
-            problems.append(AnswerProblem(code, "value", error.kind, f"{code}: {error.message}",
+            # A part of the value at fault ("achieved") is named: "value.achieved".
+            part = f"value.{error.params['field']}" if "field" in error.params else "value"
+            problems.append(AnswerProblem(code, part, error.kind, f"{code}: {error.message}",
                                           {"code": code, **error.params}))
     if problems:
         return problems

@@ -68,6 +68,18 @@ def plain(value: Decimal) -> str:
     return text
 
 
+def two_places(value: Decimal) -> str:
+    """A total, points or an index as the API and stored totals give it: rounded half-up once,
+    always two decimals ("82.00", "9.50"), whatever the value's own exponent."""
+    return format(round_half_up(value, 2), "f")
+
+
+def vn_number(value: Decimal) -> str:
+    """`value` as a Vietnamese reader writes it, for labels and headers: 9.5 -> "9,5", 0.50 ->
+    "0,5" (no rounding; data cells, CSV and the API keep `plain`)."""
+    return plain(value).replace(".", ",")
+
+
 # Scoring runs in its own context so a caller's decimal settings can never change a score.
 ENGINE_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN,
                          traps=[InvalidOperation, DivisionByZero, Overflow])

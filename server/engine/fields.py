@@ -59,6 +59,13 @@ class FieldReader:
     def has(self, key: str) -> bool:
         return key in self._data
 
+    def read_boolean_key_as(self, flag: bool, key: str) -> None:
+        """Read the key `flag` as `key`: YAML 1.1 reads an unquoted `yes:` or `no:` key as the
+        boolean True or False (PyYAML does), which a rule meaning the words cannot know."""
+        found = [k for k in self._data if k is flag]
+        if found and key not in self._data:
+            self._data = {key if k is flag else k: v for k, v in self._data.items()}
+
     def names(self) -> list:
         """The keys found in this mapping, in file order."""
         return list(self._data)

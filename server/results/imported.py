@@ -25,7 +25,15 @@ from sqlalchemy import insert, select
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.engine import CriteriaSet
-from server.engine.decimals import NotANumber, parse_decimal, percent, plain, round_half_up
+from server.engine.decimals import (
+    NotANumber,
+    parse_decimal,
+    percent,
+    plain,
+    round_half_up,
+    two_places,
+    vn_number,
+)
 from server.events import emit
 from server.extensions import db
 from server.models import (
@@ -121,14 +129,14 @@ def write_template(criteria_set: CriteriaSet, target) -> None:
                       "động, ví dụ xã đã sáp nhập); mỗi đơn vị một dòng"),
         (NAME_HEADER, "để đối chiếu, không được nhập"),
         *((domain_header(d.code), f"điểm thẩm định của lĩnh vực {d.code}. {d.title} (tối đa "
-                                  f"{plain(maxima.domains[d.code])})")
+                                  f"{vn_number(maxima.domains[d.code])})")
           for d in criteria_set.domains),
-        (TAIL["survey"], f"điểm điều tra xã hội học (tối đa {plain(maxima.survey)}); để "
+        (TAIL["survey"], f"điểm điều tra xã hội học (tối đa {vn_number(maxima.survey)}); để "
                          "trống nếu năm đó không điều tra"),
         (TAIL["total"], "tổng điểm = tổng điểm các lĩnh vực + điểm ĐTXHH (sai lệch tối đa "
                         "0,01)"),
         (TAIL["max_points"], f"điểm tối đa áp dụng cho đơn vị; để trống là "
-                             f"{plain(maxima.total)} (điểm tối đa của bộ tiêu chí)"),
+                             f"{vn_number(maxima.total)} (điểm tối đa của bộ tiêu chí)"),
         (TAIL["index"], "chỉ số = tổng điểm / điểm tối đa x 100 (sai lệch tối đa 0,01)"),
         (TAIL["rank"], "thứ hạng đã công bố; để trống với đơn vị được chấm điểm nhưng không "
                        "xếp hạng"),
@@ -199,14 +207,14 @@ class _RowReader:
             self.problem(key, "not_a_number", _l("%(value)s is not a number", value=repr(raw)))
             return None
         if value < 0:
-            self.problem(key, "negative", _l("%(value)s is below 0", value=plain(value)))
+            self.problem(key, "negative", _l("%(value)s is below 0", value=vn_number(value)))
             return None
         return value
 
     def at_most(self, key: str, value: Decimal | None, maximum: Decimal) -> None:
         if value is not None and value > maximum:
             self.problem(key, "above_max", _l("%(value)s is above the maximum %(max)s",
-                                              value=plain(value), max=plain(maximum)))
+                                              value=vn_number(value), max=vn_number(maximum)))
 
 
 def _rank(reader: _RowReader) -> int | None:
@@ -215,7 +223,7 @@ def _rank(reader: _RowReader) -> int | None:
         return None
     if value != value.to_integral_value() or value < 1:
         reader.problem("rank", "bad_rank", _l("%(value)s is not a rank (1, 2, 3...)",
-                                              value=plain(value)))
+                                              value=vn_number(value)))
         return None
     return int(value)
 
@@ -270,13 +278,13 @@ def read_results(filename: str, content: bytes, criteria_set: CriteriaSet,
             if abs(total - parts) > TOLERANCE:
                 reader.problem("total", "total_mismatch", _l(
                     "%(total)s is not the sum of the domains and the survey (%(sum)s)",
-                    total=plain(total), sum=plain(parts)))
+                    total=vn_number(total), sum=vn_number(parts)))
             # The engine's own index of these points, as it would publish it.
             computed = percent(total, max_points)
             if abs(index - computed) > TOLERANCE:
                 reader.problem("index", "index_mismatch", _l(
                     "%(index)s is not the total / the maximum x 100 (%(computed)s)",
-                    index=plain(index), computed=plain(computed)))
+                    index=vn_number(index), computed=vn_number(computed)))
         if rank is not None and tie_ranks == "distinct" and rank in ranks:
             reader.problem("rank", "duplicate_rank", _l(
                 "rank %(rank)s is already given on row %(row)s, and equal values get distinct "
@@ -326,16 +334,16 @@ def ranking_rows(rows: list[TableRow], criteria_set: CriteriaSet, maxima: Domain
         before = previous.get(row.unit.code)
         result.append({
             "rank": row.rank, "ranked": row.rank is not None, "unit_code": row.unit.code,
-            "unit_name": row.unit.name, "total": plain(row.total),
-            "self_points": plain(sum(row.domains.values(), Decimal(0))),
-            "survey_points": plain(row.survey or Decimal(0)),
-            "max_points": plain(row.max_points), "index": index, "classification": None,
-            "previous_index": None if before is None else format(before, "f"),
-            "change": None if before is None else format(Decimal(index) - before, "f"),
-            "domains": [{"code": d.code, "points": plain(row.domains[d.code]),
-                         "max_points": plain(maxima.domains[d.code]),
+            "unit_name": row.unit.name, "total": two_places(row.total),
+            "self_points": two_places(sum(row.domains.values(), Decimal(0))),
+            "survey_points": two_places(row.survey or Decimal(0)),
+            "max_points": two_places(row.max_points), "index": index, "classification": None,
+            "previous_index": None if before is None else two_places(before),
+            "change": None if before is None else two_places(Decimal(index) - before),
+            "domains": [{"code": d.code, "points": two_places(row.domains[d.code]),
+                         "max_points": two_places(maxima.domains[d.code]),
                          "sub_index": None if not maxima.domains[d.code]
-                         else format(percent(row.domains[d.code], maxima.domains[d.code]), "f")}
+                         else two_places(percent(row.domains[d.code], maxima.domains[d.code]))}
                         for d in criteria_set.domains],
         })
     return result

@@ -20,7 +20,7 @@ from server.campaigns.criteria import criteria_registry
 from server.campaigns.exclusions import exclusions_for
 from server.engine import CriteriaSet, score
 from server.engine.answers import effective_answers
-from server.engine.decimals import plain, round_half_up
+from server.engine.decimals import plain, round_half_up, two_places
 from server.engine.losses import CarriedLoss, carried_losses, code_map, losses, status
 from server.engine.results import ScoreResult
 from server.extensions import db
@@ -130,7 +130,8 @@ class UnitPointsLost:
                 "year": self.year, "unit_code": self.unit_code, "unit_name": self.unit_name,
                 "criteria_set": {"id": self.criteria_set.id,
                                  "version": self.criteria_set.version},
-                "total": plain(self.result.total), "max_points": plain(self.result.max_points),
+                "total": two_places(self.result.total),
+                "max_points": two_places(self.result.max_points),
                 "total_lost": plain(self.total_lost),
                 "previous_total_lost": _text(self.previous_total_lost),
                 "previous": self.previous.to_dict() if self.previous else None,

@@ -27,6 +27,7 @@ from server.engine import (
     TraceLine,
     from_stored_leaves,
 )
+from server.engine.decimals import NotANumber, parse_decimal
 from server.engine.ranking import RankedRow
 from server.events import emit
 from server.extensions import db
@@ -96,8 +97,19 @@ def changes_between(before: dict, after: dict) -> list[dict]:
         fields += [(f"domain:{d['code']}", old_domains.get(d["code"]), d["points"])
                    for d in new[code]["domains"]]
         changes += [{"unit_code": code, "field": name, "before": was, "after": now}
-                    for name, was, now in fields if was != now]
+                    for name, was, now in fields if not _same_figure(was, now)]
     return changes
+
+
+def _same_figure(was, now) -> bool:
+    """Equal values, numbers compared as numbers: a snapshot frozen as "82" (before figures
+    carried two decimals) is the same as today's "82.00"."""
+    if isinstance(was, str) and isinstance(now, str):
+        try:
+            return parse_decimal(was) == parse_decimal(now)
+        except NotANumber:
+            pass
+    return was == now
 
 
 def publish(campaign: Campaign, group: str, user: User, reason: str = "",

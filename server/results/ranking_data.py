@@ -1,15 +1,17 @@
 """A ranking as plain data: what the API answers, the web pages render and a publication freezes.
 
-Numbers are strings (exact decimals, never floats), so a frozen copy reads back unchanged.
+Numbers are strings (decimals, never floats), so a frozen copy reads back unchanged: points,
+totals and indices alike in one form, rounded half-up once to two decimals ("82.00"), as the
+official tables publish them.
 """
 
 from decimal import Decimal
 
-from server.engine.decimals import plain
+from server.engine.decimals import two_places
 
 
 def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return None if value is None else two_places(value)
 
 
 def _change(index: Decimal | None, previous: Decimal | None) -> Decimal | None:
@@ -27,7 +29,7 @@ def _replaces(ranking, code: str) -> dict:
 
 def ranking_dict(ranking) -> dict:
     criteria_set = ranking.criteria_set
-    domain_max = [(domain.code, plain(domain.max_points)) for domain in criteria_set.domains]
+    domain_max = [(domain.code, two_places(domain.max_points)) for domain in criteria_set.domains]
     return {
         "campaign_id": ranking.campaign_id,
         "year": ranking.year,
@@ -39,15 +41,15 @@ def ranking_dict(ranking) -> dict:
             "ranked": row.ranked,
             "unit_code": row.unit_code,
             "unit_name": row.unit_name,
-            "total": plain(row.result.total),
-            "self_points": plain(row.result.self_points),
-            "survey_points": plain(row.result.survey_points),
-            "max_points": plain(row.result.max_points),
+            "total": two_places(row.result.total),
+            "self_points": two_places(row.result.self_points),
+            "survey_points": two_places(row.result.survey_points),
+            "max_points": two_places(row.result.max_points),
             "index": _decimal(row.index),
             "classification": row.classification,
             "previous_index": _decimal(ranking.previous.get(row.unit_code)),
             "change": _decimal(_change(row.index, ranking.previous.get(row.unit_code))),
-            "domains": [{"code": code, "points": plain(row.result.nodes[code].points),
+            "domains": [{"code": code, "points": two_places(row.result.nodes[code].points),
                          "max_points": max_points,
                          "sub_index": _decimal(row.result.nodes[code].sub_index)}
                         for code, max_points in domain_max],

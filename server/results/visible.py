@@ -136,6 +136,21 @@ def published_groups(campaign_id: int | None = None) -> list[dict]:
     return [row._asdict() for row in rows]
 
 
+def ranking_choices(user: User | None) -> list[dict]:
+    """The (campaign, group) rankings `user` can open, newest campaign first: the published
+    ones, and for an administrator also every group with dossiers (`live`: a preview from the
+    current data). Groups with neither are never offered."""
+    choices = [{"campaign_id": p["id"], "year": p["year"], "title": p["title"],
+                "group": p["unit_group"], "live": False} for p in published_groups()]
+    if user is not None and is_admin(user):
+        dossiers = db.session.execute(
+            select(Campaign.id, Campaign.year, Campaign.title, Assessment.unit_group)
+            .join(Assessment, Assessment.campaign_id == Campaign.id).distinct())
+        choices += [{"campaign_id": row.id, "year": row.year, "title": row.title,
+                     "group": row.unit_group, "live": True} for row in dossiers]
+    return sorted(choices, key=lambda c: (-c["year"], -c["campaign_id"], c["group"], c["live"]))
+
+
 # -- the unit scorecard -------------------------------------------------------------------------
 
 @dataclass(frozen=True)

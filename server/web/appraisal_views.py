@@ -20,9 +20,8 @@ from server.assessment import self_assessment as sa
 from server.campaigns.workflow import STATES, TRANSITION_LABELS
 from server.extensions import db
 from server.models import Campaign
-from server.web.assessment_views import posted_value
 from server.web.blueprint import bp
-from server.web.forms import whole_number
+from server.web.forms import posted_value, whole_number
 from server.web.workflow_views import take_step
 
 
@@ -55,7 +54,7 @@ def _render(assessment, code=None, typed=None, problems=(), newer=None, status=2
     criteria_set = sa.criteria_set_for(assessment)
     errors = {}
     for problem in problems:
-        errors.setdefault(problem.field or "code", []).append(problem.message)
+        errors.setdefault((problem.field or "code").split(".")[0], []).append(problem.message)
     return render_template(
         "appraisal/page.html", assessment=assessment, view=view, cs=criteria_set,
         leaves={leaf.code: leaf for leaf in criteria_set.leaves()},

@@ -15,7 +15,7 @@ from server.extensions import db
 from server.models import Assessment
 from server.people.permissions import can_edit_unit, own_unit_ids, roles_for_unit
 from server.web.blueprint import bp
-from server.web.forms import whole_number
+from server.web.forms import posted_value, whole_number
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
@@ -34,19 +34,6 @@ def assessments():
         query = query.where(Assessment.unit_id.in_(own_unit_ids(current_user) or {-1}))
     return render_template("assessment/list.html", assessments=db.session.scalars(query).all(),
                            states=STATES)
-
-
-def posted_value(leaf, form):
-    """The rule's input as posted by the widgets of templates/assessment/_inputs.html."""
-    code = leaf.code
-    if leaf.rule.name == "proportional":
-        achieved = form.get(f"v-{code}-achieved", "").strip()
-        required = form.get(f"v-{code}-required", "").strip()
-        return {"achieved": achieved or None, "required": required or None} \
-            if achieved or required else None
-    if leaf.rule.name == "yes_no":
-        return {"yes": True, "no": False}.get(form.get(f"v-{code}", ""))
-    return form.get(f"v-{code}", "").strip() or None
 
 
 def form_items(criteria_set, form) -> dict:
@@ -75,7 +62,9 @@ def _render_form(assessment, typed=None, problems=(), newer=None, status=200):
     figures, _result = sa.totals(assessment, rows)
     by_field = {}
     for problem in problems:
-        by_field.setdefault((problem.code, problem.field or "value"), []).append(problem.message)
+        # A part of the value ("value.achieved") is shown beside the value's widget.
+        field = (problem.field or "value").split(".")[0]
+        by_field.setdefault((problem.code, field), []).append(problem.message)
     editable = assessment.state in UNIT_EDITABLE_STATES and can_edit_unit(
         current_user, assessment.unit_id)
     return render_template(
@@ -126,6 +115,8 @@ def assessment_submit(assessment_id):
                       confirm_unanswered=request.form.get("confirm_unanswered") == "1")
         except sa.SelfAssessmentError as error:
             flash(str(error), "error")
+            if error.status == 409:  # changed or submitted meanwhile: these totals are not it
+                return _submit_page(assessment, blocked=str(error)), 409
             unconfirmed = any(isinstance(p, sa.UnansweredDomain) for p in error.problems)
             return _submit_page(assessment, None if unconfirmed else error.problems,
                                 unconfirmed), error.status
@@ -134,16 +125,24 @@ def assessment_submit(assessment_id):
     return _submit_page(assessment)
 
 
-def _submit_page(assessment, problems=None, unconfirmed: bool = False):
+def _submit_page(assessment, problems=None, unconfirmed: bool = False, blocked: str = ""):
     """The sign-off page: totals and unanswered items per domain, what blocks submission, and
-    the confirmation box when items are unanswered."""
+    the confirmation box when items are unanswered. `blocked` says why there is no submit
+    button: a refused submission (409), or a user or state that cannot submit."""
     checked = sa.sign_off(assessment)
     criteria_set = sa.criteria_set_for(assessment)
+    if not blocked and "submit" not in {t.key for t in allowed_transitions(assessment,
+                                                                            current_user)}:
+        blocked = (_("Only the unit head submits the self-assessment.")
+                   if assessment.state in UNIT_EDITABLE_STATES
+                   else _("The self-assessment has already been submitted."))
     return render_template("assessment/submit.html", assessment=assessment, checked=checked,
                            problems=checked.problems if problems is None else problems,
                            cs=criteria_set, deadline=sa.local_deadline(assessment),
                            excluded=sa.excluded_items(assessment, criteria_set),
-                           links=sa.links_by_code(assessment), unconfirmed=unconfirmed)
+                           links=sa.links_by_code(assessment), unconfirmed=unconfirmed,
+                           blocked=blocked,
+                           may_check_again=assessment.state in UNIT_EDITABLE_STATES)
 
 
 @bp.route("/assessments/<int:assessment_id>/withdraw", methods=["POST"])

@@ -61,7 +61,7 @@ def _local_text(moment, opening: bool) -> str:
         return ""
     local = moment.astimezone(LOCAL_TIME)
     plain = (local.hour, local.minute, local.second) == ((0, 0, 0) if opening else (23, 59, 59))
-    return local.strftime("%Y-%m-%d" if plain else "%Y-%m-%d %H:%M")
+    return local.strftime("%d/%m/%Y" if plain else "%d/%m/%Y %H:%M")
 
 
 def _typed_from(campaign: Campaign) -> dict:

@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.assessment import evidence
 from server.assessment import self_assessment as sa
@@ -11,6 +12,19 @@ from server.campaigns.phases import is_closed
 from server.people.permissions import can_edit_unit
 from server.web.assessment_views import assessment_or_404 as _assessment
 from server.web.blueprint import bp
+from server.web.errors import render_error
+
+# Room left in a request for the form's other fields and the multipart framing: the files of
+# one upload may fill the rest (the page checks it before sending).
+FORM_ROOM = 64 * 1024
+
+
+def _limits() -> dict:
+    """What the page's script checks before sending (static/upload_limit.js)."""
+    request_bytes = current_app.config["MAX_CONTENT_LENGTH"]
+    return {"max_bytes": request_bytes - FORM_ROOM,
+            "max_file_bytes": current_app.config["EVIDENCE_MAX_MB"] * 1024 * 1024,
+            "request_mb": request_bytes // (1024 * 1024)}
 
 
 def _render(assessment, error=None, typed=None, status=200):
@@ -26,7 +40,26 @@ def _render(assessment, error=None, typed=None, status=200):
         documents=evidence.library(assessment.campaign_id, assessment.unit_id), linked=linked,
         editable=can_edit and not is_closed(assessment.campaign),
         links_open=can_edit and assessment.state == "draft",
-        max_mb=current_app.config["EVIDENCE_MAX_MB"]), status
+        max_mb=current_app.config["EVIDENCE_MAX_MB"], limits=_limits()), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def request_too_large(error):
+    """A request over PARINDEX_MAX_REQUEST_MB is refused before its body is read. On the
+    evidence pages the library is shown again with the reason (nothing of the body, the typed
+    details included, could be kept); elsewhere the error page."""
+    if request.endpoint not in ("web.evidence_library", "web.evidence_revision") \
+            or not current_user.is_authenticated:
+        return render_error(error)
+    try:
+        assessment = sa.get_assessment(request.view_args["assessment_id"], current_user)
+    except sa.SelfAssessmentError:
+        return render_error(error)
+    message = _("Nothing was uploaded: together the files are larger than the %(mb)s MB the "
+                "server accepts at once. Upload them in several smaller batches (each file at "
+                "most %(file_mb)s MB); the document details were not received, type them again.",
+                mb=_limits()["request_mb"], file_mb=current_app.config["EVIDENCE_MAX_MB"])
+    return _render(assessment, evidence.EvidenceError(message, 413, "files"), status=413)
 
 
 @bp.route("/assessments/<int:assessment_id>/evidence", methods=["GET", "POST"])

@@ -1,11 +1,13 @@
 """Jinja filters: numbers, dates and bands shown the Vietnamese way."""
 
-from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask_babel import get_locale
 from flask_babel import gettext as _
+
+from server.engine.decimals import NotANumber, parse_decimal, vn_number
+from server.labels import vn_day
 
 HUNDREDTH = Decimal("0.01")
 
@@ -42,11 +44,20 @@ def _symbols() -> tuple[str, str]:
 _SYMBOLS: dict = {}  # Locale -> (decimal symbol, group symbol): the app's few languages
 
 
+def number_text(text) -> str:
+    """A number in an input field with a decimal comma and every digit kept ("0.333" ->
+    "0,333"); other text (what the user typed and the form refused) as it is."""
+    if text is None or isinstance(text, bool):
+        return "" if text is None else str(text)
+    try:
+        return vn_number(parse_decimal(text))
+    except NotANumber:
+        return str(text)
+
+
 def vn_date(value) -> str:
     """dd/mm/yyyy, from a date or an ISO date string."""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return value.strftime("%d/%m/%Y")
+    return vn_day(value)
 
 
 def band_text(band: dict) -> str:

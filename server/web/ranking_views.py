@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.downloads import csv_download, xlsx_download
 from server.extensions import db
-from server.models import Campaign, Unit
+from server.models import Unit
 from server.people.permissions import own_unit_ids
 from server.results.exports.long_table import HEADERS, frozen_leaves, long_table_rows
 from server.results.exports.ranking_workbook import write_ranking_workbook
@@ -22,6 +22,7 @@ from server.results.visible import (
     live_ranking,
     published_groups,
     published_ranking,
+    ranking_choices,
     ranking_page,
     scorecard,
 )
@@ -33,19 +34,17 @@ def _live_asked() -> bool:
     return request.args.get("live") == "1"
 
 
-def _campaigns():
-    return db.session.scalars(select(Campaign).order_by(Campaign.year.desc(),
-                                                        Campaign.id.desc())).all()
-
-
 @bp.route("/rankings")
 @login_required
 def rankings():
     """The campaign and group chooser, and the list of what is published."""
-    campaign_id, group = request.args.get("campaign", ""), request.args.get("group", "")
+    # The selector posts "campaign id/group", with "/live" for an administrator's preview.
+    campaign_id, _, rest = request.args.get("ranking", "").partition("/")
+    group, _, live = rest.partition("/")
     if campaign_id.isdecimal() and group:
-        return redirect(url_for("web.ranking", campaign_id=int(campaign_id), group=group))
-    return render_template("rankings/index.html", campaigns=_campaigns(),
+        return redirect(url_for("web.ranking", campaign_id=int(campaign_id), group=group,
+                                **({"live": 1} if live == "live" else {})))
+    return render_template("rankings/index.html", choices=ranking_choices(current_user),
                            published=published_groups(), admin=is_admin(current_user))
 
 
@@ -64,7 +63,7 @@ def ranking(campaign_id, group):
             return _unpublished(campaign, group)
         abort(404)
     return render_template(
-        "rankings/ranking.html", page=page, campaigns=_campaigns(),
+        "rankings/ranking.html", page=page, choices=ranking_choices(current_user),
         chart=index_chart(page.data["rows"], page.criteria_set), admin=is_admin(current_user),
         links=_scorecard_links(page))
 

@@ -73,7 +73,7 @@ def test_the_unit_sees_its_exclusions_and_cannot_answer_them(client, world, toke
     base = f"/api/v1/assessments/{world['dossier'].id}"
     dossier = client.get(base, headers=editor).get_json()
     assert dossier["exclusions"] == [{"code": "3", "reason": REASON}]
-    assert dossier["totals"]["max_points"] == "87"
+    assert dossier["totals"]["max_points"] == "87.00"
     refused = client.put(f"{base}/answers", headers=editor,
                          json={"answers": {"3.1.1": {"not_applicable": True}}})
     assert refused.status_code == 409 and refused.mimetype == "application/problem+json"

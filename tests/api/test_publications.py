@@ -86,7 +86,7 @@ def test_the_workbook_is_written_from_the_snapshot(app, client, make, campaign, 
     about = dict(row for row in book[ABOUT].iter_rows(min_row=2, values_only=True))
     assert about["Mã công bố"] == f"{publication_id} (số 1)"
     published = db.session.get(Publication, publication_id).published_at
-    assert about["Thời điểm lập (UTC)"] == published.strftime("%Y-%m-%d %H:%M:%S")
+    assert about["Thời điểm lập (UTC)"] == published.strftime("%d/%m/%Y %H:%M:%S")
 
 
 def test_publication_refused_until_every_dossier_is_finalised_names_the_units(

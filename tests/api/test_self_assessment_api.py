@@ -29,7 +29,7 @@ def test_save_read_stale_and_invalid(client, make, token_for, dossier):
     saved = client.put(url, headers=headers, json={"answers": {"1.1.1": {"value": "timely"}}})
     assert saved.status_code == 200, saved.get_json()
     body = saved.get_json()
-    assert body["answers"]["1.1.1"]["version"] == 1 and body["totals"]["total"] == "1"
+    assert body["answers"]["1.1.1"]["version"] == 1 and body["totals"]["total"] == "1.00"
     client.put(url, headers=headers, json={"answers": {"1.1.1": {"value": "late",
                                                                  "version": 1}}})
     stale = client.put(url, headers=headers, json={"answers": {"1.1.1": {"value": "none",

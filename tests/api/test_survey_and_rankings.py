@@ -1,12 +1,14 @@
 """Survey import and rankings over the API: administrators only, problem+json refusals."""
 
 import io
+import re
 import zipfile
 
 import openpyxl
 import pytest
 from sqlalchemy import select
 
+from server.engine.decimals import round_half_up
 from server.extensions import db
 from server.models import Answer, Job
 from server.results.exports.ranking_workbook import SUMMARY
@@ -52,9 +54,16 @@ def test_admin_imports_then_ranking_reflects_it(client, campaign, admin_headers)
                       headers=admin_headers).get_json()
     expected = rank_group(campaign, "province").rows
     assert [(r["unit_code"], r["rank"], r["index"], r["survey_points"]) for r in body["rows"]] \
-        == [(r.unit_code, r.rank, format(r.index, "f"), str(r.result.survey_points))
+        == [(r.unit_code, r.rank, format(r.index, "f"),
+            format(round_half_up(r.result.survey_points), "f"))
             for r in expected]
     assert body["rows"][1]["survey_points"] == "0.25"
+    # Points, totals and indices in one form: two decimals, whatever the value.
+    figures = [row[key] for row in body["rows"] for key in (
+        "total", "self_points", "survey_points", "max_points", "index")]
+    figures += [d[key] for row in body["rows"] for d in row["domains"]
+                for key in ("points", "max_points", "sub_index")]
+    assert all(re.fullmatch(r"-?\d+\.\d\d", figure) for figure in figures if figure), figures
     assert body["tie_rule"] == {"compare": "unrounded", "ranks": "shared"}
 
 

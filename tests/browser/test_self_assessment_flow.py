@@ -68,5 +68,5 @@ def test_editor_fills_a_domain_with_evidence_and_head_submits(live_server, page,
 
     db.session.expire_all()
     assert db.session.get(Assessment, dossier.id).state == "submitted"
-    assert db.session.scalar(db.select(Submission.totals))["total"] == "2"
+    assert db.session.scalar(db.select(Submission.totals))["total"] == "2.00"
     assert db.session.scalar(db.select(EvidenceLink.code)) == "1.1.1"

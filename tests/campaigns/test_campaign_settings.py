@@ -59,7 +59,7 @@ def test_phases_out_of_order_name_the_later_field(client, admin_headers):
 
 
 def test_bad_settings_name_each_field(client, admin_headers):
-    body = {**BODY, "data_cutoffs": [{"label": "", "date": "30/09/2025"}],
+    body = {**BODY, "data_cutoffs": [{"label": "", "date": "31/09/2025"}],
             "tie_rule": {"compare": "rounded"},
             "bands": [{"key": "tot", "label": "Tốt", "min": 80},
                       {"key": "tot", "label": "", "min": 85},

@@ -90,7 +90,7 @@ def test_refusals_name_each_field(client, admin_headers):
     body = {"year": 1990, "title": " ", "confirm_unverified": True,
             "pins": {"province": "district@1.0.0", "ban-nganh": "department@1.0.0",
                      "commune": "commune"},
-            "deadlines": {"self_assessment_deadline": "30/11/2025", "later": "2025-12-01"}}
+            "deadlines": {"self_assessment_deadline": "31/11/2025", "later": "2025-12-01"}}
     refused = client.post("/api/v1/campaigns", json=body, headers=admin_headers)
     assert refused.status_code == 422
     assert refused.headers["Content-Type"] == "application/problem+json"

@@ -19,7 +19,9 @@ def test_new_creates_the_package(app, tmp_path):
     target = tmp_path / "parindex-criteria-xa-mau"
     setup = (target / "setup.cfg").read_text(encoding="utf-8")
     assert "[options.entry_points]\nparindex =\n    xa-mau = parindex_criteria_xa_mau" in setup
-    assert "parindex_criteria_xa_mau = *.yaml, cases/*.yaml" in setup
+    assert "parindex_criteria_xa_mau = *.yaml\nparindex_criteria_xa_mau.cases = *.yaml" in setup
+    assert "# fill: max answers every leaf not listed under" in (
+        target / "parindex_criteria_xa_mau" / "cases" / "full_marks.yaml").read_text()
     assert (target / "parindex_criteria_xa_mau" / "criteria.yaml").exists()
     assert (target / "tests" / "test_parindex_criteria_xa_mau.py").exists()
     validated = run(app, "criteria", "validate",
@@ -48,6 +50,18 @@ def test_the_package_passes_its_own_tests(app, tmp_path):
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
+
+
+def test_the_package_builds_without_setuptools_warnings(app, tmp_path):
+    """cases/ holds YAML only: setuptools warns that it "would be ignored" unless it is listed."""
+    run(app, "criteria", "new", "xa-mau", "--dir", str(tmp_path))
+    target = tmp_path / "parindex-criteria-xa-mau"
+    built = subprocess.run([sys.executable, "-W", "error::Warning", "-c",
+                            "from setuptools import setup; setup()", "build_py"], cwd=target,
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert "Package would be ignored" not in built.stderr
+    assert (target / "build/lib/parindex_criteria_xa_mau/cases/full_marks.yaml").exists()
 
 
 def test_once_installed_the_server_finds_and_tests_the_set(app, tmp_path):

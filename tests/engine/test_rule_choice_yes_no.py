@@ -96,3 +96,20 @@ def test_yes_no_refuses_non_booleans(make, value):
 ])
 def test_yes_no_parameters_refused(make, params, problem):
     assert f"test.yaml: 1.1.1: {problem}" in make.rule_problems({"type": "yes_no", **params})
+
+
+def test_yes_no_points_written_as_unquoted_yaml_words(make, tmp_path):
+    """`{yes: 0, no: 2}` reaches the loader as {True: 0, False: 2} (YAML 1.1): the words were
+    meant, so it reads the same as `{"yes": 0, "no": 2}`."""
+    from server.engine.yaml_files import read_yaml
+
+    path = tmp_path / "rule.yaml"
+    path.write_text("{type: yes_no, yes: 0, no: 2}\n")
+    written = read_yaml(path)
+    assert written == {"type": "yes_no", True: 0, False: 2}
+    rule = make.rule(written, max_points=2)
+    assert rule == make.rule({"type": "yes_no", "yes": 0, "no": 2}, max_points=2)
+    assert rule.score(False).points == Decimal(2)
+    # Written both ways, the quoted word is the one read and the boolean key is refused.
+    assert "test.yaml: 1.1.1: unknown key 'rule.True'" in make.rule_problems(
+        {"type": "yes_no", "yes": 1, True: 0})

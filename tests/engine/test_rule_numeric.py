@@ -55,9 +55,23 @@ def test_proportional_refusals(make, value, kind, message):
     assert (refused.kind, refused.message) == (kind, message)
 
 
-def test_proportional_takes_no_parameters(make):
+def test_proportional_takes_only_above_required(make):
     assert make.rule_problems({"type": "proportional", "cap": 1}) == [
         "test.yaml: 1.1.1: unknown key 'rule.cap'"]
+    assert make.rule_problems({"type": "proportional", "above_required": "cap"}) == [
+        "test.yaml: 1.1.1: above_required must be one of max, refuse, got 'cap'"]
+
+
+def test_proportional_above_required_refused_where_the_set_says_so(make):
+    strict = make.rule({"type": "proportional", "above_required": "refuse"}, max_points=2)
+    refused = _refusal(strict, {"achieved": 12, "required": 10})
+    assert (refused.kind, refused.message, refused.params["field"]) == (
+        "above_required", "achieved 12 is more than required 10", "achieved")
+    assert strict.score({"achieved": 10, "required": 10}).points == Decimal(2)
+    assert strict.to_dict() == {"type": "proportional", "above_required": "refuse"}
+    # The default is left out of the rule's form, so older sets keep theirs.
+    assert make.rule({"type": "proportional", "above_required": "max"}).to_dict() == {
+        "type": "proportional"}
 
 
 # deduction

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import click
 
-from server.engine import InvalidAnswer, Outcome, RuleType
+from server.engine import Choice, InputField, InvalidAnswer, Outcome, RuleType
 from server.hookspecs import hookimpl
 
 # Events this plugin has seen, so tests can check what the hook received.
@@ -29,6 +29,13 @@ class HalfOrFull(RuleType):
 
     def zero_input(self):
         return "none"
+
+    # Its own widget on the form, labelled by the plugin; the posted value is read by the
+    # RuleType defaults (the chosen text as it is).
+    def input_fields(self):
+        return (InputField("", "Mức độ thực hiện", "select", (
+            Choice("full", "Đầy đủ", self.max_points), Choice("half", "Một nửa"),
+            Choice("none", "Không thực hiện", Decimal(0)))),)
 
 
 @hookimpl

@@ -26,8 +26,9 @@ def test_criteria_set_and_rule_type_hooks(plugin_app, make):
     assert registry.get("sample-commune", "0.1.0") is not None
     headers = api_token(client, make.user("viewer"), PASSWORD)
     scored = client.post("/api/v1/criteria-sets/sample-commune/0.1.0/score", headers=headers,
-                         json={"answers": {"1.1.1": {"value": "half"}}}).get_json()
-    # Survey optional and absent: 1 of 2 points, rescaled over the appraised part only.
+                         json={"answers": {"1.1.1": {"value": "half"}, "1.1.3": {
+                             "value": {"achieved": 1, "required": 2}}}}).get_json()
+    # Survey optional and absent: 1.5 of 3 points, rescaled over the appraised part only.
     assert scored["index"] == "50.00"
     refused = client.post("/api/v1/criteria-sets/sample-commune/0.1.0/score", headers=headers,
                           json={"answers": {"1.1.1": {"value": "double"}}})
@@ -74,6 +75,11 @@ def test_plugins_are_listed_with_versions(plugin_app):
         name for name in dir(sample_plugin) if name.startswith("parindex_"))
     assert rows["province-2020"]["version"] == "0.1.0"
     assert rows["province-2020"]["origin"] == "built-in"
+    assert rows[MODULE]["origin"] == f"PARINDEX_PLUGIN_MODULES: {sample_plugin.__file__}"
+    assert rows[MODULE]["version"] == "–"
+    text = plugin_app.test_cli_runner().invoke(args=["parindex", "plugins"]).output
+    assert f"{MODULE} –\n  origin: PARINDEX_PLUGIN_MODULES: {sample_plugin.__file__}\n" in text
+    assert "province-2020 0.1.0\n  origin: built-in\n  hooks: parindex_criteria_sets" in text
 
 
 def test_allow_list_limits_the_plugins(app_factory, app):

@@ -162,13 +162,13 @@ def test_self_totals_and_index_leave_the_excluded_domain_out(make, campaign, dos
     write_answers(dossier, province_set, full_answers(province_set),
                   source_of={leaf.code: "self" for leaf in province_set.leaves()})
     figures, _ = sa.totals(dossier)
-    assert figures["max_points"] == "100"
+    assert figures["max_points"] == "100.00"
     set_exclusions(campaign, dossier.unit, ["3"], REASON, admin)
     db.session.commit()
     figures, result = sa.totals(dossier)
-    assert figures["max_points"] == "87" and figures["total"] == "87"
+    assert figures["max_points"] == "87.00" and figures["total"] == "87.00"
     assert figures["index"] == "100.00" and figures["excluded"] == ["3"]
-    assert figures["domains"]["3"] == {"points": "0", "max_points": "0", "unanswered": 0}
+    assert figures["domains"]["3"] == {"points": "0.00", "max_points": "0.00", "unanswered": 0}
     assert result.nodes["3"].not_applicable
 
 

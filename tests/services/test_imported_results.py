@@ -42,9 +42,9 @@ def test_import_creates_a_closed_campaign_and_an_imported_publication(app, make,
     rows = {row["unit_code"]: row for row in publication.results["ranking"]["rows"]}
     assert [r["unit_code"] for r in publication.results["ranking"]["rows"]] == ["XA", "XB", "XC"]
     assert (rows["XB"]["rank"], rows["XB"]["index"], rows["XB"]["total"],
-            rows["XB"]["survey_points"], rows["XB"]["self_points"]) == (2, "85.00", "85", "28",
-                                                                         "57")
-    assert rows["XB"]["domains"][5] == {"code": "6", "points": "5.5", "max_points": "6.5",
+            rows["XB"]["survey_points"], rows["XB"]["self_points"]) == (2, "85.00", "85.00",
+                                                                         "28.00", "57.00")
+    assert rows["XB"]["domains"][5] == {"code": "6", "points": "5.50", "max_points": "6.50",
                                         "sub_index": "84.62"}
     # The frozen result holds the table's figures only: domain nodes, no item scores.
     result = frozen_scores(publication, ["XA"])["XA"]
@@ -80,7 +80,7 @@ def test_every_bad_row_is_reported_with_its_row_and_column_and_nothing_is_writte
     assert messages[(3, "unknown_unit")].startswith("Mã đơn vị:")
     assert messages[(4, "not_a_number")] == "Lĩnh vực 8: 'abc' không phải là số"
     assert messages[(5, "duplicate")] == "Mã đơn vị: 'XA' đã có ở dòng 2"
-    assert messages[(6, "above_max")] == "Lĩnh vực 1: 7.5 vượt điểm tối đa 7"
+    assert messages[(6, "above_max")] == "Lĩnh vực 1: 7,5 vượt điểm tối đa 7"
     assert db.session.scalar(select(Publication.id)) is None
     assert db.session.scalar(select(Campaign.id)) is None
 
@@ -95,9 +95,9 @@ def test_totals_and_indices_must_add_up_within_a_hundredth(app, make, admin):
         import_results(import_request(), "kq.csv", table_csv(rows), admin)
     assert [(row, kind) for row, kind, _m in _problems(error)] == [
         (3, "total_mismatch"), (4, "index_mismatch")]
-    assert _problems(error)[0][2] == ("Tổng điểm: 85.02 không bằng tổng điểm các lĩnh vực và "
+    assert _problems(error)[0][2] == ("Tổng điểm: 85,02 không bằng tổng điểm các lĩnh vực và "
                                       "điểm ĐTXHH (85)")
-    assert _problems(error)[1][2] == ("Chỉ số CCHC (%): 75.02 không bằng tổng điểm / điểm tối "
+    assert _problems(error)[1][2] == ("Chỉ số CCHC (%): 75,02 không bằng tổng điểm / điểm tối "
                                       "đa x 100 (75)")
 
 
@@ -108,7 +108,7 @@ def test_a_smaller_maximum_for_a_unit_changes_its_index(app, make, admin):
     publication = import_results(import_request(), "kq.csv",
                                  ("\n".join(lines) + "\n").encode(), admin)
     row = publication.results["ranking"]["rows"][0]
-    assert (row["max_points"], row["index"]) == ("95", "94.74")
+    assert (row["max_points"], row["index"]) == ("95.00", "94.74")
 
 
 def test_missing_column_and_wrong_template(app, make, admin):
@@ -214,7 +214,7 @@ def test_template_and_workbook_name_the_source(app, make, admin, tmp_path):
     assert [c.value for c in book.worksheets[0][1]] == [*HEADER[:-2], "Điểm tối đa",
                                                         *HEADER[-2:]]
     guide = {row[0].value: row[1].value for row in book["Hướng dẫn"].iter_rows(min_row=2)}
-    assert guide["Lĩnh vực 8"].endswith("(tối đa 12.5)")
+    assert guide["Lĩnh vực 8"].endswith("(tối đa 12,5)")
     publication = import_results(import_request(), "kq.csv", table_csv(), admin)
     out = tmp_path / "kq.xlsx"
     write_publication_workbook(publication, str(out))
@@ -226,3 +226,16 @@ def test_template_and_workbook_name_the_source(app, make, admin, tmp_path):
     summary = list(book["Tổng hợp"].iter_rows(values_only=True))
     assert summary[0][3] == "Lĩnh vực 1 (điểm thẩm định, tối đa 7)"
     assert summary[1][:3] == (1, "XA", "Xã XA") and summary[1][13] == 90
+
+
+def test_a_snapshot_frozen_before_two_decimals_is_not_a_change():
+    from server.results.publications import changes_between
+
+    row = {"unit_code": "XA", "rank": 1, "ranked": True, "index": "82.00",
+           "classification": "A", "domains": [{"code": "1", "points": "9.5"}]}
+    before = {"rows": [{**row, "total": "82", "domains": [{"code": "1", "points": "9.5"}]}]}
+    after = {"rows": [{**row, "total": "82.00", "domains": [{"code": "1", "points": "9.50"}]}]}
+    assert changes_between(before, after) == []
+    after["rows"][0]["total"] = "82.01"
+    assert changes_between(before, after) == [
+        {"unit_code": "XA", "field": "total", "before": "82", "after": "82.01"}]

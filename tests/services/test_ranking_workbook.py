@@ -112,7 +112,7 @@ def test_about_sheet(book, ranking):
     assert "chưa làm tròn" in about["Quy tắc xếp hạng khi bằng điểm"]
     assert "đồng hạng" in about["Quy tắc xếp hạng khi bằng điểm"]
     assert about["Mã công bố"] == "PUB-1"
-    assert about["Thời điểm lập (UTC)"] == "2026-01-02 03:04:05"
+    assert about["Thời điểm lập (UTC)"] == "02/01/2026 03:04:05"
     bands = [value for key, value in _rows(book[ABOUT]) if key == "Xếp loại"]
     assert bands[0] == "A: chỉ số từ 90%"
 

@@ -64,7 +64,7 @@ def test_a_draft_is_edited_on_the_page(client, make, admin):
     assert stored.title == "Năm 2025" and stored.tie_ranks == "shared" and stored.survey
     assert stored.data_cutoffs == [{"label": "Số liệu 9 tháng", "date": "2025-09-30"}]
     page = client.get(url).get_data(as_text=True)
-    assert 'value="2025-10-01 08:00"' in page and 'value="2025-11-30"' in page
+    assert 'value="01/10/2025 08:00"' in page and 'value="30/11/2025"' in page
 
 
 def test_close_and_reopen_with_the_buttons(client, make, admin):

@@ -47,7 +47,8 @@ def test_the_unit_answers_links_evidence_and_the_head_sends(client, make, login)
     assert "Giải trình với Tổ thẩm định: UBND tỉnh Quảng Bình" in text
     assert "Số liệu 95% lấy từ báo cáo nào?" in text and 'id="question-1.1.1"' not in text
     assert "<strong>Tự đánh giá:</strong> 95" in text
-    assert 'id="send-explanation"' not in text  # the editor may not send
+    assert 'id="send-explanation"' not in text  # the editor may not send, and is told who does
+    assert 'id="head-sends"' in text
     response = _reply(client, round_, "1.1.2", reply="Theo báo cáo 45/BC-UBND",
                       document_id=str(document.id))
     text = response.get_data(as_text=True)
@@ -58,6 +59,7 @@ def test_the_unit_answers_links_evidence_and_the_head_sends(client, make, login)
     login(round_.head)
     text = client.get(_url(round_)).get_data(as_text=True)
     assert 'id="send-explanation"' in text and 'id="unanswered"' not in text
+    assert 'id="head-sends"' not in text
     response = client.post(_url(round_, "/send"), data={"csrf_token": csrf_token(
         client.get("/"))}, follow_redirects=True)
     assert "Đã gửi giải trình đến Tổ thẩm định." in response.get_data(as_text=True)

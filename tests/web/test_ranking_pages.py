@@ -203,11 +203,30 @@ def test_the_rankings_index_lists_publications_and_previews(client, login, group
     login(group["viewer"])
     html = client.get("/rankings").get_data(as_text=True)
     assert _url(group) in html and "live=1" not in html
-    response = client.get(f"/rankings?campaign={group['campaign'].id}&group=province")
+    choice = f'<option value="{group["campaign"].id}/province"'
+    assert choice in html and html.count("<option") == 1  # only what has results
+    response = client.get(f"/rankings?ranking={group['campaign'].id}/province")
     assert response.status_code == 302 and response.headers["Location"].endswith(_url(group))
     client.post("/logout")
     login(group["admin"])
-    assert _url(group, "?live=1") in client.get("/rankings").get_data(as_text=True)
+    html = client.get("/rankings").get_data(as_text=True)
+    assert _url(group, "?live=1") in html and choice in html
+    assert f'<option value="{group["campaign"].id}/province/live"' in html
+    response = client.get(f"/rankings?ranking={group['campaign'].id}/province/live")
+    assert response.headers["Location"].endswith(_url(group, "?live=1"))
+
+
+def test_the_selector_says_so_when_nothing_has_results(client, login, group, make):
+    login(group["viewer"])  # nothing published yet: nothing to choose
+    html = client.get("/rankings").get_data(as_text=True)
+    assert 'id="no-rankings"' in html and 'name="ranking"' not in html
+    assert "Chưa có nhóm đơn vị nào có kết quả" in html
+    client.post("/logout")
+    make.campaign(2030, pins=(("district", "province-2020", "1.0.0"),))  # pinned, no dossiers
+    login(group["admin"])
+    html = client.get("/rankings").get_data(as_text=True)
+    assert f'value="{group["campaign"].id}/province/live"' in html
+    assert "/district" not in html
 
 
 def test_unit_links_lead_to_scorecards_a_user_may_open(client, login, group):

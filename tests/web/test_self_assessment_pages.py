@@ -165,3 +165,55 @@ def test_a_viewer_sees_the_form_read_only(client, login, make, dossier):
     login(make.user("viewer"))
     html = client.get(f"/assessments/{dossier.id}").get_data(as_text=True)
     assert 'id="save"' not in html and "disabled" in html
+
+
+def test_proportional_above_required_earns_the_max_and_the_form_says_so(client, login, make,
+                                                                        dossier):
+    login(make.user("unit_editor", dossier.unit))
+    html = client.get(f"/assessments/{dossier.id}?domain=1").get_data(as_text=True)
+    assert "Vượt mức yêu cầu được tính là đạt đủ" in html
+    saved = save(client, dossier, {"ver-1.6.1": "", "v-1.6.1-achieved": "12",
+                                   "v-1.6.1-required": "10", "ex-1.6.1": "Vượt kế hoạch"})
+    assert saved.status_code == 302
+    html = client.get(f"/assessments/{dossier.id}?domain=1").get_data(as_text=True)
+    assert 'name="v-1.6.1-achieved" size="6" inputmode="decimal" value="12"' in html
+    leaf_max = re.search(r'id="leaf-1\.6\.1">.*?<td class="num">([^<]+)</td>', html, re.S)[1]
+    assert re.search(r'id="total">' + re.escape(leaf_max) + "<", html)
+
+
+def test_a_refused_field_saves_nothing_and_the_page_says_which(client, login, make, dossier):
+    login(make.user("unit_editor", dossier.unit))
+    refused = save(client, dossier, {"ver-1.1.1": "", "v-1.1.1": "timely",
+                                     "ver-1.1.2": "", "v-1.1.2": "chín mươi",
+                                     "ver-1.2.1": "", "v-1.2.1": "yes", "na-1.2.1": "1"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert ("Chưa lưu gì: 1.1.2, 1.2.1 chưa thể lưu như đã nhập (xem thông báo bên cạnh). "
+            "Các nội dung khác vẫn còn trên trang nhưng chưa được lưu: hãy sửa các mục này "
+            "rồi lưu lại.") in html
+    assert re.search(r'<option value="timely"\s+selected', html)  # kept, not saved
+    assert db.session.scalar(db.select(db.func.count(Answer.id))) == 0
+
+
+def test_after_a_refused_submission_there_is_no_submit_button_but_the_reason(client, login,
+                                                                            make, dossier):
+    from server.assessment import self_assessment as sa
+
+    editor = make.user("unit_editor", dossier.unit)
+    sa.save_answers(dossier, editor, {"1.1.1": {"value": "timely", "explanation": "KH 12"}})
+    login(editor)
+    html = client.get(f"/assessments/{dossier.id}/submit").get_data(as_text=True)
+    assert 'id="submit"' not in html
+    assert "Chỉ lãnh đạo đơn vị mới gửi được kết quả tự đánh giá." in html
+    login(make.user("unit_head", dossier.unit))
+    page = client.get(f"/assessments/{dossier.id}/submit")
+    assert 'id="submit"' in page.get_data(as_text=True)
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', page.get_data(as_text=True))[1]
+    sa.save_answers(dossier, editor, {"1.1.1": {"value": "late", "version": 1}})
+    refused = client.post(f"/assessments/{dossier.id}/submit", data={
+        "csrf_token": csrf_token(page), "digest": digest, "confirm_unanswered": "1"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert 'id="submit"' not in html and 'id="not-submittable"' in html
+    assert "thay đổi sau khi" in html and "Kiểm tra lại tổng điểm" in html
+    assert db.session.get(Assessment, dossier.id).state == "draft"

@@ -1,6 +1,8 @@
 """The interface every rule type implements, built-in or added by a plugin."""
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, NamedTuple
 
@@ -15,6 +17,37 @@ class Outcome(NamedTuple):
 
     points: Decimal
     label: str
+
+
+def _l(text: str) -> str:
+    """Marks an English label for the translation catalog; the page translates it when shown
+    (the engine imports no Flask). A plugin may write its labels in Vietnamese directly."""
+    return text
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a `select` input: the posted text, its label, and the points it earns."""
+
+    value: str
+    label: str
+    points: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One input of a rule's widget on the self-assessment form and the reviewer's adjustment.
+
+    `key` "" is the leaf's field itself (posted as `v-<code>`); another key is a part of it
+    (posted as `v-<code>-<key>`). `kind` is "number" (a decimal, comma or point), "text" or
+    "select" (one of `choices`). `label` and `hint` are shown beside it, translated.
+    """
+
+    key: str
+    label: str
+    kind: str = "number"
+    choices: tuple[Choice, ...] = ()
+    hint: str = ""
 
 
 class InvalidAnswer(ValueError):
@@ -48,6 +81,14 @@ class RuleType:
       (test cases use them to fill leaves they do not list).
     - `params_dict()`: the parameters, JSON-ready, written as YAML writes them.
 
+    Its input on the pages (each has a default, one number field holding the value):
+
+    - `input_fields()`: the `InputField`s the form shows for the leaf.
+    - `posted_value(posted)`: the answer value made of the posted texts, `posted` mapping each
+      field's key to its stripped text ("" when empty or absent); None when nothing was given.
+      It does not check the value: `score` refuses it, beside the field, like an API answer.
+    - `input_texts(value)`: the texts to show in the fields for a stored or typed value.
+
     A rule is not changed after construction; two rules are equal when their type, max points and
     parameters are equal.
     """
@@ -72,6 +113,15 @@ class RuleType:
 
     def params_dict(self) -> dict:
         return {}
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Value")),)
+
+    def posted_value(self, posted: Mapping[str, str]):
+        return posted.get("") or None
+
+    def input_texts(self, value) -> dict[str, str]:
+        return {"": "" if value is None else str(value)}
 
     def to_dict(self) -> dict:
         return {"type": self.name, **self.params_dict()}

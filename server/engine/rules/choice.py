@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.rules.base import InvalidAnswer, Outcome, RuleType
+from server.engine.rules.base import Choice, InputField, InvalidAnswer, Outcome, RuleType, _l
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ class ChoiceRule(RuleType):
 
     def zero_input(self) -> str:
         return min(self.outcomes, key=lambda o: o.points).key
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Outcome"), "select",
+                           tuple(Choice(o.key, o.label, o.points) for o in self.outcomes)),)
 
     def params_dict(self) -> dict:
         return {"outcomes": [{"key": o.key, "label": o.label, "points": plain(o.points)}

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader
-from server.engine.rules.base import InvalidAnswer, Outcome, RuleType, number_value
+from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, number_value
 
 
 class DeductionRule(RuleType):
@@ -42,3 +42,6 @@ class DeductionRule(RuleType):
 
     def params_dict(self) -> dict:
         return {"per_failure": plain(self.per_failure), "floor": plain(self.floor)}
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Number of failures")),)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader
-from server.engine.rules.base import InvalidAnswer, Outcome, RuleType, points_value
+from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, points_value
 
 
 class ManualRule(RuleType):
@@ -41,3 +41,6 @@ class ManualRule(RuleType):
 
     def params_dict(self) -> dict:
         return {"step": plain(self.step)}
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Points")),)

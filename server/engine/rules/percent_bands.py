@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader
-from server.engine.rules.base import InvalidAnswer, Outcome, RuleType, number_value
+from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, number_value
 
 HUNDRED = Decimal(100)
 # Bounds are written the way the official text words them: "trên 90%" is `above: 90` (> 90),
@@ -142,3 +142,6 @@ def _check_cover(bands: list[PercentBand], params: FieldReader) -> None:
     for holders, values in overlaps.items():
         names = " and ".join(f"'{params.path(f'bands[{i}]')}'" for i in holders)
         params.report(f"{names} overlap at {', '.join(values)}")
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Percentage")),)

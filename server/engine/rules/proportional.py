@@ -1,16 +1,36 @@
-"""`proportional`: points = min(achieved / required, 1) x max ("đạt tỷ lệ ... so với yêu cầu")."""
+"""`proportional`: points = min(achieved / required, 1) x max ("đạt tỷ lệ ... so với yêu cầu").
+
+What more than required means depends on the item. Where the official table compares, say,
+investment attracted or revenue collected with the plan, over-fulfilment is real: by default
+(`above_required: max`) it earns the max points, and the form says so beside the fields. Where
+`achieved` counts part of `required` (tasks done on time of the tasks assigned), more is a typing
+error: `above_required: refuse` refuses it, naming the field.
+"""
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from server.engine.decimals import plain
-from server.engine.fields import shown
-from server.engine.rules.base import InvalidAnswer, Outcome, RuleType, number_value
+from server.engine.fields import FieldReader, shown
+from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, number_value
 
 _KEYS = ("achieved", "required")
+_ABOVE = ("max", "refuse")
 
 
 class ProportionalRule(RuleType):
     name = "proportional"
+
+    def __init__(self, max_points: Decimal, above_required: str = "max"):
+        super().__init__(max_points)
+        self.above_required = above_required
+
+    @classmethod
+    def from_params(cls, params: FieldReader, max_points: Decimal) -> "ProportionalRule":
+        above = params.text("above_required", default="max")
+        if above is not None and above not in _ABOVE:
+            params.report(f"above_required must be one of {', '.join(_ABOVE)}, got {above!r}")
+        return cls(max_points, above or "max")
 
     def score(self, value) -> Outcome:
         if not isinstance(value, Mapping):
@@ -34,6 +54,11 @@ class ProportionalRule(RuleType):
         if required == 0:
             raise InvalidAnswer("zero_required", "required is 0: nothing to be proportional to",
                                 {"field": "required", "value": plain(required)})
+        if achieved > required and self.above_required == "refuse":
+            raise InvalidAnswer("above_required", f"achieved {plain(achieved)} is more than "
+                                f"required {plain(required)}",
+                                {"field": "achieved", "value": plain(achieved),
+                                 "required": plain(required)})
         # Multiply before dividing: 1 of 3 on a max of 3 is exactly 1, not 0.999...
         points = min(achieved * self.max_points / required, self.max_points)
         return Outcome(points, f"{plain(achieved)} of {plain(required)}")
@@ -43,3 +68,22 @@ class ProportionalRule(RuleType):
 
     def zero_input(self) -> dict:
         return {"achieved": 0, "required": 1}
+
+    def params_dict(self) -> dict:
+        # The default is left out, so sets written before the parameter keep their rules' form.
+        return {"above_required": "refuse"} if self.above_required == "refuse" else {}
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        hint = _l("More than required counts as fully met: the max points, no more.") \
+            if self.above_required == "max" else _l("Achieved may not be more than required.")
+        return (InputField("achieved", _l("Achieved")),
+                InputField("required", _l("Required"), hint=hint))
+
+    def posted_value(self, posted):
+        if not (posted.get("achieved") or posted.get("required")):
+            return None
+        return {key: posted.get(key) or None for key in _KEYS}
+
+    def input_texts(self, value) -> dict[str, str]:
+        value = value if isinstance(value, Mapping) else {}
+        return {key: "" if value.get(key) is None else str(value[key]) for key in _KEYS}

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from server.engine.rules.base import Outcome, RuleType, points_value
+from server.engine.rules.base import InputField, Outcome, RuleType, _l, points_value
 
 
 class SurveyRule(RuleType):
@@ -16,3 +16,6 @@ class SurveyRule(RuleType):
 
     def zero_input(self) -> Decimal:
         return Decimal(0)
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Points")),)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.rules.base import InvalidAnswer, Outcome, RuleType
+from server.engine.rules.base import Choice, InputField, InvalidAnswer, Outcome, RuleType, _l
 
 # Web forms post text, so the two words are accepted besides JSON booleans.
 _WORDS = {"true": True, "false": False}
@@ -21,6 +21,9 @@ class YesNoRule(RuleType):
 
     @classmethod
     def from_params(cls, params: FieldReader, max_points: Decimal) -> "YesNoRule":
+        # `{yes: 5, no: 0}` reaches us as {True: 5, False: 0}: the words were meant.
+        params.read_boolean_key_as(True, "yes")
+        params.read_boolean_key_as(False, "no")
         yes = params.number("yes", default=max_points, low=Decimal(0), high=max_points)
         no = params.number("no", default=Decimal(0), low=Decimal(0), high=max_points)
         if yes is not None and no is not None and max(yes, no) != max_points:
@@ -43,3 +46,13 @@ class YesNoRule(RuleType):
 
     def params_dict(self) -> dict:
         return {"yes": plain(self.yes), "no": plain(self.no)}
+
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Yes or no"), "select",
+                           (Choice("yes", _l("Yes")), Choice("no", _l("No")))),)
+
+    def posted_value(self, posted):
+        return {"yes": True, "no": False}.get(posted.get(""))
+
+    def input_texts(self, value) -> dict[str, str]:
+        return {"": {True: "yes", False: "no"}.get(value, "") if isinstance(value, bool) else ""}

@@ -53,7 +53,7 @@ def _about(book, formats, lines, generated_at):
          "bị trừ điểm mới: năm trước không bị trừ; tiếp tục bị trừ điểm: năm trước bị trừ và năm "
          "nay bị trừ bằng hoặc nhiều hơn; đã cải thiện: năm nay bị trừ ít hơn năm trước. Tiêu chí "
          "đổi mã được so theo bảng chuyển mã của bộ tiêu chí."),
-        ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")),
+        ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%d/%m/%Y %H:%M:%S")),
     ], "wrap")
 
 

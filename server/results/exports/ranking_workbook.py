@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from server.engine.decimals import plain
+from server.engine.decimals import vn_number
 from server.engine.model import COMPONENT_SELF, COMPONENT_SURVEY
+from server.labels import vn_day
 
 EXCEL_MAX_ROWS = 1_048_576
 SUMMARY = "Tổng hợp"
@@ -39,10 +40,10 @@ def tie_rule_text(tie_rule) -> str:
 
 
 def band_text(band) -> str:
-    text = f"{band.label}: chỉ số từ {plain(band.min)}%"
+    text = f"{band.label}: chỉ số từ {vn_number(band.min)}%"
     for component, minimum in band.min_components:
         name = COMPONENT_NAMES.get(component, f"lĩnh vực {component}")
-        text += f"; {name} từ {plain(minimum)}%"
+        text += f"; {name} từ {vn_number(minimum)}%"
     return text
 
 
@@ -120,12 +121,12 @@ def _rank(row):
 def _summary(book, formats, ranking):
     domains = ranking.criteria_set.domains
     if ranking.imported_source is None:
-        domain_headers = [f"Lĩnh vực {d.code} (điểm, tối đa {plain(d.max_points)})"
+        domain_headers = [f"Lĩnh vực {d.code} (điểm, tối đa {vn_number(d.max_points)})"
                           for d in domains]
     else:  # the published table's domain columns hold the appraised points only
         nodes = ranking.rows[0].result.nodes if ranking.rows else {}
         domain_headers = [f"Lĩnh vực {d.code} (điểm thẩm định"
-                          + (f", tối đa {plain(nodes[d.code].max_points)})" if nodes else ")")
+                          + (f", tối đa {vn_number(nodes[d.code].max_points)})" if nodes else ")")
                           for d in domains]
     headers = (["Hạng", "Mã đơn vị", "Đơn vị", *domain_headers, "Điểm thẩm định",
                 "Điểm điều tra XHH", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại",
@@ -178,7 +179,7 @@ def _domain_sheet(book, formats, ranking, domain):
 def _matrix(book, formats, ranking):
     leaves = ranking.criteria_set.leaves()
     headers = (["Hạng", "Mã đơn vị", "Đơn vị"]
-               + [f"{leaf.code} (tối đa {plain(leaf.max_points)})" for leaf in leaves])
+               + [f"{leaf.code} (tối đa {vn_number(leaf.max_points)})" for leaf in leaves])
     kinds = ["int", "text", "text"] + ["num"] * len(leaves)
     sheet = TableSheet(book, formats, MATRIX, headers, [7, 12, 36] + [9] * len(leaves), 3)
     for row in ranking.rows:
@@ -197,7 +198,7 @@ def _about(book, formats, ranking, publication_id, generated_at):
         ("Bộ tiêu chí", criteria_set.id),
         ("Phiên bản", criteria_set.version),
         ("Tên bộ tiêu chí", criteria_set.title),
-        ("Căn cứ pháp lý", f"{basis.number} ngày {basis.date}"
+        ("Căn cứ pháp lý", f"{basis.number} ngày {vn_day(basis.date)}"
                            + (f" — {basis.title}" if basis.title else "")),
         ("Năm đánh giá", str(ranking.year)),
         ("Nhóm đơn vị", ranking.group_label or ranking.group),
@@ -205,7 +206,7 @@ def _about(book, formats, ranking, publication_id, generated_at):
         ("Làm tròn", "chỉ số làm tròn 2 chữ số (nửa lên) một lần, từ tổng điểm chưa làm tròn"),
     ]
     lines += [("Xếp loại", band_text(band)) for band in criteria_set.bands]
-    lines += [(f"Lĩnh vực {d.code}", f"{d.title} (tối đa {plain(d.max_points)} điểm)")
+    lines += [(f"Lĩnh vực {d.code}", f"{d.title} (tối đa {vn_number(d.max_points)} điểm)")
               for d in criteria_set.domains]
     if ranking.imported_source is not None:
         lines.append(("Nguồn số liệu", f"Nhập từ kết quả đã công bố: {ranking.imported_source}"
@@ -213,7 +214,7 @@ def _about(book, formats, ranking, publication_id, generated_at):
                                        "chỉ số và thứ hạng như bảng đã công bố)"))
     lines += [
         ("Mã công bố", publication_id or "chưa công bố (số liệu tạm)"),
-        ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")),
+        ("Thời điểm lập (UTC)", generated_at.astimezone(UTC).strftime("%d/%m/%Y %H:%M:%S")),
     ]
     write_about_sheet(book, formats, lines)
 

@@ -134,7 +134,7 @@ def write_unit_table(table: UnitTable, target, *, generated_at: datetime | None 
                       "Điểm đạt được: điểm thẩm định thay điểm tự đánh giá khi đã thẩm định; "
                       "tiêu chí điều tra xã hội học lấy điểm ĐTXHH. Chỉ số (%) = điểm đạt được / "
                       "điểm tối đa của các tiêu chí áp dụng × 100, làm tròn 2 chữ số. "
-                      f"Lập lúc {moment.strftime('%Y-%m-%d %H:%M')} (UTC).", fmt["subtitle"])
+                      f"Lập lúc {moment.strftime('%d/%m/%Y %H:%M')} (UTC).", fmt["subtitle"])
     book.close()
 
 
