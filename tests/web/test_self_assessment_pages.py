@@ -177,7 +177,7 @@ def test_proportional_above_required_earns_the_max_and_the_form_says_so(client, 
     assert saved.status_code == 302
     html = client.get(f"/assessments/{dossier.id}?domain=1").get_data(as_text=True)
     assert 'name="v-1.6.1-achieved" size="6" inputmode="decimal" value="12"' in html
-    leaf_max = re.search(r'id="leaf-1\.6\.1">.*?<td class="num">([^<]+)</td>', html, re.S)[1]
+    leaf_max = re.search(r'id="leaf-1\.6\.1">.*?<td class="num max">([^<]+)</td>', html, re.S)[1]
     assert re.search(r'id="total">' + re.escape(leaf_max) + "<", html)
 
 
