@@ -196,6 +196,8 @@ def serve_command(env: dict, port: int, target: str = "wsgi:app") -> list[str]:
     command = [str(Path(sys.executable).with_name("gunicorn"))]
     skip = False
     for word in words:
+        if word in ("&", "&&", ";", "|", "||"):
+            break  # the end of the gunicorn command (bin/serve runs it in the background)
         if skip:
             skip = False
         elif word in ("--bind", "-b"):

@@ -53,6 +53,7 @@ def test_serve_command_is_bin_serve_s_gunicorn_line():
     assert "--timeout" in command and "wsgi:app" not in command
     assert "bench.bare_app:app" in command and command[-2:] == ["--bind", "127.0.0.1:8765"]
     assert "--bind" not in command[:-2] and "127.0.0.1:8000" not in command
+    assert "&" not in command  # bin/serve backgrounds gunicorn; the shell's & is not an argument
 
 
 def test_bench_all_runs_every_goal(database_url, tmp_path):
