@@ -1,4 +1,4 @@
-"""Spreadsheet downloads and their file names, shared by the web pages and the API."""
+"""Downloads shared by the web pages and the API: workbooks, streamed CSV, their file names."""
 
 import csv
 import io
