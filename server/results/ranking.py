@@ -114,6 +114,21 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
     return ScoredGroup(criteria_set, scored, digest, label)
 
 
+def stored_result(campaign: Campaign, group: str, assessment_id: int):
+    """One dossier's stored score with every criterion and leaf (a live scorecard); None when
+    it has none (its group has no pinned set, or its answers do not score)."""
+    try:
+        criteria_set = group_criteria_set(campaign, group)
+    except RankingError:
+        return None
+    stored = db.session.get(DossierScore, assessment_id)
+    if stored is None or (stored.criteria_set_id, stored.criteria_set_version) != (
+            criteria_set.id, criteria_set.version):
+        return None
+    return from_stored_leaves(criteria_set, _stored_leaves([assessment_id])[assessment_id],
+                              stored.survey_absent)
+
+
 def _stored_leaves(ids: list[int]) -> dict[int, dict]:
     """assessment id -> {leaf code: (status, outcome, points)}, in one read."""
     leaves = defaultdict(dict)
