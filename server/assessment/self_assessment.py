@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -164,8 +164,10 @@ def get_assessment(assessment_id: int, user: User) -> Assessment:
 
 
 def self_rows(assessment: Assessment) -> dict[str, Answer]:
-    rows = db.session.execute(db.select(Answer).filter_by(
-        assessment_id=assessment.id, source=SELF)).scalars()
+    """code -> the dossier's self answer, as read-only rows with the Answer's columns (no
+    ORM objects: a form's 100 rows are read on every view and save)."""
+    rows = db.session.execute(select(*Answer.__table__.columns).where(
+        Answer.assessment_id == assessment.id, Answer.source == SELF))
     return {row.code: row for row in rows}
 
 
