@@ -196,13 +196,12 @@ def unanswered_items(criteria_set, rows: dict, excluded) -> dict[str, list[str]]
     `excluded` code) and have no answer (a value, or marked not applicable)."""
     left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
     found = {}
-    for domain in criteria_set.domains:
-        for leaf in domain.leaves():
-            row = rows.get(leaf.code)
-            if leaf.source != SELF or leaf.code in left_out:
-                continue
-            if row is None or (row.value is None and not row.not_applicable):
-                found.setdefault(domain.code, []).append(leaf.code)
+    for leaf in criteria_set.leaf_index.values():  # tree order
+        row = rows.get(leaf.code)
+        if leaf.source != SELF or leaf.code in left_out:
+            continue
+        if row is None or (row.value is None and not row.not_applicable):
+            found.setdefault(criteria_set.leaf_domain(leaf.code), []).append(leaf.code)
     return found
 
 

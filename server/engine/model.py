@@ -219,6 +219,7 @@ class CriteriaSet:
     _index: dict = field(init=False, repr=False, compare=False)
     _leaves: tuple = field(init=False, repr=False, compare=False)
     _leaf_index: dict = field(init=False, repr=False, compare=False)
+    _leaf_domains: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         # A leaf criterion is one node: the index holds the Criterion, the leaf list its Leaf.
@@ -233,6 +234,9 @@ class CriteriaSet:
         leaves = tuple(leaf for domain in self.domains for leaf in domain.leaves())
         object.__setattr__(self, "_leaves", leaves)
         object.__setattr__(self, "_leaf_index", {leaf.code: leaf for leaf in leaves})
+        object.__setattr__(self, "_leaf_domains", {leaf.code: domain.code
+                                                   for domain in self.domains
+                                                   for leaf in domain.leaves()})
 
     def nodes(self) -> list[Node]:
         """Every domain, criterion and sub-criterion, in tree order."""
@@ -254,6 +258,10 @@ class CriteriaSet:
     def leaf(self, code: str) -> Leaf:
         """The scored item with `code`; KeyError when `code` is not a leaf."""
         return self._leaf_index[code]
+
+    def leaf_domain(self, code: str) -> str:
+        """The code of the domain the leaf `code` is in; KeyError when it is not a leaf."""
+        return self._leaf_domains[code]
 
     @property
     def max_points(self) -> Decimal:

@@ -9,7 +9,7 @@ campaign's own tie rule, classification bands, survey (not run: the appraised po
 """
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -139,17 +139,20 @@ def _stored_leaves(ids: list[int]) -> dict[int, dict]:
     return leaves
 
 
-def stored_leaf_reader(campaign_id: int, group: str):
-    """unit codes -> {unit code: [(leaf code, status, points)]} from the group's stored leaf
-    points, a chunk of units per read (the long table of a live ranking)."""
+# unit codes -> {unit code: {leaf code: (status, outcome, points)}} for those units
+LeafReader = Callable[[list[str]], dict[str, dict[str, tuple]]]
+
+
+def stored_leaf_reader(campaign_id: int, group: str) -> LeafReader:
+    """The group's stored leaf points, a chunk of units per read (the long table of a live
+    ranking, a publication's snapshot)."""
     ids = dict(db.session.execute(
         select(Unit.code, Assessment.id).join(Unit, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign_id, Assessment.unit_group == group)).all())
 
-    def read(codes: list[str]) -> dict[str, list[tuple]]:
+    def read(codes: list[str]) -> dict[str, dict[str, tuple]]:
         leaves = _stored_leaves([ids[code] for code in codes])
-        return {code: [(leaf, status, points) for leaf, (status, _outcome, points)
-                       in leaves[ids[code]].items()] for code in codes}
+        return {code: leaves[ids[code]] for code in codes}
     return read
 
 
