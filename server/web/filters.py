@@ -33,15 +33,18 @@ def points(value) -> str:
 
 def _symbols() -> tuple[str, str]:
     """The current locale's decimal and group symbols (force_locale included); babel's own
-    lookups cost more than the formatting itself."""
+    lookups cost more than the formatting itself. A request keeps one Locale object, so the
+    last one seen is remembered by identity (comparing Locales is slow too)."""
+    global _last
     locale = get_locale()
-    symbols = _SYMBOLS.get(locale)
-    if symbols is None:
-        symbols = _SYMBOLS[locale] = (get_decimal_symbol(locale), get_group_symbol(locale))
+    last_locale, symbols = _last
+    if locale is not last_locale:
+        symbols = (get_decimal_symbol(locale), get_group_symbol(locale))
+        _last = (locale, symbols)
     return symbols
 
 
-_SYMBOLS: dict = {}  # Locale -> (decimal symbol, group symbol): the app's few languages
+_last: tuple = (None, None)  # (Locale, its (decimal, group) symbols)
 
 
 def number_text(text) -> str:
