@@ -10,6 +10,7 @@ and Redis on 127.0.0.1:6379; skipped without them.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,9 +19,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 
-from bench.common import free_port, serve_command, upgrade
+from bench.common import free_port, fresh_database, serve_command, upgrade
 from server.extensions import db
 from server.models import ReviewerAssignment
 from tests.evidence.conftest import s3_server  # noqa: F401 (the moto server)
@@ -38,7 +39,7 @@ SECRET_KEY, AUDIT_KEY = "two-hosts-secret", "two-hosts-audit-key-" + "0" * 44
 
 @dataclass
 class World:
-    """What the hosts serve: their addresses, the people and the dossiers (ids and usernames)."""
+    """The hosts' addresses, what they share, and the dossier and draft campaign they serve."""
 
     a: str
     b: str
@@ -50,22 +51,14 @@ class World:
     unit_code: str
 
 
-def _fresh_database(base_url: str) -> str:
-    url = make_url(base_url).set(database=f"{make_url(base_url).database}_two_hosts")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
-
-
-def _drop_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    admin.dispose()
+def _database_url(base_url: str, worker: str) -> str:
+    """A database named after the tests' own and the xdist worker's, emptied (kept between
+    runs, as the tests' own are: creating and dropping one costs PostgreSQL a checkpoint)."""
+    suffix = "_two_hosts" if worker == "master" else f"_two_hosts_{worker}"
+    url = make_url(base_url)
+    url = url.set(database=url.database + suffix).render_as_string(hide_password=False)
+    fresh_database(url)
+    return url
 
 
 def _claim_redis_database():
@@ -123,12 +116,16 @@ def _wait_ready(base: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def two_hosts(app_factory, s3_server, tmp_path_factory):  # noqa: F811 (the imported fixture)
+def two_hosts(app_factory, s3_server, tmp_path_factory, worker_id):  # noqa: F811 (imported)
     base_url = os.environ.get("PARINDEX_TEST_DATABASE_URL", "")
     if not base_url.startswith("postgresql"):
         pytest.skip("two hosts share a PostgreSQL database: set PARINDEX_TEST_DATABASE_URL")
     queue_url, redis_client = _claim_redis_database()
-    database_url = _fresh_database(base_url)
+    try:
+        database_url = _database_url(base_url, worker_id)
+    except Exception:
+        redis_client.flushdb()  # the claim with it
+        raise
     folder = tmp_path_factory.mktemp("two-hosts")
     shared = {
         "PARINDEX_DATABASE_URL": database_url, "PARINDEX_QUEUE_URL": queue_url,
@@ -145,16 +142,18 @@ def two_hosts(app_factory, s3_server, tmp_path_factory):  # noqa: F811 (the impo
     def env_of(name: str) -> dict:
         instance = folder / name
         instance.mkdir()
-        return {**base_env, **shared, "PARINDEX_INSTANCE_DIR": str(instance)}
+        # gunicorn's control socket too (gunicorn >= 25 keeps one per user otherwise).
+        return {**base_env, **shared, "PARINDEX_INSTANCE_DIR": str(instance),
+                "XDG_RUNTIME_DIR": str(instance)}
 
     processes, logs = [], []
 
-    def start(name: str, command: list[str]) -> subprocess.Popen:
+    def start(name: str, command: list[str], stop: signal.Signals) -> subprocess.Popen:
         log = folder / f"{name}.log"
         logs.append(log)
         process = subprocess.Popen(command, cwd=ROOT, env=env_of(name), stdout=log.open("w"),
                                    stderr=subprocess.STDOUT)
-        processes.append(process)
+        processes.append((process, stop))
         return process
 
     try:
@@ -164,24 +163,24 @@ def two_hosts(app_factory, s3_server, tmp_path_factory):  # noqa: F811 (the impo
         for name in ("a", "b"):
             port = free_port()
             hosts[name] = (f"http://127.0.0.1:{port}",
-                           start(f"host-{name}", serve_command(shared, port)))
+                           start(f"host-{name}", serve_command(shared, port),
+                                 signal.SIGINT))  # gunicorn's quick shutdown: nothing in flight
         start("worker", [str(Path(sys.executable).with_name("flask")), "--app", "wsgi",
-                         "parindex", "worker"])
+                         "parindex", "worker"], signal.SIGTERM)
         for name, (base, process) in hosts.items():
             _wait_ready(base, process, folder / f"host-{name}.log")
         yield World(a=hosts["a"][0], b=hosts["b"][0], database_url=database_url,
                     env={**base_env, **shared, "PARINDEX_INSTANCE_DIR": str(folder)},
                     s3=s3_server, **world)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
+        for process, stop in processes:
+            process.send_signal(stop)
+        for process, _stop in processes:
             try:
                 process.wait(30)
             except subprocess.TimeoutExpired:
                 process.kill()
         for log in logs:  # shown when a test of the module failed
             print(f"==== {log.name}\n{log.read_text()[-5000:]}")
-        redis_client.flushdb()
-        _drop_database(database_url)
+        redis_client.flushdb()  # the claim with it
 
