@@ -46,6 +46,7 @@ class World:
     database_url: str
     env: dict
     s3: dict
+    instances: list[Path]  # each process's own instance folder
     dossier_id: int
     draft_campaign_id: int
     unit_code: str
@@ -140,11 +141,11 @@ def two_hosts(app_factory, s3_server, tmp_path_factory, worker_id):  # noqa: F81
                 if not key.startswith("PARINDEX_")}
 
     def env_of(name: str) -> dict:
-        instance = folder / name
-        instance.mkdir()
-        # gunicorn's control socket too (gunicorn >= 25 keeps one per user otherwise).
-        return {**base_env, **shared, "PARINDEX_INSTANCE_DIR": str(instance),
-                "XDG_RUNTIME_DIR": str(instance)}
+        (folder / name).mkdir()
+        (folder / f"{name}-run").mkdir()
+        # gunicorn >= 25 keeps a control socket per user: one each, as on separate machines.
+        return {**base_env, **shared, "PARINDEX_INSTANCE_DIR": str(folder / name),
+                "XDG_RUNTIME_DIR": str(folder / f"{name}-run")}
 
     processes, logs = [], []
 
@@ -171,7 +172,9 @@ def two_hosts(app_factory, s3_server, tmp_path_factory, worker_id):  # noqa: F81
             _wait_ready(base, process, folder / f"host-{name}.log")
         yield World(a=hosts["a"][0], b=hosts["b"][0], database_url=database_url,
                     env={**base_env, **shared, "PARINDEX_INSTANCE_DIR": str(folder)},
-                    s3=s3_server, **world)
+                    s3=s3_server, instances=[folder / name
+                                             for name in ("host-a", "host-b", "worker")],
+                    **world)
     finally:
         for process, stop in processes:
             process.send_signal(stop)

@@ -195,13 +195,20 @@ def both_hosts_seal_into_one_audit_log_that_verifies(two_hosts):
     assert "; 0 events not sealed yet" in verified.stdout
 
 
+def no_process_kept_anything_in_its_own_folder(two_hosts):
+    # Keys from the environment, evidence in S3, the queue in Redis: a host can be replaced.
+    kept = [str(path) for folder in two_hosts.instances for path in folder.rglob("*")]
+    assert kept == []
+
+
 CHECKS = (a_session_opened_on_one_host_is_open_on_the_other,
           answers_saved_on_one_host_are_read_on_the_other,
           a_stale_save_on_one_host_after_a_save_on_the_other_is_refused,
           evidence_uploaded_on_one_host_is_downloaded_from_the_other,
           a_job_queued_through_one_host_is_run_by_the_worker_and_seen_done_on_the_other,
           logging_out_on_one_host_ends_the_session_on_the_other,
-          both_hosts_seal_into_one_audit_log_that_verifies)
+          both_hosts_seal_into_one_audit_log_that_verifies,
+          no_process_kept_anything_in_its_own_folder)
 
 
 def test_two_hosts_serve_the_same_users_consistently(two_hosts, subtests):
