@@ -117,10 +117,11 @@ def _wait_ready(base: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def two_hosts(app_factory, s3_server, tmp_path_factory, worker_id):  # noqa: F811 (imported)
+def two_hosts(request, app_factory, tmp_path_factory, worker_id):
     base_url = os.environ.get("PARINDEX_TEST_DATABASE_URL", "")
     if not base_url.startswith("postgresql"):
         pytest.skip("two hosts share a PostgreSQL database: set PARINDEX_TEST_DATABASE_URL")
+    s3 = request.getfixturevalue("s3_server")  # started only when it will be used
     queue_url, redis_client = _claim_redis_database()
     try:
         database_url = _database_url(base_url, worker_id)
@@ -134,7 +135,7 @@ def two_hosts(app_factory, s3_server, tmp_path_factory, worker_id):  # noqa: F81
         # Each request that wrote seals at once, so both hosts seal into the one chain.
         "PARINDEX_AUDIT_SEAL_AFTER_SECONDS": "0",
         "PARINDEX_EVIDENCE_STORAGE": "s3", "PARINDEX_S3_PREFIX": "two-hosts/",
-        **{f"PARINDEX_{key}": value for key, value in s3_server.items()},
+        **{f"PARINDEX_{key}": value for key, value in s3.items()},
         "PARINDEX_LOG_FORMAT": "text", "PYTHONPATH": str(ROOT),
     }
     base_env = {key: value for key, value in os.environ.items()
@@ -172,7 +173,7 @@ def two_hosts(app_factory, s3_server, tmp_path_factory, worker_id):  # noqa: F81
             _wait_ready(base, process, folder / f"host-{name}.log")
         yield World(a=hosts["a"][0], b=hosts["b"][0], database_url=database_url,
                     env={**base_env, **shared, "PARINDEX_INSTANCE_DIR": str(folder)},
-                    s3=s3_server, instances=[folder / name
+                    s3=s3, instances=[folder / name
                                              for name in ("host-a", "host-b", "worker")],
                     **world)
     finally:
