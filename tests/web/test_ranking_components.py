@@ -151,3 +151,12 @@ def test_a_band_minimum_on_a_component_holds_a_unit_down_in_the_ranking(
         assert (rows["P01"].classification, rows["P02"].classification) == ("A", "B")
         assert rows["P03"].result.index >= Decimal(90)
         assert rows["P03"].classification == "A"
+
+
+def test_the_scorecard_shows_each_component(client, login, make, set_11):
+    campaign = _group(make, set_11)
+    login(make.user("admin"))
+    html = client.get(f"/scorecards/{campaign.id}/P02?live=1").get_data(as_text=True)
+    assert "<dt>Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)</dt>" in html
+    assert '<dd class="component-points" data-component="sipas">8 / 10 (80%)</dd>' in html
+    assert 'data-component="impact">12,5 / 12,5 (100%)</dd>' in html
