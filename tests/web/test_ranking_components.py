@@ -160,3 +160,13 @@ def test_the_scorecard_shows_each_component(client, login, make, set_11):
     assert "<dt>Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)</dt>" in html
     assert '<dd class="component-points" data-component="sipas">8 / 10 (80%)</dd>' in html
     assert 'data-component="impact">12,5 / 12,5 (100%)</dd>' in html
+
+
+def test_the_criteria_set_page_lists_its_components(client, login, make):
+    login(make.user("viewer"))
+    text = client.get("/criteria-sets/province-2020/1.1.0").get_data(as_text=True)
+    assert "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) (8.1; tối đa 10)" in text
+    assert "Tác động của CCHC đến phát triển kinh tế – xã hội (8.2.1, 8.2.2, 8.3, 8.4.1, 8.5, " \
+           "8.6; tối đa 12,5; chưa đối chiếu)" in text
+    assert 'class="components"' not in client.get(
+        "/criteria-sets/province-2020/1.0.0").get_data(as_text=True)
