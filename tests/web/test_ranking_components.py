@@ -170,3 +170,12 @@ def test_the_criteria_set_page_lists_its_components(client, login, make):
            "8.6; tối đa 12,5; chưa đối chiếu)" in text
     assert 'class="components"' not in client.get(
         "/criteria-sets/province-2020/1.0.0").get_data(as_text=True)
+
+
+def test_the_about_sheet_names_a_band_minimum_by_the_components_label(set_11):
+    from server.results.exports.ranking_workbook import band_text
+
+    band = Band("Tốt", Decimal(80), (("sipas", Decimal(70)), ("self", Decimal(85))))
+    assert band_text(band, set_11.components) == (
+        "Tốt: chỉ số từ 80%; Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) từ 70%; "
+        "phần thẩm định từ 85%")
