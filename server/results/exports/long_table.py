@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from server.results.ranking import GroupRanking, LeafReader
 
 HEADERS = ["Hạng", "Mã đơn vị", "Đơn vị", "Lĩnh vực", "Tiêu chí", "Mã TCTP", "Nguồn điểm",
-           "Điểm", "Điểm tối đa", "Trạng thái", "Xếp loại"]
+           "Điểm", "Điểm tối đa", "Trạng thái", "Xếp loại", "Thành phần"]
 STATUS = {"scored": "có điểm", "unanswered": "chưa chấm", "not_applicable": "không áp dụng",
           "survey_absent": "không điều tra"}
 SOURCES = {"self": "thẩm định", "survey": "điều tra XHH"}
@@ -26,8 +26,10 @@ def frozen_leaves(ranking: GroupRanking) -> LeafReader:
 
 
 def long_table_rows(ranking: GroupRanking, leaves_of: LeafReader) -> Iterator[list]:
-    """The table's lines, best unit first, each unit's leaves in tree order."""
+    """The table's lines, best unit first, each unit's leaves in tree order; the last column
+    is the key of the named component that counts the item (empty when none does)."""
     criteria_set = ranking.criteria_set
+    component_of = criteria_set.component_of
     place = {}
     for domain in criteria_set.domains:
         for criterion in domain.criteria:
@@ -44,4 +46,4 @@ def long_table_rows(ranking: GroupRanking, leaves_of: LeafReader) -> Iterator[li
                 status, _outcome, points = found[code]
                 yield [row.rank, row.unit_code, row.unit_name, domain, criterion, code, source,
                        format(points, "f"), format(max_points, "f"), STATUS[status],
-                       row.classification or ""]
+                       row.classification or "", component_of.get(code, "")]
