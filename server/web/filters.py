@@ -7,6 +7,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from server.engine.decimals import NotANumber, parse_decimal, vn_number
 from server.labels import vn_day
@@ -55,6 +56,22 @@ def _symbols() -> tuple[str, str]:
 
 
 _last: tuple = (None, None)  # (Locale, its (decimal, group) symbols)
+
+
+def change_mark(change) -> Markup:
+    """The change of a unit's index against last year, marked up or down ("▲ +2,5"); a filter,
+    not a macro: a ranking page shows one a row."""
+    if change is None:
+        return Markup('<span class="muted">–</span>')
+    value = Decimal(change)
+    if value > 0:
+        return Markup('<span class="up" title="{}">▲ +{}</span>').format(
+            _("Up against last year"), points(change))
+    if value < 0:
+        return Markup('<span class="down" title="{}">▼ {}</span>').format(
+            _("Down against last year"), points(change))
+    return Markup('<span class="same" title="{}">= 0</span>').format(
+        _("Unchanged against last year"))
 
 
 def number_text(text) -> str:
