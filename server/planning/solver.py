@@ -1,0 +1,115 @@
+"""The least-effort set of steps that meets every need: an exact multiple-choice knapsack.
+
+Pure: no Flask, no database. Each item offers its better outcomes; choosing one replaces the
+item's answer (at most one per item). A step is one move to the next better outcome, so the k-th
+better outcome of an item is k steps, costing k times the item's weight. The plan minimises
+(effort, steps); among equal costs it keeps the most points.
+
+The programme runs over the items, keeping for each reachable state (every need's gain so far,
+capped where the need is met) the cheapest way to it, and drops states another state beats on
+every need at no more cost. Gains are exact fractions of the rules' Decimal points, so no grid
+and no rounding enters the choice; the plan is then applied and re-scored by the engine.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Option:
+    """Moving one item to one of its better outcomes."""
+
+    code: str
+    value: object  # the answer value meaning that outcome
+    label: str
+    points: Decimal  # the item's points after the step
+    gain: Fraction  # more than its points now
+    steps: int
+    effort: int
+
+
+@dataclass(frozen=True)
+class Need:
+    """The items in `codes` (all items when None) must together gain at least `amount` points,
+    or more than it when `strict`. The total index, a rank, a domain floor are each one Need;
+    a component minimum is one more over the component's items."""
+
+    key: str
+    amount: Fraction
+    codes: frozenset[str] | None = None
+    strict: bool = False
+
+    def covers(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+    def cap(self, gain: Fraction) -> Fraction:
+        # Past the amount only "met" matters: one value for it keeps the states few.
+        if gain > self.amount:
+            return self.amount + 1 if self.strict else self.amount
+        return gain
+
+    def met(self, gain: Fraction) -> bool:
+        return gain > self.amount if self.strict else gain >= self.amount
+
+
+@dataclass(frozen=True)
+class Solution:
+    options: tuple[Option, ...]
+    effort: int
+    steps: int
+
+
+def options_of(code: str, better: Sequence, current: Decimal, weight: int) -> list[Option]:
+    """The options of an item from its rule's better outcomes (fewest points first)."""
+    return [Option(code, outcome.value, outcome.label, outcome.points,
+                   Fraction(outcome.points) - Fraction(current), k, k * weight)
+            for k, outcome in enumerate(better, 1)]
+
+
+def solve(items: Mapping[str, Sequence[Option]], needs: Iterable[Need]) -> Solution | None:
+    """The cheapest choice of at most one option per item meeting every need; None when even
+    every best outcome together does not."""
+    needs = tuple(need for need in needs if not need.met(Fraction(0)))
+    # state (each need's capped gain) -> (effort, steps, -points gained, chosen options)
+    states = {tuple(Fraction(0) for _ in needs): (0, 0, Fraction(0), ())}
+    for code, options in items.items():
+        touched = [i for i, need in enumerate(needs) if need.covers(code)]
+        if not options or not touched:
+            continue
+        grown = dict(states)
+        for key, (effort, steps, gained, chosen) in states.items():
+            for option in options:
+                new_key = list(key)
+                for i in touched:
+                    new_key[i] = needs[i].cap(key[i] + option.gain)
+                new_key = tuple(new_key)
+                cost = (effort + option.effort, steps + option.steps, gained - option.gain,
+                        (*chosen, option))
+                if new_key not in grown or cost[:3] < grown[new_key][:3]:
+                    grown[new_key] = cost
+        states = _undominated(grown)
+    reached = [cost for key, cost in states.items()
+               if all(need.met(gain) for need, gain in zip(needs, key, strict=True))]
+    if not reached:
+        return None
+    effort, steps, _gained, chosen = min(reached, key=lambda cost: cost[:3])
+    return Solution(chosen, effort, steps)
+
+
+def _undominated(states: dict) -> dict:
+    """The states no other state matches or beats on every need at no more cost."""
+    ordered = sorted(states.items(), key=lambda item: item[1][:3])
+    kept: list = []
+    if len(ordered[0][0]) == 1:  # one need (the usual case): a running best is enough
+        best = None
+        for key, cost in ordered:
+            if best is None or key[0] > best:
+                kept.append((key, cost))
+                best = key[0]
+        return dict(kept)
+    for key, cost in ordered:
+        if not any(all(a >= b for a, b in zip(other, key, strict=True)) for other, _ in kept):
+            kept.append((key, cost))
+    return dict(kept)
