@@ -234,7 +234,7 @@ def make_plan(campaign: Campaign, unit: Unit, assessment: Assessment,
         tuple(_step(criteria_set, now, option) for option in chosen),
         solution.effort if solution else 0,
         _standing(after, unit.code, field, criteria_set, tie_rule),
-        _up(max(f.index for f in floor_list)) if floor_list else None,
+        _up(*max((f.index, f.strict) for f in floor_list)) if floor_list else None,
         shortfall, short, tuple(not_plannable))
 
 
@@ -286,10 +286,12 @@ def _step(criteria_set: CriteriaSet, now: ScoreResult, option: Option) -> Step:
                 option.steps, option.effort)
 
 
-def _up(index: Fraction) -> Decimal:
-    """An exact index rounded up to 2 places: the least published figure at or above it."""
-    hundredths = -((-index * 100).__floor__())
-    return Decimal(hundredths) / 100
+def _up(index: Fraction, strict: bool = False) -> Decimal:
+    """An exact index as the least published figure (2 places) at or above it, or above it
+    when `strict`."""
+    hundredths = index * 100
+    whole = hundredths.__floor__()
+    return Decimal(whole + 1 if strict or whole < hundredths else whole) / 100
 
 
 def _shortfall(total, needs, now: ScoreResult, best: ScoreResult, criteria_set: CriteriaSet):
@@ -298,7 +300,8 @@ def _shortfall(total, needs, now: ScoreResult, best: ScoreResult, criteria_set: 
     if total is not None:
         gained = Fraction(best.total) - Fraction(now.total)
         if not total.met(gained):
-            shortfall = _up((total.amount - gained) * 100 / Fraction(now.max_points))
+            shortfall = _up((total.amount - gained) * 100 / Fraction(now.max_points),
+                            total.strict)
     short = {}
     for need in needs:
         if need.codes is None:

@@ -72,11 +72,18 @@ def solve(items: Mapping[str, Sequence[Option]], needs: Iterable[Need]) -> Solut
     """The cheapest choice of at most one option per item meeting every need; None when even
     every best outcome together does not."""
     needs = tuple(need for need in needs if not need.met(Fraction(0)))
+    items = {code: options for code, options in items.items() if options}
+    # Once the last item a need covers is passed, states that miss it are dropped and its gain
+    # no longer tells states apart: domains met one after another keep the states few.
+    last = {i: max((p for p, code in enumerate(items) if need.covers(code)), default=None)
+            for i, need in enumerate(needs)}
+    if None in last.values():
+        return None  # a need no item can move
     # state (each need's capped gain) -> (effort, steps, -points gained, chosen options)
     states = {tuple(Fraction(0) for _ in needs): (0, 0, Fraction(0), ())}
-    for code, options in items.items():
+    for position, (code, options) in enumerate(items.items()):
         touched = [i for i, need in enumerate(needs) if need.covers(code)]
-        if not options or not touched:
+        if not touched:
             continue
         grown = dict(states)
         for key, (effort, steps, gained, chosen) in states.items():
@@ -89,13 +96,27 @@ def solve(items: Mapping[str, Sequence[Option]], needs: Iterable[Need]) -> Solut
                         (*chosen, option))
                 if new_key not in grown or cost[:3] < grown[new_key][:3]:
                     grown[new_key] = cost
+        done = [i for i in touched if last[i] == position]
+        if done:
+            grown = _retired(grown, needs, done)
+            if not grown:
+                return None
         states = _undominated(grown)
-    reached = [cost for key, cost in states.items()
-               if all(need.met(gain) for need, gain in zip(needs, key, strict=True))]
-    if not reached:
-        return None
-    effort, steps, _gained, chosen = min(reached, key=lambda cost: cost[:3])
+    effort, steps, _gained, chosen = min(states.values(), key=lambda cost: cost[:3])
     return Solution(chosen, effort, steps)
+
+
+def _retired(states: dict, needs: tuple[Need, ...], done: list[int]) -> dict:
+    """The states meeting the needs in `done`, those needs' gains set to one value (the
+    cheapest state kept where keys then meet)."""
+    kept = {}
+    for key, cost in states.items():
+        if all(needs[i].met(key[i]) for i in done):
+            new_key = tuple(needs[i].amount if i in done else gain
+                            for i, gain in enumerate(key))
+            if new_key not in kept or cost[:3] < kept[new_key][:3]:
+                kept[new_key] = cost
+    return kept
 
 
 def _undominated(states: dict) -> dict:

@@ -38,7 +38,7 @@ def _brute_force(items, needs):
 
 @pytest.mark.parametrize("seed", range(25))
 def test_least_effort_then_fewest_steps_as_brute_force_finds(seed):
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (a repeatable sample, not a secret)
     items = _items(rng, 7)
     most = sum(options[-1].gain for options in items.values())
     needs = [Need("total", most * Fraction(rng.choice(range(1, 10)), 10))]
@@ -59,7 +59,7 @@ def test_least_effort_then_fewest_steps_as_brute_force_finds(seed):
 
 
 def test_a_need_beyond_every_best_outcome_has_no_solution():
-    items = _items(random.Random(1), 4)
+    items = _items(random.Random(1), 4)  # noqa: S311 (a repeatable sample)
     most = sum(options[-1].gain for options in items.values())
     assert solve(items, [Need("total", most + Fraction(1, 4))]) is None
     assert solve(items, [Need("total", most, strict=True)]) is None
@@ -67,6 +67,6 @@ def test_a_need_beyond_every_best_outcome_has_no_solution():
 
 
 def test_a_need_already_met_needs_no_step():
-    items = _items(random.Random(2), 4)
+    items = _items(random.Random(2), 4)  # noqa: S311 (a repeatable sample)
     solution = solve(items, [Need("total", Fraction(-1))])
     assert (solution.options, solution.effort, solution.steps) == ((), 0, 0)

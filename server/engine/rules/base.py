@@ -184,12 +184,11 @@ def better_than(current: Decimal, candidates) -> tuple[BetterOutcome, ...]:
 
 def grid_points(current: Decimal, max_points: Decimal, step: Decimal) -> tuple[Decimal, ...]:
     """The multiples of `step` above `current` up to `max_points`, and `max_points` itself."""
-    first = (current // step + 1) * step
-    count = max(int((max_points - first) // step) + 1, 0)
-    points = [first + i * step for i in range(count)]
-    if not points or points[-1] != max_points:
-        points.append(max_points)
-    return tuple(p for p in points if p > current)
+    points, next_point = [], (current // step + 1) * step  # both not negative: // floors
+    while next_point < max_points:
+        points.append(next_point)
+        next_point += step
+    return tuple(p for p in (*points, max_points) if p > current)
 
 
 def points_value(value, max_points: Decimal) -> Decimal:
