@@ -11,8 +11,8 @@ Actors (own = the province QNI, whose dossier the open campaign holds; other = H
 Rules the matrix shows:
 - administration (units, unit groups, users, campaigns, exclusions, publishing and importing
   results, the survey, live rankings and group reports and plans, ranking settings, effort
-  weights, deadline extensions) is for administrators only: 403 for every other signed-in user, whatever they
-  belong to, 401 anonymous;
+  weights, deadline extensions) is for administrators only: 403 for every other signed-in
+  user, whatever they belong to, 401 anonymous;
 - a user holding a one-time password gets 403 from everything but changing it (and signing in);
 - lists of what every signed-in user reads (units, groups, campaigns, criteria sets, made
   publications) answer everyone; the campaign's dossier list shows only what the caller may read;
