@@ -23,7 +23,8 @@ from server.extensions import db
 from server.planning.group_plans import group_plans
 from server.planning.plan_data import group_plans_dict, plan_dict
 from server.planning.plan_workbook import write_group_plans, write_unit_plan
-from server.planning.plans import PlanError, plan_for_unit, unit_assessment
+from server.planning.planner import PlanError
+from server.planning.plans import plan_for_unit, unit_assessment
 from server.planning.targets import KEYS, TargetError, target_from
 from server.planning.weights import WeightsError, effort_weights, set_effort_weights
 

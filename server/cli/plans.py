@@ -12,7 +12,8 @@ from server.engine.decimals import plain
 from server.extensions import db
 from server.models import Assessment, Unit
 from server.planning.plan_workbook import write_unit_plan
-from server.planning.plans import PlanError, plan_for_unit
+from server.planning.planner import PlanError
+from server.planning.plans import plan_for_unit
 from server.planning.targets import TargetError, parse_target
 
 

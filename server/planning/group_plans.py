@@ -8,7 +8,8 @@ from sqlalchemy import select
 from server.campaigns.criteria import group_criteria_set
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit, User
-from server.planning.plans import Plan, PlanError, group_field, make_plan
+from server.planning.planner import Plan, PlanError
+from server.planning.plans import group_field, make_plan
 from server.planning.targets import Target
 
 

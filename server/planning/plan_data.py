@@ -3,7 +3,7 @@
 from server.engine.decimals import plain
 from server.engine.results import json_ready
 from server.planning.group_plans import GroupPlans
-from server.planning.plans import Plan, Standing, Step
+from server.planning.planner import Plan, Standing, Step
 
 
 def _number(value) -> str | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import xlsxwriter
 
 from server.planning.group_plans import GroupPlans
-from server.planning.plans import CURRENT, PUBLISHED, Plan, Standing
+from server.planning.planner import CURRENT, PUBLISHED, Plan, Standing
 from server.results.exports.ranking_workbook import TableSheet, workbook_formats, write_about_sheet
 
 STEPS_SHEET = "Kế hoạch"

@@ -15,7 +15,8 @@ from server.extensions import db
 from server.models import Campaign
 from server.planning.group_plans import group_plans
 from server.planning.plan_workbook import write_group_plans, write_unit_plan
-from server.planning.plans import PlanError, plan_for_unit
+from server.planning.planner import PlanError
+from server.planning.plans import plan_for_unit
 from server.planning.targets import KEYS, TargetError, target_from
 from server.web.appraisal_views import appraisal_assessment_or_404
 from server.web.blueprint import bp

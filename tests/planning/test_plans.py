@@ -12,7 +12,8 @@ from server.engine import Band, TieRule, score
 from server.engine.decimals import percent
 from server.extensions import db
 from server.models import Answer
-from server.planning.plans import PlanError, plan_for_unit, unit_answers
+from server.planning.planner import PlanError
+from server.planning.plans import plan_for_unit, unit_answers
 from server.planning.targets import Target, TargetError, parse_target
 from server.planning.weights import WeightsError, set_effort_weights
 from server.results.publications import publish
