@@ -92,3 +92,10 @@ def test_the_long_table_csv_is_read_back_for_its_floor(tmp_path):
     assert rows[0][:2] == ["Hạng", "Mã đơn vị"]
     assert len(rows) == 1 + 2 * len(ranking.criteria_set.leaves())
     assert isinstance(rows[1][7], float)  # points
+
+
+def test_planner_bench_runs(capsys):
+    from bench.planner import main
+
+    main(["--units", "12", "--repeats", "1"])
+    assert "planner: one plan" in capsys.readouterr().out
