@@ -7,10 +7,12 @@ better outcome of an item is k steps, costing k times the item's weight. The pla
 
 The programme runs over the items, keeping for each reachable state (every need's gain so far,
 capped where the need is met) the cheapest way to it, and drops states another state beats on
-every need at no more cost. Gains are exact fractions of the rules' Decimal points, so no grid
-and no rounding enters the choice; the plan is then applied and re-scored by the engine.
+every need at no more cost. Gains are the rules' Decimal points as exact fractions, counted in
+whole steps of the problem's own grid (the least common denominator of every gain and amount),
+so no rounding enters the choice; the plan is then applied and re-scored by the engine.
 """
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,12 +46,6 @@ class Need:
     def covers(self, code: str) -> bool:
         return self.codes is None or code in self.codes
 
-    def cap(self, gain: Fraction) -> Fraction:
-        # Past the amount only "met" matters: one value for it keeps the states few.
-        if gain > self.amount:
-            return self.amount + 1 if self.strict else self.amount
-        return gain
-
     def met(self, gain: Fraction) -> bool:
         return gain > self.amount if self.strict else gain >= self.amount
 
@@ -73,50 +69,45 @@ def solve(items: Mapping[str, Sequence[Option]], needs: Iterable[Need]) -> Solut
     every best outcome together does not."""
     needs = tuple(need for need in needs if not need.met(Fraction(0)))
     items = {code: options for code, options in items.items() if options}
+    # The exact grid of this problem: every gain and amount is a whole number of 1/scale points.
+    scale = math.lcm(*(value.denominator for value in (
+        *(option.gain for options in items.values() for option in options),
+        *(need.amount for need in needs))))
+    # A strict need on whole numbers: one more than its amount.
+    wanted = [int(need.amount * scale) + need.strict for need in needs]
     # Once the last item a need covers is passed, states that miss it are dropped and its gain
     # no longer tells states apart: domains met one after another keep the states few.
     last = {i: max((p for p, code in enumerate(items) if need.covers(code)), default=None)
             for i, need in enumerate(needs)}
     if None in last.values():
         return None  # a need no item can move
-    # state (each need's capped gain) -> (effort, steps, -points gained, chosen options)
-    states = {tuple(Fraction(0) for _ in needs): (0, 0, Fraction(0), ())}
+    # state (each need's gain, capped at what it wants) -> (effort, steps, -gain, chosen)
+    states = {tuple(0 for _ in needs): (0, 0, 0, ())}
     for position, (code, options) in enumerate(items.items()):
         touched = [i for i, need in enumerate(needs) if need.covers(code)]
         if not touched:
             continue
+        scaled = [(int(option.gain * scale), option) for option in options]
         grown = dict(states)
         for key, (effort, steps, gained, chosen) in states.items():
-            for option in options:
+            for gain, option in scaled:
                 new_key = list(key)
                 for i in touched:
-                    new_key[i] = needs[i].cap(key[i] + option.gain)
+                    new_key[i] = min(key[i] + gain, wanted[i])
                 new_key = tuple(new_key)
-                cost = (effort + option.effort, steps + option.steps, gained - option.gain,
+                cost = (effort + option.effort, steps + option.steps, gained - gain,
                         (*chosen, option))
                 if new_key not in grown or cost[:3] < grown[new_key][:3]:
                     grown[new_key] = cost
         done = [i for i in touched if last[i] == position]
         if done:
-            grown = _retired(grown, needs, done)
+            grown = {key: cost for key, cost in grown.items()
+                     if all(key[i] >= wanted[i] for i in done)}
             if not grown:
                 return None
         states = _undominated(grown)
     effort, steps, _gained, chosen = min(states.values(), key=lambda cost: cost[:3])
     return Solution(chosen, effort, steps)
-
-
-def _retired(states: dict, needs: tuple[Need, ...], done: list[int]) -> dict:
-    """The states meeting the needs in `done`, those needs' gains set to one value (the
-    cheapest state kept where keys then meet)."""
-    kept = {}
-    for key, cost in states.items():
-        if all(needs[i].met(key[i]) for i in done):
-            new_key = tuple(needs[i].amount if i in done else gain
-                            for i, gain in enumerate(key))
-            if new_key not in kept or cost[:3] < kept[new_key][:3]:
-                kept[new_key] = cost
-    return kept
 
 
 def _undominated(states: dict) -> dict:
