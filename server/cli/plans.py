@@ -1,5 +1,6 @@
 """`parindex plan UNIT --campaign ID --target band=Khá --target rank=5-7`: the target planner from
-the command line, as the Department of Home Affairs (an administrator) runs it."""
+the command line, as the Department of Home Affairs (an administrator) runs it; `parindex
+plan-weights`: the effort weights it counts per item."""
 
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from server.planning.plan_workbook import write_unit_plan
 from server.planning.planner import PlanError
 from server.planning.plans import plan_for_unit
 from server.planning.targets import TargetError, parse_target
+from server.planning.weights import WeightsError, effort_weights, set_effort_weights
 
 
 def _group_bands(campaign, unit_code: str) -> list[str]:
@@ -82,3 +84,34 @@ def _print(plan) -> None:
     if plan.not_plannable:
         click.echo(f"not plannable: {', '.join(plan.not_plannable)}")
 
+
+
+@click.command("plan-weights")
+@click.argument("campaign_id", type=int)
+@click.argument("group")
+@click.argument("weights", nargs=-1)
+@click.option("--reason", default="", help="Why the weights change (kept in the audit log).")
+@click.option("--user", "username", default=None,
+              help="The administrator setting them (default: the only administrator).")
+@with_appcontext
+def plan_weights_command(campaign_id, group, weights, reason, username):
+    """Show GROUP's effort weights, or replace them all with CODE=WEIGHT pairs (whole numbers
+    1..100; items left out weigh 1)."""
+    campaign = campaign_by_id(campaign_id)
+    if weights:
+        pairs = {}
+        for text in weights:
+            code, _sep, weight = text.partition("=")
+            if not weight.strip().isdecimal():
+                raise click.ClickException(f"{text}: write CODE=WEIGHT, a whole number")
+            pairs[code.strip()] = int(weight)
+        try:
+            set_effort_weights(campaign, group, pairs, administrator(username), reason)
+        except WeightsError as error:
+            db.session.rollback()
+            for field, message in error.errors.items():
+                click.echo(f"{field}: {message}", err=True)
+            raise click.ClickException("the weights are refused; nothing changed") from error
+        db.session.commit()
+    for code, weight in sorted(effort_weights(campaign, group).items()):
+        click.echo(f"{code}={weight}")

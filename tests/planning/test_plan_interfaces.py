@@ -79,3 +79,14 @@ def test_the_department_sees_every_unit_the_farthest_first(client, group):
     saved = client.put(f"/api/v1/campaigns/{campaign.id}/plan-weights?group=province",
                        headers=headers, json={"weights": {"1.1.1": 4, "1.1.2": 1}})
     assert saved.get_json()["weights"] == {"1.1.1": 4}
+
+
+def test_the_command_sets_and_shows_the_weights(app, group):
+    campaign = group["campaign"]
+    base = ["plan-weights", str(campaign.id), "province"]
+    result = run(app, *base, "1.1.1=3", "8.1.1=2", "--reason", "Khó cải thiện")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["1.1.1=3", "8.1.1=2"]
+    refused = run(app, *base, "9.9.9=2")
+    assert refused.exit_code != 0 and "weights.9.9.9" in refused.output
+    assert run(app, *base).output.splitlines() == ["1.1.1=3", "8.1.1=2"]
