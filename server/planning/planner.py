@@ -87,7 +87,7 @@ class Plan:
     campaign_id: int
     group: str
     target: Target
-    basis: str | None  # what the other units are held at; None when no rank was used
+    basis: str | None  # what the other units are held at for the ranks; None: no ranking used
     tie_rule: TieRule
     now: Standing
     reached: bool  # the plan, re-scored, meets every part of the target
@@ -172,7 +172,7 @@ def build_plan(criteria_set: CriteriaSet, campaign_id: int, group: str, unit_cod
         shortfall, short = _shortfall(total, needs, now, best_result, criteria_set)
     return Plan(
         unit_code, unit_name, campaign_id, group, target,
-        field.basis if field and target.rank else None, tie_rule,
+        field.basis if field else None, tie_rule,
         _standing(now, unit_code, field, criteria_set, tie_rule),
         solution is not None and _meets(after, now, target, criteria_set, floor_list, needs),
         tuple(_step(criteria_set, now, option) for option in chosen),
