@@ -182,7 +182,6 @@ def build_plan(criteria_set: CriteriaSet, campaign_id: int, group: str, unit_cod
         shortfall, short, tuple(not_plannable))
 
 
-
 def _applied(answers: dict, options) -> dict:
     applied = dict(answers)
     for option in options:
@@ -196,8 +195,9 @@ def _standing(result: ScoreResult, unit_code: str, field: Field | None,
     if field is not None:
         entries = [Entry(e.unit_code, e.unit_name, result, e.ranked) if e.unit_code == unit_code
                    else e for e in field.entries]
-        place = next(row.rank for row in rank(criteria_set, entries, tie_rule)
-                     if row.unit_code == unit_code)
+        # A unit missing from a publication (added after it) has no rank there.
+        place = next((row.rank for row in rank(criteria_set, entries, tie_rule)
+                      if row.unit_code == unit_code), None)
     return Standing(result.total, result.index, result.classification, place)
 
 
