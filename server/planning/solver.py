@@ -12,6 +12,7 @@ whole steps of the problem's own grid (the least common denominator of every gai
 so no rounding enters the choice; the plan is then applied and re-scored by the engine.
 """
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,15 +114,44 @@ def solve(items: Mapping[str, Sequence[Option]], needs: Iterable[Need]) -> Solut
 def _undominated(states: dict) -> dict:
     """The states no other state matches or beats on every need at no more cost."""
     ordered = sorted(states.items(), key=lambda item: item[1][:3])
+    # Only the needs whose gains differ between states tell them apart (a domain's need before
+    # its items and after its last one does not).
+    keys = [key for key, _cost in ordered]
+    varying = [i for i in range(len(keys[0])) if any(key[i] != keys[0][i] for key in keys)]
     kept: list = []
-    if len(ordered[0][0]) == 1:  # one need (the usual case): a running best is enough
+    if len(varying) <= 1:  # a running best is enough
         best = None
         for key, cost in ordered:
-            if best is None or key[0] > best:
+            value = key[varying[0]] if varying else 0
+            if best is None or value > best:
                 kept.append((key, cost))
-                best = key[0]
+                best = value
         return dict(kept)
+    if len(varying) == 2:
+        return dict(_undominated_2d(ordered, *varying))
+    projected: list = []
     for key, cost in ordered:
-        if not any(all(a >= b for a, b in zip(other, key, strict=True)) for other, _ in kept):
+        mine = [key[i] for i in varying]
+        if not any(all(a >= b for a, b in zip(other, mine, strict=True)) for other in projected):
             kept.append((key, cost))
+            projected.append(mine)
     return dict(kept)
+
+
+def _undominated_2d(ordered: list, first: int, second: int) -> list:
+    """`_undominated` when two needs vary: a staircase of the best (first, second) gains kept so
+    far, the first rising and the second falling, answers "is any as good on both" by bisection."""
+    kept, rising, falling = [], [], []
+    for key, cost in ordered:
+        a, b = key[first], key[second]
+        at = bisect.bisect_left(rising, a)  # the stairs with a first gain of `a` or more
+        if at < len(rising) and falling[at] >= b:
+            continue
+        kept.append((key, cost))
+        # The stairs this state matches or beats on both gains are no longer needed.
+        start = at
+        while start > 0 and falling[start - 1] <= b:
+            start -= 1
+        end = at + 1 if at < len(rising) and rising[at] == a else at
+        rising[start:end], falling[start:end] = [a], [b]
+    return kept

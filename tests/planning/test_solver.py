@@ -36,7 +36,7 @@ def _brute_force(items, needs):
     return best
 
 
-@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("seed", range(40))
 def test_least_effort_then_fewest_steps_as_brute_force_finds(seed):
     rng = random.Random(seed)  # noqa: S311 (a repeatable sample, not a secret)
     items = _items(rng, 7)
@@ -44,6 +44,8 @@ def test_least_effort_then_fewest_steps_as_brute_force_finds(seed):
     needs = [Need("total", most * Fraction(rng.choice(range(1, 10)), 10))]
     if seed % 2:  # a domain floor too: the items of domain 1 must gain at least 1 point
         needs.append(Need("1", Fraction(1), frozenset(c for c in items if c.startswith("1."))))
+    if seed % 3 == 0:  # a second domain's floor: three needs move together
+        needs.append(Need("2", Fraction(1, 2), frozenset(c for c in items if c.startswith("2."))))
     if seed % 5 == 0:
         needs.append(Need("strict", needs[0].amount, None, strict=True))
     solution = solve(items, needs)
