@@ -109,6 +109,8 @@ def component_needs(target: Target, criteria_set: CriteriaSet, result: ScoreResu
 
 
 def _component_codes(criteria_set: CriteriaSet, key: str) -> list[str]:
+    """The items of a part a minimum may name: "self", "survey" or a domain code (a named
+    component of the set would list its own items here)."""
     if key in (COMPONENT_SELF, COMPONENT_SURVEY):
         return [leaf.code for leaf in criteria_set.leaves() if leaf.source == key]
     return [leaf.code for leaf in criteria_set.node(key).leaves()]
