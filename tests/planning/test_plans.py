@@ -12,13 +12,14 @@ from server.engine import Band, TieRule, score
 from server.engine.decimals import percent
 from server.extensions import db
 from server.models import Answer
-from server.planning.planner import PlanError
+from server.planning.planner import PlanError, build_plan
 from server.planning.plans import plan_for_unit, unit_answers
 from server.planning.targets import Target, TargetError, parse_target
 from server.planning.weights import WeightsError, set_effort_weights
 from server.results.publications import publish
 from server.results.ranking import rank_group
 from tests.ranking_data import (
+    full_answers,
     json_value,
     set_appraisal,
 )
@@ -158,3 +159,21 @@ def test_the_rounded_tie_rule_compares_published_figures(group):
     plan = plan_for_unit(campaign, "P05", Target(rank=(4, 4)), admin)
     assert plan.reached and plan.after.rank <= 4
     assert replace(plan.tie_rule) == TieRule("rounded", "shared")
+
+
+def test_a_band_minimum_on_the_survey_part_is_planned_for(province_set):
+    # A band that also asks 90 % of the survey part, as one province's bands do.
+    criteria_set = replace(province_set, bands=(
+        Band("Tốt", Decimal(60), (("survey", Decimal(90)),)), Band("Khá", Decimal(0))))
+    survey = [leaf.code for leaf in criteria_set.leaves() if leaf.source == "survey"]
+    answers = {code: {"value": value} for code, value in full_answers(criteria_set).items()}
+    for code in survey[:6]:
+        answers[code] = {"value": "0"}
+    now = score(criteria_set, answers)
+    assert now.classification == "Khá" and now.index >= 60
+    plan = build_plan(criteria_set, 1, "province", "P09", "Tỉnh P09", answers, [], None,
+                      Target(band="Tốt"), {})
+    assert plan.reached and plan.after.classification == "Tốt"
+    assert {step.code for step in plan.steps} <= set(survey[:6])
+    after = score(criteria_set, answers | {s.code: {"value": s.value} for s in plan.steps})
+    assert after.classification == "Tốt" and plan.after.index == after.index
