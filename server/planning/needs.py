@@ -87,9 +87,9 @@ def total_need(floor_list: Iterable[Floor], result: ScoreResult) -> Need | None:
 
 def component_needs(target: Target, criteria_set: CriteriaSet, result: ScoreResult,
                     counted: Sequence[str]) -> list[Need]:
-    """The domains' floor (`domain_min`) and the target band's component minimums, each a Need
-    over the counted items of its domain or part. A named component the set declares would be
-    read here the same way, from its own items."""
+    """The domains' floor (`domain_min`) and the target band's component minimums (on "self",
+    "survey", a domain or a named component), each a Need over the counted items of its part.
+    A target's own minimum on a component would be read here the same way."""
     minimums = []
     if target.domain_min is not None:
         minimums += [(domain.code, target.domain_min) for domain in criteria_set.domains]
@@ -109,9 +109,12 @@ def component_needs(target: Target, criteria_set: CriteriaSet, result: ScoreResu
 
 
 def _component_codes(criteria_set: CriteriaSet, key: str) -> list[str]:
-    """The items of a part a minimum may name: "self", "survey" or a domain code (a named
-    component of the set would list its own items here)."""
+    """The items of a part a minimum may name: "self", "survey", a domain code or the key of one
+    of the set's named components."""
     if key in (COMPONENT_SELF, COMPONENT_SURVEY):
         return [leaf.code for leaf in criteria_set.leaves() if leaf.source == key]
+    named = {component.key: component for component in criteria_set.components}
+    if key in named:
+        return list(named[key].leaf_codes)
     return [leaf.code for leaf in criteria_set.node(key).leaves()]
 

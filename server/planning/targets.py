@@ -30,9 +30,9 @@ class Target:
 
     `rank` is (best, worst) in the unit's group: the plan aims at the worst rank of the range,
     and a better rank still meets it. `domain_min` is "no domain below X %" (seed 000's "không có
-    chỉ tiêu ở mức trung bình"). A minimum on a named component (issue 16's
-    components) would be one more part here, read by `needs.component_needs` into one more
-    solver Need over the component's items (`needs._component_codes`).
+    chỉ tiêu ở mức trung bình"). A target's own minimum on a named component
+    (beyond its band's) would be one more part here, read by `needs.component_needs` into one
+    more solver Need over the component's items (`needs._component_codes`).
     """
 
     band: str | None = None

@@ -177,3 +177,18 @@ def test_a_band_minimum_on_the_survey_part_is_planned_for(province_set):
     assert {step.code for step in plan.steps} <= set(survey[:6])
     after = score(criteria_set, answers | {s.code: {"value": s.value} for s in plan.steps})
     assert after.classification == "Tốt" and plan.after.index == after.index
+
+
+def test_a_band_minimum_on_a_named_component_is_planned_for(app):
+    criteria_set = app.extensions["parindex"].criteria.get("province-2020", "1.1.0")
+    sipas = next(c for c in criteria_set.components if c.key == "sipas").leaf_codes
+    criteria_set = replace(criteria_set, bands=(
+        Band("Tốt", Decimal(60), (("sipas", Decimal(80)),)), Band("Khá", Decimal(0))))
+    answers = {code: {"value": value} for code, value in full_answers(criteria_set).items()}
+    for code in sipas:
+        answers[code] = {"value": "0"}
+    assert score(criteria_set, answers).classification == "Khá"
+    plan = build_plan(criteria_set, 1, "province", "P09", "Tỉnh P09", answers, [], None,
+                      Target(band="Tốt"), {})
+    assert plan.reached and plan.after.classification == "Tốt"
+    assert plan.steps and {step.code for step in plan.steps} <= set(sipas)
