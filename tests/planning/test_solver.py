@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from server.engine.rules import BetterOutcome
-from server.planning.solver import Need, options_of, solve
+from server.planning.solver import Need, _undominated_2d, options_of, solve
 
 
 def _items(rng, count):
@@ -72,3 +72,17 @@ def test_a_need_already_met_needs_no_step():
     items = _items(random.Random(2), 4)  # noqa: S311 (a repeatable sample)
     solution = solve(items, [Need("total", Fraction(-1))])
     assert (solution.options, solution.effort, solution.steps) == ((), 0, 0)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_staircase_keeps_what_comparing_every_pair_keeps(seed):
+    rng = random.Random(seed)  # noqa: S311 (a repeatable sample, not a secret)
+    states = {(rng.randint(0, 12), 5, rng.randint(0, 12)): (rng.randint(0, 9), rng.randint(0, 9),
+                                                            -rng.randint(0, 9), ())
+              for _ in range(60)}
+    ordered = sorted(states.items(), key=lambda item: item[1][:3])
+    every_pair = []
+    for key, cost in ordered:
+        if not any(other[0] >= key[0] and other[2] >= key[2] for other, _ in every_pair):
+            every_pair.append((key, cost))
+    assert _undominated_2d(ordered, 0, 2) == every_pair
