@@ -21,7 +21,8 @@ def step_dict(step: Step) -> dict:
                                             "points": plain(step.from_points)},
             "to": {"outcome": step.to_label, "points": plain(step.to_points),
                    "value": json_ready(step.value)},
-            "gain": plain(step.gain), "steps": step.steps, "effort": step.effort}
+            "gain": plain(step.gain), "steps": step.steps, "effort": step.effort,
+            "index_after": _number(step.index_after)}
 
 
 def plan_dict(plan: Plan) -> dict:

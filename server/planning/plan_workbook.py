@@ -57,15 +57,16 @@ def write_unit_plan(plan: Plan, target, *, generated_at: datetime | None = None)
     book, formats = _book(target)
     headers = ["Lĩnh vực", "Cơ quan theo dõi lĩnh vực", "Mã TCTP", "Tiêu chí thành phần",
                "Hiện nay", "Điểm hiện nay", "Cần đạt", "Điểm sau", "Điểm tăng", "Số bước",
-               "Công sức"]
-    kinds = ["text", "text", "text", "wrap", "wrap", "num", "wrap", "num", "num", "int", "int"]
+               "Công sức", "Chỉ số sau bước này"]
+    kinds = ["text", "text", "text", "wrap", "wrap", "num", "wrap", "num", "num", "int", "int",
+             "num"]
     sheet = TableSheet(book, formats, STEPS_SHEET, headers,
-                       [8, 22, 10, 50, 20, 9, 20, 9, 9, 8, 8], 3)
+                       [8, 22, 10, 50, 20, 9, 20, 9, 9, 8, 8, 10], 3)
     for step in plan.steps:
         sheet.write([step.domain_code, step.agency or NO_AGENCY, step.code, step.title,
                      step.from_label or "chưa chấm", _number(step.from_points), step.to_label,
-                     _number(step.to_points), _number(step.gain), step.steps, step.effort],
-                    kinds)
+                     _number(step.to_points), _number(step.gain), step.steps, step.effort,
+                     _number(step.index_after)], kinds)
     sheet.close()
     agencies = TableSheet(book, formats, AGENCIES_SHEET,
                           ["Cơ quan theo dõi lĩnh vực", "Số TCTP", "Điểm tăng", "Công sức"],

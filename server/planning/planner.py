@@ -27,7 +27,7 @@ from server.planning.needs import (
     rank_floor,
     total_need,
 )
-from server.planning.solver import Option, options_of, solve
+from server.planning.solver import options_of, solve
 from server.planning.targets import Target
 
 PUBLISHED, CURRENT = "published", "current"
@@ -57,6 +57,7 @@ class Step:
     value: object  # the answer value the outcome means
     steps: int
     effort: int
+    index_after: Decimal  # the engine's index with this step and the ones before it applied
 
     @property
     def gain(self) -> Decimal:
@@ -175,7 +176,7 @@ def build_plan(criteria_set: CriteriaSet, campaign_id: int, group: str, unit_cod
         field.basis if field else None, tie_rule,
         _standing(now, unit_code, field, criteria_set, tie_rule),
         solution is not None and _meets(after, now, target, criteria_set, floor_list, needs),
-        tuple(_step(criteria_set, now, option) for option in chosen),
+        _steps(criteria_set, now, answers, excluded, chosen),
         solution.effort if solution else 0,
         _standing(after, unit_code, field, criteria_set, tie_rule),
         _up(*max((f.index, f.strict) for f in floor_list)) if floor_list else None,
@@ -221,14 +222,20 @@ def _points(result: ScoreResult, codes) -> Fraction:
                Fraction(0))
 
 
-def _step(criteria_set: CriteriaSet, now: ScoreResult, option: Option) -> Step:
-    leaf = criteria_set.leaf(option.code)
-    domain = next(d for d in criteria_set.domains if option.code in
-                  {x.code for x in d.leaves()})
-    line = next(line for line in now.trace if line.code == option.code)
-    return Step(option.code, leaf.title, domain.code, domain.title, leaf.responsible_agency,
-                line.outcome, line.points, option.label, option.points, option.value,
-                option.steps, option.effort)
+def _steps(criteria_set: CriteriaSet, now: ScoreResult, answers: dict, excluded: list[str],
+           chosen) -> tuple[Step, ...]:
+    """The chosen options as steps in tree order, each with the index the engine gives once it
+    and the steps before it are applied."""
+    lines = {line.code: line for line in now.trace}
+    steps = []
+    for done, option in enumerate(chosen, 1):
+        leaf, line = criteria_set.leaf(option.code), lines[option.code]
+        domain = criteria_set.node(criteria_set.leaf_domain(option.code))
+        index = score(criteria_set, _applied(answers, chosen[:done]), excluded).index
+        steps.append(Step(option.code, leaf.title, domain.code, domain.title,
+                          leaf.responsible_agency, line.outcome, line.points, option.label,
+                          option.points, option.value, option.steps, option.effort, index))
+    return tuple(steps)
 
 
 def _up(index: Fraction, strict: bool = False) -> Decimal:

@@ -47,6 +47,9 @@ def test_a_rank_plan_applied_and_re_scored_gives_exactly_the_promise(group, prov
     assert plan.now.rank == 5 and plan.after.rank <= 3
     assert plan.steps and plan.effort == plan.step_count == sum(s.steps for s in plan.steps)
     assert plan.needed_index > plan.now.index
+    # Each step says the index with it and the steps before it applied; the last, the plan's.
+    indices = [step.index_after for step in plan.steps]
+    assert indices == sorted(indices) and indices[-1] == plan.after.index
     _apply(plan, group["dossiers"]["P05"], province_set)
     rescored = score(province_set, unit_answers(group["dossiers"]["P05"], province_set))
     assert (rescored.total, rescored.index, rescored.classification) == (
