@@ -71,6 +71,7 @@ def main(argv=None) -> int:
         concurrent_saves,
         engine_scoring,
         live_ranking,
+        planner,
         publishing,
         ranking,
         ranking_workbook,
@@ -78,7 +79,8 @@ def main(argv=None) -> int:
 
     sizes = parse(argv, __doc__)
     started = time.perf_counter()
-    goals = [engine_scoring.goal(min(1000, sizes.units), 3 if sizes.also is None else 5)]
+    goals = [engine_scoring.goal(min(1000, sizes.units), 3 if sizes.also is None else 5),
+             planner.goal(min(100, sizes.units))]
     built = dataset_for(sizes)
     found, ranked = ranking.goals(built)
     goals += found

@@ -24,6 +24,7 @@ def parindex_menu_items(user):
                (appraisal, _("Reviewer assignments"), "web.reviewer_assignments", admin),
                (results, _("Rankings"), "web.rankings", True),
                (results, _("Points lost"), "web.group_points_lost_page", admin),
+               (results, _("Target planner"), "web.group_plans_page", admin),
                (results, _("Publication"), "web.publications_home", admin),
                (administration, _("Campaigns"), "web.campaign_admin", admin),
                (administration, _("Unit list"), "web.unit_admin", admin),

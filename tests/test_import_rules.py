@@ -21,7 +21,7 @@ BASE = {"server", "server.config", "server.extensions", "server.events", "server
         "server.request_limits", "server.logs"}
 # The stages in the order of the year; each may use those before it.
 STAGES = ("engine", "models", "jobs", "criteria_io", "audit", "people", "campaigns", "assessment",
-          "appraisal", "results", "notify", "demo", "backup")
+          "appraisal", "results", "planning", "notify", "demo", "backup")
 ADAPTERS = ("api", "web", "cli")
 
 

@@ -23,6 +23,7 @@ def init_api(app) -> None:
         explanations,
         jobs,
         notifications,
+        plans,
         progress,
         publications,
         rankings,
@@ -43,6 +44,6 @@ def init_api(app) -> None:
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
                    progress, explanations, units, unit_groups, campaigns, users, account,
-                   exclusions, jobs):
+                   exclusions, jobs, plans):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

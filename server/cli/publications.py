@@ -13,15 +13,15 @@ from server.extensions import db
 from server.models import Campaign, Publication, RoleMembership, User
 
 
-def _campaign(campaign_id: int) -> Campaign:
+def campaign_by_id(campaign_id: int) -> Campaign:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise click.ClickException(f"campaign {campaign_id} does not exist")
     return campaign
 
 
-def _publisher(username: str | None) -> User:
-    """The named administrator, or the only one when no name is given."""
+def administrator(username: str | None) -> User:
+    """The named administrator, or the only one when no name is given (publishing, planning)."""
     if username:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None or not user.has_role("admin"):
@@ -49,9 +49,9 @@ def publish_command(campaign_id, group, reason, confirm_gaps, username):
     """Publish GROUP's ranking in a campaign: freeze it and publish the finalised dossiers."""
     from server.results.publications import PublicationError, publish
 
-    campaign = _campaign(campaign_id)
+    campaign = campaign_by_id(campaign_id)
     try:
-        publication = publish(campaign, group, _publisher(username), reason, confirm_gaps)
+        publication = publish(campaign, group, administrator(username), reason, confirm_gaps)
     except PublicationError as error:
         db.session.rollback()
         for gap in error.gaps:
@@ -95,7 +95,7 @@ def publications_command(campaign_id, group):
     from server.results.publication_status import drift
     from server.results.publications import imported_source, publications
 
-    rows = publications(_campaign(campaign_id).id, group)
+    rows = publications(campaign_by_id(campaign_id).id, group)
     if not rows:
         click.echo(f"{group} has no publication in campaign {campaign_id}")
         return
@@ -182,7 +182,7 @@ def import_command(file, year, group, criteria_set, source, tie_compare, tie_ran
     request = ImportRequest(year, group, criteria_set, source, tie_compare, tie_ranks, reason)
     try:
         publication = import_results(request, Path(file).name, table_file_content(file),
-                                     _publisher(username))
+                                     administrator(username))
     except ImportedResultsError as error:
         refuse_table_file(error)
     except PublicationError as error:

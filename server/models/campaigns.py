@@ -41,6 +41,8 @@ class Campaign(db.Model):
     # The campaign's tie rule, when it overrides the criteria set's (both or neither are set).
     tie_compare: Mapped[str | None] = mapped_column(String(20))
     tie_ranks: Mapped[str | None] = mapped_column(String(20))
+    # The planner's effort weight per item where it is not 1: {group: {leaf code: weight}}.
+    plan_weights: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     pins: Mapped[list["CampaignCriteriaSet"]] = relationship(

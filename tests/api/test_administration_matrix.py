@@ -10,12 +10,14 @@ Actors (own = the province QNI, whose dossier the open campaign holds; other = H
 
 Rules the matrix shows:
 - administration (units, unit groups, users, campaigns, exclusions, publishing and importing
-  results, the survey, live rankings and group reports, ranking settings, deadline
-  extensions) is for administrators only: 403 for every other signed-in user, whatever they
-  belong to, 401 anonymous;
+  results, the survey, live rankings and group reports and plans, ranking settings, effort
+  weights, deadline extensions) is for administrators only: 403 for every other signed-in
+  user, whatever they belong to, 401 anonymous;
 - a user holding a one-time password gets 403 from everything but changing it (and signing in);
 - lists of what every signed-in user reads (units, groups, campaigns, criteria sets, made
   publications) answer everyone; the campaign's dossier list shows only what the caller may read;
+- a unit's plan: whoever may read the unit (its people, reviewers, viewers, administrators);
+  another unit's people get 404;
 - tokens: each user lists and revokes their own; another's token is 404 (it does not exist for
   them), listing another's or everyone's is 403; signing in needs no token;
 - the OpenAPI document is public.
@@ -137,6 +139,13 @@ MATRIX = {
     "rankings.csv":        ADMIN_200,
     "points_lost.group":   ADMIN_200,
     "points_lost.group_xlsx": ADMIN_200,
+    # A unit's plan: whoever may read the unit; another unit's people 404, as for no unit.
+    "plans.unit":          "200  403  200  200  404  200  200  401",
+    "plans.unit_xlsx":     "200  403  200  200  404  200  200  401",
+    "plans.group":         ADMIN_200,
+    "plans.group_xlsx":    ADMIN_200,
+    "plan_weights.get":    ADMIN_200,
+    "plan_weights.put":    ADMIN_200,
 }
 # For the dossier list: who finds the own unit's dossier (QNI) in it.
 SEES_OWN_DOSSIER = {"admin", "reviewer", "head_own", "editor_own", "viewer"}
@@ -355,6 +364,19 @@ ACTIONS = {
         _campaign_url(w, "/points-lost?group=province"), headers=h),
     "points_lost.group_xlsx": lambda c, w, h, u: c.get(
         _campaign_url(w, "/points-lost.xlsx?group=province"), headers=h),
+    "plans.unit": lambda c, w, h, u: c.get(
+        _campaign_url(w, "/units/QNI/plan?index=90"), headers=h),
+    "plans.unit_xlsx": lambda c, w, h, u: c.get(
+        _campaign_url(w, "/units/QNI/plan.xlsx?index=90"), headers=h),
+    "plans.group": lambda c, w, h, u: c.get(
+        _campaign_url(w, "/plans?group=province&index=90"), headers=h),
+    "plans.group_xlsx": lambda c, w, h, u: c.get(
+        _campaign_url(w, "/plans.xlsx?group=province&index=90"), headers=h),
+    "plan_weights.get": lambda c, w, h, u: c.get(
+        _campaign_url(w, "/plan-weights?group=province"), headers=h),
+    "plan_weights.put": lambda c, w, h, u: c.put(
+        _campaign_url(w, "/plan-weights?group=province"), headers=h,
+        json={"weights": {"1.1.1": 3}, "reason": "Khó cải thiện"}),
 }
 
 # What a refused write must leave untouched: (model, filter) counted before and after.
@@ -481,6 +503,13 @@ ROUTES = {
     ("GET", "/api/v1/campaigns/<int:campaign_id>/ranking.csv"): "rankings.csv",
     ("GET", "/api/v1/campaigns/<int:campaign_id>/points-lost"): "points_lost.group",
     ("GET", "/api/v1/campaigns/<int:campaign_id>/points-lost.xlsx"): "points_lost.group_xlsx",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/units/<unit_code>/plan"): "plans.unit",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/units/<unit_code>/plan.xlsx"):
+        "plans.unit_xlsx",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/plans"): "plans.group",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/plans.xlsx"): "plans.group_xlsx",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/plan-weights"): "plan_weights.get",
+    ("PUT", "/api/v1/campaigns/<int:campaign_id>/plan-weights"): "plan_weights.put",
 }
 
 # A unit's own dossier (self-assessment, evidence, its reports): who may call these is tested

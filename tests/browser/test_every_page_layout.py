@@ -42,6 +42,8 @@ EXCLUDED = {
     "web.unit_points_lost_download": "download (.xlsx)",
     "web.unit_table_download": "download (.xlsx)",
     "web.group_points_lost_download": "download (.xlsx)",
+    "web.unit_plan_download": "download (.xlsx)",
+    "web.group_plans_download": "download (.xlsx)",
     "web.public_workbook": "download (.xlsx)",
     "web.publication_workbook": "download (.xlsx)",
     "web.ranking_workbook": "download (.xlsx)",
@@ -83,6 +85,8 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.rankings", "/rankings"), ("web.ranking", f"/rankings/{before.id}/province"),
         ("web.group_points_lost_page", f"/points-lost?campaign={before.id}&group=province"),
         ("web.unit_points_lost_page", f"/assessments/{last.id}/points-lost"),
+        ("web.group_plans_page",
+         f"/plans?campaign={before.id}&group=province&index=95&domain_min=50"),
         ("web.job_page", f"/jobs/{world['job'].id}"),
     ]
     unit_p02 = [
@@ -93,6 +97,7 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.notifications", "/notifications"),
         ("web.unit_scorecard", f"/scorecards/{before.id}/P02"),
         ("web.ranking", f"/rankings/{before.id}/province"),
+        ("web.unit_plan_page", f"/assessments/{last.id}/plan?rank=1&domain_min=60"),
     ]
     unit_p01 = [("web.assessment_form", f"/assessments/{p01.id}"),
                 ("web.assessment_submit", f"/assessments/{p01.id}/submit")]

@@ -1,6 +1,13 @@
 """Rule types: the built-in ones and the base class plugins subclass."""
 
-from server.engine.rules.base import Choice, InputField, InvalidAnswer, Outcome, RuleType
+from server.engine.rules.base import (
+    BetterOutcome,
+    Choice,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+)
 from server.engine.rules.choice import ChoiceRule
 from server.engine.rules.deduction import DeductionRule
 from server.engine.rules.manual import ManualRule
@@ -18,7 +25,8 @@ def builtin_rule_types() -> dict[str, type[RuleType]]:
     return {rule.name: rule for rule in BUILTIN_RULE_TYPES}
 
 
-__all__ = ["BUILTIN_RULE_TYPES", "Choice", "ChoiceRule", "DeductionRule", "InputField",
+__all__ = ["BUILTIN_RULE_TYPES", "BetterOutcome", "Choice", "ChoiceRule", "DeductionRule",
+           "InputField",
            "InvalidAnswer", "ManualRule",
            "Outcome", "PercentBandsRule", "ProportionalRule", "RuleType", "SurveyRule",
            "YesNoRule", "builtin_rule_types"]

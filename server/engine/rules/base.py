@@ -50,6 +50,15 @@ class InputField:
     hint: str = ""
 
 
+class BetterOutcome(NamedTuple):
+    """A better outcome of a leaf than its current answer: the answer value that would mean it,
+    the points it earns and the rule's label for it (the choice, band or count)."""
+
+    value: object
+    points: Decimal
+    label: str
+
+
 class InvalidAnswer(ValueError):
     """A value the rule refuses.
 
@@ -89,6 +98,16 @@ class RuleType:
       It does not check the value: `score` refuses it, beside the field, like an API answer.
     - `input_texts(value)`: the texts to show in the fields for a stored or typed value.
 
+    What a unit could do better (the target planner reads it; the default has no answer):
+
+    - `better_outcomes(value)`: given the current answer value (None when unanswered, which
+      earns 0), every outcome the rule can give that earns more points, as `BetterOutcome`s
+      ordered by points, fewest first, one per distinct points value: the next choices or bands;
+      for proportional and count rules the achievable whole counts; for points typed on a grid
+      (survey, manual) the points of that grid. Each value is one `score` accepts and scores to
+      exactly those points. () when the answer is already the best; None when the rule type
+      cannot say (the item is then reported as not plannable).
+
     A rule is not changed after construction; two rules are equal when their type, max points and
     parameters are equal.
     """
@@ -123,6 +142,13 @@ class RuleType:
     def input_texts(self, value) -> dict[str, str]:
         return {"": "" if value is None else str(value)}
 
+    def better_outcomes(self, value) -> tuple[BetterOutcome, ...] | None:
+        return None
+
+    def current_points(self, value) -> Decimal:
+        """The points of the current answer value: 0 when unanswered."""
+        return Decimal(0) if value is None else self.score(value).points
+
     def to_dict(self) -> dict:
         return {"type": self.name, **self.params_dict()}
 
@@ -144,6 +170,25 @@ def number_value(value, what: str = "value") -> Decimal:
     except NotANumber:
         raise InvalidAnswer("not_a_number", f"{what} {shown(value)} is not a number",
                             {"value": str(value)}) from None
+
+
+def better_than(current: Decimal, candidates) -> tuple[BetterOutcome, ...]:
+    """The `candidates` (BetterOutcomes) earning more than `current`, fewest points first, the
+    first of each points value kept."""
+    found = {}
+    for candidate in candidates:
+        if candidate.points > current:
+            found.setdefault(candidate.points, candidate)
+    return tuple(found[points] for points in sorted(found))
+
+
+def grid_points(current: Decimal, max_points: Decimal, step: Decimal) -> tuple[Decimal, ...]:
+    """The multiples of `step` above `current` up to `max_points`, and `max_points` itself."""
+    points, next_point = [], (current // step + 1) * step  # both not negative: // floors
+    while next_point < max_points:
+        points.append(next_point)
+        next_point += step
+    return tuple(p for p in (*points, max_points) if p > current)
 
 
 def points_value(value, max_points: Decimal) -> Decimal:

@@ -5,7 +5,16 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.rules.base import Choice, InputField, InvalidAnswer, Outcome, RuleType, _l
+from server.engine.rules.base import (
+    BetterOutcome,
+    Choice,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+    _l,
+    better_than,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,10 @@ class ChoiceRule(RuleType):
 
     def zero_input(self) -> str:
         return min(self.outcomes, key=lambda o: o.points).key
+
+    def better_outcomes(self, value) -> tuple[BetterOutcome, ...]:
+        return better_than(self.current_points(value), (
+            BetterOutcome(o.key, o.points, o.label) for o in self.outcomes))
 
     def input_fields(self) -> tuple[InputField, ...]:
         return (InputField("", _l("Outcome"), "select",

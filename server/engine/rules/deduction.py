@@ -5,7 +5,16 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader
-from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, number_value
+from server.engine.rules.base import (
+    BetterOutcome,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+    _l,
+    better_than,
+    number_value,
+)
 
 
 class DeductionRule(RuleType):
@@ -39,6 +48,15 @@ class DeductionRule(RuleType):
     def zero_input(self) -> int:
         # The fewest failures that bring the points down to the floor.
         return math.ceil((self.max_points - self.floor) / self.per_failure)
+
+    def better_outcomes(self, value) -> tuple[BetterOutcome, ...]:
+        # Each failure fewer is a step; counts past the floor change nothing.
+        worst = self.zero_input() if value is None else min(int(number_value(value)),
+                                                            self.zero_input())
+        current = self.current_points(value)
+        return better_than(current, (BetterOutcome(count, outcome.points, outcome.label)
+                                     for count in range(worst - 1, -1, -1)
+                                     for outcome in (self.score(count),)))
 
     def params_dict(self) -> dict:
         return {"per_failure": plain(self.per_failure), "floor": plain(self.floor)}

@@ -4,7 +4,16 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader
-from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, points_value
+from server.engine.rules.base import (
+    BetterOutcome,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+    _l,
+    grid_points,
+    points_value,
+)
 
 
 class ManualRule(RuleType):
@@ -41,6 +50,10 @@ class ManualRule(RuleType):
 
     def params_dict(self) -> dict:
         return {"step": plain(self.step)}
+
+    def better_outcomes(self, value) -> tuple[BetterOutcome, ...]:
+        return tuple(BetterOutcome(points, points, "manual") for points in
+                     grid_points(self.current_points(value), self.max_points, self.step))
 
     def input_fields(self) -> tuple[InputField, ...]:
         return (InputField("", _l("Points")),)

@@ -6,7 +6,16 @@ from itertools import pairwise
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader
-from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, number_value
+from server.engine.rules.base import (
+    BetterOutcome,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+    _l,
+    better_than,
+    number_value,
+)
 
 HUNDRED = Decimal(100)
 # Bounds are written the way the official text words them: "trên 90%" is `above: 90` (> 90),
@@ -38,6 +47,15 @@ class PercentBand:
         below_upper = not self.upper or percent < self.upper.value or (
             percent == self.upper.value and self.upper.key not in EXCLUSIVE_KEYS)
         return above_lower and below_upper
+
+    def least(self) -> Decimal:
+        """The least percentage the band holds, in whole percent where one does ("trên 90%":
+        91), else its middle."""
+        low = self.lower.value if self.lower else Decimal(0)
+        for candidate in (low, low.to_integral_value() + 1):
+            if self.holds(candidate):
+                return candidate
+        return self.sample()
 
     def sample(self) -> Decimal:
         """A percentage inside the band: the middle of its bounds."""
@@ -107,6 +125,10 @@ class PercentBandsRule(RuleType):
 
     def params_dict(self) -> dict:
         return {"bands": [b.to_dict() for b in self.bands]}
+
+    def better_outcomes(self, value) -> tuple[BetterOutcome, ...]:
+        return better_than(self.current_points(value), (
+            BetterOutcome(band.least(), band.points, band.label) for band in self.bands))
 
 
 def _bound(entry: FieldReader, keys: tuple[str, ...]) -> Bound | bool | None:

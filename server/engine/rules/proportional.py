@@ -12,7 +12,16 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.rules.base import InputField, InvalidAnswer, Outcome, RuleType, _l, number_value
+from server.engine.rules.base import (
+    BetterOutcome,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+    _l,
+    better_than,
+    number_value,
+)
 
 _KEYS = ("achieved", "required")
 _ABOVE = ("max", "refuse")
@@ -68,6 +77,24 @@ class ProportionalRule(RuleType):
 
     def zero_input(self) -> dict:
         return {"achieved": 0, "required": 1}
+
+    def better_outcomes(self, value) -> tuple[BetterOutcome, ...]:
+        """One more achieved at a time up to the required, which stays as declared; unanswered,
+        the whole of a required 1 (the max points)."""
+        current = self.current_points(value)
+        if value is None:
+            return better_than(current, (self._better(Decimal(1), Decimal(1)),))
+        achieved = number_value(value["achieved"], "achieved")
+        required = number_value(value["required"], "required")
+        counts = [Decimal(n) for n in range(int(achieved) + 1, int(required) + 1)]
+        if not counts or counts[-1] != required:
+            counts.append(required)  # a required that is not whole: all of it
+        return better_than(current, (self._better(n, required) for n in counts))
+
+    def _better(self, achieved: Decimal, required: Decimal) -> BetterOutcome:
+        outcome = self.score({"achieved": achieved, "required": required})
+        return BetterOutcome({"achieved": plain(achieved), "required": plain(required)},
+                             outcome.points, outcome.label)
 
     def params_dict(self) -> dict:
         # The default is left out, so sets written before the parameter keep their rules' form.

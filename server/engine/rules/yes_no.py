@@ -4,7 +4,16 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.rules.base import Choice, InputField, InvalidAnswer, Outcome, RuleType, _l
+from server.engine.rules.base import (
+    BetterOutcome,
+    Choice,
+    InputField,
+    InvalidAnswer,
+    Outcome,
+    RuleType,
+    _l,
+    better_than,
+)
 
 # Web forms post text, so the two words are accepted besides JSON booleans.
 _WORDS = {"true": True, "false": False}
@@ -46,6 +55,11 @@ class YesNoRule(RuleType):
 
     def params_dict(self) -> dict:
         return {"yes": plain(self.yes), "no": plain(self.no)}
+
+    def better_outcomes(self, value) -> tuple[BetterOutcome, ...]:
+        return better_than(self.current_points(value), (
+            BetterOutcome(answer, outcome.points, outcome.label)
+            for answer, outcome in zip((True, False), self._outcomes, strict=True)))
 
     def input_fields(self) -> tuple[InputField, ...]:
         return (InputField("", _l("Yes or no"), "select",

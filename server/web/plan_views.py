@@ -1,0 +1,125 @@
+"""The target planner's pages: a unit's own plan, and the Department's view of a whole group
+against one target (administrators only), with their workbooks.
+
+A unit's plan: whoever may read its dossier; another unit's users get 404.
+"""
+
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from server.campaigns.criteria import group_criteria_set
+from server.downloads import unit_file_name, xlsx_download
+from server.extensions import db
+from server.models import Campaign
+from server.planning.group_plans import group_plans
+from server.planning.plan_workbook import write_group_plans, write_unit_plan
+from server.planning.planner import PlanError
+from server.planning.plans import plan_for_unit
+from server.planning.targets import KEYS, TargetError, target_from
+from server.web.appraisal_views import appraisal_assessment_or_404
+from server.web.blueprint import bp
+
+# The built-in rules' own English outcome labels; a set's choices are written in Vietnamese.
+OUTCOME_WORDS = {"yes": _l("Yes"), "no": _l("No"), "survey": _l("Survey points"),
+                 "manual": _l("Points")}
+
+
+def _asked() -> dict:
+    return {key: request.args.get(key, "").strip() for key in KEYS}
+
+
+def _target(campaign, group: str):
+    """(target or None, errors by part): None when nothing is asked yet."""
+    asked = _asked()
+    if not any(asked.values()):
+        return None, {}
+    bands = [band.label for band in group_criteria_set(campaign, group).bands]
+    try:
+        return target_from(asked, bands), {}
+    except TargetError as error:
+        return None, {key.removeprefix("target.") or "target": message
+                      for key, message in error.errors.items()}
+
+
+def _unit_plan(assessment_id: int):
+    """(assessment, bands, plan or None, errors)."""
+    assessment = appraisal_assessment_or_404(assessment_id)
+    campaign, group = assessment.campaign, assessment.unit_group
+    target, errors = _target(campaign, group)
+    plan = None
+    if target is not None:
+        try:
+            plan = plan_for_unit(campaign, assessment.unit.code, target, current_user)
+        except PlanError as error:
+            if error.status == 404:
+                abort(404)
+            errors[error.field.removeprefix("target.") or "target"] = error.message
+    return assessment, group_criteria_set(campaign, group).bands, plan, errors
+
+
+@bp.route("/assessments/<int:assessment_id>/plan")
+@login_required
+def unit_plan_page(assessment_id):
+    assessment, bands, plan, errors = _unit_plan(assessment_id)
+    return render_template("plans/unit.html", assessment=assessment, bands=bands, plan=plan,
+                           errors=errors, asked=_asked(), words=OUTCOME_WORDS), \
+        422 if errors else 200
+
+
+@bp.route("/assessments/<int:assessment_id>/plan.xlsx")
+@login_required
+def unit_plan_download(assessment_id):
+    assessment, _bands, plan, _errors = _unit_plan(assessment_id)
+    if plan is None:
+        abort(404)
+    return xlsx_download(lambda buffer: write_unit_plan(plan, buffer),
+                         unit_file_name(assessment, "ke-hoach"))
+
+
+def _group_plans():
+    """(campaigns, campaign, groups, group, bands, plans or None, errors): administrators."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc(),
+                                                             Campaign.id.desc())).all()
+    chosen = request.args.get("campaign", "")
+    campaign = (db.session.get(Campaign, int(chosen)) if chosen.isdecimal()
+                else campaigns[0] if campaigns else None)
+    if chosen and campaign is None:
+        abort(404)
+    groups = sorted(pin.unit_group for pin in campaign.pins) if campaign else []
+    group = request.args.get("group") or (groups[0] if groups else None)
+    if campaign is None or group is None:
+        return campaigns, campaign, groups, group, (), None, {}
+    if group not in groups:
+        abort(404)
+    target, errors = _target(campaign, group)
+    plans = None
+    if target is not None:
+        try:
+            plans = group_plans(campaign, group, target, current_user)
+        except PlanError as error:
+            errors[error.field.removeprefix("target.") or "target"] = error.message
+    bands = group_criteria_set(campaign, group).bands
+    return campaigns, campaign, groups, group, bands, plans, errors
+
+
+@bp.route("/plans")
+@login_required
+def group_plans_page():
+    campaigns, campaign, groups, group, bands, plans, errors = _group_plans()
+    return render_template("plans/group.html", campaigns=campaigns, campaign=campaign,
+                           groups=groups, group=group, bands=bands, plans=plans,
+                           errors=errors, asked=_asked()), 422 if errors else 200
+
+
+@bp.route("/plans.xlsx")
+@login_required
+def group_plans_download():
+    plans = _group_plans()[5]
+    if plans is None:
+        abort(404)
+    return xlsx_download(lambda buffer: write_group_plans(plans, buffer),
+                         f"ke-hoach-{plans.campaign_id}-{plans.group}.xlsx")
