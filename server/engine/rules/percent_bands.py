@@ -130,6 +130,9 @@ class PercentBandsRule(RuleType):
         return better_than(self.current_points(value), (
             BetterOutcome(band.least(), band.points, band.label) for band in self.bands))
 
+    def input_fields(self) -> tuple[InputField, ...]:
+        return (InputField("", _l("Percentage")),)
+
 
 def _bound(entry: FieldReader, keys: tuple[str, ...]) -> Bound | bool | None:
     """The band's one lower (or upper) bound, None when it has none, False after a problem."""
@@ -164,6 +167,3 @@ def _check_cover(bands: list[PercentBand], params: FieldReader) -> None:
     for holders, values in overlaps.items():
         names = " and ".join(f"'{params.path(f'bands[{i}]')}'" for i in holders)
         params.report(f"{names} overlap at {', '.join(values)}")
-
-    def input_fields(self) -> tuple[InputField, ...]:
-        return (InputField("", _l("Percentage")),)
