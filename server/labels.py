@@ -59,5 +59,6 @@ JOB_STATES = {
 JOB_KINDS = {
     "open-campaign": _l("Opening the campaign"),
     "survey-import": _l("Survey results import"),
+    "publish-group": _l("Publishing a unit group"),
     "mail": _l("E-mail"),
 }

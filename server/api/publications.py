@@ -8,7 +8,7 @@ the live ranking and the drift check, which read current data, stay with adminis
 import re
 
 import marshmallow as ma
-from flask import g, request
+from flask import g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.downloads import XLSX, xlsx_download
 from server.extensions import db
+from server.jobs.runner import job_dict
 from server.models import Campaign, Publication, User
 from server.people.groups import group_label, group_labels
 from server.results.imported import (
@@ -35,7 +36,8 @@ from server.results.publication_status import (
     workbook_name,
     write_publication_workbook,
 )
-from server.results.publications import PublicationError, imported_source, publish
+from server.results.publications import PublicationError, imported_source
+from server.results.publishing import queue_publication
 from server.results.ranking_settings import (
     KEEP,
     SettingsError,
@@ -160,23 +162,28 @@ class Publications(MethodView):
                                                   names)
                                  for p, u in rows]}
 
-    @answers(blp, 201)
+    @answers(blp, 202)
     @token_required
     @admin_required
     @blp.arguments(PublishSchema)
     @problems(409)
     def post(self, payload, campaign_id):
-        """Publish a unit group: freeze its ranking and publish its finalised dossiers. The
-        second and later publications are corrections and need a `reason`. 409 names the
-        units not finalised yet (`errors[0].units`). 422 with `gaps` lists the dossiers with
-        unanswered or unappraised items: send `confirm_gaps` and a `reason` to go on."""
+        """Publish a unit group: freeze its ranking and publish its finalised dossiers.
+
+        A job does it: 202 with the job (follow `/api/v1/jobs/{id}`; once done, its
+        `result_link` is the published ranking and its `result` names the publication). The
+        same publication asked again before it is made is the same job. The second and later
+        publications are corrections and need a `reason`. Refused at once: 409 names the units
+        not finalised yet (`errors[0].units`), or nothing changed; 422 with `gaps` lists the
+        dossiers with unanswered or unappraised items: send `confirm_gaps` and a `reason`."""
         campaign = admin_campaign(campaign_id)
         try:
-            publication = publish(campaign, payload["group"], g.api_user, payload["reason"],
-                                  payload["confirm_gaps"])
+            job = queue_publication(campaign, payload["group"], g.api_user, payload["reason"],
+                                    payload["confirm_gaps"])
         except PublicationError as error:
             return _refused(error)
-        return publication_dict(publication, g.api_user, publication.number), 201
+        db.session.commit()
+        return job_dict(job), 202, {"Location": url_for("jobs.JobState", job_id=job.id)}
 
 
 def _refused(error: PublicationError):

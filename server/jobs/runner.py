@@ -52,6 +52,7 @@ def submit(kind: str, key: str, *, created_by: int | None = None,
     if existing.state == "failed":
         existing.state, existing.attempts, existing.error = "queued", 0, ""
         existing.run_after = existing.queued_at = utcnow()
+        existing.params = values["params"]  # asked again: with this request's inputs
         if payload is not None:
             existing.payload = payload
         db.session.flush()
@@ -69,6 +70,8 @@ def job_dict(job: Job) -> dict:
             "max_attempts": job.max_attempts,
             "progress": {"done": job.progress_done, "total": job.progress_total},
             "result_link": job.result_link or None, "error": job.error or None,
+            # What the work made, for the CLI and API clients (a publication's id, counts).
+            "result": (job.params or {}).get("result"),
             "campaign_id": job.campaign_id, "unit_id": job.unit_id,
             "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}

@@ -34,8 +34,8 @@ from server.results.publications import (
     group_gaps,
     imported_source,
     publications,
-    publish,
 )
+from server.results.publishing import queue_publication
 from server.results.ranking_settings import (
     KEEP,
     SettingsError,
@@ -164,8 +164,8 @@ def campaign_publications(campaign_id):
         return _page(campaign, publish_group=group, form=request.form, status_code=422,
                      publish_errors={"confirm": _("Tick the box to confirm the publication.")})
     try:
-        publication = publish(campaign, group, current_user, reason,
-                              confirm_gaps=request.form.get("confirm_gaps") == "1")
+        job = queue_publication(campaign, group, current_user, reason,
+                                confirm_gaps=request.form.get("confirm_gaps") == "1")
     except PublicationError as error:
         db.session.rollback()
         if campaign.pin_for(group) is None:  # no section of the page to show it beside
@@ -173,10 +173,9 @@ def campaign_publications(campaign_id):
         return _page(campaign, publish_group=group, form=request.form,
                      publish_errors={field: str(error) for field in error.fields or ["group"]},
                      status_code=error.status)
-    flash(_("Publication %(number)s of the group has been made; %(units)s units.",
-            number=publication.number,
-            units=len(publication.results["ranking"]["rows"])), "info")
-    return redirect(url_for("web.campaign_publications", campaign_id=campaign.id))
+    db.session.commit()
+    # The worker ranks and freezes the group; the job's page follows it to the ranking.
+    return redirect(url_for("web.job_page", job_id=job.id))
 
 
 @bp.route("/admin/publications/import", methods=["POST"])

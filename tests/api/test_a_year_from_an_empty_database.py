@@ -171,13 +171,14 @@ def test_a_year_from_an_empty_database(app, client):
     assert gaps.status_code == 422 and gaps.get_json()["gaps"][0]["unit_code"] == "QB"
     published = client.post(f"{base}/publications", headers=admin, json={
         "group": "province", "confirm_gaps": True, "reason": "Công bố theo số liệu đã chốt"})
-    assert published.status_code == 201, published.get_json()
-    publication = client.get(f"/api/v1/publications/{published.get_json()['id']}",
-                             headers=head).get_json()
+    assert published.status_code == 202, published.get_json()
+    job = client.get(published.headers["Location"], headers=admin).get_json()
+    assert job["state"] == "done", job
+    publication_id = job["result"]["publication_id"]
+    publication = client.get(f"/api/v1/publications/{publication_id}", headers=head).get_json()
     row = publication["ranking"]["rows"][0]
     assert (row["unit_code"], row["rank"]) == ("QB", 1)
-    workbook = client.get(f"/api/v1/publications/{published.get_json()['id']}/ranking.xlsx",
-                          headers=head)
+    workbook = client.get(f"/api/v1/publications/{publication_id}/ranking.xlsx", headers=head)
     assert workbook.status_code == 200
     summary = openpyxl.load_workbook(io.BytesIO(workbook.data)).worksheets[0]
     cells = [str(c) for r in summary.iter_rows(values_only=True) for c in r if c is not None]
