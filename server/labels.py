@@ -60,5 +60,7 @@ JOB_KINDS = {
     "open-campaign": _l("Opening the campaign"),
     "survey-import": _l("Survey results import"),
     "publish-group": _l("Publishing a unit group"),
+    "unit-import": _l("Unit list import"),
+    "user-import": _l("User list import"),
     "mail": _l("E-mail"),
 }

@@ -8,7 +8,9 @@ import contextlib
 import csv
 import io
 import itertools
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,17 +79,51 @@ def file_content(path, max_bytes: int = MAX_INFLATED_BYTES) -> bytes:
     return Path(path).read_bytes()
 
 
-def check_table_file(filename: str, content: bytes) -> None:
-    """Refuse, without parsing it, an .xlsx or .csv that `read_table` would refuse for its kind
-    or size, or an .xlsx whose parts inflate beyond MAX_INFLATED_BYTES: what a request checks
+def check_table_file(filename: str, content: bytes, *, max_rows: int = MAX_ROWS) -> None:
+    """Refuse, without parsing it, an .xlsx or .csv that `read_table` would refuse for its kind,
+    size or rows: one larger than MAX_INFLATED_BYTES, an .xlsx whose parts inflate beyond it, or
+    a sheet with more rows than `read_table` reads (counted, not parsed). What a request checks
     before it queues the file, so no bomb reaches the worker (and kills it on every retry)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         _check_archive(content, ".xlsx", MAX_INFLATED_BYTES)
+        _check_sheet_rows(content, max_rows)
     elif name.endswith(".csv"):
         _check_size(content, ".csv", MAX_INFLATED_BYTES)
+        lines = content.count(b"\n")
+        if lines > 2 * max_rows + 1:  # as `_keep` refuses a file of mostly empty rows
+            raise _too_many(lines, max_rows)
     else:
         raise TableFileError([RowProblem(0, "unreadable", "the file must be .xlsx or .csv")])
+
+
+# A row element of a sheet's XML, with or without a namespace prefix.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row[\s/>]")
+
+
+def _check_sheet_rows(content: bytes, max_rows: int) -> None:
+    """Count the row elements of every worksheet, streamed a megabyte at a time, and refuse a
+    sheet with more than `_keep` would look at (the archive's size is checked already)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                try:
+                    rows = _count_rows(archive, info)
+                except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as error:
+                    raise _unreadable(".xlsx", error) from error
+                if rows > 2 * max_rows + 1:
+                    raise _too_many(rows, max_rows)
+
+
+def _count_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    rows, tail = 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(2**20):
+            data = tail + chunk
+            # A tag within the carried tail was counted with the chunk before.
+            rows += sum(1 for match in _ROW_TAG.finditer(data) if match.end() > len(tail))
+            tail = data[-64:]
+    return rows
 
 
 def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,

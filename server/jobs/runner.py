@@ -25,6 +25,8 @@ from server.models.types import utcnow
 log = logging.getLogger(__name__)
 # Jobs to put on the queue once the transaction that wrote them commits (server.jobs.queue).
 TO_SEND = "parindex_jobs_to_send"
+# The job's params key of what only its creator reads, once (server.jobs.runner.take_once).
+ONCE = "once"
 
 
 def _send_after_commit(session: Session, job: Job) -> None:
@@ -72,9 +74,27 @@ def job_dict(job: Job) -> dict:
             "result_link": job.result_link or None, "error": job.error or None,
             # What the work made, for the CLI and API clients (a publication's id, counts).
             "result": (job.params or {}).get("result"),
+            "problems": (job.params or {}).get("problems") or [],
             "campaign_id": job.campaign_id, "unit_id": job.unit_id,
             "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+def keep_once(job: Job, secret) -> None:
+    """Keep `secret` (one-time passwords) on the job until its creator reads it: `take_once`."""
+    job.params = {**job.params, ONCE: secret}
+
+
+def take_once(job: Job, user_id: int | None):
+    """What the job kept for its creator (`user_id`; None for the command line, which asked
+    as nobody), erased as it is read, like an answer shown once; None for anyone else, and
+    after the first read. The caller commits."""
+    if job.state != "done" or job.created_by != user_id or ONCE not in (job.params or {}):
+        return None
+    params = dict(job.params)
+    secret = params.pop(ONCE)
+    job.params = params
+    return secret
 
 
 def _lease() -> timedelta:
@@ -118,14 +138,17 @@ def run_job(job_id: int) -> None:
 
 
 def _failed(job_id: int, error: Exception) -> None:
+    problems = []
     if isinstance(error, JobFailed):
-        message, retry = error.message, error.retry
+        message, retry, problems = error.message, error.retry, error.problems
     else:
         log.exception("job %s failed", job_id)
         message, retry = _("The job stopped on an unexpected error: %(error)s",
                            error=f"{type(error).__name__}: {error}"), True
     job = db.session.get(Job, job_id)
     job.error, job.locked_until = message[:4000], None
+    # Every bad row stays with the job, beyond what the error's text can hold.
+    job.params = {**job.params, "problems": problems}
     now = utcnow()
     if retry and job.attempts < job.max_attempts:
         delay = current_app.config["JOB_RETRY_SECONDS"] * 4 ** (job.attempts - 1)

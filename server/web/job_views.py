@@ -1,11 +1,13 @@
-"""A job's page, refreshing itself (static/jobs.js polls the state route)."""
+"""A job's page, refreshing itself (static/jobs.js polls the state route, and reloads the page
+once the job ends: the page shows a failed import's bad rows and, to its creator once, a user
+import's one-time passwords)."""
 
 from flask import abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from server import labels
 from server.extensions import db
-from server.jobs.runner import job_dict, may_see
+from server.jobs.runner import job_dict, may_see, take_once
 from server.models import Job
 from server.web.blueprint import bp
 
@@ -25,7 +27,10 @@ def _state(job: Job) -> dict:
 @login_required
 def job_page(job_id):
     job = _job(job_id)
-    return render_template("jobs/job.html", job=job, state=_state(job),
+    shown_once = take_once(job, current_user.id)
+    if shown_once is not None:
+        db.session.commit()
+    return render_template("jobs/job.html", job=job, state=_state(job), shown_once=shown_once,
                            kind_label=labels.JOB_KINDS.get(job.kind, job.kind))
 
 

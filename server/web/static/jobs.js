@@ -27,7 +27,12 @@
     if (finished(box.dataset.state)) { return; }
     fetch(box.dataset.stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (job) { if (job) { show(job); } })
+      .then(function (job) {
+        if (!job) { return; }
+        show(job);
+        // The page itself shows what an ended job leaves: its bad rows, one-time passwords.
+        if (finished(job.state)) { window.location.reload(); }
+      })
       .catch(function () { /* a dropped poll is retried on the next tick */ })
       .then(function () { if (!finished(box.dataset.state)) { window.setTimeout(poll, 1500); } });
   }
