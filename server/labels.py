@@ -62,5 +62,6 @@ JOB_KINDS = {
     "publish-group": _l("Publishing a unit group"),
     "unit-import": _l("Unit list import"),
     "user-import": _l("User list import"),
+    "ranking-workbook": _l("Ranking workbook"),
     "mail": _l("E-mail"),
 }

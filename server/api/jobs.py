@@ -7,9 +7,11 @@ from flask_smorest import Blueprint, abort
 from server.api.auth import token_required
 from server.api.problems import problems
 from server.api.schemas import answers
+from server.downloads import XLSX
 from server.extensions import db
 from server.jobs.runner import job_dict, may_see, take_once
 from server.models import Job
+from server.results.workbook_jobs import file_response, may_download
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="Jobs run by the worker")
 
@@ -30,6 +32,15 @@ def accepted(job: Job):
     return job_answer(job), 202, {"Location": url_for("jobs.JobState", job_id=job.id)}
 
 
+def file_or_accepted(job: Job):
+    """A download that a job writes (committed): the file once the job is done, else 202 with
+    the job to follow (its `result_link`, or `/api/v1/jobs/{id}/file`, downloads it)."""
+    db.session.refresh(job)
+    if job.state == "done":
+        return file_response(job)
+    return accepted(job)
+
+
 @blp.route("/jobs/<int:job_id>")
 class JobState(MethodView):
     @answers(blp, 200)
@@ -46,3 +57,18 @@ class JobState(MethodView):
         if job is None or not may_see(g.api_user, job):
             abort(404, message="There is no such job of yours.")
         return job_answer(job)
+
+
+@blp.route("/jobs/<int:job_id>/file")
+class JobFile(MethodView):
+    @answers(blp, 200, XLSX)
+    @token_required
+    @problems(404)
+    def get(self, job_id):
+        """The file a done job wrote (a large group's ranking workbook), authorised as what it
+        holds is: a publication's workbook to any signed-in user, a live ranking's to
+        administrators. 404 otherwise, and while the job is not done."""
+        job = db.session.get(Job, job_id)
+        if job is None or not may_download(g.api_user, job):
+            abort(404, message="There is no such file.")
+        return file_response(job)

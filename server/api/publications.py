@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from server.api.auth import admin_required, token_required
+from server.api.jobs import file_or_accepted
 from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import StrictSchema, answers, multipart, query
 from server.api.survey import admin_campaign
@@ -44,6 +45,7 @@ from server.results.ranking_settings import (
     ranking_settings,
     update_ranking_settings,
 )
+from server.results.workbook_jobs import publication_workbook_job
 
 blp = Blueprint("publications", __name__, url_prefix="/api/v1",
                 description="Công bố (publications) and ranking settings")
@@ -268,10 +270,17 @@ class PublicationView(MethodView):
 @blp.route("/publications/<int:publication_id>/ranking.xlsx")
 class PublicationWorkbook(MethodView):
     @answers(blp, 200, XLSX)
+    @answers(blp, 202)
     @token_required
     def get(self, publication_id):
-        """The ranking workbook written from the publication's snapshot alone."""
+        """The ranking workbook written from the publication's snapshot alone. A group larger
+        than PARINDEX_WORKBOOK_JOB_UNITS is written once by a job: 202 with the job until it
+        is done (follow `/api/v1/jobs/{id}`, then `/api/v1/jobs/{id}/file`), the file after."""
         publication, _publisher = _publication(publication_id)
+        job = publication_workbook_job(publication, g.api_user)
+        if job is not None:
+            db.session.commit()
+            return file_or_accepted(job)
         try:
             return xlsx_download(lambda buffer: write_publication_workbook(publication, buffer),
                                  workbook_name(publication))

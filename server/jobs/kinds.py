@@ -40,14 +40,17 @@ class JobKind:
     name: str
     handler: Callable[[Job], str]
     max_attempts: int
+    # Its done jobs name a file in the evidence storage (params["file"]["key"]), which the
+    # storage's clean-up keeps.
+    keeps_file: bool = False
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, *, max_attempts: int = 3):
+def job_kind(name: str, *, max_attempts: int = 3, keeps_file: bool = False):
     """Register the decorated function as the handler of jobs of kind `name`."""
     def register(handler):
-        KINDS[name] = JobKind(name, handler, max_attempts)
+        KINDS[name] = JobKind(name, handler, max_attempts, keeps_file)
         return handler
     return register

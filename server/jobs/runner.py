@@ -63,8 +63,19 @@ def submit(kind: str, key: str, *, created_by: int | None = None,
 
 
 def may_see(user: User, job: Job) -> bool:
-    """Its creator and the administrators."""
+    """Its creator and the administrators; any signed-in user for a job of work open to all of
+    them (`audience` "signed_in": a published ranking's workbook)."""
+    if (job.params or {}).get("audience") == "signed_in":
+        return True
     return user.has_role("admin") or (job.created_by is not None and job.created_by == user.id)
+
+
+def stored_files() -> set[str]:
+    """The storage keys of the files done jobs made (kinds that keep a file)."""
+    kinds = [kind.name for kind in KINDS.values() if kind.keeps_file]
+    return {params["file"]["key"] for params in db.session.scalars(
+        select(Job.params).where(Job.kind.in_(kinds), Job.state == "done"))
+        if (params or {}).get("file")}
 
 
 def job_dict(job: Job) -> dict:

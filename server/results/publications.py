@@ -147,6 +147,12 @@ def _stored_digest(campaign: Campaign, group: str, dossiers) -> str:
     return group_digest((code, digests[assessment.id]) for assessment, code in dossiers)
 
 
+def group_inputs_digest(campaign: Campaign, group: str) -> str:
+    """The group's inputs digest, read from its stored scores (PublicationError 422 when a
+    dossier has none)."""
+    return _stored_digest(campaign, group, _group_assessments(campaign, group))
+
+
 def check_publication(campaign: Campaign, group: str, user: User, reason: str = "",
                       confirm_gaps: bool = False) -> PublicationPlan:
     """Every refusal of `publish`, made before anything is queued, without ranking the group

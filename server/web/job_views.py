@@ -9,6 +9,7 @@ from server import labels
 from server.extensions import db
 from server.jobs.runner import job_dict, may_see, take_once
 from server.models import Job
+from server.results.workbook_jobs import file_response, may_download
 from server.web.blueprint import bp
 
 
@@ -38,3 +39,14 @@ def job_page(job_id):
 @login_required
 def job_state(job_id):
     return jsonify(_state(_job(job_id)))
+
+
+@bp.route("/jobs/<int:job_id>/file")
+@login_required
+def job_file(job_id):
+    """The file a done job wrote (a large group's ranking workbook), authorised as what it
+    holds is (server.results.workbook_jobs.may_download)."""
+    job = db.session.get(Job, job_id)
+    if job is None or not may_download(current_user, job):
+        abort(404)
+    return file_response(job)

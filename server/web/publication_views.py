@@ -42,6 +42,7 @@ from server.results.ranking_settings import (
     not_ranked_units,
     update_ranking_settings,
 )
+from server.results.workbook_jobs import file_response, publication_workbook_job
 from server.web.blueprint import bp
 from server.web.filters import points
 from server.web.forms import LogoutForm as CsrfForm
@@ -279,6 +280,12 @@ def publication_workbook(publication_id):
     publication = db.session.get(Publication, publication_id)
     if publication is None:
         abort(404)
+    job = publication_workbook_job(publication, current_user)
+    if job is not None:  # a large group: written once by the worker
+        db.session.commit()
+        db.session.refresh(job)
+        return file_response(job) if job.state == "done" else \
+            redirect(url_for("web.job_page", job_id=job.id))
     try:
         return xlsx_download(lambda buffer: write_publication_workbook(publication, buffer),
                              workbook_name(publication))
