@@ -63,5 +63,6 @@ JOB_KINDS = {
     "unit-import": _l("Unit list import"),
     "user-import": _l("User list import"),
     "ranking-workbook": _l("Ranking workbook"),
+    "criteria-import": _l("Criteria table import"),
     "mail": _l("E-mail"),
 }

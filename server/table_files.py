@@ -97,33 +97,60 @@ def check_table_file(filename: str, content: bytes, *, max_rows: int = MAX_ROWS)
         raise TableFileError([RowProblem(0, "unreadable", "the file must be .xlsx or .csv")])
 
 
-# A row element of a sheet's XML, with or without a namespace prefix.
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row[\s/>]")
+def check_sheet_file(filename: str, content: bytes, *, max_rows: int,
+                     max_inflated_bytes: int) -> None:
+    """`check_table_file` for what `read_sheets` reads (.xlsx, .docx) with the caller's
+    bounds: its size, its inflated size and (an .xlsx) its rows, without parsing it."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        _check_archive(content, ".xlsx", max_inflated_bytes)
+        _check_sheet_rows(content, max_rows)
+    elif name.endswith(".docx"):
+        _check_archive(content, ".docx", max_inflated_bytes)
+    else:
+        raise TableFileError([RowProblem(0, "unreadable", "the file must be .xlsx or .docx")])
+
+
+# A row's start tag in a sheet's XML, with or without a namespace prefix, and its number.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row(?:\s[^>]{0,500})?/?>")
+_ROW_NUMBER = re.compile(rb'\sr="(\d{1,12})"')
+_TAIL = 600  # longer than any tag the pattern matches
 
 
 def _check_sheet_rows(content: bytes, max_rows: int) -> None:
     """Count the row elements of every worksheet, streamed a megabyte at a time, and refuse a
-    sheet with more than `_keep` would look at (the archive's size is checked already)."""
+    sheet with more than `_keep` would look at, or one numbering a row beyond it (the reader
+    pads the rows in between: a far corner is a sheet of empty rows). The archive's size is
+    checked already."""
+    limit = 2 * max_rows + 1  # as `_keep` refuses a sheet of mostly empty rows
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         for info in archive.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 try:
-                    rows = _count_rows(archive, info)
+                    rows, last = _count_rows(archive, info)
                 except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as error:
                     raise _unreadable(".xlsx", error) from error
-                if rows > 2 * max_rows + 1:
+                if rows > limit:
                     raise _too_many(rows, max_rows)
+                if last > limit:  # where the reader would stop
+                    raise _too_many(limit + 1, max_rows)
 
 
-def _count_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    rows, tail = 0, b""
+def _count_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(row elements, the highest row number given) of one worksheet part."""
+    rows, last, tail = 0, 0, b""
     with archive.open(info) as part:
         while chunk := part.read(2**20):
             data = tail + chunk
-            # A tag within the carried tail was counted with the chunk before.
-            rows += sum(1 for match in _ROW_TAG.finditer(data) if match.end() > len(tail))
-            tail = data[-64:]
-    return rows
+            for match in _ROW_TAG.finditer(data):
+                if match.end() <= len(tail):  # counted with the chunk before
+                    continue
+                rows += 1
+                number = _ROW_NUMBER.search(match.group())
+                if number:
+                    last = max(last, int(number.group(1)))
+            tail = data[-_TAIL:]
+    return rows, last
 
 
 def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,
