@@ -18,6 +18,7 @@ import json
 import tempfile
 
 from flask import current_app, send_file
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from server.assessment.evidence import storage
@@ -104,7 +105,7 @@ def _write(job: Job, tmp) -> tuple[str, int]:
     if "publication_id" in params:
         publication = db.session.get(Publication, params["publication_id"])
         if publication is None:
-            raise JobFailed("The publication no longer exists.")
+            raise JobFailed(_("The publication no longer exists."))
         try:
             write_publication_workbook(publication, tmp)
         except PublicationError as error:  # its criteria set is not installed here
@@ -112,7 +113,7 @@ def _write(job: Job, tmp) -> tuple[str, int]:
         return workbook_name(publication), len(publication.results["ranking"]["rows"])
     campaign = db.session.get(Campaign, params["campaign_id"])
     if campaign is None:
-        raise JobFailed("The campaign no longer exists.")
+        raise JobFailed(_("The campaign no longer exists."))
     ranking = rank_group(campaign, params["group"], detail=True)
     write_ranking_workbook(ranking, tmp)
     return f"xep-hang-{ranking.year}-{ranking.group}-xem-truoc.xlsx", len(ranking.rows)
