@@ -68,7 +68,7 @@ def wait_for_import(job_id: int) -> Job:
 
 @click.group("jobs")
 def jobs_group():
-    """Jobs run by the worker (opening a campaign, survey import, e-mail)."""
+    """Jobs run by the worker (opening a campaign, publishing, imports, workbooks, e-mail)."""
 
 
 @jobs_group.command("show")
