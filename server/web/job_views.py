@@ -1,13 +1,13 @@
-"""A job's page, refreshing itself (static/jobs.js polls the state route, and reloads the page
-once the job ends: the page shows a failed import's bad rows and, to its creator once, a user
-import's one-time passwords)."""
+"""A job's page, refreshing itself (static/jobs.js polls the state route; it reloads the page
+when the job ends with what only the page shows: a failed import's bad rows and, to its creator
+once, a user import's one-time passwords)."""
 
 from flask import abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from server import labels
 from server.extensions import db
-from server.jobs.runner import job_dict, may_see, take_once
+from server.jobs.runner import ONCE, job_dict, may_see, take_once
 from server.models import Job
 from server.results.workbook_jobs import file_response, may_download
 from server.web.blueprint import bp
@@ -21,7 +21,11 @@ def _job(job_id: int) -> Job:
 
 
 def _state(job: Job) -> dict:
-    return {**job_dict(job), "state_label": str(labels.JOB_STATES[job.state])}
+    state = job_dict(job)
+    # What only the page itself shows, once the job ends: its bad rows, the passwords.
+    more = bool(state["problems"]) or (ONCE in (job.params or {})
+                                      and job.created_by == current_user.id)
+    return {**state, "state_label": str(labels.JOB_STATES[job.state]), "reload": more}
 
 
 @bp.route("/jobs/<int:job_id>")

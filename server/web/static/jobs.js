@@ -30,8 +30,8 @@
       .then(function (job) {
         if (!job) { return; }
         show(job);
-        // The page itself shows what an ended job leaves: its bad rows, one-time passwords.
-        if (finished(job.state)) { window.location.reload(); }
+        // Bad rows and one-time passwords are shown by the page itself.
+        if (finished(job.state) && job.reload) { window.location.reload(); }
       })
       .catch(function () { /* a dropped poll is retried on the next tick */ })
       .then(function () { if (!finished(box.dataset.state)) { window.setTimeout(poll, 1500); } });
