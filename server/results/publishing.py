@@ -39,6 +39,17 @@ def queue_publication(campaign: Campaign, group: str, user: User, reason: str = 
                           "reason": plan.reason, "confirm_gaps": plan.confirm_gaps})
 
 
+def _publish(campaign: Campaign, user: User, params: dict) -> Publication:
+    if not user.has_role("admin"):
+        raise JobFailed(_("Only the Department of Home Affairs publishes the index."))
+    plan = PublicationPlan(campaign.id, params["group"], params["number"], params["digest"],
+                           params["reason"], params["confirm_gaps"])
+    try:
+        return write_publication(campaign, plan, user)
+    except PublicationError as error:  # the group changed since it was asked: asking again
+        raise JobFailed(str(error)) from error
+
+
 def _ranking_link(campaign_id: int, group: str) -> str:
     return current_app.url_map.bind("localhost").build(
         "web.ranking", {"campaign_id": campaign_id, "group": group})
@@ -51,18 +62,11 @@ def run_publication(job: Job) -> str:
     user = db.session.get(User, job.created_by) if job.created_by else None
     if campaign is None or user is None:
         raise JobFailed(_("The campaign or the administrator who asked no longer exists."))
-    made = db.session.scalar(select(Publication).filter_by(
+    publication = db.session.scalar(select(Publication).filter_by(
         campaign_id=campaign.id, unit_group=params["group"], number=params["number"]))
-    if made is not None and made.inputs_digest == params["digest"]:
-        return _ranking_link(campaign.id, params["group"])  # made by an earlier attempt
-    plan = PublicationPlan(campaign.id, params["group"], params["number"], params["digest"],
-                           params["reason"], params["confirm_gaps"])
-    if not user.has_role("admin"):
-        raise JobFailed(_("Only the Department of Home Affairs publishes the index."))
-    try:
-        publication = write_publication(campaign, plan, user)
-    except PublicationError as error:  # the group changed since it was asked: asking again
-        raise JobFailed(str(error)) from error
+    if publication is None or publication.inputs_digest != params["digest"]:
+        publication = _publish(campaign, user, params)
+    # else: made by an earlier attempt of this job, whose `done` was not recorded
     units = len(publication.results["ranking"]["rows"])
     job.params = {**params, "result": {"publication_id": publication.id,
                                        "number": publication.number, "units": units,

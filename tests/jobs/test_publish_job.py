@@ -55,6 +55,8 @@ def test_asked_twice_it_is_one_job_and_a_retry_after_commit_publishes_nothing_ag
     runner.run_job(first)
     assert job_state(first).state == "done"
     assert _count(Publication) == 1
+    assert job_state(first).params["result"]["publication_id"] == \
+        db.session.scalar(select(Publication.id))
     assert _count(AuditEvent, AuditEvent.action == "publication.published") == 1
 
     # Asked again after it was made: refused in the request, nothing queued.
