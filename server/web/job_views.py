@@ -3,6 +3,7 @@ when the job ends with what only the page shows: a failed import's bad rows and,
 once, a user import's one-time passwords)."""
 
 from flask import abort, jsonify, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from server import labels
@@ -20,12 +21,30 @@ def _job(job_id: int) -> Job:
     return job
 
 
+# What a done job made, in a sentence, by kind (its `result`).
+SUMMARIES = {
+    "publish-group": lambda result: _(
+        "Publication %(number)s of the group has been made; %(units)s units.",
+        number=result["number"], units=result["units"]),
+    "unit-import": lambda result: _(
+        "%(created)s unit(s) created, %(updated)s updated.", created=result["created"],
+        updated=result["updated"]),
+}
+
+
+def _summary(job: Job) -> str:
+    result = (job.params or {}).get("result")
+    return SUMMARIES[job.kind](result) if job.state == "done" and result \
+        and job.kind in SUMMARIES else ""
+
+
 def _state(job: Job) -> dict:
     state = job_dict(job)
     # What only the page itself shows, once the job ends: its bad rows, the passwords.
     more = bool(state["problems"]) or (ONCE in (job.params or {})
                                       and job.created_by == current_user.id)
-    return {**state, "state_label": str(labels.JOB_STATES[job.state]), "reload": more}
+    return {**state, "state_label": str(labels.JOB_STATES[job.state]), "reload": more,
+            "summary": _summary(job)}
 
 
 @bp.route("/jobs/<int:job_id>")

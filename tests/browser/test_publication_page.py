@@ -29,7 +29,7 @@ def test_publish_from_the_page(app, live_server, page, make):
     page.get_by_label("Tôi xác nhận").check()
     page.get_by_role("button", name="Công bố", exact=True).click()
     # A job publishes it; its page links to the published ranking.
-    expect(page.locator("#job-result-link")).to_be_visible()
+    expect(page.get_by_text("Đã công bố lần 1 của nhóm; 3 đơn vị.")).to_be_visible()
     expect(page.locator("#job-result-link")).to_have_attribute(
         "href", f"/rankings/{campaign.id}/province")
     open_menu(page, "Kết quả", "Công bố")

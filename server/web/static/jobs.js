@@ -17,6 +17,9 @@
     var error = document.getElementById("job-error");
     error.textContent = job.error || "";
     error.hidden = !job.error;
+    var summary = document.getElementById("job-summary");
+    summary.firstElementChild.textContent = job.summary || "";
+    summary.hidden = !job.summary;
     var result = document.getElementById("job-result");
     if (job.result_link) { document.getElementById("job-result-link").href = job.result_link; }
     result.hidden = !job.result_link;
