@@ -9,9 +9,9 @@ a thread per editor waits at a barrier, GETs the form, then PUTs every self-asse
 province-2020 (70 of the 102; survey items are imported, not typed) with the versions the form
 gave. Afterwards each dossier is read again and every answer must hold what its editor sent, at
 the version the server told them: what differs is a lost write. The floor (bench/bare_app.py)
-does: token lookup, SELECT ... FOR UPDATE of the answers' versions, one batched write of answers,
-one audit row, one transaction. Ratios are on the PUT latencies; goals p50 <= 3, p95 <= 5,
-0 errors, 0 lost writes.
+does: token lookup, SELECT ... FOR UPDATE of the answers' versions, one batched write of answers
+and scores, one audit row, one transaction. Ratios are on the PUT latencies; goals p50 <= 3,
+p95 <= 5, 0 errors, 0 lost writes.
 """
 
 import http.client

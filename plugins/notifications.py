@@ -56,14 +56,18 @@ def _published(event) -> None:
     ids = (event.after or {}).get("published_dossiers") or []
     if not ids:
         return
-    dossiers = list(db.session.scalars(select(Assessment).where(Assessment.id.in_(ids))))
+    units = dict(db.session.execute(select(Assessment.id, Assessment.unit_id)
+                                    .where(Assessment.id.in_(ids))).all())
     people: dict[int, dict[int, User]] = {}
     for unit_id, user in db.session.execute(
             select(RoleMembership.unit_id, User).join(User, RoleMembership.user_id == User.id)
-            .where(RoleMembership.unit_id.in_({d.unit_id for d in dossiers}),
+            .where(RoleMembership.unit_id.in_(set(units.values())),
                    RoleMembership.role.in_(UNIT_ROLES), User.active)):
         people.setdefault(unit_id, {})[user.id] = user
-    for assessment in sorted(dossiers, key=lambda dossier: dossier.id):
+    # Whole dossiers only for the units someone will hear from.
+    dossiers = db.session.scalars(select(Assessment).where(Assessment.id.in_(
+        [id_ for id_, unit_id in units.items() if unit_id in people])).order_by(Assessment.id))
+    for assessment in dossiers:
         for _user_id, user in sorted(people.get(assessment.unit_id, {}).items()):
             notify(user, assessment, "published", "published", reason=event.reason)
 

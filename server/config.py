@@ -44,6 +44,18 @@ def _base_url_of_bind(bind: str) -> str:
     return f"http://{host}:{port}"
 
 
+def _engine_options(env: dict) -> dict:
+    """SQLAlchemy's engine options: a connection is checked before use; each process's pool
+    keeps `DB_POOL_SIZE` connections and opens up to `DB_MAX_OVERFLOW` more under load (unset:
+    SQLAlchemy's 5 and 10), so what every host may open can be kept under PostgreSQL's
+    `max_connections` or a pooler's limit."""
+    options = {"pool_pre_ping": True}
+    for name, option in (("DB_POOL_SIZE", "pool_size"), ("DB_MAX_OVERFLOW", "max_overflow")):
+        if env.get(name, "").strip():
+            options[option] = int(env[name])
+    return options
+
+
 def load_settings(instance: Path) -> dict:
     """Return the Flask config for an app whose instance folder is `instance`."""
     env = {key[len(PREFIX):]: value for key, value in os.environ.items() if key.startswith(PREFIX)}
@@ -113,7 +125,7 @@ def load_settings(instance: Path) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(env),
         # Where links in notifications point (the address users reach the server at); by default
         # the address bin/serve binds, never a request's Host header, which the sender chooses.
         "BASE_URL": env.get("BASE_URL", _base_url_of_bind(env.get("BIND", ""))).rstrip("/"),

@@ -77,3 +77,25 @@ def test_notification_links_follow_the_bound_port(tmp_path, monkeypatch):
     monkeypatch.setenv("PARINDEX_BASE_URL", "https://cchc.example.gov.vn/")
     assert create_app().config["BASE_URL"] == "https://cchc.example.gov.vn"
 
+
+
+def test_database_pool_size_and_overflow_from_the_environment(tmp_path, monkeypatch):
+    from server.extensions import db
+
+    monkeypatch.setenv("PARINDEX_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("PARINDEX_DB_POOL_SIZE", raising=False)
+    monkeypatch.delenv("PARINDEX_DB_MAX_OVERFLOW", raising=False)
+    with create_app().app_context():  # unset: SQLAlchemy's own pool
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (5, 10)
+    monkeypatch.setenv("PARINDEX_DB_POOL_SIZE", "2")
+    monkeypatch.setenv("PARINDEX_DB_MAX_OVERFLOW", "1")
+    app = create_app()
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True, "pool_size": 2, "max_overflow": 1}
+    with app.app_context():
+        pool = db.engine.pool
+        held = [db.engine.connect() for _ in range(3)]  # the pool's two and one overflow
+        assert (pool.size(), pool.checkedout(), pool._max_overflow) == (2, 3, 1)
+        for conn in held:
+            conn.close()
+        assert pool.checkedin() == 2  # the overflow connection was closed, not kept

@@ -86,7 +86,8 @@ def link_dict(link) -> dict:
 
 def dossier(assessment) -> dict:
     rows = sa.self_rows(assessment)
-    figures, _result = sa.totals(assessment, rows)
+    excluded = sa.exclusions_for(assessment)
+    figures, _result = sa.totals(assessment, rows, excluded)
     links = sa.links_by_code(assessment)
     deadline = sa.local_deadline(assessment)
     return {
@@ -100,7 +101,7 @@ def dossier(assessment) -> dict:
         "totals": figures,
         # Decided by the Department of Home Affairs; the unit cannot answer these.
         "exclusions": [{"code": code, "reason": reason} for code, reason
-                       in sorted(sa.exclusions_for(assessment).items())],
+                       in sorted(excluded.items())],
     }
 
 

@@ -86,10 +86,10 @@ def kind_of(row: Answer | None, self_row: Answer | None = None) -> str | None:
 
 
 def domain_of(criteria_set, code: str) -> str | None:
-    for domain in criteria_set.domains:
-        if any(leaf.code == code for leaf in domain.leaves()):
-            return domain.code
-    return None
+    try:
+        return criteria_set.leaf_domain(code)
+    except KeyError:
+        return None
 
 
 def undecided_items(assessment: Assessment) -> dict[str, list[str]]:
@@ -106,14 +106,13 @@ def undecided_in(criteria_set, self_rows: dict, appraised: dict, excluded) -> di
     the items under the `excluded` codes."""
     left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
     undecided = {}
-    for domain in criteria_set.domains:
-        for leaf in domain.leaves():
-            row = self_rows.get(leaf.code)
-            if leaf.source != SELF or row is None or row.not_applicable or row.value is None \
-                    or leaf.code in left_out:
-                continue
-            if kind_of(appraised.get(leaf.code), row) not in (ACCEPTED, ADJUSTED):
-                undecided.setdefault(domain.code, []).append(leaf.code)
+    for leaf in criteria_set.leaf_index.values():  # tree order
+        row = self_rows.get(leaf.code)
+        if leaf.source != SELF or row is None or row.not_applicable or row.value is None \
+                or leaf.code in left_out:
+            continue
+        if kind_of(appraised.get(leaf.code), row) not in (ACCEPTED, ADJUSTED):
+            undecided.setdefault(criteria_set.leaf_domain(leaf.code), []).append(leaf.code)
     return undecided
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Text, case, cast, func, literal, null, select
 
 from server.appraisal.decisions import APPRAISAL, undecided_in
 from server.assessment.self_assessment import SELF, criteria_set_for, unanswered_items
@@ -68,9 +68,12 @@ def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
         return []
     ids = [a.id for a in assessments]
     rows: dict[int, dict[str, dict]] = defaultdict(lambda: {SELF: {}, APPRAISAL: {}})
-    # The few columns the checks read, not whole answer objects (a group has thousands).
+    # The checks ask only whether an answer has a value, never which: `value` is read as 1 or
+    # None, so a group's hundred thousand answers are not decoded from JSON.
+    has_value = case((func.coalesce(cast(Answer.value, Text), "null") == "null", null()),
+                     else_=literal(1)).label("value")
     for row in db.session.execute(select(
-            Answer.assessment_id, Answer.source, Answer.code, Answer.value,
+            Answer.assessment_id, Answer.source, Answer.code, has_value,
             Answer.not_applicable).where(Answer.assessment_id.in_(ids),
                                          Answer.source.in_((SELF, APPRAISAL)))):
         rows[row.assessment_id][row.source][row.code] = row

@@ -2,9 +2,9 @@
 workflow state, how much of the self-assessment is answered, where the appraisal stands, what
 the unit changed after it was appraised, the points so far and whether the unit is overdue.
 
-Three statements whatever the number of units: one for the units with their assessment and
-extension, one for all the self and appraisal answers of the campaign, one for the items
-excluded for its units. Filters that need more
+Three statements whatever the number of units (four with points): one for the units with their
+assessment and extension, one for all the self and appraisal answers of the campaign, one for the
+items excluded for its units, and one for the dossiers' stored scores. Filters that need more
 than a column (the search, overdue) run on those rows, so the totals per state are counted over
 the same read.
 
@@ -23,15 +23,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, func, or_, select
 
 from server.appraisal.decisions import ACCEPTED, ADJUSTED, APPRAISAL, QUESTION, kind_of
-from server.assessment.self_assessment import SELF, engine_input
+from server.assessment.self_assessment import SELF
 from server.campaigns.criteria import criteria_registry
 from server.campaigns.exclusions import excluded_codes
 from server.campaigns.reviewers import assignments
 from server.campaigns.workflow import STATES
-from server.engine import AnswersError, score
 from server.engine.scoring import excluded_nodes
 from server.extensions import db
-from server.models import Answer, Assessment, Campaign, DeadlineExtension, Unit, User
+from server.models import (
+    Answer,
+    Assessment,
+    Campaign,
+    DeadlineExtension,
+    DossierScore,
+    Unit,
+    User,
+)
 from server.people.groups import group_labels
 
 NOT_STARTED = "not_started"
@@ -224,10 +231,9 @@ def _answered(row) -> bool:
     return row is not None and (row.value is not None or row.not_applicable)
 
 
-def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
-           points: bool, excluded) -> None:
-    """Fill the row's counts (and points, if asked) from the self and appraisal answers; items
-    excluded for the unit are not counted."""
+def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers, excluded) -> None:
+    """Fill the row's counts from the self and appraisal answers; items excluded for the unit
+    are not counted."""
     own, appraised = answers.get(SELF, {}), answers.get(APPRAISAL, {})
     left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
     for code, domain in leaves.items():
@@ -246,17 +252,17 @@ def _count(row: ProgressRow, criteria_set, leaves: dict, domains, answers,
         row.adjusted += kind == ADJUSTED
         if self_row is not None and self_row.updated_at > appraisal_row.updated_at:
             row.changed_since_appraisal += 1
-    if row.assessment_id is None or not points:
+
+
+def _points(row: ProgressRow, stored, appraised: dict) -> None:
+    """The row's points from the dossier's stored score: the self-assessment's total, and
+    once an item is appraised, the appraised total of the self-assessed items (the survey
+    apart). No stored score (answers the set cannot score): no points."""
+    if stored is None:
         return
-    try:
-        self_input = engine_input(own.values())
-        row.self_points = score(criteria_set, self_input, excluded).total
-        if any(_answered(r) for r in appraised.values()):
-            row.appraised_points = score(
-                criteria_set, {**self_input, **engine_input(appraised.values())},
-                excluded).total
-    except AnswersError:
-        pass  # a stored answer the set no longer scores: the grid shows no points
+    row.self_points = stored.self_total
+    if any(_answered(r) for r in appraised.values()):
+        row.appraised_points = stored.self_points
 
 
 def _overdue(row: ProgressRow, campaign: Campaign, extension: datetime | None,
@@ -309,6 +315,10 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
     ):
         answers[answer.assessment_id][answer.source][answer.code] = answer
     excluded = excluded_codes(campaign.id)
+    stored = {} if not filters.points else {row.assessment_id: row for row in db.session.execute(
+        select(DossierScore.assessment_id, DossierScore.self_total, DossierScore.self_points)
+        .join(Assessment, DossierScore.assessment_id == Assessment.id)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group.in_(groups)))}
 
     names = group_labels()
     order = {group: number for number, group in enumerate(names)}
@@ -329,7 +339,10 @@ def campaign_progress(campaign: Campaign, scope: ProgressScope,
                                         unit.criteria_set_version or pin.criteria_set_version)
         if criteria_set is not None:
             _count(row, criteria_set, leaves, domains, answers.get(unit.assessment_id, {}),
-                   filters.points, excluded.get(unit.id, {}))
+                   excluded.get(unit.id, {}))
+        if filters.points:
+            _points(row, stored.get(unit.assessment_id),
+                    answers.get(unit.assessment_id, {}).get(APPRAISAL, {}))
         if row.state == "draft" and not answers.get(unit.assessment_id, {}).get(SELF):
             # Opened for the unit, nothing answered yet: it has not started.
             row.state = NOT_STARTED
@@ -361,7 +374,7 @@ def dossier_progress(assessment: Assessment, now: datetime | None = None) -> Pro
     criteria_set, leaves = _Sets().get(assessment.criteria_set_id,
                                        assessment.criteria_set_version)
     if criteria_set is not None:
-        _count(row, criteria_set, leaves, None, answers, False,
+        _count(row, criteria_set, leaves, None, answers,
                excluded_codes(campaign.id, [unit.id]).get(unit.id, {}))
     if row.state == "draft" and not answers.get(SELF):
         row.state = NOT_STARTED

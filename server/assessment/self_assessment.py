@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -164,8 +164,10 @@ def get_assessment(assessment_id: int, user: User) -> Assessment:
 
 
 def self_rows(assessment: Assessment) -> dict[str, Answer]:
-    rows = db.session.execute(db.select(Answer).filter_by(
-        assessment_id=assessment.id, source=SELF)).scalars()
+    """code -> the dossier's self answer, as read-only rows with the Answer's columns (no
+    ORM objects: a form's 100 rows are read on every view and save)."""
+    rows = db.session.execute(select(*Answer.__table__.columns).where(
+        Answer.assessment_id == assessment.id, Answer.source == SELF))
     return {row.code: row for row in rows}
 
 
@@ -194,22 +196,23 @@ def unanswered_items(criteria_set, rows: dict, excluded) -> dict[str, list[str]]
     `excluded` code) and have no answer (a value, or marked not applicable)."""
     left_out = excluded_nodes(criteria_set, excluded) if excluded else {}
     found = {}
-    for domain in criteria_set.domains:
-        for leaf in domain.leaves():
-            row = rows.get(leaf.code)
-            if leaf.source != SELF or leaf.code in left_out:
-                continue
-            if row is None or (row.value is None and not row.not_applicable):
-                found.setdefault(domain.code, []).append(leaf.code)
+    for leaf in criteria_set.leaf_index.values():  # tree order
+        row = rows.get(leaf.code)
+        if leaf.source != SELF or leaf.code in left_out:
+            continue
+        if row is None or (row.value is None and not row.not_applicable):
+            found.setdefault(criteria_set.leaf_domain(leaf.code), []).append(leaf.code)
     return found
 
 
-def totals(assessment: Assessment, rows: dict[str, Answer] | None = None) -> dict:
+def totals(assessment: Assessment, rows: dict[str, Answer] | None = None,
+           excluded: dict[str, str] | None = None) -> dict:
     """The engine's totals for the stored self answers, leaving out the items excluded for the
-    unit: overall and per domain (with its unanswered items), as text."""
+    unit (`excluded`, read when not given): overall and per domain (with its unanswered items),
+    as text."""
     criteria_set = criteria_set_for(assessment)
     rows = self_rows(assessment) if rows is None else rows
-    excluded = exclusions_for(assessment)
+    excluded = exclusions_for(assessment) if excluded is None else excluded
     result = score(criteria_set, engine_input(rows.values()), excluded)
     unanswered = unanswered_items(criteria_set, rows, excluded)
     return {
@@ -350,7 +353,7 @@ def _clean(item) -> dict:
 
 
 def save_answers(assessment: Assessment, user: User, items: dict,
-                 links: dict[str, list[int]] | None = None) -> dict[str, Answer]:
+                 links: dict[str, list[int]] | None = None) -> None:
     """Save the unit's draft answers: code -> {value, not_applicable, explanation, version},
     and with them `links`: code -> ids of library documents to link (the form's choices).
 
@@ -406,7 +409,8 @@ def save_answers(assessment: Assessment, user: User, items: dict,
         raise Invalid(_l("Nothing was saved: %(codes)s cannot be saved as typed (see the "
                          "messages beside them). Your other input is still on the page, not "
                          "saved yet: correct these and save again.", codes=refused), problems)
-    changed, updates = {}, []
+    changed, inserts, updates = {}, [], []
+    now = utcnow()
     for code, item in items.items():
         row = rows.get(code)
         before = row_dict(row)
@@ -415,17 +419,16 @@ def save_answers(assessment: Assessment, user: User, items: dict,
                if item["explanation"] is None else item["explanation"]}
         if row is not None and all(before[key] == new[key] for key in new):
             continue
-        if row is None:
-            rows[code] = Answer(assessment_id=assessment.id, code=code, source=SELF,
-                                author_id=user.id, **new)
-            db.session.add(rows[code])
+        if row is None:  # inserted below in one statement; a concurrent insert is a 409
+            inserts.append({"assessment_id": assessment.id, "code": code, "source": SELF,
+                            **new, "reason": "", "author_id": user.id, "row_version": 1,
+                            "updated_at": now})
         else:  # written below in one statement, which checks and bumps each row's version
             updates.append({"id": row.id, **new, "author_id": user.id,
-                            "row_version": row.row_version, "updated_at": utcnow()})
+                            "row_version": row.row_version, "updated_at": now})
         changed[code] = (before, new)
     if changed or targets:
-        _commit_answers(assessment, user, changed, targets, updates)
-    return rows
+        _commit_answers(assessment, user, changed, targets, updates, inserts)
 
 
 def _link_targets(assessment: Assessment, links: dict[str, list[int]]):
@@ -481,11 +484,13 @@ def _version(row: Answer | None) -> int | None:
     return None if row is None else row.row_version
 
 
-def _commit_answers(assessment, user, changed, links=(), updates=()) -> None:
+def _commit_answers(assessment, user, changed, links=(), updates=(), inserts=()) -> None:
     try:
         if updates:  # one UPDATE by primary key for every changed row, sent at once
             db.session.execute(update(Answer).execution_options(synchronize_session=False),
                                list(updates))
+        if inserts:
+            db.session.execute(insert(Answer), list(inserts))
         db.session.flush()
         if changed:  # one event per save, naming each changed answer before and after
             emit("answers.self_saved", "answers", assessment.id, actor_id=user.id,

@@ -39,6 +39,7 @@ from server.models import (
 
 _PENDING = "parindex.rescore"  # session.info key: dossier ids to score before the commit
 _PENDING_CAMPAIGNS = "parindex.rescore_campaigns"  # (campaign id, group or None)
+_LOCKED = "parindex.locked_dossiers"  # dossier ids this transaction holds locked
 TOTALS = ("self_total", "self_max_total", "total", "max_points", "index", "self_points",
           "survey_points", "self_max_points", "survey_max_points")
 
@@ -61,9 +62,14 @@ def lock_dossiers(assessment_ids: Collection[int]) -> None:
     """Hold the dossiers' rows until the transaction ends: writers of one dossier take turns.
 
     FOR NO KEY UPDATE: the answers a transaction inserts hold KEY SHARE locks on their dossier,
-    which a plain FOR UPDATE would wait for on both sides (a deadlock)."""
-    db.session.execute(select(Assessment.id).where(Assessment.id.in_(list(assessment_ids)))
-                       .order_by(Assessment.id).with_for_update(key_share=True))
+    which a plain FOR UPDATE would wait for on both sides (a deadlock). Rows this transaction
+    locked already are not asked for again."""
+    locked = db.session.info.setdefault(_LOCKED, set())
+    wanted = sorted(set(assessment_ids) - locked)
+    if wanted:
+        db.session.execute(select(Assessment.id).where(Assessment.id.in_(wanted))
+                           .order_by(Assessment.id).with_for_update(key_share=True))
+        locked.update(wanted)
 
 
 def rescore(assessment_ids: Collection[int]) -> int:
@@ -77,8 +83,10 @@ def rescore(assessment_ids: Collection[int]) -> int:
     db.session.execute(delete(LeafScore).where(LeafScore.assessment_id.in_(ids)))
     db.session.execute(delete(DossierScore).where(DossierScore.assessment_id.in_(ids)))
     if figures:
-        db.session.execute(insert(DossierScore), [row for row, _leaves in figures.values()])
-        db.session.execute(insert(LeafScore),
+        # render_nulls: rows with and without an outcome go in one batch, not one per run.
+        db.session.execute(insert(DossierScore).execution_options(render_nulls=True),
+                           [row for row, _leaves in figures.values()])
+        db.session.execute(insert(LeafScore).execution_options(render_nulls=True),
                            [leaf for _row, leaves in figures.values() for leaf in leaves])
     return len(figures)
 
@@ -170,7 +178,11 @@ def _figures(ids: list[int], *, lock: bool):
             select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
                    Answer.not_applicable).where(Answer.assessment_id.in_(ids))):
         answers[row.assessment_id].append(tuple(row)[1:])
-    sets, excluded, scored = {}, {}, {}
+    sets, scored = {}, {}
+    excluded = defaultdict(dict)
+    for campaign_id in {row.campaign_id for row in dossiers}:
+        excluded[campaign_id] = excluded_codes(
+            campaign_id, [row.unit_id for row in dossiers if row.campaign_id == campaign_id])
     for id_, campaign_id, group, unit_id, code in dossiers:
         key = (campaign_id, group)
         if key not in sets:
@@ -181,8 +193,6 @@ def _figures(ids: list[int], *, lock: bool):
         criteria_set = sets[key]
         if criteria_set is None:
             continue
-        if campaign_id not in excluded:
-            excluded[campaign_id] = excluded_codes(campaign_id)
         left_out = sorted(excluded[campaign_id].get(unit_id, ()))
         rows = answers[id_]
         inputs = effective_answers(criteria_set, rows)
@@ -311,14 +321,15 @@ def _score_before_commit(session) -> None:
         if unit_id is not None:
             query = query.where(Assessment.unit_id == unit_id)
         pending.update(session.scalars(query))
-    existing = set(session.scalars(select(Assessment.id).where(Assessment.id.in_(pending))))
-    rescore(existing)
+    # Dossiers deleted meanwhile find no rows and store nothing.
+    rescore({id_ for id_ in pending if id_ is not None})
     session.info.pop(_PENDING, None)  # rescore's own flush noted nothing that needs scoring
 
 
 def _forget(session, *_args) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING_CAMPAIGNS, None)
+    session.info.pop(_LOCKED, None)
 
 
 def install() -> None:
@@ -328,3 +339,4 @@ def install() -> None:
         event.listen(db.session, "do_orm_execute", _note_bulk)
         event.listen(db.session, "before_commit", _score_before_commit)
         event.listen(db.session, "after_rollback", _forget)
+        event.listen(db.session, "after_commit", _forget)

@@ -141,7 +141,8 @@ def _compare(expect: dict, result: ScoreResult) -> list[str]:
             check(key, expect[key], getattr(result, key))
     for key in ("points", "sub_index"):
         for code, wanted in expect.get(key, {}).items():
-            node = result.nodes.get(code)
+            # a named component's key reads its figures as a node code reads the node's
+            node = result.nodes.get(code) or result.components.get(code)
             if node is None:
                 mismatches.append(f"{key}.{code}: the set has no node {code}")
             else:

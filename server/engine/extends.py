@@ -16,6 +16,8 @@ The result is the base's tree with these changes, parsed by the same loader as a
 must be unique and nest, sums must add up, rules must fit. Declared sums and totals of the base
 are not carried over (a change of points would contradict them); the derived set may declare its
 own `totals`. `verified` is not inherited either: an adaptation is unverified unless it says so.
+The base's named components are inherited without dropped codes, declared max points or
+`verified`, unless the adaptation declares its own `components`.
 """
 
 import copy
@@ -65,6 +67,8 @@ def resolve_extends(data: Mapping, source: str, lookup: BaseLookup,
     for code in _list(data, "drop", log):
         _drop(domains, str(code), nodes, log)
     nodes = _index(domains)
+    if "components" not in data:
+        _inherit_components(merged, nodes)
     for code, fields in (_mapping(data, "override", log)).items():
         _override(nodes, str(code), fields, log)
     for position, item in enumerate(_list(data, "add", log), 1):
@@ -73,6 +77,20 @@ def resolve_extends(data: Mapping, source: str, lookup: BaseLookup,
     if log.problems:
         raise CriteriaSetError(log.problems)
     return parse_criteria_set(merged, source, rule_types)
+
+
+def _inherit_components(merged: dict, nodes: dict) -> None:
+    """The base's named components, without the codes the adaptation dropped (a component left
+    with none goes), their declared max points and their `verified`: the adaptation may change
+    their items' points. An adaptation that declares `components` replaces them all."""
+    components = []
+    for component in merged.pop("components", None) or []:
+        codes = [code for code in component["codes"] if code in nodes]
+        if codes:
+            components.append({"key": component["key"], "label": component["label"],
+                               "codes": codes})
+    if components:
+        merged["components"] = components
 
 
 def _strip_derived_sums(domains: list) -> None:

@@ -5,6 +5,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from server.engine.components import read_components
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
 from server.engine.model import (
@@ -28,7 +29,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 HUNDRED = Decimal(100)
 SET_LEVEL = "set"  # the "code" under which problems of set-level fields are filed
 POINT_TOTALS = ("max_points", "self_assessed", "survey")
-COUNT_TOTALS = ("domains", "criteria", "sub_criteria")
+COUNT_TOTALS = ("domains", "criteria", "sub_criteria", "sub_criteria_proper")
 
 
 def parse_criteria_set(data: dict, source: str,
@@ -59,14 +60,18 @@ def parse_criteria_set(data: dict, source: str,
     parser = TreeParser(log, builtin_rule_types() if rule_types is None else rule_types)
     domains = parser.domains(top.entries("domains", required=True) or [])
     carry_over = _carry_over(top, domains)
+    # Components name codes of the tree: read only once the tree parsed without a problem.
+    tree_clean = len(log.problems) == problems_before_tree
+    components = read_components(top, domains) if tree_clean else ()
+    top.raw("components")  # read either way: finish() refuses keys nobody read
     top.finish()
-    if len(log.problems) == problems_before_tree:
+    if tree_clean:
         _check_totals(totals, declared, tree_totals(domains))
-        _check_band_components(top, bands, domains)
+        _check_band_components(top, bands, domains, components)
     if log.problems:
         raise CriteriaSetError(log.problems)
     return CriteriaSet(set_id, version, title, level, legal_basis, years, source_note, verified,
-                       survey_optional, bands, tie_rule, domains, carry_over)
+                       survey_optional, bands, tie_rule, domains, carry_over, components)
 
 
 def _carry_over(top: FieldReader, domains) -> CarryOver | None:
@@ -190,13 +195,15 @@ def _band_components(entry: FieldReader) -> tuple[tuple[str, Decimal], ...]:
     return tuple(components)
 
 
-def _check_band_components(top: FieldReader, bands: tuple[Band, ...], domains) -> None:
-    known = {COMPONENT_SELF, COMPONENT_SURVEY} | {domain.code for domain in domains}
+def _check_band_components(top: FieldReader, bands: tuple[Band, ...], domains,
+                           components) -> None:
+    known = {COMPONENT_SELF, COMPONENT_SURVEY} | {domain.code for domain in domains} \
+        | {component.key for component in components}
     for position, band in enumerate(bands, 1):
         for key, _minimum in band.min_components:
             if key not in known:
                 top.report(f"'bands[{position}].min_components' names {key!r}, which is neither "
-                           "self, survey nor a domain code")
+                           "self, survey, a domain code nor a component of the set")
 
 
 def _tie_rule(top: FieldReader) -> TieRule | None:

@@ -21,10 +21,30 @@ class LegalBasis:
         return {"number": self.number, "date": self.date, "title": self.title}
 
 
-# Component keys a band may set a minimum on, besides domain codes: the appraised (self-assessed)
-# part and the survey part, each as its own sub-index (points / applicable max points x 100).
+# Component keys a band may set a minimum on, besides domain codes and the set's named
+# components: the appraised (self-assessed) part and the survey part, each as its own sub-index
+# (points / applicable max points x 100).
 COMPONENT_SELF = "self"
 COMPONENT_SURVEY = "survey"
+
+
+@dataclass(frozen=True)
+class Component:
+    """A named part of the index as the published tables print it (SIPAS, the leaders' survey,
+    the socio-economic impact): the sum of the scored items under `codes` (domain, criterion or
+    leaf codes, as declared; `leaf_codes` is every scored item they hold, in tree order). No
+    leaf is counted in two components, so the columns never count a point twice."""
+
+    key: str
+    label: str
+    codes: tuple[str, ...]
+    leaf_codes: tuple[str, ...]
+    max_points: Decimal
+    verified: bool
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "codes": list(self.codes),
+                "max_points": plain(self.max_points), "verified": self.verified}
 
 
 @dataclass(frozen=True)
@@ -32,7 +52,8 @@ class Band:
     """A classification band: an index of `min` or more (and below the band above) gets `label`.
 
     `min_components` holds optional further minimums, (component, min sub-index) pairs: the
-    component is "self" (the appraised part), "survey" (the survey part) or a domain code. A unit
+    component is "self" (the appraised part), "survey" (the survey part), a domain code or the
+    key of one of the set's named components. A unit
     reaches the band only when each named component's sub-index, rounded to 2 places, is at least
     its minimum; a component with no applicable leaf does not hold a unit back.
     """
@@ -178,7 +199,9 @@ def tree_totals(domains: tuple[Domain, ...]) -> dict:
         "survey": points("survey"),
         "domains": len(domains),
         "criteria": sum(len(domain.criteria) for domain in domains),
-        "sub_criteria": len(leaves),
+        "sub_criteria": len(leaves),  # every scored item
+        # Sub-criteria proper: a criterion scored directly is a scored item, not a sub-criterion.
+        "sub_criteria_proper": sum(1 for leaf in leaves if leaf.level == "sub_criterion"),
     }
 
 
@@ -216,9 +239,12 @@ class CriteriaSet:
     tie_rule: TieRule
     domains: tuple[Domain, ...]
     carry_over: CarryOver | None = None
+    components: tuple[Component, ...] = ()
     _index: dict = field(init=False, repr=False, compare=False)
     _leaves: tuple = field(init=False, repr=False, compare=False)
     _leaf_index: dict = field(init=False, repr=False, compare=False)
+    _leaf_domains: dict = field(init=False, repr=False, compare=False)
+    _component_of: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         # A leaf criterion is one node: the index holds the Criterion, the leaf list its Leaf.
@@ -233,6 +259,12 @@ class CriteriaSet:
         leaves = tuple(leaf for domain in self.domains for leaf in domain.leaves())
         object.__setattr__(self, "_leaves", leaves)
         object.__setattr__(self, "_leaf_index", {leaf.code: leaf for leaf in leaves})
+        object.__setattr__(self, "_leaf_domains", {leaf.code: domain.code
+                                                   for domain in self.domains
+                                                   for leaf in domain.leaves()})
+        object.__setattr__(self, "_component_of", {code: component.key
+                                                   for component in self.components
+                                                   for code in component.leaf_codes})
 
     def nodes(self) -> list[Node]:
         """Every domain, criterion and sub-criterion, in tree order."""
@@ -255,6 +287,15 @@ class CriteriaSet:
         """The scored item with `code`; KeyError when `code` is not a leaf."""
         return self._leaf_index[code]
 
+    def leaf_domain(self, code: str) -> str:
+        """The code of the domain the leaf `code` is in; KeyError when it is not a leaf."""
+        return self._leaf_domains[code]
+
+    @property
+    def component_of(self) -> Mapping[str, str]:
+        """leaf code -> key of the named component that counts it (read-only)."""
+        return self._component_of
+
     @property
     def max_points(self) -> Decimal:
         return sum((domain.max_points for domain in self.domains), Decimal(0))
@@ -272,7 +313,8 @@ class CriteriaSet:
                  components: Mapping[str, Decimal | None] | None = None) -> str | None:
         """The label of the first band the unit reaches; None below every band.
 
-        `components` maps "self", "survey" and domain codes to their rounded sub-indices, for bands
+        `components` maps "self", "survey", domain codes and named components' keys to their
+        rounded sub-indices, for bands
         with `min_components`; left out, those further minimums are not checked.
         """
         if index is None:
@@ -293,9 +335,14 @@ class CriteriaSet:
             "source_note": self.source_note,
             "verified": self.verified,
             "totals": {key: plain(value) if isinstance(value, Decimal) else value
-                       for key, value in totals.items()},
+                       for key, value in totals.items()
+                       # declared only where it differs from sub_criteria (a criterion scored
+                       # directly): the dict of every other set stays as it was
+                       if key != "sub_criteria_proper" or value != totals["sub_criteria"]},
             "survey": {"optional": self.survey_optional},
             "bands": [band.to_dict() for band in self.bands],
             "tie_rule": {"compare": self.tie_rule.compare, "ranks": self.tie_rule.ranks},
             "domains": [domain.to_dict() for domain in self.domains],
-        } | ({"carry_over": self.carry_over.to_dict()} if self.carry_over else {})
+        } | ({"carry_over": self.carry_over.to_dict()} if self.carry_over else {}) \
+          | ({"components": [component.to_dict() for component in self.components]}
+             if self.components else {})

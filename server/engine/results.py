@@ -1,7 +1,7 @@
 """What scoring returns: totals, the index, a score per node and a trace line per leaf."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -145,6 +145,8 @@ class ScoreResult:
     # Max points of the counted self-assessed (appraised) and survey leaves.
     self_max_points: Decimal = Decimal(0)
     survey_max_points: Decimal = Decimal(0)
+    # The set's named components (key -> figures, level "component"), in the set's order.
+    components: dict[str, NodeScore] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -160,5 +162,6 @@ class ScoreResult:
             "unanswered": list(self.unanswered),
             # A list, not an object: JavaScript would reorder keys such as "1", "2" before "1.1".
             "nodes": [node.to_dict() for node in self.nodes.values()],
+            "components": [node.to_dict() for node in self.components.values()],
             "trace": [line.to_dict() for line in self.trace],
         }

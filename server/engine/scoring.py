@@ -5,6 +5,7 @@ from decimal import Decimal, localcontext
 
 from server.engine.answers import NOT_APPLICABLE as NOT_APPLICABLE_ANSWER
 from server.engine.answers import read_answers
+from server.engine.components import component_scores
 from server.engine.decimals import ENGINE_CONTEXT, percent
 from server.engine.model import COMPONENT_SELF, COMPONENT_SURVEY, CriteriaSet
 from server.engine.results import (
@@ -100,10 +101,12 @@ def summed(criteria_set: CriteriaSet, lines: Mapping[str, TraceLine],
             nodes[domain.code] = NodeScore(domain.code, domain.level, domain_points, domain_max,
                                            PENDING, domain_na)
         index = percent(total, max_points) if max_points else None
+        named = named_components(criteria_set, lines)
         components = {domain.code: nodes[domain.code].sub_index
                       for domain in criteria_set.domains}
         components[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
         components[COMPONENT_SURVEY] = percent(survey_points, survey_max) if survey_max else None
+        components.update((key, node.sub_index) for key, node in named.items())
         return ScoreResult(
             criteria_set_id=criteria_set.id,
             criteria_set_version=criteria_set.version,
@@ -119,7 +122,18 @@ def summed(criteria_set: CriteriaSet, lines: Mapping[str, TraceLine],
             trace=tuple(trace),
             self_max_points=self_max,
             survey_max_points=survey_max,
+            components=named,
         )
+
+
+def named_components(criteria_set: CriteriaSet, lines: Mapping[str, TraceLine]) -> dict:
+    """The set's named components summed from the leaves' trace lines (key -> NodeScore)."""
+    if not criteria_set.components:
+        return {}
+    return component_scores(
+        criteria_set.component_of, [component.key for component in criteria_set.components],
+        {code: (lines[code].status, lines[code].points, lines[code].max_points)
+         for code in criteria_set.component_of})
 
 
 def from_stored_leaves(criteria_set: CriteriaSet,
@@ -173,11 +187,17 @@ def _trace_line(leaf, answer, survey_absent: bool) -> TraceLine:
 
 def from_stored_totals(criteria_set: CriteriaSet, totals: Mapping[str, Decimal],
                        domains: Mapping[str, tuple[Decimal, Decimal, bool]],
-                       survey_absent: bool) -> ScoreResult:
+                       survey_absent: bool,
+                       components: Mapping[str, NodeScore] | None = None) -> ScoreResult:
     """A ranking's view of a stored dossier score: the totals and the domains' points (domain
     code -> (points, max points, not applicable)), classified with `criteria_set`'s bands
-    (a campaign may replace the set's after scoring). Criteria, leaves and the trace are left
-    out (as are the unanswered codes); `from_stored_leaves` gives them."""
+    (a campaign may replace the set's after scoring). A set with named components needs their
+    figures (`components`, key -> NodeScore, see `stored_components`): bands may name them.
+    Criteria, leaves and the trace are left out (as are the unanswered codes);
+    `from_stored_leaves` gives them."""
+    if criteria_set.components and components is None:
+        raise ValueError(f"{criteria_set.id}@{criteria_set.version} has named components: "
+                         "pass their stored figures")
     with localcontext(ENGINE_CONTEXT):
         nodes = {}
         for domain in criteria_set.domains:
@@ -188,13 +208,27 @@ def from_stored_totals(criteria_set: CriteriaSet, totals: Mapping[str, Decimal],
         self_points, self_max = totals["self_points"], totals["self_max_points"]
         survey_points, survey_max = totals["survey_points"], totals["survey_max_points"]
         index = percent(total, max_points) if max_points else None
-        components = {code: node.sub_index for code, node in nodes.items()}
-        components[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
-        components[COMPONENT_SURVEY] = percent(survey_points, survey_max) if survey_max else None
+        sub_indices = {code: node.sub_index for code, node in nodes.items()}
+        sub_indices[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
+        sub_indices[COMPONENT_SURVEY] = percent(survey_points, survey_max) if survey_max \
+            else None
+        named = dict(components or {})
+        sub_indices.update((key, node.sub_index) for key, node in named.items())
         return ScoreResult(
             criteria_set_id=criteria_set.id, criteria_set_version=criteria_set.version,
             total=total, max_points=max_points, index=index, self_points=self_points,
             survey_points=survey_points, survey_absent=survey_absent,
-            classification=criteria_set.classify(index, components), nodes=nodes,
+            classification=criteria_set.classify(index, sub_indices), nodes=nodes,
             unanswered=(), trace=(), self_max_points=self_max,
-            survey_max_points=survey_max)
+            survey_max_points=survey_max, components=named)
+
+
+def stored_components(criteria_set: CriteriaSet,
+                      leaves: Mapping[str, tuple[str, Decimal]]) -> dict[str, NodeScore]:
+    """The named components of one dossier from its stored leaves (leaf code -> (status,
+    points)) for `from_stored_totals`; only the components' own leaves are read."""
+    leaf_index = criteria_set.leaf_index
+    return component_scores(
+        criteria_set.component_of, [component.key for component in criteria_set.components],
+        {code: (*leaves[code], leaf_index[code].max_points)
+         for code in criteria_set.component_of})

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.events import emit
@@ -132,6 +133,10 @@ def user_for_token(header: str | None) -> User | None:
     if row is None or row.expires_at <= now or not row.user.active:
         return None
     if row.last_used_at is None or now - row.last_used_at >= LAST_USE_PRECISION:
-        row.last_used_at = now
-        db.session.commit()
+        # On a connection of its own: the request's session (its user, memberships) stays
+        # loaded rather than being expired by a commit.
+        with db.engine.begin() as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == row.id)
+                               .values(last_used_at=now))
+        set_committed_value(row, "last_used_at", now)
     return row.user

@@ -9,6 +9,7 @@ one before. Publishing moves the group's finalised dossiers to `published` (whic
 units) and is one transaction.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from server.engine import (
 )
 from server.engine.decimals import NotANumber, parse_decimal
 from server.engine.ranking import RankedRow
+from server.engine.results import UNANSWERED
 from server.events import emit
 from server.extensions import db
 from server.models import (
@@ -42,12 +44,13 @@ from server.models import (
     User,
 )
 from server.people.groups import group_label
-from server.results.ranking import GroupRanking, RankingError, rank_group
+from server.results.ranking import GroupRanking, RankingError, rank_group, stored_leaf_reader
 from server.results.ranking_data import ranking_dict
 
 # Fields of a ranking row compared between a publication and its correction.
 COMPARED = ("rank", "ranked", "total", "index", "classification")
 PUBLISHABLE_STATES = ("finalised", "published")
+SNAPSHOT_CHUNK = 1000  # units whose leaf points are read and frozen at a time
 
 
 class PublicationError(Exception):
@@ -223,9 +226,9 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
 
 
 def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> Publication:
-    """Rank the group with every detail and write the publication `plan` checked, in the
-    caller's transaction; PublicationError when the group changed since (its dossiers, its
-    inputs, or another publication made meanwhile)."""
+    """Rank the group and write the publication `plan` checked, its snapshot from the stored
+    leaf points, in the caller's transaction; PublicationError when the group changed since
+    (its dossiers, its inputs, or another publication made meanwhile)."""
     group, reason = plan.group, plan.reason
     previous = latest_publication(campaign.id, group)
     if (0 if previous is None else previous.number) != plan.number - 1:
@@ -236,7 +239,7 @@ def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> 
     pending = [code for assessment, code in dossiers
                if assessment.state not in PUBLISHABLE_STATES]
     try:
-        ranking = rank_group(campaign, group, detail=True)
+        ranking = rank_group(campaign, group)
     except RankingError as error:
         raise PublicationError(str(error), status=422, field="group") from error
     if pending or ranking.inputs_digest != plan.inputs_digest:
@@ -263,9 +266,16 @@ def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> 
         reason=reason, published_by=user.id)
     db.session.add(publication)
     db.session.flush()
-    db.session.execute(insert(PublicationScore), [
-        {"publication_id": publication.id, "unit_code": row.unit_code,
-         "result": freeze_result(row.result)} for row in ranking.rows])
+    # The snapshot from the stored leaf points, a chunk of units at a time (memory stays flat
+    # for a national group).
+    leaves_of, order = stored_leaf_reader(campaign.id, group), list(ranking.criteria_set.leaf_index)
+    for start in range(0, len(ranking.rows), SNAPSHOT_CHUNK):
+        chunk = ranking.rows[start:start + SNAPSHOT_CHUNK]
+        found = leaves_of([row.unit_code for row in chunk])
+        db.session.execute(insert(PublicationScore), [
+            {"publication_id": publication.id, "unit_code": row.unit_code,
+             "result": freeze_result(row.result, [(code, *found[row.unit_code][code])
+                                                  for code in order])} for row in chunk])
     # One step for the whole group, and one event naming every dossier it moved.
     moved = apply_transition_to_all([assessment for assessment, _code in dossiers
                                      if assessment.state == "finalised"], "publish", user, reason)
@@ -290,19 +300,20 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def freeze_result(result: ScoreResult) -> dict:
-    """A ScoreResult as compact JSON: its totals and each leaf's status, outcome and points, in
-    tree order. Criteria and domains are sums of these, which `thaw_result` adds up again with
-    the engine; a national publication holds 10,000 of them."""
+def freeze_result(result: ScoreResult, leaves: Iterable[tuple]) -> dict:
+    """A unit's result as compact JSON: its totals (from `result`) and each leaf's status,
+    outcome and points (`leaves`: (code, status, outcome, points) in tree order). Criteria and
+    domains are sums of these, which `thaw_result` adds up again with the engine; a national
+    publication holds 10,000 of them."""
+    lines = [[code, status, outcome, _number(points)] for code, status, outcome, points in leaves]
     return {
         "set": [result.criteria_set_id, result.criteria_set_version, result.engine_version],
         "totals": [_number(value) for value in (
             result.total, result.max_points, result.index, result.self_points,
             result.survey_points, result.self_max_points, result.survey_max_points)],
         "survey_absent": result.survey_absent, "classification": result.classification,
-        "unanswered": list(result.unanswered),
-        "leaves": [[line.code, line.status, line.outcome, _number(line.points)]
-                   for line in result.trace],
+        "unanswered": [line[0] for line in lines if line[1] == UNANSWERED],
+        "leaves": lines,
     }
 
 

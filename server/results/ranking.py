@@ -9,7 +9,7 @@ campaign's own tie rule, classification bands, survey (not run: the appraised po
 """
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from server.engine import CriteriaSet, from_stored_leaves, from_stored_totals, s
 from server.engine.answers import AnswersError, effective_answers
 from server.engine.model import TieRule
 from server.engine.ranking import Entry, RankedRow, rank
+from server.engine.scoring import stored_components
 from server.extensions import db
 from server.models import (
     Answer,
@@ -99,7 +100,11 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
     if missing:
         raise RankingError(f"no stored score for {', '.join(missing[:10])}: "
                            "run `parindex scores rebuild`")
-    leaves = _stored_leaves([row.id for row in dossiers]) if detail else {}
+    ids = [row.id for row in dossiers]
+    leaves = _stored_leaves(ids) if detail else {}
+    # Named components are sums of leaves: without `detail`, one read of their leaves only.
+    parts = _stored_leaves(ids, criteria_set.component_of) \
+        if criteria_set.components and not detail else {}
     scored = []
     for row in dossiers:
         stored = row.DossierScore
@@ -107,34 +112,59 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
             result = from_stored_leaves(criteria_set, leaves[row.id], stored.survey_absent)
         else:
             totals, domains = stored_totals(stored)
-            result = from_stored_totals(criteria_set, totals, domains, stored.survey_absent)
+            components = stored_components(criteria_set, {
+                code: (status, points) for code, (status, _outcome, points)
+                in parts[row.id].items()}) if criteria_set.components else None
+            result = from_stored_totals(criteria_set, totals, domains, stored.survey_absent,
+                                        components)
         scored.append(((row.code, row.name, bool(row[3])), result))
     digest = group_digest((row.code, row.DossierScore.inputs_digest) for row in dossiers)
     label = next((row.label for row in dossiers if row.label), None)
     return ScoredGroup(criteria_set, scored, digest, label)
 
 
-def _stored_leaves(ids: list[int]) -> dict[int, dict]:
-    """assessment id -> {leaf code: (status, outcome, points)}, in one read."""
+def stored_result(campaign: Campaign, group: str, assessment_id: int):
+    """One dossier's stored score with every criterion and leaf (a live scorecard); None when
+    it has none (its group has no pinned set, or its answers do not score)."""
+    try:
+        criteria_set = group_criteria_set(campaign, group)
+    except RankingError:
+        return None
+    stored = db.session.get(DossierScore, assessment_id)
+    if stored is None or (stored.criteria_set_id, stored.criteria_set_version) != (
+            criteria_set.id, criteria_set.version):
+        return None
+    return from_stored_leaves(criteria_set, _stored_leaves([assessment_id])[assessment_id],
+                              stored.survey_absent)
+
+
+def _stored_leaves(ids: list[int], codes: Collection[str] | None = None) -> dict[int, dict]:
+    """assessment id -> {leaf code: (status, outcome, points)}, in one read (of the leaves
+    `codes` only, when given)."""
     leaves = defaultdict(dict)
-    for id_, code, status, outcome, points in db.session.execute(
-            select(LeafScore.assessment_id, LeafScore.code, LeafScore.status, LeafScore.outcome,
-                   LeafScore.points).where(LeafScore.assessment_id.in_(ids))):
+    query = select(LeafScore.assessment_id, LeafScore.code, LeafScore.status, LeafScore.outcome,
+                   LeafScore.points).where(LeafScore.assessment_id.in_(ids))
+    if codes is not None:
+        query = query.where(LeafScore.code.in_(list(codes)))
+    for id_, code, status, outcome, points in db.session.execute(query):
         leaves[id_][code] = (status, outcome, points)
     return leaves
 
 
-def stored_leaf_reader(campaign_id: int, group: str):
-    """unit codes -> {unit code: [(leaf code, status, points)]} from the group's stored leaf
-    points, a chunk of units per read (the long table of a live ranking)."""
+# unit codes -> {unit code: {leaf code: (status, outcome, points)}} for those units
+LeafReader = Callable[[list[str]], dict[str, dict[str, tuple]]]
+
+
+def stored_leaf_reader(campaign_id: int, group: str) -> LeafReader:
+    """The group's stored leaf points, a chunk of units per read (the long table of a live
+    ranking, a publication's snapshot)."""
     ids = dict(db.session.execute(
         select(Unit.code, Assessment.id).join(Unit, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign_id, Assessment.unit_group == group)).all())
 
-    def read(codes: list[str]) -> dict[str, list[tuple]]:
+    def read(codes: list[str]) -> dict[str, dict[str, tuple]]:
         leaves = _stored_leaves([ids[code] for code in codes])
-        return {code: [(leaf, status, points) for leaf, (status, _outcome, points)
-                       in leaves[ids[code]].items()] for code in codes}
+        return {code: leaves[ids[code]] for code in codes}
     return read
 
 

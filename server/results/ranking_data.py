@@ -27,6 +27,15 @@ def _replaces(ranking, code: str) -> dict:
                          for other, index in replaced]}
 
 
+def _components(result, components) -> list[dict]:
+    """The row's named components, in the set's order; a result without them (imported from a
+    published table) gives none."""
+    figures = [(component, result.components.get(component.key)) for component in components]
+    return [{"key": component.key, "points": two_places(node.points),
+             "max_points": two_places(node.max_points), "sub_index": _decimal(node.sub_index)}
+            for component, node in figures if node is not None]
+
+
 def ranking_dict(ranking) -> dict:
     criteria_set = ranking.criteria_set
     domain_max = [(domain.code, two_places(domain.max_points)) for domain in criteria_set.domains]
@@ -36,6 +45,11 @@ def ranking_dict(ranking) -> dict:
         "group": ranking.group,
         "criteria_set": {"id": criteria_set.id, "version": criteria_set.version},
         "tie_rule": {"compare": ranking.tie_rule.compare, "ranks": ranking.tie_rule.ranks},
+        # The set's named components, as the published tables print them (columns of each row)
+        "components": [{"key": component.key, "label": component.label,
+                        "max_points": two_places(component.max_points),
+                        "verified": component.verified}
+                       for component in criteria_set.components],
         "rows": [{
             "rank": row.rank,
             "ranked": row.ranked,
@@ -53,6 +67,7 @@ def ranking_dict(ranking) -> dict:
                          "max_points": max_points,
                          "sub_index": _decimal(row.result.nodes[code].sub_index)}
                         for code, max_points in domain_max],
+            "components": _components(row.result, criteria_set.components),
             **_replaces(ranking, row.unit_code),
         } for row in ranking.rows],
     }

@@ -10,10 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from server.campaigns.criteria import criteria_registry, group_criteria_set
-from server.campaigns.exclusions import excluded_codes
-from server.engine import CriteriaSet, score
-from server.engine.answers import AnswersError, effective_answers
+from server.campaigns.criteria import criteria_registry
+from server.engine import CriteriaSet
 from server.extensions import db
 from server.models import Answer, Assessment, Campaign, Publication, Unit, User
 from server.people.permissions import own_unit_ids
@@ -24,6 +22,7 @@ from server.results.ranking import (
     previous_campaign,
     rank_group,
     stored_leaf_reader,
+    stored_result,
 )
 from server.results.ranking_data import ranking_dict
 
@@ -261,22 +260,13 @@ def _dossier_group(campaign: Campaign, unit: Unit) -> tuple[int | None, str]:
 
 
 def _live_result(campaign: Campaign, unit: Unit, group: str):
-    """The unit's dossier in `campaign` scored from the current data; None without answers."""
-    try:
-        criteria_set = group_criteria_set(campaign, group)
-    except RankingError:
-        return None
-    rows = db.session.execute(
-        select(Answer.code, Answer.source, Answer.value, Answer.not_applicable)
-        .join(Assessment, Answer.assessment_id == Assessment.id)
-        .where(Assessment.campaign_id == campaign.id, Assessment.unit_id == unit.id)).all()
-    if not rows:
-        return None
-    try:
-        return score(criteria_set, effective_answers(criteria_set, rows),
-                     excluded_codes(campaign.id, [unit.id]).get(unit.id, ()))
-    except AnswersError:
-        return None
+    """The unit's dossier in `campaign` as its stored score has it now; None without answers."""
+    found = db.session.execute(
+        select(Assessment.id).where(Assessment.campaign_id == campaign.id,
+                                    Assessment.unit_id == unit.id,
+                                    select(Answer.id).where(Answer.assessment_id == Assessment.id)
+                                    .exists())).scalar()
+    return None if found is None else stored_result(campaign, group, found)
 
 
 def _live_domain_points(campaign: Campaign, unit: Unit, group: str) -> dict[str, Decimal]:

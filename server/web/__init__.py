@@ -39,6 +39,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime)
     app.jinja_env.filters["points"] = filters.points
+    app.jinja_env.filters["change_mark"] = filters.change_mark
     app.jinja_env.filters["vn_date"] = filters.vn_date
     app.jinja_env.filters["number_text"] = filters.number_text
     app.jinja_env.filters["band_text"] = filters.band_text

@@ -1,10 +1,13 @@
 """Jinja filters: numbers, dates and bands shown the Vietnamese way."""
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from server.engine.decimals import NotANumber, parse_decimal, vn_number
 from server.labels import vn_day
@@ -18,30 +21,57 @@ def points(value) -> str:
     its cost (a 1,000-unit ranking page shows 14,000 numbers)."""
     if value is None:
         return "–"
+    if isinstance(value, str) and _TWO_PLACES.fullmatch(value):
+        text = value  # ranking data is already rounded to two places: "82.50"
+    else:
+        text = format(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN), "f")
     decimal_symbol, group_symbol = _symbols()
-    text = format(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN), "f")
     sign = "-" if text.startswith("-") else ""
     whole, _dot, fraction = text.lstrip("-").partition(".")
     fraction = fraction.rstrip("0")
-    groups = []
-    while len(whole) > 3:
-        whole, tail = whole[:-3], whole[-3:]
-        groups.insert(0, tail)
-    whole = group_symbol.join([whole, *groups])
+    if len(whole) > 3:
+        groups = []
+        while len(whole) > 3:
+            whole, tail = whole[:-3], whole[-3:]
+            groups.insert(0, tail)
+        whole = group_symbol.join([whole, *groups])
     return f"{sign}{whole}{decimal_symbol}{fraction}" if fraction else f"{sign}{whole}"
+
+
+_TWO_PLACES = re.compile(r"-?\d+(\.\d{1,2})?")
 
 
 def _symbols() -> tuple[str, str]:
     """The current locale's decimal and group symbols (force_locale included); babel's own
-    lookups cost more than the formatting itself."""
-    locale = get_locale()
-    symbols = _SYMBOLS.get(locale)
-    if symbols is None:
-        symbols = _SYMBOLS[locale] = (get_decimal_symbol(locale), get_group_symbol(locale))
+    lookups cost more than the formatting itself. The locale is read where flask_babel keeps
+    it for the request (get_locale when it is not there yet), and the last one seen is
+    remembered by identity (a request keeps one Locale object; comparing Locales is slow)."""
+    global _last
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
+    last_locale, symbols = _last
+    if locale is not last_locale:
+        symbols = (get_decimal_symbol(locale), get_group_symbol(locale))
+        _last = (locale, symbols)
     return symbols
 
 
-_SYMBOLS: dict = {}  # Locale -> (decimal symbol, group symbol): the app's few languages
+_last: tuple = (None, None)  # (Locale, its (decimal, group) symbols)
+
+
+def change_mark(change) -> Markup:
+    """The change of a unit's index against last year, marked up or down ("▲ +2,5"); a filter,
+    not a macro: a ranking page shows one a row."""
+    if change is None:
+        return Markup('<span class="muted">–</span>')
+    value = Decimal(change)
+    if value > 0:
+        return Markup('<span class="up" title="{}">▲ +{}</span>').format(
+            _("Up against last year"), points(change))
+    if value < 0:
+        return Markup('<span class="down" title="{}">▼ {}</span>').format(
+            _("Down against last year"), points(change))
+    return Markup('<span class="same" title="{}">= 0</span>').format(
+        _("Unchanged against last year"))
 
 
 def number_text(text) -> str:

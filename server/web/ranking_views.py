@@ -4,6 +4,8 @@ Thin: who sees what is decided in server/results/visible.py. Live numbers are fo
 administrators only; everyone else, and the public pages, read the latest publication.
 """
 
+from urllib.parse import quote
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -82,8 +84,13 @@ def _scorecard_links(page) -> dict[str, str]:
         codes = set(db.session.scalars(select(Unit.code).where(Unit.id.in_(own)))) if own \
             else set()
     extra = {"live": 1} if page.live else {}
-    return {code: url_for("web.unit_scorecard", campaign_id=page.campaign.id, unit_code=code,
-                          **extra) for code in codes}
+    # One url_for, the code put in after (quoted as url_for would): a page has 1,000 rows.
+    pattern = url_for("web.unit_scorecard", campaign_id=page.campaign.id, unit_code=_SLOT,
+                      **extra)
+    return {code: pattern.replace(_SLOT, quote(code, safe="")) for code in codes}
+
+
+_SLOT = "UNIT-CODE-SLOT"
 
 
 @bp.route("/rankings/<int:campaign_id>/<group>/workbook.xlsx")

@@ -20,7 +20,8 @@ def admin_headers(make, token_for):
 def last_year(make):
     campaign = make.campaign(
         2024, state="closed",
-        pins=(("province", "province-2020", "1.0.0"), ("commune", "xa-bao-cao", "1.0.0")),
+        # province-2020 1.1.0 has no successor (1.0.0 has: 1.1.0 carries its codes over)
+        pins=(("province", "province-2020", "1.1.0"), ("commune", "xa-bao-cao", "1.0.0")),
         records_open=datetime(2023, 11, 30, 17, tzinfo=UTC),  # 1 Dec 2023, 00:00 in Vietnam
         self_assessment_deadline=datetime(2024, 2, 29, 10, tzinfo=UTC),
         closes_at=datetime(2025, 3, 31, 16, 59, 59, tzinfo=UTC),
@@ -49,7 +50,7 @@ def test_next_year_starts_from_this_one(client, admin_headers, last_year,
     body = copied.get_json()
     assert (body["year"], body["title"], body["state"], body["previous_id"]) == (
         2025, "Chỉ số CCHC năm 2025", "draft", previous.id)
-    assert body["pins"] == {"province": "province-2020@1.0.0", "commune": "xa-bao-cao@2.0.0"}
+    assert body["pins"] == {"province": "province-2020@1.1.0", "commune": "xa-bao-cao@2.0.0"}
     assert body["records_open"] == "2024-12-01T00:00:00+07:00"
     assert body["self_assessment_deadline"] == "2025-02-28T17:00:00+07:00"
     assert body["closes_at"] == "2026-03-31T23:59:59+07:00"
@@ -72,11 +73,23 @@ def test_next_year_starts_from_this_one(client, admin_headers, last_year,
 
 
 def test_without_a_successor_the_same_version_is_kept(client, admin_headers, make):
-    previous = make.campaign(2024, state="open")
+    previous = make.campaign(2024, state="open", pins=(("province", "province-2020", "1.1.0"),))
     copied = client.post(f"/api/v1/campaigns/{previous.id}/successor", json={},
                          headers=admin_headers)
     assert copied.status_code == 201
-    assert copied.get_json()["pins"] == {"province": "province-2020@1.0.0"}
+    assert copied.get_json()["pins"] == {"province": "province-2020@1.1.0"}
+
+
+def test_a_built_in_set_moves_to_its_new_version(client, admin_headers, make):
+    # province-2020 1.1.0 carries codes over from 1.0.0: next year's draft pins it, once the
+    # administrator confirms its unverified items.
+    previous = make.campaign(2024, state="closed")
+    url = f"/api/v1/campaigns/{previous.id}/successor"
+    unconfirmed = client.post(url, json={}, headers=admin_headers)
+    assert unconfirmed.status_code == 422
+    assert [e["field"] for e in unconfirmed.get_json()["errors"]] == ["pins.province"]
+    copied = client.post(url, json={"confirm_unverified": True}, headers=admin_headers)
+    assert copied.get_json()["pins"] == {"province": "province-2020@1.1.0"}
 
 
 def test_a_set_no_longer_installed_is_named(client, admin_headers, make):
@@ -101,7 +114,7 @@ def test_only_administrators_copy(client, make, token_for, role):
 
 
 def test_cli_copies(app, make):
-    previous = make.campaign(2024)
+    previous = make.campaign(2024, pins=(("province", "province-2020", "1.1.0"),))
     runner = app.test_cli_runner()
     copied = runner.invoke(args=["parindex", "campaign", "copy", str(previous.id)])
     assert copied.exit_code == 0, copied.output

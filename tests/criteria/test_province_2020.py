@@ -98,7 +98,9 @@ def test_bands_and_tie_rule(cset):
 def test_plugin_offers_the_set():
     import criteria.province_2020 as plugin
 
-    assert [Path(p).resolve() for p in plugin.parindex_criteria_sets()] == [SET_PATH]
+    # 1.0.0 beside the package, later versions under versions/<version>/
+    assert [Path(p).resolve() for p in plugin.parindex_criteria_sets()] == [
+        SET_PATH, SET_DIR / "versions" / "1.1.0" / "criteria.yaml"]
 
 
 def test_registry_loads_the_set_through_the_hook():

@@ -137,3 +137,25 @@ def test_registry_refuses_two_different_sets_under_one_id_and_version(tmp_path):
     assert registry.get("province-2020-qb") is not None
     (error,) = registry.errors.values()
     assert "province-2020-qb@1.0.0 is already defined differently" in str(error)
+
+
+def test_an_adaptation_inherits_components_without_what_it_dropped():
+    base = load_criteria_set(Path(__file__).resolve().parents[2] / "criteria" / "province_2020"
+                             / "versions" / "1.1.0" / "criteria.yaml", lookup=lookup)
+
+    def lookup_11(set_id, version):
+        return base if (set_id, version) == ("province-2020", "1.1.0") else None
+
+    derived = resolve_extends(adaptation(extends="province-2020@1.1.0", drop=["8.2", "8.6"],
+                                         override={"8.1.1": {"max_points": 3}}),
+                              "qb.yaml", lookup_11)
+    components = {c.key: c for c in derived.components}
+    assert list(components) == ["sipas", "leaders", "impact"]
+    # 8.1.1 now counts 3: SIPAS sums 11, and is no longer claimed verified.
+    assert (components["sipas"].max_points, components["sipas"].verified) == (11, False)
+    assert "8.2.3" not in components["leaders"].leaf_codes
+    assert components["impact"].codes == ("8.3", "8.4.1", "8.5")
+    # Declaring components replaces the base's.
+    own = resolve_extends(adaptation(extends="province-2020@1.1.0", components=[
+        {"key": "sipas", "label": "SIPAS", "codes": ["8.1"]}]), "qb.yaml", lookup_11)
+    assert [c.key for c in own.components] == ["sipas"]

@@ -29,7 +29,9 @@ def test_to_dict_essentials(small):
     assert data["legal_basis"] == {"number": "1/QĐ-TEST", "date": "2020-12-30",
                                    "title": "Quyết định thử nghiệm"}
     assert data["totals"] == {"max_points": "10", "self_assessed": "9", "survey": "1",
-                              "domains": 2, "criteria": 4, "sub_criteria": 7}
+                              "domains": 2, "criteria": 4, "sub_criteria": 7,
+                              # one criterion is scored directly: 6 sub-criteria proper
+                              "sub_criteria_proper": 6}
     assert data["bands"][0] == {"label": "A", "min": "90"}
     domain = data["domains"][0]
     assert (domain["code"], domain["max_points"], domain["verified"]) == ("1", "6", True)

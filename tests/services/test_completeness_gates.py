@@ -3,14 +3,14 @@ unanswered or unappraised items need an explicit confirmation (and, for the coun
 that the audit log keeps). Items excluded for the unit are never counted."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.appraisal.dossier_steps import take_transition
 from server.appraisal.gaps import GapsNotConfirmed, dossier_gaps
 from server.assessment import self_assessment as sa
 from server.campaigns.exclusions import set_exclusions
 from server.extensions import db
-from server.models import AuditEvent, Submission
+from server.models import Answer, AuditEvent, Submission
 from server.results.publications import PublicationError, publish
 from tests.ranking_data import accept_all, full_answers, write_answers
 
@@ -38,8 +38,9 @@ def _answer_all_but(dossier, province_set, missing=()):
     write_answers(dossier, province_set, {
         leaf.code: leaf.rule.max_input() for leaf in province_set.leaves()
         if leaf.source == "self" and leaf.code not in missing})
-    for row in sa.self_rows(dossier).values():
-        row.explanation = "Kế hoạch số 24/KH-UBND ngày 27/01/2021"
+    db.session.execute(update(Answer).where(Answer.assessment_id == dossier.id,
+                                            Answer.source == "self")
+                       .values(explanation="Kế hoạch số 24/KH-UBND ngày 27/01/2021"))
     db.session.commit()
 
 

@@ -88,7 +88,7 @@ def test_close_and_reopen_with_the_buttons(client, make, admin):
 
 
 def test_start_from_last_year_opens_the_new_draft(client, make, admin):
-    previous = make.campaign(2024, state="closed")
+    previous = make.campaign(2024, state="closed", pins=(("province", "province-2020", "1.1.0"),))
     started = _post(client, f"/admin/campaigns/{previous.id}/successor", "/admin/campaigns")
     new = db.session.scalar(select(Campaign).where(Campaign.previous_id == previous.id))
     assert started.status_code == 302

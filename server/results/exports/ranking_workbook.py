@@ -39,10 +39,13 @@ def tie_rule_text(tie_rule) -> str:
     return f"{TIE_COMPARE[tie_rule.compare]}; {TIE_RANKS[tie_rule.ranks]}"
 
 
-def band_text(band) -> str:
+def band_text(band, components=()) -> str:
+    """The band as the "about" sheet writes it; `components` are the set's named components,
+    whose labels name their minimums."""
+    names = COMPONENT_NAMES | {component.key: component.label for component in components}
     text = f"{band.label}: chỉ số từ {vn_number(band.min)}%"
     for component, minimum in band.min_components:
-        name = COMPONENT_NAMES.get(component, f"lĩnh vực {component}")
+        name = names.get(component, f"lĩnh vực {component}")
         text += f"; {name} từ {vn_number(minimum)}%"
     return text
 
@@ -128,12 +131,16 @@ def _summary(book, formats, ranking):
         domain_headers = [f"Lĩnh vực {d.code} (điểm thẩm định"
                           + (f", tối đa {vn_number(nodes[d.code].max_points)})" if nodes else ")")
                           for d in domains]
+    components = ranking.criteria_set.components
+    component_headers = [f"{c.label} (điểm, tối đa {vn_number(c.max_points)}"
+                         + (", chưa đối chiếu)" if not c.verified else ")") for c in components]
     headers = (["Hạng", "Mã đơn vị", "Đơn vị", *domain_headers, "Điểm thẩm định",
-                "Điểm điều tra XHH", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại",
-                "Chỉ số năm trước (%)", "Tăng/giảm so với năm trước (%)"])
-    kinds = (["int", "text", "text"] + ["num"] * len(domains)
-             + ["num", "num", "num", "num", "text", "num", "num"])
-    widths = [7, 12, 36] + [12] * len(domains) + [12, 12, 12, 12, 10, 12, 14]
+                "Điểm điều tra XHH", *component_headers, "Tổng điểm", "Chỉ số CCHC (%)",
+                "Xếp loại", "Chỉ số năm trước (%)", "Tăng/giảm so với năm trước (%)"])
+    kinds = (["int", "text", "text"] + ["num"] * len(domains) + ["num", "num"]
+             + ["num"] * len(components) + ["num", "num", "text", "num", "num"])
+    widths = ([7, 12, 36] + [12] * len(domains) + [12, 12] + [14] * len(components)
+              + [12, 12, 10, 12, 14])
     if ranking.replaced:  # mergers: each replaced unit's index of the year before
         headers, kinds = [*headers, "Chỉ số năm trước của các đơn vị được thay thế (%)"], \
             [*kinds, "text"]
@@ -146,8 +153,9 @@ def _summary(book, formats, ranking):
                   if previous is not None and result.index is not None else None)
         values = ([_rank(row), row.unit_code, row.unit_name]
                   + [_number(result.nodes[d.code].points) for d in domains]
-                  + [_number(result.self_points), _number(result.survey_points),
-                     _number(result.total), _number(result.index), row.classification,
+                  + [_number(result.self_points), _number(result.survey_points)]
+                  + [_component_points(result, c.key) for c in components]
+                  + [_number(result.total), _number(result.index), row.classification,
                      _number(previous), _number(change)])
         if ranking.replaced:
             values.append("; ".join(
@@ -155,6 +163,12 @@ def _summary(book, formats, ranking):
                 for code, index in ranking.replaced.get(row.unit_code, [])))
         sheet.write(values, kinds)
     sheet.close()
+
+
+def _component_points(result, key: str):
+    # An imported table's result has no components: the cell stays blank.
+    node = result.components.get(key)
+    return None if node is None else _number(node.points)
 
 
 def _domain_sheet(book, formats, ranking, domain):
@@ -205,7 +219,12 @@ def _about(book, formats, ranking, publication_id, generated_at):
         ("Quy tắc xếp hạng khi bằng điểm", tie_rule_text(ranking.tie_rule)),
         ("Làm tròn", "chỉ số làm tròn 2 chữ số (nửa lên) một lần, từ tổng điểm chưa làm tròn"),
     ]
-    lines += [("Xếp loại", band_text(band)) for band in criteria_set.bands]
+    lines += [("Xếp loại", band_text(band, criteria_set.components))
+              for band in criteria_set.bands]
+    lines += [(f"Thành phần: {c.label}",
+               f"tổng các mục {', '.join(c.codes)} (tối đa {vn_number(c.max_points)} điểm)"
+               + ("" if c.verified else "; chưa đối chiếu với văn bản chính thức"))
+              for c in criteria_set.components]
     lines += [(f"Lĩnh vực {d.code}", f"{d.title} (tối đa {vn_number(d.max_points)} điểm)")
               for d in criteria_set.domains]
     if ranking.imported_source is not None:
