@@ -79,6 +79,10 @@ def load_settings(instance: Path) -> dict:
         "JOB_LEASE_SECONDS": int(env.get("JOB_LEASE_SECONDS", "600")),
         "JOB_RETRY_SECONDS": int(env.get("JOB_RETRY_SECONDS", "30")),
         "WORKER_THREADS": int(env.get("WORKER_THREADS", "2")),
+        # A ranking workbook of a group larger than this (units) is written by the worker into
+        # the evidence storage, once per publication (server.results.workbook_jobs); smaller
+        # ones (a province's groups) are written in the request, as a download.
+        "WORKBOOK_JOB_UNITS": int(env.get("WORKBOOK_JOB_UNITS", "1000")),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(instance / "evidence")),
         # Evidence: which storage plugin keeps the bytes, and the upload limits.
         "EVIDENCE_STORAGE": env.get("EVIDENCE_STORAGE", "local"),

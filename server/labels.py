@@ -59,5 +59,10 @@ JOB_STATES = {
 JOB_KINDS = {
     "open-campaign": _l("Opening the campaign"),
     "survey-import": _l("Survey results import"),
+    "publish-group": _l("Publishing a unit group"),
+    "unit-import": _l("Unit list import"),
+    "user-import": _l("User list import"),
+    "ranking-workbook": _l("Ranking workbook"),
+    "criteria-import": _l("Criteria table import"),
     "mail": _l("E-mail"),
 }

@@ -8,7 +8,9 @@ import contextlib
 import csv
 import io
 import itertools
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,17 +79,78 @@ def file_content(path, max_bytes: int = MAX_INFLATED_BYTES) -> bytes:
     return Path(path).read_bytes()
 
 
-def check_table_file(filename: str, content: bytes) -> None:
-    """Refuse, without parsing it, an .xlsx or .csv that `read_table` would refuse for its kind
-    or size, or an .xlsx whose parts inflate beyond MAX_INFLATED_BYTES: what a request checks
+def check_table_file(filename: str, content: bytes, *, max_rows: int = MAX_ROWS) -> None:
+    """Refuse, without parsing it, an .xlsx or .csv that `read_table` would refuse for its kind,
+    size or rows: one larger than MAX_INFLATED_BYTES, an .xlsx whose parts inflate beyond it, or
+    a sheet with more rows than `read_table` reads (counted, not parsed). What a request checks
     before it queues the file, so no bomb reaches the worker (and kills it on every retry)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         _check_archive(content, ".xlsx", MAX_INFLATED_BYTES)
+        _check_sheet_rows(content, max_rows)
     elif name.endswith(".csv"):
         _check_size(content, ".csv", MAX_INFLATED_BYTES)
+        lines = content.count(b"\n")
+        if lines > 2 * max_rows + 1:  # as `_keep` refuses a file of mostly empty rows
+            raise _too_many(lines, max_rows)
     else:
         raise TableFileError([RowProblem(0, "unreadable", "the file must be .xlsx or .csv")])
+
+
+def check_sheet_file(filename: str, content: bytes, *, max_rows: int,
+                     max_inflated_bytes: int) -> None:
+    """`check_table_file` for what `read_sheets` reads (.xlsx, .docx) with the caller's
+    bounds: its size, its inflated size and (an .xlsx) its rows, without parsing it."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        _check_archive(content, ".xlsx", max_inflated_bytes)
+        _check_sheet_rows(content, max_rows)
+    elif name.endswith(".docx"):
+        _check_archive(content, ".docx", max_inflated_bytes)
+    else:
+        raise TableFileError([RowProblem(0, "unreadable", "the file must be .xlsx or .docx")])
+
+
+# A row's start tag in a sheet's XML, with or without a namespace prefix, and its number.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row(?:\s[^>]{0,500})?/?>")
+_ROW_NUMBER = re.compile(rb'\sr="(\d{1,12})"')
+_TAIL = 600  # longer than any tag the pattern matches
+
+
+def _check_sheet_rows(content: bytes, max_rows: int) -> None:
+    """Count the row elements of every worksheet, streamed a megabyte at a time, and refuse a
+    sheet with more than `_keep` would look at, or one numbering a row beyond it (the reader
+    pads the rows in between: a far corner is a sheet of empty rows). The archive's size is
+    checked already."""
+    limit = 2 * max_rows + 1  # as `_keep` refuses a sheet of mostly empty rows
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                try:
+                    rows, last = _count_rows(archive, info)
+                except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as error:
+                    raise _unreadable(".xlsx", error) from error
+                if rows > limit:
+                    raise _too_many(rows, max_rows)
+                if last > limit:  # where the reader would stop
+                    raise _too_many(limit + 1, max_rows)
+
+
+def _count_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(row elements, the highest row number given) of one worksheet part."""
+    rows, last, tail = 0, 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(2**20):
+            data = tail + chunk
+            for match in _ROW_TAG.finditer(data):
+                if match.end() <= len(tail):  # counted with the chunk before
+                    continue
+                rows += 1
+                number = _ROW_NUMBER.search(match.group())
+                if number:
+                    last = max(last, int(number.group(1)))
+            tail = data[-_TAIL:]
+    return rows, last
 
 
 def read_rows(filename: str, content: bytes, *, max_rows: int = MAX_ROWS,

@@ -8,19 +8,21 @@ the live ranking and the drift check, which read current data, stay with adminis
 import re
 
 import marshmallow as ma
-from flask import g, request
+from flask import g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from server.api.auth import admin_required, token_required
+from server.api.jobs import file_or_accepted
 from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import StrictSchema, answers, multipart, query
 from server.api.survey import admin_campaign
 from server.campaigns.settings import TIE_COMPARE, TIE_RANKS
 from server.downloads import XLSX, xlsx_download
 from server.extensions import db
+from server.jobs.runner import job_dict
 from server.models import Campaign, Publication, User
 from server.people.groups import group_label, group_labels
 from server.results.imported import (
@@ -35,13 +37,15 @@ from server.results.publication_status import (
     workbook_name,
     write_publication_workbook,
 )
-from server.results.publications import PublicationError, imported_source, publish
+from server.results.publications import PublicationError, imported_source
+from server.results.publishing import queue_publication
 from server.results.ranking_settings import (
     KEEP,
     SettingsError,
     ranking_settings,
     update_ranking_settings,
 )
+from server.results.workbook_jobs import publication_workbook_job
 
 blp = Blueprint("publications", __name__, url_prefix="/api/v1",
                 description="Công bố (publications) and ranking settings")
@@ -160,23 +164,28 @@ class Publications(MethodView):
                                                   names)
                                  for p, u in rows]}
 
-    @answers(blp, 201)
+    @answers(blp, 202)
     @token_required
     @admin_required
     @blp.arguments(PublishSchema)
     @problems(409)
     def post(self, payload, campaign_id):
-        """Publish a unit group: freeze its ranking and publish its finalised dossiers. The
-        second and later publications are corrections and need a `reason`. 409 names the
-        units not finalised yet (`errors[0].units`). 422 with `gaps` lists the dossiers with
-        unanswered or unappraised items: send `confirm_gaps` and a `reason` to go on."""
+        """Publish a unit group: freeze its ranking and publish its finalised dossiers.
+
+        A job does it: 202 with the job (follow `/api/v1/jobs/{id}`; once done, its
+        `result_link` is the published ranking and its `result` names the publication). The
+        same publication asked again before it is made is the same job. The second and later
+        publications are corrections and need a `reason`. Refused at once: 409 names the units
+        not finalised yet (`errors[0].units`), or nothing changed; 422 with `gaps` lists the
+        dossiers with unanswered or unappraised items: send `confirm_gaps` and a `reason`."""
         campaign = admin_campaign(campaign_id)
         try:
-            publication = publish(campaign, payload["group"], g.api_user, payload["reason"],
-                                  payload["confirm_gaps"])
+            job = queue_publication(campaign, payload["group"], g.api_user, payload["reason"],
+                                    payload["confirm_gaps"])
         except PublicationError as error:
             return _refused(error)
-        return publication_dict(publication, g.api_user, publication.number), 201
+        db.session.commit()
+        return job_dict(job), 202, {"Location": url_for("jobs.JobState", job_id=job.id)}
 
 
 def _refused(error: PublicationError):
@@ -261,10 +270,17 @@ class PublicationView(MethodView):
 @blp.route("/publications/<int:publication_id>/ranking.xlsx")
 class PublicationWorkbook(MethodView):
     @answers(blp, 200, XLSX)
+    @answers(blp, 202)
     @token_required
     def get(self, publication_id):
-        """The ranking workbook written from the publication's snapshot alone."""
+        """The ranking workbook written from the publication's snapshot alone. A group larger
+        than PARINDEX_WORKBOOK_JOB_UNITS is written once by a job: 202 with the job until it
+        is done (follow `/api/v1/jobs/{id}`, then `/api/v1/jobs/{id}/file`), the file after."""
         publication, _publisher = _publication(publication_id)
+        job = publication_workbook_job(publication, g.api_user)
+        if job is not None:
+            db.session.commit()
+            return file_or_accepted(job)
         try:
             return xlsx_download(lambda buffer: write_publication_workbook(publication, buffer),
                                  workbook_name(publication))

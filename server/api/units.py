@@ -7,18 +7,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from server.api.auth import admin_required, token_required
+from server.api.jobs import accepted
 from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import StrictSchema, answers, multipart, query
 from server.downloads import XLSX, xlsx_download
 from server.extensions import db
 from server.models import Unit
 from server.people.groups import group_label, group_labels
+from server.people.import_jobs import queue_unit_import
 from server.people.units import (
     UnitFields,
     UnitImportError,
     UnitInputError,
     delete_unit,
-    import_units,
     list_units,
     save_unit,
     set_active,
@@ -140,7 +141,7 @@ class UnitResource(MethodView):
 
 @blp.route("/units/import")
 class UnitImport(MethodView):
-    @answers(blp, 201)
+    @answers(blp, 202)
     @multipart(blp)
     @token_required
     @admin_required
@@ -148,15 +149,18 @@ class UnitImport(MethodView):
     def post(self):
         """Create or update units from an .xlsx or .csv in the template's layout (field `file`).
 
-        All or nothing: 422 lists every bad row with its number and nothing is written.
+        A job imports it: 202 with the job (follow `/api/v1/jobs/{id}`: done with `result`
+        {created, updated}, or failed at once with every bad row in `problems` and nothing
+        written). 422 at once for a file of another kind, too large or with too many rows.
         """
         upload = uploaded_file()
         try:
-            result = import_units(upload.filename, upload.read(), actor_id=g.api_user.id)
+            job = queue_unit_import(upload.filename, upload.read(), actor_id=g.api_user.id)
         except UnitImportError as error:
             db.session.rollback()
             return table_file_problem(error)
-        return {"created": result.created, "updated": result.updated}, 201
+        db.session.commit()
+        return accepted(job)
 
 
 @blp.route("/units.xlsx")

@@ -11,16 +11,17 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from server.api.auth import admin_required, token_required
+from server.api.jobs import accepted
 from server.api.problems import problem_response, problems, table_file_problem, uploaded_file
 from server.api.schemas import StrictSchema, answers, multipart
 from server.downloads import XLSX
 from server.extensions import db
 from server.models import User
+from server.people.import_jobs import queue_user_import
 from server.people.login_throttle import unthrottle
 from server.people.user_import import (
     TEMPLATE_NAME,
     UserImportError,
-    import_users,
     template_bytes,
 )
 from server.people.users import (
@@ -137,27 +138,29 @@ class UserThrottle(MethodView):
 
 @blp.route("/users/import")
 class UserImport(MethodView):
-    @answers(blp, 201)
+    @answers(blp, 202)
     @multipart(blp)
     @token_required
     @admin_required
     @problems(422)
     def post(self):
         """Create the users of an .xlsx or .csv in the template's layout (field `file`), each
-        with a one-time password shown only in this answer.
+        with a one-time password.
 
-        All or nothing: 422 lists every bad row with its number, `column` and `kind`, and
-        nothing is written.
+        A job imports it: 202 with the job (follow `/api/v1/jobs/{id}`: done with `result`
+        {created} and, the first time its creator reads it, `shown_once`: each user's
+        `username` and `one_time_password`, shown then only; or failed at once with every bad
+        row in `problems` ({row, kind, message, column}) and nothing written). 422 at once for
+        a file of another kind, too large or with too many rows.
         """
         upload = uploaded_file()
         try:
-            imported = import_users(upload.filename, upload.read(), actor_id=g.api_user.id)
+            job = queue_user_import(upload.filename, upload.read(), actor_id=g.api_user.id)
         except UserImportError as error:
             db.session.rollback()
             return table_file_problem(error)
-        return {"created": len(imported), "users": [
-            {"username": u.username, "one_time_password": u.one_time_password}
-            for u in imported]}, 201
+        db.session.commit()
+        return accepted(job)
 
 
 @blp.route("/users/template.<any(xlsx, csv):kind>")

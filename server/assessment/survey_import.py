@@ -23,7 +23,7 @@ from server.campaigns.criteria import criteria_registry
 from server.engine.decimals import NotANumber, parse_decimal, plain
 from server.events import emit
 from server.extensions import db
-from server.jobs.kinds import JobFailed, job_kind
+from server.jobs.kinds import JobFailed, bad_rows, job_kind
 from server.jobs.runner import progress, submit
 from server.models import Answer, Assessment, Campaign, Job, Unit
 from server.table_files import RowProblem, TableFileError, check_table_file, read_rows
@@ -223,10 +223,7 @@ def run_survey_import(job: Job) -> str:
         result = replace_survey_answers(campaign, job.params["filename"], job.payload,
                                         actor_id=job.created_by)
     except SurveyImportError as error:  # the file or the campaign: a retry cannot help
-        header = _("The file was not imported (%(count)s problem(s)):",
-                   count=len(error.problems))
-        raise JobFailed("\n".join([header, *(f"row {p.row}: {p.kind}: {p.message}"
-                                              for p in error.problems)])) from error
+        raise bad_rows(error.problems) from error
     job.params = {**job.params, "result": {"rows": result.rows, "units": result.units,
                                            "replaced": result.replaced,
                                            "sha256": result.sha256}}

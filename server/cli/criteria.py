@@ -11,6 +11,8 @@ from server.campaigns.criteria import criteria_registry
 from server.engine import CaseError, CriteriaSetError, load_cases, load_criteria_set, run_case
 from server.engine.decimals import NotANumber, parse_decimal
 from server.engine.loader import LEVELS
+from server.extensions import db
+from server.models import Job
 
 
 def _fail(lines) -> None:
@@ -59,10 +61,14 @@ def import_command(table, set_id, version, title, level, legal_number, legal_dat
     """Read TABLE (.xlsx or .docx, official layout) and write the criteria set as YAML.
 
     Every row that cannot be understood is reported with its row number and text; nothing is
-    written unless the whole table is understood and the set validates.
+    written unless the whole table is understood and the set validates. A job reads it
+    (`parindex worker` runs it); this waits for it.
     """
-    from server.criteria_io.table_import import TableImportError, import_table
-    from server.criteria_io.yaml_out import dump_yaml, write_atomically
+    from server.campaigns.criteria_import import queue_criteria_import
+    from server.cli.jobs import wait_for_job
+    from server.criteria_io.table_import import MAX_INFLATED_BYTES, TableImportError
+    from server.criteria_io.yaml_out import write_atomically
+    from server.table_files import TableFileError, file_content
 
     out = out or Path(f"{set_id}.yaml")
     if out.exists() and not force:
@@ -74,18 +80,33 @@ def import_command(table, set_id, version, title, level, legal_number, legal_dat
         "source_note": (f"Nhập từ bảng {table.name} ngày {datetime.date.today().isoformat()}; "
                         "chưa đối chiếu với văn bản gốc. English: imported from "
                         f"{table.name}; not yet checked against the official text."),
-        "verified": False, "survey": {"optional": survey_optional}, "bands": _bands(bands),
+        "verified": False, "survey": {"optional": survey_optional},
+        "bands": [{**band, "min": str(band["min"])} for band in _bands(bands)],
         "tie_rule": {"compare": tie_compare, "ranks": tie_ranks},
     }
     try:
-        data = import_table(table, meta, criteria_registry().rule_types)
-    except TableImportError as error:
-        click.echo(f"{table}: refused, nothing written ({len(error.problems)} problems):",
-                   err=True)
-        _fail(f"  {problem}" for problem in error.problems)
-    write_atomically(out, dump_yaml(data))
-    leaves = sum(len(c.get("sub_criteria", [c])) for d in data["domains"] for c in d["criteria"])
-    click.echo(f"{out}: {set_id}@{version}, {len(data['domains'])} domains, {leaves} scored items")
+        content = file_content(table, MAX_INFLATED_BYTES)
+        job = queue_criteria_import(table.name, content, meta)
+    except (TableFileError, TableImportError) as error:
+        db.session.rollback()
+        problems = [str(p) for p in error.problems] if isinstance(error, TableImportError) \
+            else [f"table: cannot read {table.name}: {p.message}" for p in error.problems]
+        click.echo(f"{table}: refused, nothing written ({len(problems)} problems):", err=True)
+        _fail(f"  {problem}" for problem in problems)
+    db.session.commit()
+    try:
+        result = wait_for_job(job.id).params["result"]
+    except click.ClickException:
+        failed = db.session.get(Job, job.id)
+        problems = failed.params.get("problems")
+        if not problems:
+            raise
+        click.echo(f"{table}: refused, nothing written ({len(problems)} problems):", err=True)
+        _fail(f"  {'row ' + str(p['row']) if p['row'] else 'table'}: {p['message']}"
+              + (f" [{p['text']}]" if p["text"] else "") for p in problems)
+    write_atomically(out, result["yaml"])
+    click.echo(f"{out}: {set_id}@{version}, {result['domains']} domains, "
+               f"{result['leaves']} scored items")
 
 
 @click.command("export")

@@ -51,9 +51,24 @@ def wait_for_job(job_id: int, poll_seconds: float = 0.5) -> Job:
     return job
 
 
+def wait_for_import(job_id: int) -> Job:
+    """`wait_for_job` for an import: a file with bad rows fails naming each, on stderr, as an
+    import in the command itself did."""
+    try:
+        return wait_for_job(job_id)
+    except click.ClickException:
+        problems = _job(job_id).params.get("problems")
+        if not problems:
+            raise
+        for problem in problems:
+            click.echo(f"row {problem['row']}: {problem['kind']}: {problem['message']}",
+                       err=True)
+        raise click.ClickException(f"{len(problems)} bad row(s); nothing imported") from None
+
+
 @click.group("jobs")
 def jobs_group():
-    """Jobs run by the worker (opening a campaign, survey import, e-mail)."""
+    """Jobs run by the worker (opening a campaign, publishing, imports, workbooks, e-mail)."""
 
 
 @jobs_group.command("show")

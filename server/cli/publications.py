@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from server.cli.jobs import wait_for_job
 from server.cli.output import refuse_table_file, table_file_content
 from server.extensions import db
 from server.models import Campaign, Publication, RoleMembership, User
@@ -46,12 +47,14 @@ def administrator(username: str | None) -> User:
               help="The administrator publishing (default: the only administrator).")
 @with_appcontext
 def publish_command(campaign_id, group, reason, confirm_gaps, username):
-    """Publish GROUP's ranking in a campaign: freeze it and publish the finalised dossiers."""
-    from server.results.publications import PublicationError, publish
+    """Publish GROUP's ranking in a campaign: freeze it and publish the finalised dossiers.
+    A job does it (`parindex worker` runs it); this waits for it with a progress bar."""
+    from server.results.publications import PublicationError
+    from server.results.publishing import queue_publication
 
     campaign = campaign_by_id(campaign_id)
     try:
-        publication = publish(campaign, group, administrator(username), reason, confirm_gaps)
+        job = queue_publication(campaign, group, administrator(username), reason, confirm_gaps)
     except PublicationError as error:
         db.session.rollback()
         for gap in error.gaps:
@@ -62,6 +65,10 @@ def publish_command(campaign_id, group, reason, confirm_gaps, username):
                 f"{len(error.gaps)} dossier(s) have gaps; publish with --confirm-gaps and "
                 "--reason to go on") from error
         raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"job {job.id} publishes {group}", err=True)
+    publication = db.session.get(Publication,
+                                 wait_for_job(job.id).params["result"]["publication_id"])
     click.echo(f"publication {publication.id} (number {publication.number}) of {group}, "
                f"{len(publication.results['ranking']['rows'])} units, "
                f"inputs {publication.inputs_digest[:12]}, {len(publication.changes)} change(s)")

@@ -5,13 +5,14 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from server.cli.jobs import wait_for_import
 from server.cli.output import refuse_table_file, table_file_content
 from server.extensions import db
+from server.people.import_jobs import queue_unit_import
 from server.people.units import (
     UnitFields,
     UnitImportError,
     UnitInputError,
-    import_units,
     list_units,
     save_unit,
     unit_by_code,
@@ -41,10 +42,12 @@ def import_command(file):
     """Create or update the units of FILE (.xlsx or .csv, the template's layout); all or
     nothing."""
     try:
-        result = import_units(Path(file).name, table_file_content(file), actor_id=None)
+        job = queue_unit_import(Path(file).name, table_file_content(file), actor_id=None)
     except UnitImportError as error:
         refuse_table_file(error)
-    click.echo(f"{result.created} unit(s) created, {result.updated} updated")
+    db.session.commit()
+    result = wait_for_import(job.id).params["result"]
+    click.echo(f"{result['created']} unit(s) created, {result['updated']} updated")
 
 
 @units_group.command("export")

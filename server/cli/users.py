@@ -6,11 +6,14 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from server.cli.jobs import wait_for_import
 from server.cli.output import refuse_table_file, table_file_content
 from server.extensions import db
+from server.jobs.runner import take_once
 from server.models import User
+from server.people.import_jobs import queue_user_import
 from server.people.login_throttle import unthrottle
-from server.people.user_import import UserImportError, import_users, template_bytes
+from server.people.user_import import UserImportError, template_bytes
 
 
 @click.group("users")
@@ -35,13 +38,19 @@ def import_command(file):
     """Create the users of FILE (.xlsx or .csv, the template's layout), all or nothing, and
     print each one's one-time password: the only time it is shown."""
     try:
-        imported = import_users(Path(file).name, table_file_content(file), actor_id=None)
+        job = queue_user_import(Path(file).name, table_file_content(file), actor_id=None)
     except UserImportError as error:
         refuse_table_file(error)
+    db.session.commit()
+    job = wait_for_import(job.id)
+    imported = take_once(job, None)  # asked as nobody: the command's own job
+    db.session.commit()
+    if imported is None:
+        raise click.ClickException(f"job {job.id}: its passwords were shown already")
     click.echo(f"{len(imported)} user(s) created. One-time passwords, shown only now; each "
                "user must change theirs at first login:")
     for user in imported:
-        click.echo(f"{user.username}\t{user.one_time_password}")
+        click.echo(f"{user['username']}\t{user['one_time_password']}")
 
 
 @users_group.command("unthrottle")

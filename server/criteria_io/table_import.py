@@ -25,7 +25,13 @@ from pathlib import Path
 from server.criteria_io.rule_lines import LineError, parse_line, rule_from_lines
 from server.engine import CriteriaSetError, parse_criteria_set
 from server.engine.decimals import NotANumber, parse_decimal, plain
-from server.table_files import Sheet, TableFileError, file_content, read_sheets
+from server.table_files import (
+    Sheet,
+    TableFileError,
+    check_sheet_file,
+    file_content,
+    read_sheets,
+)
 
 HEADER_SEARCH_ROWS = 30
 # Bounds of a criteria table, read by the one bounded reader (`server.table_files`): the largest
@@ -96,21 +102,50 @@ def read_table(path) -> list[Row]:
     """The rows of the table at `path`: the first sheet of an .xlsx, or the first table of a
     .docx with a header row, read within the bounds of a criteria table."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".docx"):
-        raise TableImportError([TableProblem(None, "", f"{path.name}: only .xlsx and .docx "
-                                             "tables can be imported")])
+    _check_kind(path.name)
     try:
         content = file_content(path, MAX_INFLATED_BYTES)
-        for sheet in read_sheets(path.name, content, max_rows=MAX_ROWS,
+    except TableFileError as error:
+        raise _unreadable(path.name, error) from error
+    return read_table_content(path.name, content)
+
+
+def check_table(filename: str, content: bytes) -> None:
+    """Refuse, without parsing it, a table `read_table_content` would refuse for its kind, size,
+    inflated size or rows: what is checked before the file is queued (server.campaigns.
+    criteria_import)."""
+    _check_kind(filename)
+    try:
+        check_sheet_file(filename, content, max_rows=MAX_ROWS,
+                         max_inflated_bytes=MAX_INFLATED_BYTES)
+    except TableFileError as error:
+        raise _unreadable(filename, error) from error
+
+
+def _check_kind(filename: str) -> None:
+    if Path(filename).suffix.lower() not in (".xlsx", ".docx"):
+        raise TableImportError([TableProblem(None, "", f"{filename}: only .xlsx and .docx "
+                                             "tables can be imported")])
+
+
+def _unreadable(filename: str, error: TableFileError) -> TableImportError:
+    return TableImportError([TableProblem(p.row or None, "", f"cannot read {filename}: "
+                                          f"{p.message}") for p in error.problems])
+
+
+def read_table_content(filename: str, content: bytes) -> list[Row]:
+    """`read_table` of a file's bytes, named `filename`."""
+    _check_kind(filename)
+    suffix = Path(filename).suffix.lower()
+    try:
+        for sheet in read_sheets(filename, content, max_rows=MAX_ROWS,
                                  max_columns=MAX_COLUMNS, max_inflated_bytes=MAX_INFLATED_BYTES,
                                  max_tables=MAX_TABLES):
             rows = _rows(sheet)
             if suffix == ".xlsx" or _header_index(rows) is not None:
                 return rows
     except TableFileError as error:
-        raise TableImportError([TableProblem(p.row or None, "", f"cannot read {path.name}: "
-                                             f"{p.message}") for p in error.problems]) from error
+        raise _unreadable(filename, error) from error
     raise TableImportError([TableProblem(None, "", "no table with a header row starting "
                                          "with 'STT' was found")])
 
@@ -327,11 +362,16 @@ def import_table(path, meta: dict, rule_types=None) -> dict:
     Raises TableImportError: every row not understood, or every problem of the resulting set
     with the row it comes from.
     """
-    domains, rows_of, total = rows_to_tree(read_table(path))
+    return table_to_set(read_table(path), str(path), meta, rule_types)
+
+
+def table_to_set(rows: list[Row], source: str, meta: dict, rule_types=None) -> dict:
+    """`import_table` of rows already read (`source` names them in problems)."""
+    domains, rows_of, total = rows_to_tree(rows)
     data = {**meta, "domains": domains}
     data.setdefault("verified", False)
     try:
-        criteria_set = parse_criteria_set(data, str(path), rule_types)
+        criteria_set = parse_criteria_set(data, source, rule_types)
     except CriteriaSetError as error:
         raise TableImportError([TableProblem(rows_of.get(p.code), "", f"{p.code}: {p.message}")
                                 for p in error.problems]) from error

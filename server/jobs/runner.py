@@ -25,6 +25,8 @@ from server.models.types import utcnow
 log = logging.getLogger(__name__)
 # Jobs to put on the queue once the transaction that wrote them commits (server.jobs.queue).
 TO_SEND = "parindex_jobs_to_send"
+# The job's params key of what only its creator reads, once (server.jobs.runner.take_once).
+ONCE = "once"
 
 
 def _send_after_commit(session: Session, job: Job) -> None:
@@ -52,6 +54,7 @@ def submit(kind: str, key: str, *, created_by: int | None = None,
     if existing.state == "failed":
         existing.state, existing.attempts, existing.error = "queued", 0, ""
         existing.run_after = existing.queued_at = utcnow()
+        existing.params = values["params"]  # asked again: with this request's inputs
         if payload is not None:
             existing.payload = payload
         db.session.flush()
@@ -60,8 +63,19 @@ def submit(kind: str, key: str, *, created_by: int | None = None,
 
 
 def may_see(user: User, job: Job) -> bool:
-    """Its creator and the administrators."""
+    """Its creator and the administrators; any signed-in user for a job of work open to all of
+    them (`audience` "signed_in": a published ranking's workbook)."""
+    if (job.params or {}).get("audience") == "signed_in":
+        return True
     return user.has_role("admin") or (job.created_by is not None and job.created_by == user.id)
+
+
+def stored_files() -> set[str]:
+    """The storage keys of the files done jobs made (kinds that keep a file)."""
+    kinds = [kind.name for kind in KINDS.values() if kind.keeps_file]
+    return {params["file"]["key"] for params in db.session.scalars(
+        select(Job.params).where(Job.kind.in_(kinds), Job.state == "done"))
+        if (params or {}).get("file")}
 
 
 def job_dict(job: Job) -> dict:
@@ -69,9 +83,29 @@ def job_dict(job: Job) -> dict:
             "max_attempts": job.max_attempts,
             "progress": {"done": job.progress_done, "total": job.progress_total},
             "result_link": job.result_link or None, "error": job.error or None,
+            # What the work made, for the CLI and API clients (a publication's id, counts).
+            "result": (job.params or {}).get("result"),
+            "problems": (job.params or {}).get("problems") or [],
             "campaign_id": job.campaign_id, "unit_id": job.unit_id,
             "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+def keep_once(job: Job, secret) -> None:
+    """Keep `secret` (one-time passwords) on the job until its creator reads it: `take_once`."""
+    job.params = {**job.params, ONCE: secret}
+
+
+def take_once(job: Job, user_id: int | None):
+    """What the job kept for its creator (`user_id`; None for the command line, which asked
+    as nobody), erased as it is read, like an answer shown once; None for anyone else, and
+    after the first read. The caller commits."""
+    if job.state != "done" or job.created_by != user_id or ONCE not in (job.params or {}):
+        return None
+    params = dict(job.params)
+    secret = params.pop(ONCE)
+    job.params = params
+    return secret
 
 
 def _lease() -> timedelta:
@@ -115,14 +149,17 @@ def run_job(job_id: int) -> None:
 
 
 def _failed(job_id: int, error: Exception) -> None:
+    problems = []
     if isinstance(error, JobFailed):
-        message, retry = error.message, error.retry
+        message, retry, problems = error.message, error.retry, error.problems
     else:
         log.exception("job %s failed", job_id)
         message, retry = _("The job stopped on an unexpected error: %(error)s",
                            error=f"{type(error).__name__}: {error}"), True
     job = db.session.get(Job, job_id)
     job.error, job.locked_until = message[:4000], None
+    # Every bad row stays with the job, beyond what the error's text can hold.
+    job.params = {**job.params, "problems": problems}
     now = utcnow()
     if retry and job.attempts < job.max_attempts:
         delay = current_app.config["JOB_RETRY_SECONDS"] * 4 ** (job.attempts - 1)

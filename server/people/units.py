@@ -268,7 +268,8 @@ def _comes_back(code: str, file_parents: dict[str, str], existing: dict[str, Uni
 def import_units(filename: str, content: bytes, *, actor_id: int | None) -> ImportResult:
     """Create or update every unit of the file, or raise UnitImportError and write nothing.
 
-    Commits the whole file as one transaction.
+    The caller commits the whole file as one transaction (the import job, with its `done`:
+    server.people.import_jobs).
     """
     try:
         rows = read_rows(filename, content)
@@ -312,7 +313,6 @@ def import_units(filename: str, content: bytes, *, actor_id: int | None) -> Impo
                  actor_id=actor_id, before=before, after=after)
     emit("units.imported", "unit", None, actor_id=actor_id,
          after={"filename": filename, "created": created, "updated": updated})
-    db.session.commit()
     return ImportResult(created, updated)
 
 

@@ -122,8 +122,8 @@ def _check_rows(rows) -> tuple[list[UserRow], dict[str, Unit], list[UserRowProbl
 
 def import_users(filename: str, content: bytes, *, actor_id: int | None) -> list[ImportedUser]:
     """Create every user of the file with a one-time password, or raise UserImportError and
-    write nothing. Commits the whole file as one transaction; the passwords are returned once
-    and kept nowhere else (only their hashes)."""
+    write nothing. The caller commits the whole file as one transaction (the import job, with
+    its `done`: server.people.import_jobs); the passwords are returned to be shown once."""
     try:
         rows = read_rows(filename, content)
     except TableFileError as error:
@@ -144,7 +144,6 @@ def import_users(filename: str, content: bytes, *, actor_id: int | None) -> list
         imported.append(ImportedUser(fields.username, password))
     emit("users.imported", "user", None, actor_id=actor_id,
          after={"filename": filename, "created": len(imported)})
-    db.session.commit()
     return imported
 
 

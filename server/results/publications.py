@@ -10,14 +10,15 @@ units) and is one transaction.
 """
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from server.appraisal.gaps import DossierGaps, dossier_gaps, gaps_message, missing_confirmation
-from server.campaigns.criteria import criteria_registry
+from server.campaigns.criteria import criteria_registry, group_criteria_set
+from server.campaigns.stored_scores import group_digest
 from server.campaigns.workflow import STATES, apply_transition_to_all
 from server.engine import (
     ENGINE_VERSION,
@@ -33,7 +34,15 @@ from server.engine.ranking import RankedRow
 from server.engine.results import UNANSWERED
 from server.events import emit
 from server.extensions import db
-from server.models import Assessment, Campaign, Publication, PublicationScore, Unit, User
+from server.models import (
+    Assessment,
+    Campaign,
+    DossierScore,
+    Publication,
+    PublicationScore,
+    Unit,
+    User,
+)
 from server.people.groups import group_label
 from server.results.ranking import GroupRanking, RankingError, rank_group, stored_leaf_reader
 from server.results.ranking_data import ranking_dict
@@ -115,13 +124,46 @@ def _same_figure(was, now) -> bool:
     return was == now
 
 
-def publish(campaign: Campaign, group: str, user: User, reason: str = "",
-            confirm_gaps: bool = False) -> Publication:
-    """Freeze the group's ranking and publish its finalised dossiers; commits or refuses with
-    nothing written. Every dossier of the group must be finalised (or already published); the
-    second and later publications are corrections and need a reason and a change. Dossiers
-    with unanswered or unappraised items are listed and need `confirm_gaps` and a reason, both
-    recorded in the audit event."""
+@dataclass(frozen=True)
+class PublicationPlan:
+    """What a publication asked for now will be: checked by `check_publication` in the request,
+    written by `write_publication` (in the worker). `number` and `inputs_digest` name it: the
+    job's key, and the publication a retry finds already made."""
+    campaign_id: int
+    group: str
+    number: int
+    inputs_digest: str
+    reason: str
+    confirm_gaps: bool
+
+
+def _stored_digest(campaign: Campaign, group: str, dossiers) -> str:
+    """The group's inputs digest from its stored scores, as the ranking will compute it."""
+    digests = dict(db.session.execute(
+        select(DossierScore.assessment_id, DossierScore.inputs_digest).where(
+            DossierScore.assessment_id.in_([assessment.id for assessment, _code in dossiers]))
+    ).all()) if dossiers else {}
+    missing = [code for assessment, code in dossiers if assessment.id not in digests]
+    if missing:
+        raise PublicationError(f"no stored score for {', '.join(missing[:10])}: "
+                               "run `parindex scores rebuild`", status=422, field="group")
+    return group_digest((code, digests[assessment.id]) for assessment, code in dossiers)
+
+
+def group_inputs_digest(campaign: Campaign, group: str) -> str:
+    """The group's inputs digest, read from its stored scores (PublicationError 422 when a
+    dossier has none)."""
+    return _stored_digest(campaign, group, _group_assessments(campaign, group))
+
+
+def check_publication(campaign: Campaign, group: str, user: User, reason: str = "",
+                      confirm_gaps: bool = False) -> PublicationPlan:
+    """Every refusal of `publish`, made before anything is queued, without ranking the group
+    (its stored digests say whether anything changed; only an unchanged group is ranked, from
+    its stored totals, to tell a correction of its tie rule or bands from nothing new).
+    Every dossier of the group must be finalised (or already published); the second and
+    later publications are corrections and need a reason and a change. Dossiers with
+    unanswered or unappraised items are listed and need `confirm_gaps` and a reason."""
     if not user.has_role("admin"):
         raise PublicationError(_l("Only the Department of Home Affairs publishes the index."),
                                status=403)
@@ -145,25 +187,78 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
         raise PublicationError(gaps_message(gaps), status=422, gaps=gaps, fields=missing,
                                field=missing[0], units=[gap.unit_code for gap in gaps])
     try:
+        group_criteria_set(campaign, group)
+    except RankingError as error:
+        raise PublicationError(str(error), status=422, field="group") from error
+    if not dossiers:
+        raise PublicationError(_l("The group has no dossiers to publish."), field="group")
+    digest = _stored_digest(campaign, group, dossiers)
+    if previous is not None:
+        if not reason:
+            raise PublicationError(_l("A correction needs a reason."), status=422,
+                                   field="reason")
+        if previous.inputs_digest == digest:
+            _refuse_unchanged(campaign, group, previous)
+    return PublicationPlan(campaign.id, group, 1 if previous is None else previous.number + 1,
+                           digest, reason, bool(confirm_gaps))
+
+
+def _refuse_unchanged(campaign: Campaign, group: str, previous: Publication) -> None:
+    try:
         ranking = rank_group(campaign, group)
     except RankingError as error:
         raise PublicationError(str(error), status=422, field="group") from error
+    if not changes_between(previous.results["ranking"], ranking_dict(ranking)):
+        raise PublicationError(_l(
+            "Nothing changed since publication %(number)s; there is nothing to correct.",
+            number=previous.number), field="group")
+
+
+def publish(campaign: Campaign, group: str, user: User, reason: str = "",
+            confirm_gaps: bool = False) -> Publication:
+    """Freeze the group's ranking and publish its finalised dossiers at once (the demo and the
+    tests; the API, the page and the CLI queue it: server.results.publishing); commits or
+    refuses with nothing written."""
+    plan = check_publication(campaign, group, user, reason, confirm_gaps)
+    publication = write_publication(campaign, plan, user)
+    db.session.commit()
+    return publication
+
+
+def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> Publication:
+    """Rank the group and write the publication `plan` checked, its snapshot from the stored
+    leaf points, in the caller's transaction; PublicationError when the group changed since
+    (its dossiers, its inputs, or another publication made meanwhile)."""
+    group, reason = plan.group, plan.reason
+    previous = latest_publication(campaign.id, group)
+    if (0 if previous is None else previous.number) != plan.number - 1:
+        raise PublicationError(_l(
+            "Another publication of the group was made meanwhile: look at it before publishing "
+            "again."), field="group")
+    dossiers = _group_assessments(campaign, group)
+    pending = [code for assessment, code in dossiers
+               if assessment.state not in PUBLISHABLE_STATES]
+    try:
+        ranking = rank_group(campaign, group)
+    except RankingError as error:
+        raise PublicationError(str(error), status=422, field="group") from error
+    if pending or ranking.inputs_digest != plan.inputs_digest:
+        raise PublicationError(_l(
+            "The group's dossiers changed since the publication was asked for: ask again."),
+            field="group", units=pending)
     if not ranking.rows:
         raise PublicationError(_l("The group has no dossiers to publish."), field="group")
     results = {"ranking": ranking_dict(ranking)}
     changes = []
     if previous is not None:
-        if not reason:
-            raise PublicationError(_l("A correction needs a reason."), status=422,
-                                   field="reason")
         changes = changes_between(previous.results["ranking"], results["ranking"])
         if not changes and previous.inputs_digest == ranking.inputs_digest:
             raise PublicationError(_l(
                 "Nothing changed since publication %(number)s; there is nothing to correct.",
                 number=previous.number), field="group")
+    gaps = dossier_gaps([assessment for assessment, _code in dossiers])
     publication = Publication(
-        campaign_id=campaign.id, unit_group=group,
-        number=1 if previous is None else previous.number + 1,
+        campaign_id=campaign.id, unit_group=group, number=plan.number,
         criteria_set_id=ranking.criteria_set.id,
         criteria_set_version=ranking.criteria_set.version, engine_version=ENGINE_VERSION,
         tie_rule={"compare": ranking.tie_rule.compare, "ranks": ranking.tie_rule.ranks},
@@ -193,7 +288,6 @@ def publish(campaign: Campaign, group: str, user: User, reason: str = "",
                 "published_dossiers": sorted(moved),
                 **({"confirmed_gaps": [gap.to_dict() for gap in gaps]} if gaps else {})},
          reason=reason)
-    db.session.commit()
     return publication
 
 

@@ -34,14 +34,15 @@ from server.results.publications import (
     group_gaps,
     imported_source,
     publications,
-    publish,
 )
+from server.results.publishing import queue_publication
 from server.results.ranking_settings import (
     KEEP,
     SettingsError,
     not_ranked_units,
     update_ranking_settings,
 )
+from server.results.workbook_jobs import file_response, publication_workbook_job
 from server.web.blueprint import bp
 from server.web.filters import points
 from server.web.forms import LogoutForm as CsrfForm
@@ -164,8 +165,8 @@ def campaign_publications(campaign_id):
         return _page(campaign, publish_group=group, form=request.form, status_code=422,
                      publish_errors={"confirm": _("Tick the box to confirm the publication.")})
     try:
-        publication = publish(campaign, group, current_user, reason,
-                              confirm_gaps=request.form.get("confirm_gaps") == "1")
+        job = queue_publication(campaign, group, current_user, reason,
+                                confirm_gaps=request.form.get("confirm_gaps") == "1")
     except PublicationError as error:
         db.session.rollback()
         if campaign.pin_for(group) is None:  # no section of the page to show it beside
@@ -173,10 +174,9 @@ def campaign_publications(campaign_id):
         return _page(campaign, publish_group=group, form=request.form,
                      publish_errors={field: str(error) for field in error.fields or ["group"]},
                      status_code=error.status)
-    flash(_("Publication %(number)s of the group has been made; %(units)s units.",
-            number=publication.number,
-            units=len(publication.results["ranking"]["rows"])), "info")
-    return redirect(url_for("web.campaign_publications", campaign_id=campaign.id))
+    db.session.commit()
+    # The worker ranks and freezes the group; the job's page follows it to the ranking.
+    return redirect(url_for("web.job_page", job_id=job.id))
 
 
 @bp.route("/admin/publications/import", methods=["POST"])
@@ -280,6 +280,12 @@ def publication_workbook(publication_id):
     publication = db.session.get(Publication, publication_id)
     if publication is None:
         abort(404)
+    job = publication_workbook_job(publication, current_user)
+    if job is not None:  # a large group: written once by the worker
+        db.session.commit()
+        db.session.refresh(job)
+        return file_response(job) if job.state == "done" else \
+            redirect(url_for("web.job_page", job_id=job.id))
     try:
         return xlsx_download(lambda buffer: write_publication_workbook(publication, buffer),
                              workbook_name(publication))

@@ -28,6 +28,11 @@ from server.results.visible import (
     ranking_page,
     scorecard,
 )
+from server.results.workbook_jobs import (
+    file_response,
+    live_workbook_job,
+    publication_workbook_job,
+)
 from server.web.blueprint import bp
 from server.web.charts import domain_chart, index_chart
 
@@ -97,11 +102,26 @@ def ranking_workbook(campaign_id, group):
         if campaign.pin_for(group) is None:
             raise NotShown()
         if _live_asked():
-            return _workbook(live_ranking(campaign, group, current_user), None)
+            if not is_admin(current_user):
+                raise NotShown()
+            job = live_workbook_job(campaign, group, current_user)
+            return _job_file(job) if job else \
+                _workbook(live_ranking(campaign, group, current_user), None)
         publication, ranking = published_ranking(campaign.id, group)
-        return _workbook(ranking, publication)
+        job = publication_workbook_job(publication, current_user)
+        return _job_file(job) if job else _workbook(ranking, publication)
     except NotShown:
         abort(404)
+
+
+def _job_file(job):
+    """A large group's workbook: the stored file once its job is done, else the job's page
+    (which links to the file when it is written)."""
+    db.session.commit()
+    db.session.refresh(job)
+    if job.state == "done":
+        return file_response(job)
+    return redirect(url_for("web.job_page", job_id=job.id))
 
 
 def _workbook(ranking, publication):
@@ -176,4 +196,12 @@ def public_workbook(campaign_id, group):
         publication, ranking = published_ranking(campaign_id, group)
     except NotShown:
         abort(404)
-    return _workbook(ranking, publication)
+    job = publication_workbook_job(publication, None)
+    if job is None:
+        return _workbook(ranking, publication)
+    db.session.commit()
+    db.session.refresh(job)
+    if job.state == "done":
+        return file_response(job)
+    # Written once by the worker, for every reader after: the public page asks to come back.
+    return render_template("rankings/workbook_pending.html"), 503, {"Retry-After": "60"}

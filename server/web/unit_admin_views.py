@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import LEVELS
+from server.people.import_jobs import queue_unit_import
 from server.people.units import (
     COLUMNS,
     UnitFields,
     UnitImportError,
     UnitInputError,
-    import_units,
     list_units,
     save_unit,
     set_active,
@@ -86,13 +86,12 @@ def unit_import():
     if upload is None or not upload.filename:
         return _page(errors={"file": _("Choose an .xlsx or .csv file.")}, status=422)
     try:
-        result = import_units(upload.filename, upload.read(), actor_id=current_user.id)
-    except UnitImportError as error:
+        job = queue_unit_import(upload.filename, upload.read(), actor_id=current_user.id)
+    except UnitImportError as error:  # the file's kind, size or rows: refused unread
         db.session.rollback()
         return _page(row_problems=error.problems, status=422)
-    flash(_("%(created)s unit(s) created, %(updated)s updated.", created=result.created,
-            updated=result.updated))
-    return redirect(url_for("web.unit_admin"))
+    db.session.commit()
+    return redirect(url_for("web.job_page", job_id=job.id))
 
 
 @bp.route("/admin/units.xlsx")

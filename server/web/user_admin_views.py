@@ -13,13 +13,13 @@ from sqlalchemy import select
 from server.downloads import XLSX
 from server.extensions import db
 from server.models import ROLES, User
+from server.people.import_jobs import queue_user_import
 from server.people.login_throttle import recent_failures, unthrottle
 from server.people.tokens import list_tokens
 from server.people.units import list_units
 from server.people.user_import import (
     TEMPLATE_NAME,
     UserImportError,
-    import_users,
     template_bytes,
 )
 from server.people.users import UserInputError, create_user, one_time_password, set_user_active
@@ -27,7 +27,7 @@ from server.web.access import admin_only
 from server.web.blueprint import bp
 
 
-def _page(errors=None, typed=None, created=None, imported=None, row_problems=None, status=200):
+def _page(errors=None, typed=None, created=None, row_problems=None, status=200):
     users = db.session.scalars(select(User).order_by(User.username)).all()
     tokens = {}
     for token in list_tokens(None):
@@ -35,7 +35,7 @@ def _page(errors=None, typed=None, created=None, imported=None, row_problems=Non
     return render_template("admin/users.html", users=users, roles=ROLES, tokens=tokens,
                            failures=recent_failures(),
                            units=list_units(include_inactive=False), errors=errors or {},
-                           typed=typed or {}, created=created, imported=imported or [],
+                           typed=typed or {}, created=created,
                            row_problems=row_problems or []), status
 
 
@@ -71,12 +71,13 @@ def user_import():
     if upload is None or not upload.filename:
         return _page(errors={"file": _("Choose an .xlsx or .csv file.")}, status=422)
     try:
-        imported = import_users(upload.filename, upload.read(), actor_id=current_user.id)
-    except UserImportError as error:
+        job = queue_user_import(upload.filename, upload.read(), actor_id=current_user.id)
+    except UserImportError as error:  # the file's kind, size or rows: refused unread
         db.session.rollback()
         return _page(row_problems=error.problems, status=422)
-    # The passwords are on this answer only, like a single user's.
-    return _page(imported=imported, status=201)
+    db.session.commit()
+    # The job's page names the bad rows, or shows the passwords to this user, once.
+    return redirect(url_for("web.job_page", job_id=job.id))
 
 
 @bp.route("/admin/users/template.<any(xlsx, csv):kind>")

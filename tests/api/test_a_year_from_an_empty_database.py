@@ -67,7 +67,8 @@ def test_a_year_from_an_empty_database(app, client):
         ("DH", "UBND thành phố Đồng Hới", "district", "district", "QB"),
         ("BT", "UBND huyện Bố Trạch", "district", "district", "QB")])
     assert header == list(UNIT_HEADERS)
-    assert _upload(client, admin, "/api/v1/units/import", units).get_json() == \
+    # Imports are jobs (run at once by the tests' queue): 202, the job done with its result.
+    assert _upload(client, admin, "/api/v1/units/import", units).get_json()["result"] == \
         {"created": 3, "updated": 0}
 
     # People from the users template; reviewers belong to units, and never appraise their own.
@@ -78,8 +79,9 @@ def test_a_year_from_an_empty_database(app, client):
         ("thamdinhdh", "Hoàng Văn Định", "", "DH", "reviewer", ",".join(ALL_DOMAINS))])
     assert header == list(USER_HEADERS)
     imported = _upload(client, admin, "/api/v1/users/import", users)
-    assert imported.status_code == 201, imported.get_json()
-    passwords = {u["username"]: u["one_time_password"] for u in imported.get_json()["users"]}
+    assert imported.status_code == 202, imported.get_json()
+    passwords = {u["username"]: u["one_time_password"]
+                 for u in imported.get_json()["shown_once"]}
     assert len(passwords) == 4 and len(set(passwords.values())) == 4
     assert "one_time_password" not in client.get("/api/v1/users/canbo", headers=admin).get_json()
     editor, head, reviewer_qb, reviewer = (
@@ -171,13 +173,14 @@ def test_a_year_from_an_empty_database(app, client):
     assert gaps.status_code == 422 and gaps.get_json()["gaps"][0]["unit_code"] == "QB"
     published = client.post(f"{base}/publications", headers=admin, json={
         "group": "province", "confirm_gaps": True, "reason": "Công bố theo số liệu đã chốt"})
-    assert published.status_code == 201, published.get_json()
-    publication = client.get(f"/api/v1/publications/{published.get_json()['id']}",
-                             headers=head).get_json()
+    assert published.status_code == 202, published.get_json()
+    job = client.get(published.headers["Location"], headers=admin).get_json()
+    assert job["state"] == "done", job
+    publication_id = job["result"]["publication_id"]
+    publication = client.get(f"/api/v1/publications/{publication_id}", headers=head).get_json()
     row = publication["ranking"]["rows"][0]
     assert (row["unit_code"], row["rank"]) == ("QB", 1)
-    workbook = client.get(f"/api/v1/publications/{published.get_json()['id']}/ranking.xlsx",
-                          headers=head)
+    workbook = client.get(f"/api/v1/publications/{publication_id}/ranking.xlsx", headers=head)
     assert workbook.status_code == 200
     summary = openpyxl.load_workbook(io.BytesIO(workbook.data)).worksheets[0]
     cells = [str(c) for r in summary.iter_rows(values_only=True) for c in r if c is not None]

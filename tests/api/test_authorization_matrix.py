@@ -33,6 +33,7 @@ they land the three rows are reported as skipped, with the reason.
 does not list, so no action is left out silently.
 """
 
+import hashlib
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -106,6 +107,10 @@ MATRIX = {
                            "404  404   404  404  404  404  404  404  404  404  404  401",
     "jobs.get_own":        "200  200   200  200  200  200  200  200  200  200  200  401",
     "jobs.get_others":     "200  200   404  404  404  404  404  404  404  404  404  401",
+    # The file a job wrote, read as what it holds: a publication's workbook by anyone signed in,
+    # a live ranking's by the administrators.
+    "jobs.file_published": "200  200   200  200  200  200  200  200  200  200  200  401",
+    "jobs.file_live":      "200  200   404  404  404  404  404  404  404  404  404  401",
     # The unit's side of the explanation round: anyone who reads the unit sees the questions;
     # only its editors and head answer and add evidence.
     "explanation.questions":
@@ -279,6 +284,21 @@ def _own_job(client, world, headers, user):
     return client.get(f"/api/v1/jobs/{job.id}", headers=headers)
 
 
+def _job_file(audience: str):
+    def ask(client, world, headers, user):
+        content = b"PK workbook of the matrix"
+        key = hashlib.sha256(content).hexdigest()
+        evidence.storage().put(key, io.BytesIO(content))
+        job = Job(kind="ranking-workbook", key=f"ranking-workbook:matrix-{audience}",
+                  state="done", created_by=world["others_job"].created_by, params={
+                      "audience": audience,
+                      "file": {"key": key, "name": "xep-hang.xlsx", "size": len(content)}})
+        db.session.add(job)
+        db.session.commit()
+        return client.get(f"/api/v1/jobs/{job.id}/file", headers=headers)
+    return ask
+
+
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -360,6 +380,8 @@ ACTIONS = {
     "notifications.read_others": lambda c, w, h, u: c.post(
         f"/api/v1/notifications/{w['others_note'].id}/read", headers=h),
     "jobs.get_own": _own_job,
+    "jobs.file_published": _job_file("signed_in"),
+    "jobs.file_live": _job_file("admin"),
     "jobs.get_others": lambda c, w, h, u: c.get(f"/api/v1/jobs/{w['others_job'].id}",
                                                 headers=h),
     "explanation.questions": _questions,
@@ -447,6 +469,7 @@ ROUTES = {
     ("GET", "/api/v1/notifications"): "notifications.list",
     ("POST", "/api/v1/notifications/<int:notification_id>/read"): "notifications.read_own",
     ("GET", "/api/v1/jobs/<int:job_id>"): "jobs.get_own",
+    ("GET", "/api/v1/jobs/<int:job_id>/file"): "jobs.file_published",
     **EXPLANATION_ROUTES,
 }
 

@@ -33,6 +33,18 @@ def _publish(client, campaign_id, headers, **body):
                        json={"group": "province", **body})
 
 
+def _published(client, campaign_id, headers, **body):
+    """Publish through the job (run at once by the tests' queue) and read the publication."""
+    response = _publish(client, campaign_id, headers, **body)
+    assert response.status_code == 202, response.get_json()
+    assert response.headers["Location"] == f"/api/v1/jobs/{response.get_json()['id']}"
+    job = client.get(response.headers["Location"], headers=headers).get_json()
+    assert job["state"] == "done", job
+    assert job["result_link"] == f"/rankings/{campaign_id}/{body.get('group', 'province')}"
+    return client.get(f"/api/v1/publications/{job['result']['publication_id']}",
+                      headers=headers)
+
+
 def _count(model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -46,8 +58,8 @@ def _problem(response, status):
 def test_admin_publishes_and_every_signed_in_user_reads_it(client, make, campaign, admin,
                                                            token_for):
     live = ranking_dict(rank_group(campaign, "province"))
-    response = _publish(client, campaign.id, admin)
-    assert response.status_code == 201, response.get_json()
+    response = _published(client, campaign.id, admin)
+    assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["number"], body["group"], body["correction"], body["latest"]) == (
         1, "province", False, True)
@@ -71,7 +83,7 @@ def test_admin_publishes_and_every_signed_in_user_reads_it(client, make, campaig
 
 def test_the_workbook_is_written_from_the_snapshot(app, client, make, campaign, admin,
                                                     token_for):
-    publication_id = _publish(client, campaign.id, admin).get_json()["id"]
+    publication_id = _published(client, campaign.id, admin).get_json()["id"]
     frozen = {r["unit_code"]: r["index"] for r in
               latest_publication(campaign.id, "province").results["ranking"]["rows"]}
     lower_one_score(app, campaign, "P01")  # later data must not leak into the export
@@ -116,14 +128,14 @@ def test_publish_refusals(client, make, campaign, admin, token_for):
 
 
 def test_a_correction_needs_a_reason_and_lists_the_changes(app, client, campaign, admin):
-    first = _publish(client, campaign.id, admin).get_json()
+    first = _published(client, campaign.id, admin).get_json()
     body = _problem(_publish(client, campaign.id, admin, reason="Đính chính"), 409)
     assert body["errors"][0]["field"] == "group"  # nothing changed
     lower_one_score(app, campaign, "P01")
     body = _problem(_publish(client, campaign.id, admin), 422)
     assert body["errors"][0]["field"] == "reason"
-    response = _publish(client, campaign.id, admin, reason="Đính chính tiêu chí 1.1")
-    assert response.status_code == 201, response.get_json()
+    response = _published(client, campaign.id, admin, reason="Đính chính tiêu chí 1.1")
+    assert response.status_code == 200, response.get_json()
     correction = response.get_json()
     assert correction["number"] == 2 and correction["correction"] is True
     assert {(c["unit_code"], c["field"]) for c in correction["changes"]} >= {
@@ -136,7 +148,7 @@ def test_a_correction_needs_a_reason_and_lists_the_changes(app, client, campaign
 
 
 def test_drift_tells_when_a_correction_is_due(app, client, make, campaign, admin, token_for):
-    publication_id = _publish(client, campaign.id, admin).get_json()["id"]
+    publication_id = _published(client, campaign.id, admin).get_json()["id"]
     url = f"/api/v1/publications/{publication_id}/drift"
     body = client.get(url, headers=admin).get_json()
     assert (body["inputs_match"], body["correction_due"], body["changes"]) == (True, False, [])
@@ -210,14 +222,14 @@ def test_put_needs_both_settings_and_only_admins_set_them(client, make, campaign
 
 
 def test_settings_changed_after_publication_make_a_correction_due(client, campaign, admin):
-    publication_id = _publish(client, campaign.id, admin).get_json()["id"]
+    publication_id = _published(client, campaign.id, admin).get_json()["id"]
     client.patch(f"/api/v1/campaigns/{campaign.id}/ranking-settings", headers=admin,
                  json={"not_ranked": [{"unit_code": "P02", "reason": "Mới sáp nhập"}]})
     body = client.get(f"/api/v1/publications/{publication_id}/drift", headers=admin).get_json()
     assert body["inputs_match"] is True and body["correction_due"] is True
     assert ("P02", "ranked") in {(c["unit_code"], c["field"]) for c in body["changes"]}
-    response = _publish(client, campaign.id, admin, reason="P02 không xếp hạng")
-    assert response.status_code == 201
+    response = _published(client, campaign.id, admin, reason="P02 không xếp hạng")
+    assert response.status_code == 200
     assert {"unit_code": "P02", "field": "ranked", "before": True, "after": False} in \
         response.get_json()["changes"]
 
@@ -240,12 +252,12 @@ def test_the_list_reads_in_a_fixed_number_of_queries(app, client, campaign, admi
             event.remove(db.engine, "before_cursor_execute", count)
         return len(body["publications"]), len(counted)
 
-    _publish(client, campaign.id, admin)
+    _published(client, campaign.id, admin)
     one = statements()
     lower_one_score(app, campaign, "P01")
-    assert _publish(client, campaign.id, admin, reason="Đính chính P01").status_code == 201
+    assert _published(client, campaign.id, admin, reason="Đính chính P01").status_code == 200
     client.patch(f"/api/v1/campaigns/{campaign.id}/ranking-settings", headers=admin,
                  json={"not_ranked": [{"unit_code": "P03", "reason": "Sáp nhập"}]})
-    assert _publish(client, campaign.id, admin, reason="P03 không xếp hạng").status_code == 201
+    assert _published(client, campaign.id, admin, reason="P03 không xếp hạng").status_code == 200
     three = statements()
     assert (one[0], three[0]) == (1, 3) and one[1] == three[1]

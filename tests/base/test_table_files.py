@@ -14,6 +14,7 @@ from server.table_files import (
     MAX_INFLATED_BYTES,
     MergedArea,
     TableFileError,
+    check_table_file,
     read_rows,
     read_sheets,
 )
@@ -62,6 +63,34 @@ def test_too_many_rows_are_refused_with_the_row_it_stopped_at():
     with pytest.raises(TableFileError) as refused:
         read_rows("t.csv", b"code\n" + b"\n" * 5_000_000, max_rows=10)
     assert refused.value.problems[0].kind == "too_many_rows"
+
+
+def test_the_check_before_queueing_counts_rows_without_parsing_them():
+    # What a request checks before it queues a file: 2 × max_rows + 1 rows pass (empty rows
+    # are skipped by the reader), one more does not, whichever the kind.
+    rows = [["code"]] + [[f"U{n}"] for n in range(20)]
+    check_table_file("t.xlsx", _xlsx(rows), max_rows=10)
+    check_table_file("t.csv", "\n".join(r[0] for r in rows).encode() + b"\n", max_rows=10)
+    for name, content in (("t.xlsx", _xlsx([*rows, ["U99"], ["U100"]])),
+                          ("t.csv", "\n".join(["code"] * 30).encode())):
+        with pytest.raises(TableFileError) as refused:
+            check_table_file(name, content, max_rows=10)
+        assert refused.value.problems[0].kind == "too_many_rows", name
+    # A sheet of empty rows (their tags alone) counts as rows: it is what a bomb is made of.
+    empty = _xlsx([["code"]])
+    source, out = zipfile.ZipFile(io.BytesIO(empty)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"".join(
+                    f'<row r="{n}"/>'.encode() for n in range(2, 3000)) + b"</sheetData>")
+            target.writestr(info, data)
+    with pytest.raises(TableFileError):
+        check_table_file("t.xlsx", out.getvalue(), max_rows=1000)
+    check_table_file("t.xlsx", out.getvalue(), max_rows=1500)
+    with pytest.raises(TableFileError):
+        check_table_file("t.pdf", b"%PDF")
 
 
 def test_an_xlsx_that_inflates_too_far_is_refused_before_parsing():

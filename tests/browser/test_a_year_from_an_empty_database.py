@@ -90,7 +90,8 @@ def test_a_year_from_an_empty_database(app, live_server, page, tmp_path):
         ("BT", "UBND huyện Bố Trạch", "district", "district", "QB")])
     page.get_by_label("Tệp (.xlsx hoặc .csv)").set_input_files(str(units))
     page.get_by_role("button", name="Nhập", exact=True).click()
-    expect(page.get_by_text("Đã thêm 3 đơn vị, cập nhật 0 đơn vị.")).to_be_visible()
+    expect(page.get_by_text("Đã thêm 3 đơn vị, cập nhật 0 đơn vị.")).to_be_visible()  # the job's
+    page.locator("#job-result-link").click()
     expect(page.locator("#units tbody tr")).to_have_count(3)
 
     # People, from the users template: each gets a one-time password, shown once.
@@ -208,6 +209,8 @@ def test_a_year_from_an_empty_database(app, live_server, page, tmp_path):
     group.get_by_label("Lý do (bắt buộc)").fill("Công bố theo số liệu Hội đồng đã thông qua")
     group.locator("input[name=confirm]").check()
     group.get_by_role("button", name="Công bố", exact=True).click()
+    expect(page.locator("#job-result-link")).to_be_visible()  # the job's page, once it is done
+    open_menu(page, "Kết quả", "Công bố")
     group = page.locator("#group-province")
     expect(group.locator("table.publications tbody tr")).to_have_count(1)
     with page.expect_download() as download:

@@ -49,6 +49,7 @@ EXCLUDED = {
     "web.ranking_workbook": "download (.xlsx)",
     "web.ranking_long_table": "download (.csv)",
     "web.job_state": "a job's state (JSON), which the job page polls",
+    "web.job_file": "download (.xlsx) a job wrote",
 }
 RANKING_PAGES = ("web.ranking", "web.public_ranking")
 # The pages people spend their day on: photographed at both widths.

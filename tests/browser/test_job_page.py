@@ -33,3 +33,25 @@ def test_the_page_follows_the_job_until_it_is_done(live_server, page, make):
     expect(page.locator("#job-state")).to_have_text("Hoàn thành")
     expect(page.locator("#job-result-link")).to_have_attribute("href", "/admin/campaigns/1")
     expect(page.locator("#job-error")).to_be_hidden()
+
+
+def test_an_import_that_fails_shows_every_bad_row_once_it_ends(live_server, page, make):
+    admin = make.user("admin", username="snv")
+    job = Job(kind="unit-import", key="unit-import:browser", created_by=admin.id,
+              state="running", attempts=1, params={"filename": "don-vi.xlsx"})
+    db.session.add(job)
+    db.session.commit()
+
+    log_in(page, live_server, "snv")
+    expect(page.locator(".who")).to_be_visible()
+    page.goto(f"{live_server}/jobs/{job.id}")
+    expect(page.locator("#job-state")).to_have_text("Đang chạy")
+    job.state, job.error = "failed", "Tệp không được nhập (2 lỗi):"
+    job.params = {"filename": "don-vi.xlsx", "problems": [
+        {"row": 3, "kind": "duplicate", "message": "Mã đơn vị: 'QB' đã có ở dòng 2"},
+        {"row": 5, "kind": "unknown_parent", "message": "Đơn vị cấp trên: không có 'HUYEN9'"}]}
+    db.session.commit()
+    # The page reloads itself to show the rows, each in its own line of the table.
+    expect(page.locator("tr.row-problem")).to_have_count(2)
+    expect(page.locator("tr.row-problem").first).to_contain_text("'QB' đã có ở dòng 2")
+    expect(page.locator("#job-error")).to_be_hidden()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_publish_from_the_page(app, live_server, page, make):
-    finalised_group(app, make)
+    campaign = finalised_group(app, make)
     make.user("admin", username="snv")
     _log_in(page, live_server, "snv")
     open_menu(page, "Kết quả", "Công bố")
@@ -28,7 +28,11 @@ def test_publish_from_the_page(app, live_server, page, make):
     expect(page.get_by_text("Hãy đánh dấu ô xác nhận để công bố.")).to_be_visible()
     page.get_by_label("Tôi xác nhận").check()
     page.get_by_role("button", name="Công bố", exact=True).click()
+    # A job publishes it; its page links to the published ranking.
     expect(page.get_by_text("Đã công bố lần 1 của nhóm; 3 đơn vị.")).to_be_visible()
+    expect(page.locator("#job-result-link")).to_have_attribute(
+        "href", f"/rankings/{campaign.id}/province")
+    open_menu(page, "Kết quả", "Công bố")
     row = page.locator("table.publications tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Công bố theo Quyết định số 1/QĐ")

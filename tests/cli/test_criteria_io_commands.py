@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 
+from server.extensions import db
+from server.models import Job
 from tests.cli.test_commands import run
 from tests.criteria_io.tables import (
     GOOD,
@@ -41,6 +44,11 @@ def test_import_writes_a_valid_set(app, tmp_path):
     assert "valid: commune-test@1.0.0, 2 domains" in validated.output
     again = run(app, "criteria", "import", str(table), *IMPORT_ARGS, "--out", str(out))
     assert again.exit_code != 0 and "--force" in again.output
+    # A job read the table; the same table with the same fields is that job again.
+    forced = run(app, "criteria", "import", str(table), *IMPORT_ARGS, "--out", str(out),
+                 "--force")
+    assert forced.exit_code == 0, forced.output
+    assert [job.kind for job in db.session.scalars(select(Job))] == ["criteria-import"]
 
 
 def test_a_refused_table_writes_nothing(app, tmp_path):
@@ -53,17 +61,21 @@ def test_a_refused_table_writes_nothing(app, tmp_path):
     assert "refused, nothing written" in result.output
     assert "row 6: 1.1.1: max points 'một' is not a number" in result.output
     assert not out.exists()
+    job = db.session.scalar(select(Job))  # failed at once: the table stays wrong
+    assert (job.state, job.attempts, job.params["problems"][0]["row"]) == ("failed", 1, 6)
     assert list(tmp_path.iterdir()) == [table]  # no temporary file left either
 
 
-def _bounded_import(tmp_path, table):
+def _bounded_import(tmp_path, table, database_url):
     """The real command in a process of its own that may take 1 GiB and 60 s: a bomb that gets
-    past the bounds fails the test instead of taking the machine down."""
+    past the bounds fails the test instead of taking the machine down. Its job runs in that
+    process too (the memory queue), as a worker would run it, under the same limit."""
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
 
     out = tmp_path / "commune-test.yaml"
-    env = {**os.environ, "PARINDEX_INSTANCE_DIR": str(tmp_path / "instance")}
+    env = {**os.environ, "PARINDEX_INSTANCE_DIR": str(tmp_path / "instance"),
+           "PARINDEX_DATABASE_URL": database_url, "PARINDEX_QUEUE_URL": "memory://"}
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "parindex", "criteria", "import",
@@ -82,10 +94,11 @@ def _bounded_import(tmp_path, table):
      "table: cannot read zeros.docx: the .docx file unpacks to 256.8 MB, "
      "more than the 16 MB a table may have"),
 ], ids=["declares-A1:XFD1048576", "zip-bomb-xlsx", "zip-bomb-docx"])
-def test_a_table_bomb_is_refused_quickly_naming_the_file(tmp_path, build, problem):
+def test_a_table_bomb_is_refused_quickly_naming_the_file(app, database_url, tmp_path, build,
+                                                         problem):
     table = build(tmp_path)
     assert table.stat().st_size < 300_000
-    result, seconds, out = _bounded_import(tmp_path, table)
+    result, seconds, out = _bounded_import(tmp_path, table, database_url)
     assert result.returncode == 1, result.stderr
     assert f"{table}: refused, nothing written (1 problems):" in result.stderr
     assert problem in result.stderr
@@ -108,8 +121,9 @@ def _merged_rest_xlsx(folder):
 
 @pytest.mark.parametrize("build", [_wide_title_docx, _merged_rest_xlsx],
                          ids=["docx-span-of-two-billion", "xlsx-merge-to-XFD1048576"])
-def test_what_a_table_claims_beyond_its_cells_is_not_built(tmp_path, build):
-    result, seconds, out = _bounded_import(tmp_path, build(tmp_path))
+def test_what_a_table_claims_beyond_its_cells_is_not_built(app, database_url, tmp_path,
+                                                           build):
+    result, seconds, out = _bounded_import(tmp_path, build(tmp_path), database_url)
     assert result.returncode == 0, result.stderr
     assert "commune-test@1.0.0, 2 domains, 6 scored items" in result.stdout
     assert seconds < 30 and out.exists()

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models import AuditEvent, Unit
 from server.people.units import HEADERS
 from tests.helpers import csrf_token
-from tests.people.test_units import _upload, _xlsx
+from tests.people.test_units import _imported, _job, _xlsx
 
 OLD = [("XA", "Xã A", "commune", "commune", "", ""),
        ("XB", "Xã B", "commune", "commune", "", ""),
@@ -29,7 +29,7 @@ def _predecessors(code):
 
 
 def test_api_sets_replaces_and_refuses_bad_codes(client, admin_headers):
-    assert _upload(client, admin_headers, _xlsx(OLD)).status_code == 201
+    assert _imported(client, admin_headers, _xlsx(OLD))["created"] == len(OLD)
     body = {"code": "XM", "name": "Xã Mới", "level": "commune", "group": "commune",
             "replaces": ["XC", "XA", "XB"]}
     response = client.post("/api/v1/units", json=body, headers=admin_headers)
@@ -62,19 +62,18 @@ def test_api_sets_replaces_and_refuses_bad_codes(client, admin_headers):
 
 def test_import_reads_the_replaces_column_and_reports_bad_rows(client, admin_headers):
     rows = [*OLD, ("XM", "Xã Mới", "commune", "commune", "", "XA, XB; XC")]
-    response = _upload(client, admin_headers, _xlsx(rows))
-    assert response.status_code == 201, response.json
+    _imported(client, admin_headers, _xlsx(rows))
     assert _predecessors("XM") == ["XA", "XB", "XC"]
     bad = [("XM", "Xã Mới", "commune", "commune", "", "XA; XZ"),
            ("XN", "Xã N", "commune", "commune", "", "XN"),
            ("XP", "Xã P", "commune", "commune", "", "XQ"),
            ("XQ", "Xã Q", "commune", "commune", "", "XP")]
-    response = _upload(client, admin_headers, _xlsx(bad))
-    assert response.status_code == 422
-    assert [(e["row"], e["kind"]) for e in response.json["errors"]] == [
+    job = _job(client, admin_headers, _xlsx(bad))  # fails at once, naming every row
+    assert job["state"] == "failed"
+    assert [(e["row"], e["kind"]) for e in job["problems"]] == [
         (2, "unknown_unit"), (3, "replaces_itself"), (4, "replacement_cycle"),
         (5, "replacement_cycle")]
-    assert all(e["message"].startswith(f"{HEADERS[5]}: ") for e in response.json["errors"])
+    assert all(e["message"].startswith(f"{HEADERS[5]}: ") for e in job["problems"])
     assert _predecessors("XM") == ["XA", "XB", "XC"]
     export = client.get("/api/v1/units.xlsx", headers=admin_headers)
     sheet = openpyxl.load_workbook(io.BytesIO(export.data)).worksheets[0]
@@ -82,16 +81,15 @@ def test_import_reads_the_replaces_column_and_reports_bad_rows(client, admin_hea
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["XM"][5] == "XA; XB; XC"
     # The export imports back unchanged.
-    response = _upload(client, admin_headers, export.data)
-    assert response.status_code == 201 and _predecessors("XM") == ["XA", "XB", "XC"]
+    _imported(client, admin_headers, export.data)
+    assert _predecessors("XM") == ["XA", "XB", "XC"]
 
 
 def test_a_csv_with_semicolons_keeps_the_codes_in_quotes(client, admin_headers):
     content = ("Mã đơn vị;Tên đơn vị;Cấp;Nhóm xếp hạng;Mã đơn vị cấp trên;Thay thế các đơn vị\n"
                "XA;Xã A;commune;commune;;\nXB;Xã B;commune;commune;;\n"
                'XM;Xã Mới;commune;commune;;"XA;XB"\n').encode()
-    response = _upload(client, admin_headers, content, "don-vi.csv")
-    assert response.status_code == 201, response.json
+    _imported(client, admin_headers, content, "don-vi.csv")
     assert _predecessors("XM") == ["XA", "XB"]
 
 

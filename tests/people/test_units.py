@@ -35,6 +35,22 @@ def _upload(client, headers, content, name="don-vi.xlsx"):
                        content_type="multipart/form-data")
 
 
+def _job(client, headers, content, name="don-vi.xlsx"):
+    """The import's job as its state route gives it (the tests' queue runs it at once)."""
+    response = _upload(client, headers, content, name)
+    assert response.status_code == 202, response.json
+    assert response.headers["Location"] == f"/api/v1/jobs/{response.json['id']}"
+    job = client.get(response.headers["Location"], headers=headers).json
+    assert job["kind"] == "unit-import" and job["state"] in ("done", "failed"), job
+    return job
+
+
+def _imported(client, headers, content, name="don-vi.xlsx"):
+    job = _job(client, headers, content, name)
+    assert job["state"] == "done" and job["result_link"] == "/admin/units", job
+    return job["result"]
+
+
 def _codes():
     return db.session.scalars(select(Unit.code).order_by(Unit.code)).all()
 
@@ -53,9 +69,8 @@ def test_the_template_downloads_then_a_filled_file_imports(client, admin_headers
     assert sheet.max_row == 1
 
     # Children before their parent in the file: the order does not matter.
-    response = _upload(client, admin_headers, _xlsx(list(reversed(PROVINCE))))
-    assert response.status_code == 201, response.json
-    assert response.json == {"created": 4, "updated": 0}
+    assert _imported(client, admin_headers, _xlsx(list(reversed(PROVINCE)))) == \
+        {"created": 4, "updated": 0}
     assert _codes() == ["QB", "SNV", "STP", "XA1"]
     snv = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
     assert snv.parent.code == "QB" and snv.group == "department"
@@ -70,18 +85,17 @@ def test_the_template_downloads_then_a_filled_file_imports(client, admin_headers
 
 
 def test_importing_again_updates_by_code(client, admin_headers):
-    _upload(client, admin_headers, _xlsx(PROVINCE))
+    _imported(client, admin_headers, _xlsx(PROVINCE))
     renamed = [("SNV", "Sở Nội vụ tỉnh Quảng Bình", "department", "department", "QB")]
-    response = _upload(client, admin_headers, _xlsx(renamed))
-    assert response.json == {"created": 0, "updated": 1}
+    assert _imported(client, admin_headers, _xlsx(renamed)) == {"created": 0, "updated": 1}
     assert db.session.scalar(select(Unit.name).where(Unit.code == "SNV")) == \
         "Sở Nội vụ tỉnh Quảng Bình"
 
 
 def test_a_csv_with_semicolons_imports(client, admin_headers):
     text = ";".join(HEADERS) + "\n" + "\n".join(";".join(row) for row in PROVINCE[:2])
-    response = _upload(client, admin_headers, text.encode("utf-8-sig"), "don-vi.csv")
-    assert response.status_code == 201, response.json
+    assert _imported(client, admin_headers, text.encode("utf-8-sig"), "don-vi.csv") == \
+        {"created": 2, "updated": 0}
     assert _codes() == ["QB", "SNV"]
 
 
@@ -98,24 +112,26 @@ def test_every_bad_row_is_reported_and_nothing_is_written(client, admin_headers,
         ("C D", "Mã có dấu cách", "commune", "commune", ""),        # row 9: space in code
         ("X", "Xã X", "xa", "commune", ""),                         # row 10: unknown level
     ]
-    response = _upload(client, admin_headers, _xlsx(bad))
-    assert response.status_code == 422
-    assert response.headers["Content-Type"] == "application/problem+json"
-    found = [(e["row"], e["kind"]) for e in response.json["errors"]]
+    # The job fails at once (no retry can mend the file), naming every bad row.
+    job = _job(client, admin_headers, _xlsx(bad))
+    assert (job["state"], job["attempts"]) == ("failed", 1)
+    problems = job["problems"]
+    found = [(e["row"], e["kind"]) for e in problems]
     assert found == [(3, "duplicate"), (4, "missing_value"), (5, "unknown_group"),
                      (6, "unknown_parent"), (7, "parent_cycle"), (8, "parent_cycle"),
                      (9, "bad_code"), (10, "unknown_level")]
-    assert "Tên đơn vị" in response.json["errors"][1]["message"]
+    assert all(f"row {row}:" in job["error"] for row, _kind in found)
+    assert "Tên đơn vị" in problems[1]["message"]
     # The choices are named as people know them, with the code to type.
-    assert "Sở, ban, ngành (department)" in response.json["errors"][2]["message"]
-    assert "UBND cấp xã (commune)" in response.json["errors"][-1]["message"]
+    assert "Sở, ban, ngành (department)" in problems[2]["message"]
+    assert "UBND cấp xã (commune)" in problems[-1]["message"]
     assert _codes() == ["OLD"]
 
 
 def test_unreadable_and_empty_files_are_refused(client, admin_headers):
-    assert _upload(client, admin_headers, b"not a workbook").json["errors"][0]["kind"] == \
-        "unreadable"
-    assert _upload(client, admin_headers, _xlsx([])).json["errors"][0]["kind"] == "empty"
+    refused = _upload(client, admin_headers, b"not a workbook")  # refused before queueing
+    assert refused.status_code == 422 and refused.json["errors"][0]["kind"] == "unreadable"
+    assert _job(client, admin_headers, _xlsx([]))["problems"][0]["kind"] == "empty"
     response = client.post("/api/v1/units/import", headers=admin_headers, data={},
                            content_type="multipart/form-data")
     assert response.status_code == 422 and response.json["errors"][0]["field"] == "file"

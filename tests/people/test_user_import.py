@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import AuditEvent, User
+from server.models import AuditEvent, Job, User
 from server.people.user_import import HEADERS
 from tests.helpers import csrf_token
 
@@ -68,9 +68,10 @@ def test_the_template_downloads_then_a_filled_file_imports(client, admin_headers
 
     content = _xlsx(PEOPLE) if kind == "xlsx" else _csv(PEOPLE)
     response = _upload(client, admin_headers, content, f"nguoi-dung.{kind}")
-    assert response.status_code == 201, response.json
-    assert response.json["created"] == 4
-    passwords = {u["username"]: u["one_time_password"] for u in response.json["users"]}
+    # A job: run at once by the tests' queue, so its creator's answer shows the passwords.
+    assert response.status_code == 202, response.json
+    assert (response.json["state"], response.json["result"]) == ("done", {"created": 4})
+    passwords = {u["username"]: u["one_time_password"] for u in response.json["shown_once"]}
     assert sorted(passwords) == ["hoa", "lanhdao", "thamdinh", "xem"]
     assert len(set(passwords.values())) == 4 and all(len(p) >= 16 for p in passwords.values())
 
@@ -93,6 +94,11 @@ def test_the_template_downloads_then_a_filled_file_imports(client, admin_headers
         ("user.created", "users.imported")))).all()
     assert len(events) == 5
     assert not any(p in str(e.after) for e in events for p in passwords.values())
+    # The job shows them no more, and keeps them nowhere.
+    again = client.get(response.headers["Location"], headers=admin_headers).json
+    assert again["state"] == "done" and "shown_once" not in again
+    stored = db.session.get(Job, response.json["id"])
+    assert not any(p in str(stored.params) for p in passwords.values())
     # Listing the users never shows a password again.
     assert "one_time_password" not in client.get("/api/v1/users",
                                                  headers=admin_headers).get_data(as_text=True)
@@ -110,9 +116,10 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_written(client, a
             ("e", "", "", "QB", "unit_editor", "1,2"),                        # 10
             ("f g", "", "", "", "", "")]                                      # 11
     response = _upload(client, admin_headers, _xlsx(rows))
-    assert response.status_code == 422
-    assert response.headers["Content-Type"] == "application/problem+json"
-    found = {(e["row"], e["column"], e["kind"]) for e in response.json["errors"]}
+    assert response.status_code == 202
+    job = client.get(response.headers["Location"], headers=admin_headers).json
+    assert (job["state"], job["attempts"]) == ("failed", 1)  # at once: the file stays wrong
+    found = {(e["row"], e["column"], e["kind"]) for e in job["problems"]}
     assert found == {
         (3, "username", "missing_value"),
         (4, "username", "duplicate"),
@@ -125,17 +132,19 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_written(client, a
         (11, "username", "bad_username"),
         (11, "role", "missing_value"),
     }
-    duplicate = next(e for e in response.json["errors"] if e["kind"] == "duplicate")
-    assert duplicate["field"] == "row 4" and "2" in duplicate["message"]
+    duplicate = next(e for e in job["problems"] if e["kind"] == "duplicate")
+    assert duplicate["row"] == 4 and "2" in duplicate["message"]
+    assert "row 4: duplicate" in job["error"]
     assert _usernames() == ["quantri"]
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action.like("user%"))) == 0
 
 
 def test_unreadable_empty_and_missing_files_are_refused(client, admin_headers):
-    assert _upload(client, admin_headers, b"not a workbook").json["errors"][0]["kind"] == \
-        "unreadable"
-    assert _upload(client, admin_headers, _csv([]), "x.csv").json["errors"][0]["kind"] == "empty"
+    refused = _upload(client, admin_headers, b"not a workbook")  # refused before queueing
+    assert refused.status_code == 422 and refused.json["errors"][0]["kind"] == "unreadable"
+    empty = _upload(client, admin_headers, _csv([]), "x.csv")
+    assert empty.json["state"] == "failed" and empty.json["problems"][0]["kind"] == "empty"
     missing = client.post("/api/v1/users/import", headers=admin_headers, data={},
                           content_type="multipart/form-data")
     assert missing.status_code == 422 and missing.json["errors"][0]["field"] == "file"
@@ -161,19 +170,27 @@ def test_the_page_imports_and_shows_the_passwords_once(app, client, make, login)
     assert client.get("/admin/users/template.csv").data.decode("utf-8-sig").startswith(
         "Tên đăng nhập,")
 
+    not_a_table = client.post("/admin/users/import", data={
+        "csrf_token": csrf_token(page), "file": (io.BytesIO(b"x"), "u.pdf")},
+        content_type="multipart/form-data")
+    assert not_a_table.status_code == 422  # refused at once, nothing queued
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+    # Bad rows: the job fails and its page names each.
     refused = client.post("/admin/users/import", data={
         "csrf_token": csrf_token(page),
         "file": (io.BytesIO(_xlsx([("hoa", "", "", "", "unit_editor", "")])), "u.xlsx")},
-        content_type="multipart/form-data")
-    assert refused.status_code == 422
+        content_type="multipart/form-data", follow_redirects=True)
+    assert refused.request.path.startswith("/jobs/")
     text = refused.get_data(as_text=True)
     assert "Chưa nhập gì: tệp có 1 lỗi" in text
     assert "Mã đơn vị: vai trò Cán bộ đơn vị cần một đơn vị" in text
 
     done = client.post("/admin/users/import", data={
         "csrf_token": csrf_token(page),
-        "file": (io.BytesIO(_xlsx(PEOPLE[:2])), "u.xlsx")}, content_type="multipart/form-data")
-    assert done.status_code == 201
+        "file": (io.BytesIO(_xlsx(PEOPLE[:2])), "u.xlsx")}, content_type="multipart/form-data",
+        follow_redirects=True)
+    assert done.status_code == 200 and done.request.path.startswith("/jobs/")
     text = done.get_data(as_text=True)
     assert "chỉ hiện lúc này" in text
     shown = dict(row.split("</td><td><code>") for row in
@@ -181,6 +198,7 @@ def test_the_page_imports_and_shows_the_passwords_once(app, client, make, login)
                   text.split('<tr class="imported-user"><td>')[1:]))
     assert sorted(shown) == ["hoa", "lanhdao"]
     assert "<code>" not in client.get("/admin/users").get_data(as_text=True)
+    assert "<code>" not in client.get(done.request.path).get_data(as_text=True)  # once
     other = app.test_client()
     form = other.get("/login")
     assert other.post("/login", data={"username": "lanhdao", "password": shown["lanhdao"],

@@ -59,7 +59,7 @@ MATRIX = {
     "users.page":                PAGE,
     "users.template":            PAGE,
     "users.create":              SHOWN,
-    "users.import":              SHOWN,
+    "users.import":              DONE,  # to the job's page, which shows the passwords
     "users.deactivate":          DONE,
     "users.unthrottle":          DONE,
     "groups.page":               PAGE,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from server.assessment.evidence import storage
 from server.extensions import db
+from server.jobs.runner import stored_files
 from server.models import EvidenceBlob
 
 BATCH = 1000
@@ -31,7 +32,9 @@ def clean_storage(min_age: timedelta, *, delete: bool = False) -> Cleanup:
     store = storage()
     swept = store.sweep(before)
     found = []
-    candidates = ((key, modified) for key, modified in store.stored() if modified < before)
+    made_by_jobs = stored_files()  # workbooks the worker wrote, downloaded from there
+    candidates = ((key, modified) for key, modified in store.stored()
+                  if modified < before and key not in made_by_jobs)
     while batch := list(islice(candidates, BATCH)):
         known = set(db.session.scalars(select(EvidenceBlob.storage_key).where(
             EvidenceBlob.storage_key.in_([key for key, _ in batch]))))

@@ -17,6 +17,9 @@
     var error = document.getElementById("job-error");
     error.textContent = job.error || "";
     error.hidden = !job.error;
+    var summary = document.getElementById("job-summary");
+    summary.firstElementChild.textContent = job.summary || "";
+    summary.hidden = !job.summary;
     var result = document.getElementById("job-result");
     if (job.result_link) { document.getElementById("job-result-link").href = job.result_link; }
     result.hidden = !job.result_link;
@@ -27,7 +30,12 @@
     if (finished(box.dataset.state)) { return; }
     fetch(box.dataset.stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (job) { if (job) { show(job); } })
+      .then(function (job) {
+        if (!job) { return; }
+        show(job);
+        // Bad rows and one-time passwords are shown by the page itself.
+        if (finished(job.state) && job.reload) { window.location.reload(); }
+      })
       .catch(function () { /* a dropped poll is retried on the next tick */ })
       .then(function () { if (!finished(box.dataset.state)) { window.setTimeout(poll, 1500); } });
   }
