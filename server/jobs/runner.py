@@ -91,19 +91,31 @@ def job_dict(job: Job) -> dict:
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
 
+# How long a job keeps what its creator has not read yet: one-time passwords should not wait
+# in the database (and its backups) for longer than a working day.
+ONCE_KEPT = timedelta(hours=24)
+
+
 def keep_once(job: Job, secret) -> None:
-    """Keep `secret` (one-time passwords) on the job until its creator reads it: `take_once`."""
+    """Keep `secret` (one-time passwords) on the job until its creator reads it (`take_once`),
+    for `ONCE_KEPT` at most (the sweep erases it then)."""
     job.params = {**job.params, ONCE: secret}
 
 
 def take_once(job: Job, user_id: int | None):
     """What the job kept for its creator (`user_id`; None for the command line, which asked
-    as nobody), erased as it is read, like an answer shown once; None for anyone else, and
-    after the first read. The caller commits."""
+    as nobody), erased as it is read, like an answer shown once; None for anyone else, after
+    the first read and after `ONCE_KEPT`. The caller commits."""
     if job.state != "done" or job.created_by != user_id or ONCE not in (job.params or {}):
         return None
+    secret = _erase_once(job)
+    return secret if job.finished_at is None or job.finished_at > utcnow() - ONCE_KEPT \
+        else None
+
+
+def _erase_once(job: Job):
     params = dict(job.params)
-    secret = params.pop(ONCE)
+    secret = params.pop(ONCE, None)
     job.params = params
     return secret
 
@@ -189,5 +201,10 @@ def sweep() -> int:
     for job in lost:
         job.queued_at = now
         _send_after_commit(db.session, job)
+    # Unread one-time passwords past their time (few jobs keep any: user imports).
+    for job in db.session.scalars(select(Job).where(
+            Job.state == "done", Job.finished_at < now - ONCE_KEPT, Job.params.is_not(None))):
+        if ONCE in (job.params or {}):
+            _erase_once(job)
     db.session.commit()
     return len(lost)

@@ -5,7 +5,7 @@ worker died on its last attempt and leaves finished ones alone."""
 from datetime import timedelta
 
 from server.extensions import db
-from server.jobs.runner import run_job, submit, sweep
+from server.jobs.runner import ONCE, ONCE_KEPT, run_job, submit, sweep, take_once
 from server.models import Job
 from server.models.types import utcnow
 
@@ -50,3 +50,23 @@ def test_the_sweep_fails_a_job_whose_worker_died_on_its_last_attempt(app):
     states = {job.key: (job.state, job.error) for job in db.session.query(Job)}
     assert states["mail:dead"][0] == "failed" and "dừng giữa chừng" in states["mail:dead"][1]
     assert states["mail:done"] == ("done", "") and states["mail:alive"] == ("running", "")
+
+
+def test_one_time_passwords_wait_a_day_at_most(app, make):
+    admin = make.user("admin")
+    secret = [{"username": "an", "one_time_password": "tạm-1"}]
+    fresh = Job(kind="import-users", key="import-users:fresh", state="done", created_by=admin.id,
+                params={ONCE: secret}, finished_at=utcnow() - timedelta(hours=23))
+    stale = Job(kind="import-users", key="import-users:stale", state="done", created_by=admin.id,
+                params={ONCE: secret}, finished_at=utcnow() - ONCE_KEPT - timedelta(minutes=1))
+    late = Job(kind="import-users", key="import-users:late", state="done", created_by=admin.id,
+               params={ONCE: secret}, finished_at=utcnow() - ONCE_KEPT - timedelta(minutes=1))
+    db.session.add_all([fresh, stale, late])
+    db.session.commit()
+    assert take_once(late, admin.id) is None and ONCE not in late.params  # read too late
+    db.session.commit()
+    sweep()
+    kept = {job.key: ONCE in job.params for job in db.session.query(Job)}
+    assert kept == {"import-users:fresh": True, "import-users:stale": False,
+                    "import-users:late": False}
+    assert take_once(db.session.get(Job, fresh.id), admin.id) == secret
