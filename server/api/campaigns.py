@@ -56,7 +56,9 @@ class CampaignChangeSchema(StrictSchema):
         "description": '{"compare": "unrounded"|"rounded", "ranks": "shared"|"distinct"}, '
                        "or null for the criteria set's"})
     bands = ma.fields.List(ma.fields.Dict(), allow_none=True, metadata={
-        "description": '[{"key", "label", "min"}] highest first, or null for the set\'s'})
+        "description": '[{"key", "label", "min", "min_components"?}] highest first, or null '
+                       "for the set's; min_components: {\"self\"|\"survey\"|domain code|named "
+                       'component key: minimum sub-index 0-100}'})
     confirm_unverified = ma.fields.Boolean(load_default=False)
 
 

@@ -51,5 +51,8 @@ def group_criteria_set(campaign: Campaign, group: str) -> CriteriaSet:
         criteria_set = replace(criteria_set, survey_optional=True)
     if campaign.bands:  # the campaign's classification bands replace the set's
         criteria_set = replace(criteria_set, bands=tuple(
-            Band(band["label"], Decimal(band["min"])) for band in campaign.bands))
+            Band(band["label"], Decimal(band["min"]), tuple(
+                (key, Decimal(minimum))
+                for key, minimum in band.get("min_components", {}).items()))
+            for band in campaign.bands))
     return criteria_set

@@ -146,9 +146,12 @@ def clean_tie_rule(given) -> tuple[tuple[str | None, str | None], dict]:
 
 
 def clean_bands(given) -> tuple[list | None, dict]:
-    """[{"key", "label", "min"}] highest first (None or empty: the criteria set's bands), and
-    the problems: keys distinct, labels given, each minimum a number from 0 to 100 and below
-    the one above."""
+    """[{"key", "label", "min", and optionally "min_components"}] highest first (None or
+    empty: the criteria set's bands), and the problems: keys distinct, labels given, each
+    minimum a number from 0 to 100 and below the one above. `min_components` holds further
+    minimums of sub-indices ({"self" | "survey" | a domain code | a named component's key:
+    number from 0 to 100}), given as an object or as the text "sipas=50; 1=40"; which keys
+    the pinned sets know is checked with the pins (`unknown_band_components`)."""
     if not given:
         return None, {}
     if not isinstance(given, list):
@@ -178,5 +181,49 @@ def clean_bands(given) -> tuple[list | None, dict]:
                 "must be below the minimum of the band above (%(above)s): list the bands "
                 "highest first", above=plain(above))
         above = minimum
-        rows.append({"key": key, "label": label, "min": plain(minimum)})
+        row = {"key": key, "label": label, "min": plain(minimum)}
+        components, found = _clean_min_components(item.get("min_components"),
+                                                  f"bands.{n}.min_components")
+        problems.update(found)
+        if components:
+            row["min_components"] = components
+        rows.append(row)
     return rows, problems
+
+
+def _clean_min_components(given, field: str) -> tuple[dict, dict]:
+    if given in (None, "", {}):
+        return {}, {}
+    if isinstance(given, str):  # the form's text: "sipas=50; 1=40"
+        pairs = [part.partition("=") for part in given.split(";") if part.strip()]
+        if any(not sep for _key, sep, _value in pairs):
+            return {}, {field: _l("write each minimum as component=number, separated by ;")}
+        given = {key.strip(): value.strip().replace(",", ".") for key, _sep, value in pairs}
+    if not isinstance(given, dict):
+        return {}, {field: _l("must map components to minimum sub-indices")}
+    found, problems = {}, {}
+    for key, value in given.items():
+        key = str(key).strip()
+        try:
+            minimum = parse_decimal(value)
+        except NotANumber:
+            minimum = None
+        if not key or minimum is None or not 0 <= minimum <= 100:
+            problems[f"{field}.{key}"] = _l("must be a number from 0 to 100")
+            continue
+        found[key] = plain(minimum)
+    return found, problems
+
+
+def unknown_band_components(bands: list | None, criteria_sets) -> dict:
+    """A problem for each band minimum that names a component none of `criteria_sets` (the
+    campaign's pinned sets) has: a misspelt key would otherwise hold no unit back."""
+    known = {"self", "survey"}
+    for criteria_set in criteria_sets:
+        known |= {domain.code for domain in criteria_set.domains}
+        known |= {component.key for component in criteria_set.components}
+    return {f"bands.{n}.min_components.{key}": _l(
+        "no pinned criteria set has a component %(key)s (known: %(known)s)", key=key,
+        known=", ".join(sorted(known)))
+        for n, band in enumerate(bands or []) for key in band.get("min_components", {})
+        if key not in known}

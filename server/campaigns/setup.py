@@ -26,6 +26,7 @@ from server.campaigns.settings import (
     clean_dates,
     clean_tie_rule,
     order_problems,
+    unknown_band_components,
 )
 from server.config import LOCAL_TIME
 from server.events import emit
@@ -129,6 +130,12 @@ def _apply(campaign: Campaign, changes: dict, confirm_unverified: bool) -> None:
     if "pins" in changes:
         pins, found = _checked_pins(changes["pins"] or {}, campaign, confirm_unverified)
         problems.update(found)
+    if "bands" in changes and not problems:
+        refs = pins.values() if pins is not None else [
+            (pin.criteria_set_id, pin.criteria_set_version) for pin in campaign.pins]
+        problems.update(unknown_band_components(
+            bands, [found for set_id, version in refs
+                    if (found := criteria_registry().get(set_id, version)) is not None]))
     if problems:
         raise CampaignInputError(problems)
     if "year" in changes:

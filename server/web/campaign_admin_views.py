@@ -73,7 +73,9 @@ def _typed_from(campaign: Campaign) -> dict:
                           for name in DATES},
             "data_cutoffs": list(campaign.data_cutoffs or []), "survey": campaign.survey,
             "tie_compare": campaign.tie_compare or "", "tie_ranks": campaign.tie_ranks or "",
-            "bands": list(campaign.bands or []), "confirm_unverified": False}
+            "bands": [{**band, "min_components": "; ".join(
+                f"{key}={value}" for key, value in band.get("min_components", {}).items())}
+                for band in campaign.bands or []], "confirm_unverified": False}
 
 
 def _rows(form, prefix: str, keys: tuple[str, ...]) -> list[dict]:
@@ -93,7 +95,7 @@ def _typed_from_form(form) -> dict:
             "data_cutoffs": _rows(form, "cutoff", ("label", "date")),
             "survey": form.get("survey") == "1",
             "tie_compare": form.get("tie_compare", ""), "tie_ranks": form.get("tie_ranks", ""),
-            "bands": _rows(form, "band", ("key", "label", "min")),
+            "bands": _rows(form, "band", ("key", "label", "min", "min_components")),
             "confirm_unverified": form.get("confirm_unverified") == "1"}
 
 

@@ -157,3 +157,28 @@ def test_cli_sets_and_edits_every_setting(app):
     shown = runner.invoke(args=["parindex", "campaign", "show", str(campaign.id)]).output
     assert '"title": "Năm 2025 (sửa)"' in shown and '"tie_rule": null' in shown
     assert '"survey": true' in shown
+
+
+def test_bands_may_ask_minimum_sub_indices_of_components_the_pinned_sets_have(
+        client, admin_headers):
+    bands = [{"key": "tot", "label": "Tốt", "min": 80,
+              "min_components": {"survey": 60, "1": "50,5"}},
+             {"key": "kha", "label": "Khá", "min": 70}]
+    created = client.post("/api/v1/campaigns", json={**BODY, "bands": bands},
+                          headers=admin_headers)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["bands"][0]["min_components"] == {"survey": "60", "1": "50.5"}
+    misspelt = [{**bands[0], "min_components": {"sipas": 50}}, bands[1]]
+    refused = client.post("/api/v1/campaigns", json={**BODY, "year": 2026, "bands": misspelt},
+                          headers=admin_headers)
+    assert refused.status_code == 422
+    assert "sipas" in _errors(refused)["bands.0.min_components.sipas"]
+    too_high = [{**bands[0], "min_components": {"survey": 120}}, bands[1]]
+    refused = client.post("/api/v1/campaigns", json={**BODY, "year": 2026, "bands": too_high},
+                          headers=admin_headers)
+    assert set(_errors(refused)) == {"bands.0.min_components.survey"}
+    # The 1.1.0 version names SIPAS as a component: there the key is known.
+    known = client.post("/api/v1/campaigns", json={
+        **BODY, "year": 2026, "pins": {"province": "province-2020@1.1.0"},
+        "bands": misspelt}, headers=admin_headers)
+    assert known.status_code == 201, known.get_json()

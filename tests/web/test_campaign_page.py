@@ -145,3 +145,22 @@ def test_start_from_last_year_is_offered_only_while_next_year_has_no_campaign(cl
     page = client.get("/admin/campaigns").get_data(as_text=True)
     assert f"/admin/campaigns/{older.id}/successor" not in page  # 2021 is under way
     assert f"/admin/campaigns/{newer.id}/successor" in page
+
+
+def test_a_band_asks_component_minimums_on_the_page(client, make, admin):
+    campaign = make.campaign(2025, state="draft")
+    url = f"/admin/campaigns/{campaign.id}"
+    form = {"year": "2025", "title": "Năm 2025", "pin_province": "province-2020@1.0.0",
+            "band_rows": "2", "band_key_0": "tot", "band_label_0": "Tốt", "band_min_0": "80",
+            "band_min_components_0": "sipas=50", "band_key_1": "kha", "band_label_1": "Khá",
+            "band_min_1": "0"}
+    refused = _post(client, url, url, **form)
+    assert refused.status_code == 422
+    assert "sipas: không bộ tiêu chí nào được gắn có thành phần sipas" in \
+        refused.get_data(as_text=True)
+    form["band_min_components_0"] = "survey=60; 1=50,5"
+    assert _post(client, url, url, **form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).bands[0]["min_components"] == {
+        "survey": "60", "1": "50.5"}
+    assert 'value="survey=60; 1=50.5"' in client.get(url).get_data(as_text=True)

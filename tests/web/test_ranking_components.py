@@ -153,6 +153,16 @@ def test_a_band_minimum_on_a_component_holds_a_unit_down_in_the_ranking(
         assert rows["P03"].classification == "A"
 
 
+def test_the_campaigns_own_bands_may_ask_a_component_minimum_too(make, set_11):
+    campaign = _group(make, set_11)
+    campaign.bands = [{"key": "a", "label": "A", "min": "90", "min_components": {"sipas": "90"}},
+                      {"key": "b", "label": "B", "min": "0"}]
+    db.session.commit()
+    rows = {row.unit_code: row for row in rank_group(campaign, "province").rows}
+    # P02's SIPAS (80 %) misses the campaign's minimum for A; P01 (100 %) does not.
+    assert (rows["P01"].classification, rows["P02"].classification) == ("A", "B")
+
+
 def test_the_scorecard_shows_each_component(client, login, make, set_11):
     campaign = _group(make, set_11)
     login(make.user("admin"))
