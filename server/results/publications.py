@@ -135,6 +135,9 @@ class PublicationPlan:
     inputs_digest: str
     reason: str
     confirm_gaps: bool
+    # The gaps the check found, when the write follows in the same transaction (`publish`);
+    # None for a worker, which reads them again.
+    gaps: list[DossierGaps] | None = None
 
 
 def _stored_digest(campaign: Campaign, group: str, dossiers) -> str:
@@ -200,7 +203,7 @@ def check_publication(campaign: Campaign, group: str, user: User, reason: str = 
         if previous.inputs_digest == digest:
             _refuse_unchanged(campaign, group, previous)
     return PublicationPlan(campaign.id, group, 1 if previous is None else previous.number + 1,
-                           digest, reason, bool(confirm_gaps))
+                           digest, reason, bool(confirm_gaps), gaps)
 
 
 def _refuse_unchanged(campaign: Campaign, group: str, previous: Publication) -> None:
@@ -256,7 +259,8 @@ def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> 
             raise PublicationError(_l(
                 "Nothing changed since publication %(number)s; there is nothing to correct.",
                 number=previous.number), field="group")
-    gaps = dossier_gaps([assessment for assessment, _code in dossiers])
+    gaps = plan.gaps if plan.gaps is not None else dossier_gaps(
+        [assessment for assessment, _code in dossiers])
     publication = Publication(
         campaign_id=campaign.id, unit_group=group, number=plan.number,
         criteria_set_id=ranking.criteria_set.id,
