@@ -81,8 +81,9 @@ def bare_group_by(campaign_id: int):
 
 
 def goals(dataset) -> tuple[list[Goal], object]:
-    """rank_group over the dataset's group against the bare GROUP BY (best of 3, after a warm-up
-    run), in this process; the ranking with every leaf, which the workbook goals write."""
+    """rank_group over the dataset's group against the bare GROUP BY (each the best of 3, after
+    a warm-up run), in this process; the ranking with every leaf, which the workbook goals
+    write."""
     from server.results.ranking import rank_group
 
     with dataset.app.app_context():
@@ -92,11 +93,17 @@ def goals(dataset) -> tuple[list[Goal], object]:
             started = time.perf_counter()
             assert len(bare_group_by(dataset.campaign_id)) == dataset.units
             floor.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        ranking = rank_group(db.session.get(Campaign, dataset.campaign_id), dataset.group,
-                             with_previous=False)
-        seconds = time.perf_counter() - started
-        assert len(ranking.rows) == dataset.units
+        # Measured as the floor is: a warm-up run, then the best of 3.
+        campaign = db.session.get(Campaign, dataset.campaign_id)
+        rank_group(campaign, dataset.group, with_previous=False)
+        times = []
+        for _ in range(3):
+            db.session.expire_all()
+            started = time.perf_counter()
+            ranking = rank_group(campaign, dataset.group, with_previous=False)
+            times.append(time.perf_counter() - started)
+            assert len(ranking.rows) == dataset.units
+        seconds = min(times)
         # The workbook writes every leaf: the same ranking read with its detail (not timed).
         ranking = rank_group(db.session.get(Campaign, dataset.campaign_id), dataset.group,
                              with_previous=False, detail=True)
