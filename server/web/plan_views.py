@@ -4,7 +4,7 @@ against one target (administrators only), with their workbooks.
 A unit's plan: whoever may read its dossier; another unit's users get 404.
 """
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from server.planning.plan_workbook import write_group_plans, write_unit_plan
 from server.planning.planner import PlanError
 from server.planning.plans import plan_for_unit
 from server.planning.targets import KEYS, TargetError, target_from
+from server.planning.weights import MAX_WEIGHT, WeightsError, effort_weights, set_effort_weights
 from server.web.appraisal_views import appraisal_assessment_or_404
 from server.web.blueprint import bp
 
@@ -123,3 +124,39 @@ def group_plans_download():
         abort(404)
     return xlsx_download(lambda buffer: write_group_plans(plans, buffer),
                          f"ke-hoach-{plans.campaign_id}-{plans.group}.xlsx")
+
+
+@bp.route("/plans/weights", methods=["GET", "POST"])
+@login_required
+def plan_weights_page():
+    """The effort weight of each item of a group, as the Department sets them (1 unless it says
+    otherwise): the planner prefers the steps that cost least."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    campaign_id = request.values.get("campaign", "")
+    campaign = db.session.get(Campaign, int(campaign_id)) if campaign_id.isdecimal() else None
+    group = request.values.get("group", "")
+    if campaign is None or campaign.pin_for(group) is None:
+        abort(404)
+    criteria_set = group_criteria_set(campaign, group)
+    weights, errors, status = effort_weights(campaign, group), {}, 200
+    if request.method == "POST":
+        typed = {leaf.code: request.form.get(f"w-{leaf.code}", "").strip()
+                 for leaf in criteria_set.leaves()}
+        wanted = {code: int(text) if text.isdecimal() else text
+                  for code, text in typed.items() if text not in ("", "1")}
+        try:
+            set_effort_weights(campaign, group, wanted, current_user,
+                               request.form.get("reason", ""))
+        except WeightsError as error:
+            db.session.rollback()
+            errors = {key.removeprefix("weights."): message
+                      for key, message in error.errors.items()}
+            weights, status = typed, 422
+        else:
+            db.session.commit()
+            flash(_l("The effort weights are saved."), "info")
+            return redirect(url_for("web.plan_weights_page", campaign=campaign.id, group=group))
+    return render_template("plans/weights.html", campaign=campaign, group=group,
+                           criteria_set=criteria_set, weights=weights, errors=errors,
+                           max_weight=MAX_WEIGHT), status

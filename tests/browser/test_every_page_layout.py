@@ -88,6 +88,7 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.unit_points_lost_page", f"/assessments/{last.id}/points-lost"),
         ("web.group_plans_page",
          f"/plans?campaign={before.id}&group=province&index=95&domain_min=50"),
+        ("web.plan_weights_page", f"/plans/weights?campaign={before.id}&group=province"),
         ("web.job_page", f"/jobs/{world['job'].id}"),
     ]
     unit_p02 = [
