@@ -1,5 +1,6 @@
 """The application factory."""
 
+import gc
 import os
 import uuid
 from dataclasses import dataclass
@@ -82,6 +83,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_error_handler(DataError, _out_of_range)
     app.register_error_handler(OverflowError, _out_of_range)
     app.after_request(_security_headers)
+    # What start-up made (criteria sets, the models' metadata, plugins) lives as long as the
+    # process: out of every garbage collection from now on, a full collection during a request
+    # scans only what requests made (a 1,000-unit ranking otherwise pays 100 ms pauses).
+    gc.freeze()
     return app
 
 

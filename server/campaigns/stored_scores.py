@@ -246,12 +246,11 @@ def _leaf_rows(id_: int, criteria_set: CriteriaSet, effective: ScoreResult,
     return rows
 
 
-def stored_totals(row: DossierScore) -> tuple[dict[str, Decimal], dict]:
-    """A stored row's totals and domains as `from_stored_totals` takes them."""
-    totals = {field: getattr(row, field) for field in TOTALS}
-    domains = {code: (Decimal(points), Decimal(max_points), not_applicable)
-               for code, (points, max_points, not_applicable) in row.domains.items()}
-    return totals, domains
+def stored_totals(totals: dict, domains: dict) -> tuple[dict[str, Decimal], dict]:
+    """A stored row's totals (the TOTALS columns) and domains (its JSON) as
+    `from_stored_totals` takes them."""
+    return totals, {code: (Decimal(points), Decimal(max_points), not_applicable)
+                    for code, (points, max_points, not_applicable) in domains.items()}
 
 
 # The session hook --------------------------------------------------------------------------

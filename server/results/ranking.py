@@ -17,7 +17,7 @@ from sqlalchemy import func, select, true
 
 from server.campaigns.criteria import RankingError, group_criteria_set
 from server.campaigns.exclusions import excluded_codes
-from server.campaigns.stored_scores import group_digest, inputs_digest, stored_totals
+from server.campaigns.stored_scores import TOTALS, group_digest, inputs_digest, stored_totals
 from server.engine import CriteriaSet, from_stored_leaves, from_stored_totals, score
 from server.engine.answers import AnswersError, effective_answers
 from server.engine.model import TieRule
@@ -95,8 +95,13 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
     """Every dossier of the group with its stored score: totals and domains only, or with
     `detail` every criterion and leaf too (a workbook, a publication)."""
     criteria_set = group_criteria_set(campaign, group)
-    dossiers = _group_dossiers(campaign, group, DossierScore)
-    missing = [row.code for row in dossiers if row.DossierScore is None]
+    # The stored figures as plain columns, not DossierScore objects: a national group has
+    # 10,600 of them.
+    dossiers = _group_dossiers(campaign, group, DossierScore.assessment_id.label("scored"),
+                               DossierScore.survey_absent, DossierScore.inputs_digest,
+                               DossierScore.domains, *(getattr(DossierScore, name).label(
+                                   f"total_{name}") for name in TOTALS))
+    missing = [row.code for row in dossiers if row.scored is None]
     if missing:
         raise RankingError(f"no stored score for {', '.join(missing[:10])}: "
                            "run `parindex scores rebuild`")
@@ -107,18 +112,18 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
         if criteria_set.components and not detail else {}
     scored = []
     for row in dossiers:
-        stored = row.DossierScore
         if detail:
-            result = from_stored_leaves(criteria_set, leaves[row.id], stored.survey_absent)
+            result = from_stored_leaves(criteria_set, leaves[row.id], row.survey_absent)
         else:
-            totals, domains = stored_totals(stored)
+            totals, domains = stored_totals(
+                {name: row._mapping[f"total_{name}"] for name in TOTALS}, row.domains)
             components = stored_components(criteria_set, {
                 code: (status, points) for code, (status, _outcome, points)
                 in parts[row.id].items()}) if criteria_set.components else None
-            result = from_stored_totals(criteria_set, totals, domains, stored.survey_absent,
+            result = from_stored_totals(criteria_set, totals, domains, row.survey_absent,
                                         components)
         scored.append(((row.code, row.name, bool(row[3])), result))
-    digest = group_digest((row.code, row.DossierScore.inputs_digest) for row in dossiers)
+    digest = group_digest((row.code, row.inputs_digest) for row in dossiers)
     label = next((row.label for row in dossiers if row.label), None)
     return ScoredGroup(criteria_set, scored, digest, label)
 
