@@ -25,23 +25,22 @@ class DossierGaps:
     assessment_id: int
     unit_code: str
     unit_name: str
-    # {domain code: [item codes]}
-    unanswered: dict[str, list[str]]
-    unappraised: dict[str, list[str]]
+    # {domain code: how many items}, in the set's domain order
+    unanswered: dict[str, int]
+    unappraised: dict[str, int]
 
     @property
     def unanswered_count(self) -> int:
-        return sum(len(codes) for codes in self.unanswered.values())
+        return sum(self.unanswered.values())
 
     @property
     def unappraised_count(self) -> int:
-        return sum(len(codes) for codes in self.unappraised.values())
+        return sum(self.unappraised.values())
 
     def to_dict(self) -> dict:
         return {"assessment_id": self.assessment_id, "unit_code": self.unit_code,
-                "unit_name": self.unit_name,
-                "unanswered": {d: len(c) for d, c in self.unanswered.items()},
-                "unappraised": {d: len(c) for d, c in self.unappraised.items()},
+                "unit_name": self.unit_name, "unanswered": dict(self.unanswered),
+                "unappraised": dict(self.unappraised),
                 "unanswered_count": self.unanswered_count,
                 "unappraised_count": self.unappraised_count}
 
@@ -63,12 +62,12 @@ class GapsNotConfirmed(TransitionError):
 
 
 def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
-    """The dossiers among `assessments` that have gaps, in the order given, read from their
-    stored leaf scores: a self-assessed item whose self score is `unanswered`, or `scored` (a
-    value, not marked not applicable; excluded items are stored as not applicable) with no
-    reviewer decision (an appraisal answer with a value or marked not applicable; a question
-    decides nothing). Only the gaps are read, so a complete group costs next to nothing. A
-    fixed number of queries whatever their number."""
+    """The dossiers among `assessments` that have gaps, in the order given, counted per domain
+    from their stored leaf scores: a self-assessed item whose self score is `unanswered`, or
+    `scored` (a value, not marked not applicable; excluded items are stored as not applicable)
+    with no reviewer decision (an appraisal answer with a value or marked not applicable; a
+    question decides nothing). SQL counts only the gaps, so a complete group costs next to
+    nothing and a national one no more than its count rows. A fixed number of queries."""
     if not assessments:
         return []
     ids = [a.id for a in assessments]
@@ -81,14 +80,15 @@ def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
         Answer.assessment_id == LeafScore.assessment_id, Answer.code == LeafScore.code,
         Answer.source == APPRAISAL, or_(appraisal_value, Answer.not_applicable)).exists()
     found: dict[int, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
-    for id_, domain, code, status in db.session.execute(
-            select(LeafScore.assessment_id, LeafScore.domain, LeafScore.code,
-                   LeafScore.self_status)
+    for id_, domain, status, count in db.session.execute(
+            select(LeafScore.assessment_id, LeafScore.domain, LeafScore.self_status,
+                   func.count())
             .where(LeafScore.assessment_id.in_(ids), LeafScore.part == SELF,
                    or_(LeafScore.self_status == UNANSWERED,
-                       and_(LeafScore.self_status == SCORED, ~decided)))):
+                       and_(LeafScore.self_status == SCORED, ~decided)))
+            .group_by(LeafScore.assessment_id, LeafScore.domain, LeafScore.self_status)):
         unanswered, unappraised = found[id_]
-        (unanswered if status == UNANSWERED else unappraised).setdefault(domain, []).append(code)
+        (unanswered if status == UNANSWERED else unappraised)[domain] = count
     if not found:
         return []
     units = {id_: (code, name) for id_, code, name in db.session.execute(
@@ -98,9 +98,9 @@ def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
     for assessment in assessments:
         if assessment.id not in found:
             continue
-        order = {code: n for n, code in enumerate(criteria_set_for(assessment).leaf_index)}
+        domains = [domain.code for domain in criteria_set_for(assessment).domains]
         unanswered, unappraised = (
-            {domain: sorted(codes, key=order.__getitem__) for domain, codes in part.items()}
+            {domain: part[domain] for domain in domains if domain in part}
             for part in found[assessment.id])
         gaps.append(DossierGaps(assessment.id, *units[assessment.id], unanswered, unappraised))
     return gaps
