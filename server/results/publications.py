@@ -306,10 +306,10 @@ def _decimal(text: str | None) -> Decimal | None:
 
 def freeze_result(result: ScoreResult, leaves: Iterable[tuple]) -> dict:
     """A unit's result as compact JSON: its totals (from `result`) and each leaf's status,
-    outcome and points (`leaves`: (code, status, outcome, points) in tree order). Criteria and
-    domains are sums of these, which `thaw_result` adds up again with the engine; a national
-    publication holds 10,000 of them."""
-    lines = [[code, status, outcome, _number(points)] for code, status, outcome, points in leaves]
+    outcome and points (`leaves`: (code, status, outcome, points as exact text such as "1.50")
+    in tree order). Criteria and domains are sums of these, which `thaw_result` adds up again
+    with the engine; a national publication holds 10,000 of them."""
+    lines = [[code, status, outcome, points] for code, status, outcome, points in leaves]
     return {
         "set": [result.criteria_set_id, result.criteria_set_version, result.engine_version],
         "totals": [_number(value) for value in (

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select, true
+from sqlalchemy import Text, cast, func, select, true
 
 from server.campaigns.criteria import RankingError, group_criteria_set
 from server.campaigns.exclusions import excluded_codes
@@ -143,12 +143,15 @@ def stored_result(campaign: Campaign, group: str, assessment_id: int):
                               stored.survey_absent)
 
 
-def _stored_leaves(ids: list[int], codes: Collection[str] | None = None) -> dict[int, dict]:
+def _stored_leaves(ids: list[int], codes: Collection[str] | None = None, *,
+                   as_text: bool = False) -> dict[int, dict]:
     """assessment id -> {leaf code: (status, outcome, points)}, in one read (of the leaves
-    `codes` only, when given)."""
+    `codes` only, when given); points as Decimals, or `as_text` as stored ("1.50": what files
+    and snapshots write, without a round trip through Decimal for a million leaves)."""
     leaves = defaultdict(dict)
+    points = cast(LeafScore.points, Text) if as_text else LeafScore.points
     query = select(LeafScore.assessment_id, LeafScore.code, LeafScore.status, LeafScore.outcome,
-                   LeafScore.points).where(LeafScore.assessment_id.in_(ids))
+                   points).where(LeafScore.assessment_id.in_(ids))
     if codes is not None:
         query = query.where(LeafScore.code.in_(list(codes)))
     for id_, code, status, outcome, points in db.session.execute(query):
@@ -156,19 +159,19 @@ def _stored_leaves(ids: list[int], codes: Collection[str] | None = None) -> dict
     return leaves
 
 
-# unit codes -> {unit code: {leaf code: (status, outcome, points)}} for those units
+# unit codes -> {unit code: {leaf code: (status, outcome, points as text)}} for those units
 LeafReader = Callable[[list[str]], dict[str, dict[str, tuple]]]
 
 
 def stored_leaf_reader(campaign_id: int, group: str) -> LeafReader:
-    """The group's stored leaf points, a chunk of units per read (the long table of a live
-    ranking, a publication's snapshot)."""
+    """The group's stored leaf points as text, a chunk of units per read (the long table of a
+    live ranking, a publication's snapshot)."""
     ids = dict(db.session.execute(
         select(Unit.code, Assessment.id).join(Unit, Assessment.unit_id == Unit.id)
         .where(Assessment.campaign_id == campaign_id, Assessment.unit_group == group)).all())
 
     def read(codes: list[str]) -> dict[str, dict[str, tuple]]:
-        leaves = _stored_leaves([ids[code] for code in codes])
+        leaves = _stored_leaves([ids[code] for code in codes], as_text=True)
         return {code: leaves[ids[code]] for code in codes}
     return read
 

@@ -182,7 +182,8 @@ def test_a_frozen_result_thaws_into_the_same_numbers(group, province_set):
     ranking = rank_group(group["campaign"], "province", detail=True)
     result = ranking.rows[-1].result
     frozen = json.loads(json.dumps(freeze_result(
-        result, [(line.code, line.status, line.outcome, line.points) for line in result.trace])))
+        result, [(line.code, line.status, line.outcome, format(line.points, "f"))
+                 for line in result.trace])))
     # Leaf points only: criteria and domains are their sums, added up again when thawed.
     assert "nodes" not in frozen and len(frozen["leaves"]) == len(province_set.leaves())
     thawed = thaw_result(frozen, ranking.criteria_set)

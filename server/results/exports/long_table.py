@@ -21,7 +21,8 @@ CHUNK = 500
 def frozen_leaves(ranking: GroupRanking) -> LeafReader:
     """Leaves from the rows' own results (a publication's, or a ranking read with detail)."""
     traces = {row.unit_code: row.result.trace for row in ranking.rows}
-    return lambda codes: {code: {line.code: (line.status, line.outcome, line.points)
+    return lambda codes: {code: {line.code: (line.status, line.outcome,
+                                             format(line.points, "f"))
                                  for line in traces[code]} for code in codes}
 
 
@@ -45,5 +46,5 @@ def long_table_rows(ranking: GroupRanking, leaves_of: LeafReader) -> Iterator[li
             for code, (domain, criterion, source, max_points) in place.items():
                 status, _outcome, points = found[code]
                 yield [row.rank, row.unit_code, row.unit_name, domain, criterion, code, source,
-                       format(points, "f"), format(max_points, "f"), STATUS[status],
+                       points, format(max_points, "f"), STATUS[status],
                        row.classification or "", component_of.get(code, "")]
