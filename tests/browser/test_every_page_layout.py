@@ -56,7 +56,8 @@ RANKING_PAGES = ("web.ranking", "web.public_ranking")
 MAIN_PAGES = {"web.index", "web.login", "web.public_ranking", "web.ranking", "web.unit_scorecard",
               "web.assessment_form", "web.explanation_page", "web.evidence_library",
               "web.appraisal_page", "web.appraisal_queue", "web.notifications", "web.progress",
-              "web.publications_home", "web.unit_points_lost_page", "web.campaign_page"}
+              "web.publications_home", "web.unit_points_lost_page", "web.campaign_page",
+              "web.group_plans_page", "web.plan_weights_page"}
 
 
 def html_routes(app) -> set[str]:
