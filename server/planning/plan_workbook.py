@@ -3,13 +3,15 @@ one target, in the conventions of the ranking workbook. Every number is the plan
 figures after the plan are the engine's."""
 
 from datetime import UTC, datetime
-from decimal import Decimal
-
-import xlsxwriter
 
 from server.planning.group_plans import GroupPlans
 from server.planning.planner import CURRENT, PUBLISHED, Plan, Standing
-from server.results.exports.ranking_workbook import TableSheet, workbook_formats, write_about_sheet
+from server.results.exports.ranking_workbook import (
+    TableSheet,
+    cell_number,
+    report_workbook,
+    write_about_sheet,
+)
 
 STEPS_SHEET = "Kế hoạch"
 AGENCIES_SHEET = "Theo cơ quan"
@@ -20,17 +22,6 @@ BASIS_TEXT = {PUBLISHED: "kết quả đã công bố", CURRENT: "điểm hiện
 
 COMPARE_TEXT = {"rounded": "chỉ số đã làm tròn", "unrounded": "chỉ số chưa làm tròn"}
 RANKS_TEXT = {"shared": "đồng hạng", "distinct": "hạng riêng theo mã đơn vị"}
-
-
-def _number(value: Decimal | None):
-    return None if value is None else float(value)
-
-
-def _book(target):
-    book = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str)})
-    formats = workbook_formats(book)
-    formats["wrap"] = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-    return book, formats
 
 
 def _standing_text(standing: Standing) -> str:
@@ -54,7 +45,7 @@ def _about_lines(plan: Plan) -> list[tuple[str, str]]:
 
 def write_unit_plan(plan: Plan, target, *, generated_at: datetime | None = None) -> None:
     """Write one unit's plan to `target`, a path or a binary file."""
-    book, formats = _book(target)
+    book, formats = report_workbook(target)
     headers = ["Lĩnh vực", "Cơ quan theo dõi lĩnh vực", "Mã TCTP", "Tiêu chí thành phần",
                "Hiện nay", "Điểm hiện nay", "Cần đạt", "Điểm sau", "Điểm tăng", "Số bước",
                "Công sức", "Chỉ số sau bước này"]
@@ -64,15 +55,15 @@ def write_unit_plan(plan: Plan, target, *, generated_at: datetime | None = None)
                        [8, 22, 10, 50, 20, 9, 20, 9, 9, 8, 8, 10], 3)
     for step in plan.steps:
         sheet.write([step.domain_code, step.agency or NO_AGENCY, step.code, step.title,
-                     step.from_label or "chưa chấm", _number(step.from_points), step.to_label,
-                     _number(step.to_points), _number(step.gain), step.steps, step.effort,
-                     _number(step.index_after)], kinds)
+                     step.from_label or "chưa chấm", cell_number(step.from_points), step.to_label,
+                     cell_number(step.to_points), cell_number(step.gain), step.steps, step.effort,
+                     cell_number(step.index_after)], kinds)
     sheet.close()
     agencies = TableSheet(book, formats, AGENCIES_SHEET,
                           ["Cơ quan theo dõi lĩnh vực", "Số TCTP", "Điểm tăng", "Công sức"],
                           [40, 9, 9, 9], 1)
     for agency, steps in plan.grouped("agency"):
-        agencies.write([agency or NO_AGENCY, len(steps), _number(sum(s.gain for s in steps)),
+        agencies.write([agency or NO_AGENCY, len(steps), cell_number(sum(s.gain for s in steps)),
                         sum(s.effort for s in steps)], ["text", "int", "num", "int"])
     agencies.close()
     write_about_sheet(book, formats, [
@@ -87,7 +78,7 @@ def write_unit_plan(plan: Plan, target, *, generated_at: datetime | None = None)
 def write_group_plans(plans: GroupPlans, target, *, generated_at: datetime | None = None
                       ) -> None:
     """Write a group's plans (one row a unit, the farthest first) to `target`."""
-    book, formats = _book(target)
+    book, formats = report_workbook(target)
     headers = ["Mã đơn vị", "Đơn vị", "Chỉ số hiện nay", "Xếp loại hiện nay", "Hạng hiện nay",
                "Chỉ số cần đạt", "Đạt mục tiêu", "Thiếu (điểm chỉ số)", "Số TCTP", "Công sức",
                "Chỉ số sau", "Xếp loại sau", "Hạng sau"]
@@ -96,10 +87,10 @@ def write_group_plans(plans: GroupPlans, target, *, generated_at: datetime | Non
     sheet = TableSheet(book, formats, GROUP_SHEET, headers,
                        [10, 30, 9, 9, 7, 9, 8, 9, 8, 8, 9, 9, 7], 2)
     for plan in plans.plans:
-        sheet.write([plan.unit_code, plan.unit_name, _number(plan.now.index),
-                     plan.now.classification, plan.now.rank, _number(plan.needed_index),
-                     "có" if plan.reached else "không", _number(plan.shortfall),
-                     len(plan.steps), plan.effort, _number(plan.after.index),
+        sheet.write([plan.unit_code, plan.unit_name, cell_number(plan.now.index),
+                     plan.now.classification, plan.now.rank, cell_number(plan.needed_index),
+                     "có" if plan.reached else "không", cell_number(plan.shortfall),
+                     len(plan.steps), plan.effort, cell_number(plan.after.index),
                      plan.after.classification, plan.after.rank], kinds)
     for code, name, reason in plans.refused:
         sheet.write([code, name, None, reason, None, None, "không", None, None, None, None,

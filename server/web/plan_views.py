@@ -7,7 +7,6 @@ A unit's plan: whoever may read its dossier; another unit's users get 404.
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from server.campaigns.criteria import group_criteria_set
 from server.downloads import unit_file_name, xlsx_download
@@ -21,6 +20,7 @@ from server.planning.targets import KEYS, TargetError, target_from
 from server.planning.weights import MAX_WEIGHT, WeightsError, effort_weights, set_effort_weights
 from server.web.appraisal_views import appraisal_assessment_or_404
 from server.web.blueprint import bp
+from server.web.group_choice import chosen_campaign_group
 
 # The built-in rules' own English outcome labels; a set's choices are written in Vietnamese.
 OUTCOME_WORDS = {"yes": _l("Yes"), "no": _l("No"), "survey": _l("Survey points"),
@@ -81,21 +81,9 @@ def unit_plan_download(assessment_id):
 
 def _group_plans():
     """(campaigns, campaign, groups, group, bands, plans or None, errors): administrators."""
-    if not current_user.has_role("admin"):
-        abort(403)
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc(),
-                                                             Campaign.id.desc())).all()
-    chosen = request.args.get("campaign", "")
-    campaign = (db.session.get(Campaign, int(chosen)) if chosen.isdecimal()
-                else campaigns[0] if campaigns else None)
-    if chosen and campaign is None:
-        abort(404)
-    groups = sorted(pin.unit_group for pin in campaign.pins) if campaign else []
-    group = request.args.get("group") or (groups[0] if groups else None)
+    campaigns, campaign, groups, group = chosen_campaign_group()
     if campaign is None or group is None:
         return campaigns, campaign, groups, group, (), None, {}
-    if group not in groups:
-        abort(404)
     target, errors = _target(campaign, group)
     plans = None
     if target is not None:

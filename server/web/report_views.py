@@ -4,15 +4,12 @@ A unit's reports: whoever may read its dossier (its own users, reviewers, viewer
 administrators); another unit's users get 404. The group report: administrators only.
 """
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_login import login_required
 
 from server.downloads import unit_file_name, xlsx_download
 from server.engine.losses import IMPROVED, NEW, REPEATED
-from server.extensions import db
-from server.models import Campaign
 from server.results.exports.points_lost_workbook import (
     write_group_points_lost,
     write_unit_points_lost,
@@ -22,6 +19,7 @@ from server.results.points_lost import group_points_lost, items_by_domain, unit_
 from server.results.ranking import RankingError
 from server.web.appraisal_views import appraisal_assessment_or_404
 from server.web.blueprint import bp
+from server.web.group_choice import chosen_campaign_group
 
 STATUS_LABELS = {NEW: _l("New loss"), REPEATED: _l("Lost again"), IMPROVED: _l("Improved")}
 
@@ -53,21 +51,9 @@ def unit_points_lost_download(assessment_id):
 
 def _chosen_group():
     """(campaigns, campaign, groups, group, report or None, error) for the group pages."""
-    if not current_user.has_role("admin"):
-        abort(403)
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.year.desc(),
-                                                             Campaign.id.desc())).all()
-    chosen = request.args.get("campaign", "")
-    campaign = (db.session.get(Campaign, int(chosen)) if chosen.isdecimal()
-                else campaigns[0] if campaigns else None)
-    if chosen and campaign is None:
-        abort(404)
-    groups = sorted(pin.unit_group for pin in campaign.pins) if campaign else []
-    group = request.args.get("group") or (groups[0] if groups else None)
+    campaigns, campaign, groups, group = chosen_campaign_group()
     if campaign is None or group is None:
         return campaigns, campaign, groups, group, None
-    if group not in groups:
-        abort(404)
     try:
         return campaigns, campaign, groups, group, group_points_lost(campaign, group)
     except RankingError:

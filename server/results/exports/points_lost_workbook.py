@@ -5,12 +5,14 @@ the report's (`server.results.points_lost`), which takes it from the engine.
 """
 
 from datetime import UTC, datetime
-from decimal import Decimal
-
-import xlsxwriter
 
 from server.engine.losses import IMPROVED, NEW, REPEATED
-from server.results.exports.ranking_workbook import TableSheet, workbook_formats, write_about_sheet
+from server.results.exports.ranking_workbook import (
+    TableSheet,
+    cell_number,
+    report_workbook,
+    write_about_sheet,
+)
 
 UNIT_SHEET = "Điểm bị trừ"
 ITEMS_SHEET = "Theo TCTP"
@@ -21,17 +23,6 @@ STATUS_TEXT = {NEW: "bị trừ điểm mới", REPEATED: "tiếp tục bị tr�
                IMPROVED: "đã cải thiện", None: ""}
 SOURCE_TEXT = {"self": "thẩm định", "survey": "điều tra XHH"}
 NO_AGENCY = "(chưa xác định)"
-
-
-def _number(value: Decimal | None):
-    return None if value is None else float(value)
-
-
-def _book(target):
-    book = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str)})
-    formats = workbook_formats(book)
-    formats["wrap"] = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-    return book, formats
 
 
 def _previous_text(previous) -> str:
@@ -59,7 +50,7 @@ def _about(book, formats, lines, generated_at):
 
 def write_unit_points_lost(report, target, *, generated_at: datetime | None = None) -> None:
     """Write a `UnitPointsLost` to `target`, a path or a binary file."""
-    book, formats = _book(target)
+    book, formats = report_workbook(target)
     headers = ["Lĩnh vực", "Mã TCTP", "Tiêu chí thành phần", "Cơ quan theo dõi lĩnh vực",
                "Nguồn điểm", "Điểm tối đa", "Điểm đạt được", "Điểm bị trừ",
                "Điểm bị trừ năm trước", "Mã TCTP năm trước", "So với năm trước",
@@ -70,8 +61,9 @@ def write_unit_points_lost(report, target, *, generated_at: datetime | None = No
                        [8, 10, 50, 22, 12, 9, 9, 9, 11, 12, 16, 40, 40], 2)
     for line in report.lines:
         sheet.write([line.domain, line.code, line.title, line.responsible_agency or NO_AGENCY,
-                     SOURCE_TEXT[line.source], _number(line.max_points), _number(line.points),
-                     _number(line.lost), _number(line.previous_lost),
+                     SOURCE_TEXT[line.source], cell_number(line.max_points),
+                     cell_number(line.points),
+                     cell_number(line.lost), cell_number(line.previous_lost),
                      ", ".join(line.previous_codes), STATUS_TEXT[line.status],
                      line.explanation, line.reason], kinds)
     sheet.close()
@@ -114,10 +106,10 @@ def _last_year_sheet(book, formats, report, units):
         survey = row["key"] == "survey"
         sheet.write(["ĐTXHH" if survey else row["key"],
                      "Điểm điều tra xã hội học" if survey else row["title"],
-                     _number(row["max_points"]), _number(row["lost"]),
-                     *(_number(value) for value in row["previous"])], kinds)
-    sheet.write(["Chỉ số", "Chỉ số CCHC (%)", None, _number(report.result.index),
-                 *(_number(unit.index) for unit in units)], kinds)
+                     cell_number(row["max_points"]), cell_number(row["lost"]),
+                     *(cell_number(value) for value in row["previous"])], kinds)
+    sheet.write(["Chỉ số", "Chỉ số CCHC (%)", None, cell_number(report.result.index),
+                 *(cell_number(unit.index) for unit in units)], kinds)
     sheet.write(["Hạng", "Thứ hạng", None, None,
                  *(None if unit.rank is None else float(unit.rank) for unit in units)], kinds)
     sheet.close()
@@ -125,7 +117,7 @@ def _last_year_sheet(book, formats, report, units):
 
 def write_group_points_lost(report, target, *, generated_at: datetime | None = None) -> None:
     """Write a `GroupPointsLost` to `target`, a path or a binary file."""
-    book, formats = _book(target)
+    book, formats = report_workbook(target)
     headers = ["Lĩnh vực", "Mã TCTP", "Tiêu chí thành phần", "Cơ quan theo dõi lĩnh vực",
                "Điểm tối đa", "Số đơn vị được chấm", "Số đơn vị bị trừ điểm", "Tổng điểm bị trừ",
                "Bình quân điểm bị trừ/đơn vị", "Số đơn vị bị trừ năm trước",
@@ -137,10 +129,10 @@ def write_group_points_lost(report, target, *, generated_at: datetime | None = N
                        [8, 10, 50, 22, 9, 10, 10, 10, 11, 11, 11, 11, 12, 16], 2)
     for item in report.items:
         sheet.write([item.domain, item.code, item.title, item.responsible_agency or NO_AGENCY,
-                     _number(item.max_points), item.units_assessed, item.units_lost,
-                     _number(item.total_lost), _number(item.average_lost),
-                     item.previous_units_lost, _number(item.previous_total_lost),
-                     _number(item.previous_average_lost), ", ".join(item.previous_codes),
+                     cell_number(item.max_points), item.units_assessed, item.units_lost,
+                     cell_number(item.total_lost), cell_number(item.average_lost),
+                     item.previous_units_lost, cell_number(item.previous_total_lost),
+                     cell_number(item.previous_average_lost), ", ".join(item.previous_codes),
                      STATUS_TEXT[item.status]], kinds)
     sheet.close()
     for name, first, rows in ((DOMAINS_SHEET, "Lĩnh vực", report.domains),
@@ -150,7 +142,7 @@ def write_group_points_lost(report, target, *, generated_at: datetime | None = N
                             "Tổng điểm bị trừ năm trước"], [22, 50, 12, 12, 12], 1)
         for row in rows:
             sheet.write([row.key or NO_AGENCY, row.title or NO_AGENCY, row.items_lost,
-                         _number(row.total_lost), _number(row.previous_total_lost)],
+                         cell_number(row.total_lost), cell_number(row.previous_total_lost)],
                         ["text", "wrap", "int", "num", "num"])
         sheet.close()
     set_ = report.criteria_set

@@ -82,6 +82,20 @@ class TableSheet:
         self.sheet.autofilter(0, 0, max(self.row, 1), len(self.headers) - 1)
 
 
+def report_workbook(target) -> tuple:
+    """(workbook, formats) for a report written row by row: `target` a path or a binary file;
+    the TableSheet formats and `wrap` for long text."""
+    book = xlsxwriter.Workbook(target, {"in_memory": not isinstance(target, str)})
+    formats = workbook_formats(book)
+    formats["wrap"] = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    return book, formats
+
+
+def cell_number(value: Decimal | None) -> float | None:
+    """A figure as a spreadsheet number cell (None: an empty cell)."""
+    return None if value is None else float(value)
+
+
 def workbook_formats(book) -> dict:
     """The cell formats TableSheet rows are written in: header, text, int, num (2 decimals)."""
     return {
