@@ -309,6 +309,11 @@ class CriteriaSet:
         return {"nodes": len(self._index), "verified": verified,
                 "unverified": len(self._index) - verified}
 
+    @property
+    def band_components(self) -> set[str]:
+        """The components the bands ask minimum sub-indices of."""
+        return {key for band in self.bands for key, _minimum in band.min_components}
+
     def classify(self, index: Decimal | None,
                  components: Mapping[str, Decimal | None] | None = None) -> str | None:
         """The label of the first band the unit reaches; None below every band.

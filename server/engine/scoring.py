@@ -102,11 +102,8 @@ def summed(criteria_set: CriteriaSet, lines: Mapping[str, TraceLine],
                                            PENDING, domain_na)
         index = percent(total, max_points) if max_points else None
         named = named_components(criteria_set, lines)
-        components = {domain.code: nodes[domain.code].sub_index
-                      for domain in criteria_set.domains}
-        components[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
-        components[COMPONENT_SURVEY] = percent(survey_points, survey_max) if survey_max else None
-        components.update((key, node.sub_index) for key, node in named.items())
+        components = _band_sub_indices(criteria_set, nodes, named, (self_points, self_max),
+                                       (survey_points, survey_max))
         return ScoreResult(
             criteria_set_id=criteria_set.id,
             criteria_set_version=criteria_set.version,
@@ -134,6 +131,23 @@ def named_components(criteria_set: CriteriaSet, lines: Mapping[str, TraceLine]) 
         criteria_set.component_of, [component.key for component in criteria_set.components],
         {code: (lines[code].status, lines[code].points, lines[code].max_points)
          for code in criteria_set.component_of})
+
+
+def _band_sub_indices(criteria_set: CriteriaSet, nodes: Mapping[str, NodeScore],
+                      named: Mapping[str, NodeScore], own: tuple, survey: tuple) -> dict:
+    """The sub-indices the set's bands ask minimums of ("self", "survey", a domain or a named
+    component), for `classify`; none are worked out for bands of the index alone (a ranking
+    classifies 10,600 units)."""
+    found = {}
+    for key in criteria_set.band_components:
+        if key in (COMPONENT_SELF, COMPONENT_SURVEY):
+            points, max_points = own if key == COMPONENT_SELF else survey
+            found[key] = percent(points, max_points) if max_points else None
+        elif key in named:
+            found[key] = named[key].sub_index
+        elif key in nodes:
+            found[key] = nodes[key].sub_index
+    return found
 
 
 def from_stored_leaves(criteria_set: CriteriaSet,
@@ -208,12 +222,9 @@ def from_stored_totals(criteria_set: CriteriaSet, totals: Mapping[str, Decimal],
         self_points, self_max = totals["self_points"], totals["self_max_points"]
         survey_points, survey_max = totals["survey_points"], totals["survey_max_points"]
         index = percent(total, max_points) if max_points else None
-        sub_indices = {code: node.sub_index for code, node in nodes.items()}
-        sub_indices[COMPONENT_SELF] = percent(self_points, self_max) if self_max else None
-        sub_indices[COMPONENT_SURVEY] = percent(survey_points, survey_max) if survey_max \
-            else None
         named = dict(components or {})
-        sub_indices.update((key, node.sub_index) for key, node in named.items())
+        sub_indices = _band_sub_indices(criteria_set, nodes, named, (self_points, self_max),
+                                        (survey_points, survey_max))
         return ScoreResult(
             criteria_set_id=criteria_set.id, criteria_set_version=criteria_set.version,
             total=total, max_points=max_points, index=index, self_points=self_points,
