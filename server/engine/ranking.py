@@ -68,8 +68,8 @@ def rank(criteria_set: CriteriaSet, entries: Iterable[Entry | tuple],
     if len(set(codes)) != len(codes):
         raise ValueError("a unit is listed twice")
     rankable = [(item, _compared(item.result, rule)) for item in items if item.ranked]
-    placed = sorted(((item, value) for item, value in rankable if value is not None),
-                    key=lambda pair: (-pair[1], pair[0].unit_code))
+    placed = sorted(((item, value) for item, value in _integer_keys(rankable)
+                     if value is not None), key=lambda pair: (-pair[1], pair[0].unit_code))
     rows, previous, previous_rank = [], None, 0
     for position, (item, value) in enumerate(placed, 1):
         place = previous_rank if rule.ranks == "shared" and value == previous else position
@@ -79,6 +79,19 @@ def rank(criteria_set: CriteriaSet, entries: Iterable[Entry | tuple],
     unplaced += [item for item in items if not item.ranked]
     rows += [_row(item, None) for item in sorted(unplaced, key=lambda item: item.unit_code)]
     return rows
+
+
+def _integer_keys(pairs: list[tuple]) -> list[tuple]:
+    """The fractions as integers in the same order, equal only where they are equal: floor(v x
+    K) with K the square of the largest denominator (two different fractions a/b and c/d differ
+    by at least 1 / (b d), so K / (b d) >= 1 keeps them apart). Integers compare at C speed; a
+    national ranking sorts 10,600 of them."""
+    denominators = [value.denominator for _item, value in pairs if value is not None]
+    if not denominators:
+        return pairs
+    scale = max(denominators) ** 2
+    return [(item, None if value is None else value.numerator * scale // value.denominator)
+            for item, value in pairs]
 
 
 def _row(item: Entry, place: int | None) -> RankedRow:
