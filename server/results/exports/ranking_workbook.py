@@ -194,12 +194,22 @@ def _domain_sheet(book, formats, ranking, domain):
     kinds = ["int", "text", "text"] + ["num"] * (len(criteria) + 3)
     sheet = TableSheet(book, formats, domain_sheet_name(domain.code), headers,
                    [7, 12, 36] + [10] * len(criteria) + [12, 12, 14], 3)
+    # Sub-indices repeat: points fall on a few values for each maximum. Each pair is worked
+    # out once for the sheet (a national group asks for 10,600 x its criteria).
+    sub_indices = {}
+
+    def sub_index(node):
+        key = (node.points, node.max_points, node[4])  # [4]: the sub-index as given, or PENDING
+        if key not in sub_indices:
+            sub_indices[key] = _number(node.sub_index)
+        return sub_indices[key]
+
     for row in ranking.rows:
         nodes = row.result.nodes
         node = nodes[domain.code]
         sheet.write([_rank(row), row.unit_code, row.unit_name]
-                    + [_number(nodes[c.code].sub_index) for c in criteria]
-                    + [_number(node.points), _number(node.max_points), _number(node.sub_index)],
+                    + [sub_index(nodes[c.code]) for c in criteria]
+                    + [_number(node.points), _number(node.max_points), sub_index(node)],
                     kinds)
     sheet.close()
 
