@@ -198,7 +198,7 @@ def _clean_min_components(given, field: str) -> tuple[dict, dict]:
         pairs = [part.partition("=") for part in given.split(";") if part.strip()]
         if any(not sep for _key, sep, _value in pairs):
             return {}, {field: _l("write each minimum as component=number, separated by ;")}
-        given = {key.strip(): value.strip().replace(",", ".") for key, _sep, value in pairs}
+        given = {key.strip(): value.strip() for key, _sep, value in pairs}
     if not isinstance(given, dict):
         return {}, {field: _l("must map components to minimum sub-indices")}
     found, problems = {}, {}

@@ -246,11 +246,10 @@ def _leaf_rows(id_: int, criteria_set: CriteriaSet, effective: ScoreResult,
     return rows
 
 
-def stored_totals(totals: dict, domains: dict) -> tuple[dict[str, Decimal], dict]:
-    """A stored row's totals (the TOTALS columns) and domains (its JSON) as
-    `from_stored_totals` takes them."""
-    return totals, {code: (Decimal(points), Decimal(max_points), not_applicable)
-                    for code, (points, max_points, not_applicable) in domains.items()}
+def stored_domains(domains: dict) -> dict[str, tuple[Decimal, Decimal, bool]]:
+    """A stored row's domains (its JSON, points as text) as `from_stored_totals` takes them."""
+    return {code: (Decimal(points), Decimal(max_points), not_applicable)
+            for code, (points, max_points, not_applicable) in domains.items()}
 
 
 # The session hook --------------------------------------------------------------------------

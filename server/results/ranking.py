@@ -17,7 +17,7 @@ from sqlalchemy import Text, cast, func, select, true
 
 from server.campaigns.criteria import RankingError, group_criteria_set
 from server.campaigns.exclusions import excluded_codes
-from server.campaigns.stored_scores import TOTALS, group_digest, inputs_digest, stored_totals
+from server.campaigns.stored_scores import TOTALS, group_digest, inputs_digest, stored_domains
 from server.engine import CriteriaSet, from_stored_leaves, from_stored_totals, score
 from server.engine.answers import AnswersError, effective_answers
 from server.engine.model import TieRule
@@ -115,13 +115,12 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
         if detail:
             result = from_stored_leaves(criteria_set, leaves[row.id], row.survey_absent)
         else:
-            totals, domains = stored_totals(
-                {name: row._mapping[f"total_{name}"] for name in TOTALS}, row.domains)
+            totals = {name: row._mapping[f"total_{name}"] for name in TOTALS}
             components = stored_components(criteria_set, {
                 code: (status, points) for code, (status, _outcome, points)
                 in parts[row.id].items()}) if criteria_set.components else None
-            result = from_stored_totals(criteria_set, totals, domains, row.survey_absent,
-                                        components)
+            result = from_stored_totals(criteria_set, totals, stored_domains(row.domains),
+                                        row.survey_absent, components)
         scored.append(((row.code, row.name, bool(row[3])), result))
     digest = group_digest((row.code, row.inputs_digest) for row in dossiers)
     label = next((row.label for row in dossiers if row.label), None)
