@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from server.campaigns.criteria import group_criteria_set
+from server.campaigns.exclusions import excluded_codes
 from server.extensions import db
 from server.models import Assessment, Campaign, Unit, User
 from server.planning.planner import Plan, PlanError
-from server.planning.plans import group_field, make_plan
+from server.planning.plans import answers_of, group_field, make_plan
 from server.planning.targets import Target
 
 
@@ -32,12 +33,17 @@ def group_plans(campaign: Campaign, group: str, target: Target, user: User) -> G
     criteria_set = group_criteria_set(campaign, group)
     field = group_field(campaign, group, user)
     plans, refused = [], []
-    for unit, assessment in db.session.execute(
-            select(Unit, Assessment).join(Assessment, Assessment.unit_id == Unit.id)
-            .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
-            .order_by(Unit.code)).all():
+    dossiers = db.session.execute(
+        select(Unit, Assessment).join(Assessment, Assessment.unit_id == Unit.id)
+        .where(Assessment.campaign_id == campaign.id, Assessment.unit_group == group)
+        .order_by(Unit.code)).all()
+    # The group's answers and exclusions read once, not once a unit.
+    answers = answers_of([assessment.id for _unit, assessment in dossiers], criteria_set)
+    excluded = excluded_codes(campaign.id)
+    for unit, assessment in dossiers:
         try:
-            plans.append(make_plan(campaign, unit, assessment, criteria_set, field, target))
+            plans.append(make_plan(campaign, unit, assessment, criteria_set, field, target,
+                                   answers[assessment.id], excluded.get(unit.id, ())))
         except PlanError as error:
             refused.append((unit.code, unit.name, str(error.message)))
     plans.sort(key=lambda plan: (plan.reached, -plan.gap, -(plan.shortfall or 0),

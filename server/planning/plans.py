@@ -2,6 +2,8 @@
 its group's latest published ranking, or, before publication and for administrators only, the
 group's current stored scores (`server.planning.planner` works the plan out)."""
 
+from collections import defaultdict
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -56,20 +58,30 @@ def plan_for_unit(campaign: Campaign, unit_code: str, target: Target, user: User
     unit, assessment = unit_assessment(campaign, unit_code, user)
     criteria_set = group_criteria_set(campaign, assessment.unit_group)
     field = group_field(campaign, assessment.unit_group, user)
-    return make_plan(campaign, unit, assessment, criteria_set, field, target)
+    return make_plan(campaign, unit, assessment, criteria_set, field, target,
+                     unit_answers(assessment, criteria_set),
+                     excluded_codes(campaign.id, [unit.id]).get(unit.id, ()))
+
+
+def answers_of(assessment_ids: list[int], criteria_set: CriteriaSet) -> dict[int, dict]:
+    """assessment id -> its effective answers (the engine's input), in one query."""
+    rows = defaultdict(list)
+    for id_, *row in db.session.execute(
+            select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
+                   Answer.not_applicable).where(Answer.assessment_id.in_(assessment_ids))):
+        rows[id_].append(tuple(row))
+    return {id_: effective_answers(criteria_set, rows[id_]) for id_ in assessment_ids}
 
 
 def unit_answers(assessment: Assessment, criteria_set: CriteriaSet) -> dict:
-    rows = db.session.execute(
-        select(Answer.code, Answer.source, Answer.value, Answer.not_applicable)
-        .filter_by(assessment_id=assessment.id)).all()
-    return effective_answers(criteria_set, rows)
+    return answers_of([assessment.id], criteria_set)[assessment.id]
 
 
 def make_plan(campaign: Campaign, unit: Unit, assessment: Assessment,
-              criteria_set: CriteriaSet, field: Field | None, target: Target) -> Plan:
-    """The plan of `unit` from its stored answers (`build_plan`)."""
-    excluded = sorted(excluded_codes(campaign.id, [unit.id]).get(unit.id, ()))
+              criteria_set: CriteriaSet, field: Field | None, target: Target,
+              answers: dict, excluded) -> Plan:
+    """The plan of `unit` from its effective answers and the codes excluded for it
+    (`build_plan`)."""
     return build_plan(criteria_set, campaign.id, assessment.unit_group, unit.code, unit.name,
-                      unit_answers(assessment, criteria_set), excluded, field, target,
+                      answers, sorted(excluded), field, target,
                       effort_weights(campaign, assessment.unit_group))

@@ -195,3 +195,20 @@ def test_a_band_minimum_on_a_named_component_is_planned_for(app):
                       Target(band="Tốt"), {})
     assert plan.reached and plan.after.classification == "Tốt"
     assert plan.steps and {step.code for step in plan.steps} <= set(sipas)
+
+
+def test_a_group_is_planned_in_a_fixed_number_of_statements(group, make, province_set):
+    from server.planning.group_plans import group_plans
+    from tests.helpers import count_statements
+    from tests.ranking_data import accept_all, write_answers
+
+    campaign, target = group["campaign"], parse_target(["index=99"], [])
+    few = count_statements(lambda: group_plans(campaign, "province", target, group["admin"]))
+    for n in range(5):
+        assessment = make.assessment(campaign, make.unit(f"Q{n}", level="province",
+                                                         group="province"))
+        write_answers(assessment, province_set, full_answers(province_set, n))
+        accept_all(assessment)
+    db.session.commit()
+    many = count_statements(lambda: group_plans(campaign, "province", target, group["admin"]))
+    assert many == few
