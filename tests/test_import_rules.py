@@ -20,8 +20,8 @@ BASE = {"server", "server.config", "server.extensions", "server.events", "server
         "server.hookspecs", "server.plugins", "server.downloads", "server.table_files",
         "server.request_limits", "server.logs"}
 # The stages in the order of the year; each may use those before it.
-STAGES = ("engine", "models", "jobs", "criteria_io", "audit", "people", "campaigns", "assessment",
-          "appraisal", "results", "planning", "notify", "demo", "backup")
+STAGES = ("engine", "models", "jobs", "criteria_io", "audit", "people", "campaigns", "records",
+          "assessment", "appraisal", "results", "planning", "notify", "demo", "backup")
 ADAPTERS = ("api", "web", "cli")
 
 

@@ -90,6 +90,34 @@ class TieRule:
     ranks: str
 
 
+# The figures of the year's records an item's answer may be proposed from (criteria key
+# `fed_by`, docs/criteria-sets.md): whether the PAR plan was issued on time (a state), the
+# percentage of the plan completed, and the number of periodic reports missing or late.
+RECORD_FIGURES = ("plan_issued", "plan_completion", "reports_on_time")
+# The states of the plan_issued figure, each mapped to one of the item's answers.
+PLAN_ISSUED_STATES = ("on_time", "late", "missing")
+
+
+@dataclass(frozen=True)
+class RecordFeed:
+    """Where an item's proposed answer comes from: `record` is one of RECORD_FIGURES; for a
+    figure that is a state, `values` maps each state to the rule's answer; a number figure is
+    the answer itself."""
+
+    record: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def answer_for(self, figure):
+        """The rule's answer for the records' figure (a state or a number)."""
+        return dict(self.values)[figure] if self.values else figure
+
+    def to_dict(self) -> dict:
+        data = {"record": self.record}
+        if self.values:
+            data["values"] = dict(self.values)
+        return data
+
+
 @dataclass(frozen=True)
 class Leaf:
     """A scored item: a sub-criterion, or a criterion that has no sub-criteria."""
@@ -104,6 +132,7 @@ class Leaf:
     evidence_required: bool
     responsible_agency: str | None  # inherited from the nearest node above that names one
     level: str  # "sub_criterion", or "criterion" when a criterion is itself the leaf
+    fed_by: RecordFeed | None = None  # the records its answer is proposed from, if any
 
     def leaves(self) -> tuple["Leaf", ...]:
         return (self,)
@@ -119,6 +148,7 @@ class Leaf:
             "not_applicable_allowed": self.not_applicable_allowed,
             "evidence_required": self.evidence_required,
             "rule": self.rule.to_dict(),
+            **({"fed_by": self.fed_by.to_dict()} if self.fed_by else {}),
         }
 
 

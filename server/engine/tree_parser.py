@@ -6,14 +6,21 @@ from decimal import Decimal
 
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
-from server.engine.model import Criterion, Domain, Leaf
+from server.engine.model import (
+    PLAN_ISSUED_STATES,
+    RECORD_FIGURES,
+    Criterion,
+    Domain,
+    Leaf,
+    RecordFeed,
+)
 from server.engine.problems import ProblemLog
 from server.engine.rules import RuleType
 
 _CODE = re.compile(r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*")
 SOURCES = ("self", "survey")
 # Fields only a scored item carries; a criterion with sub-criteria must not.
-LEAF_ONLY_KEYS = ("source", "rule", "not_applicable_allowed", "evidence_required")
+LEAF_ONLY_KEYS = ("source", "rule", "not_applicable_allowed", "evidence_required", "fed_by")
 
 
 class TreeParser:
@@ -97,8 +104,39 @@ class TreeParser:
         # Evidence proves a self score; survey points come with their own source file.
         evidence_required = reader.boolean("evidence_required", default=source != "survey")
         rule = self._rule(reader, source, max_points)
+        fed_by = self._fed_by(reader, source, rule)
         return Leaf(code, title, max_points, source, rule, verified, not_applicable_allowed,
-                    evidence_required, agency, level)
+                    evidence_required, agency, level, fed_by)
+
+    def _fed_by(self, reader: FieldReader, source: str | None, rule) -> RecordFeed | None:
+        """`fed_by: {record: FIGURE, values: {STATE: ANSWER}}`: the item's answer is proposed
+        from the year's records; every answer it can propose must score under the rule."""
+        feed = reader.section("fed_by")
+        if feed is None:
+            return None
+        record = feed.one_of("record", RECORD_FIGURES, required=True)
+        values = ()
+        if record == "plan_issued":
+            mapping = feed.section("values", required=True)
+            if mapping is not None:
+                values = tuple((state, mapping.raw(state, required=True))
+                               for state in PLAN_ISSUED_STATES)
+                mapping.finish()
+        feed.finish()
+        if source == "survey":
+            reader.report("fed_by is only allowed on self-assessed items")
+            return None
+        if record is None or rule is None:
+            return None
+        answers = [answer for _, answer in values] if values else [0, 100]
+        for answer in answers:
+            try:
+                rule.score(answer)
+            except (ValueError, TypeError) as problem:
+                reader.report(f"fed_by: the {rule.name} rule does not take the answer "
+                              f"{shown(answer)} that {record} proposes ({problem})")
+                return None
+        return RecordFeed(record, values)
 
     def _rule(self, reader: FieldReader, source: str | None, max_points: Decimal | None):
         data = reader.raw("rule", required=True)

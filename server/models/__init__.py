@@ -8,6 +8,16 @@ from server.models.explanations import ExplanationReply
 from server.models.jobs import JOB_STATES, Job, OutboxMessage
 from server.models.notifications import Notification, SentReminder
 from server.models.publications import Publication, PublicationScore
+from server.models.records import (
+    TASK_STATES,
+    AppendixTemplate,
+    DomainOffice,
+    ParPlan,
+    PlanTask,
+    PlanVersion,
+    ReportPeriod,
+    ReportSubmission,
+)
 from server.models.reviewers import ReviewerAssignment
 from server.models.scores import DossierScore, LeafScore
 from server.models.submissions import DeadlineExtension, Submission
@@ -19,8 +29,10 @@ __all__ = [
     "LEVELS",
     "ROLES",
     "SOURCES",
+    "TASK_STATES",
     "Answer",
     "ApiToken",
+    "AppendixTemplate",
     "Assessment",
     "AuditBatch",
     "AuditEvent",
@@ -28,6 +40,7 @@ __all__ = [
     "Campaign",
     "CampaignCriteriaSet",
     "DeadlineExtension",
+    "DomainOffice",
     "DossierScore",
     "EvidenceBlob",
     "EvidenceDocument",
@@ -40,8 +53,13 @@ __all__ = [
     "LoginThrottle",
     "Notification",
     "OutboxMessage",
+    "ParPlan",
+    "PlanTask",
+    "PlanVersion",
     "Publication",
     "PublicationScore",
+    "ReportPeriod",
+    "ReportSubmission",
     "ReviewerAssignment",
     "RoleMembership",
     "SentReminder",

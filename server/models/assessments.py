@@ -83,6 +83,9 @@ class Answer(db.Model):
     value: Mapped[object | None] = mapped_column(JSON)
     not_applicable: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[str] = mapped_column(Text, default="")
+    # For an item fed by the year's records: the answer the records proposed when the unit saved
+    # it (server.records.feeds); a different value needs an explanation.
+    proposal: Mapped[object | None] = mapped_column(JSON)
     # For appraisal rows: why the reviewer changed the score; for survey rows: the imported file.
     reason: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
