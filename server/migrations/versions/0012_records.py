@@ -116,7 +116,7 @@ def upgrade():
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("unit_groups", sa.JSON(), nullable=False),
-        sa.Column("domain_reports", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("domain_reports", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("template_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["campaign_id"],
@@ -225,7 +225,7 @@ def upgrade():
         sa.Column("domain", sa.String(length=40), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=True),
         sa.Column("figures", sa.JSON(), nullable=False),
-        sa.Column("received_outside", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("received_outside", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("received_on", sa.Date(), nullable=True),
         sa.Column("outside_reason", sa.Text(), nullable=False),
         sa.Column("submitted_by", sa.Integer(), nullable=True),
