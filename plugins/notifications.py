@@ -4,6 +4,7 @@ transaction and sent by a job once it commits (server.notify.mail).
 
 Who hears of what:
 - the unit's heads and editors: explanation requested, finalised, published, deadlines;
+- a PAR plan task's lead unit's heads and editors: the task's deadline coming;
 - administrators and the reviewers assigned to the unit in the campaign: submitted, explained.
 """
 
@@ -16,7 +17,7 @@ from server.campaigns.reviewers import assignments, belongs_to
 from server.campaigns.workflow import STATES
 from server.extensions import db
 from server.hookspecs import hookimpl
-from server.models import Assessment, Notification, RoleMembership, User
+from server.models import Assessment, Campaign, Notification, RoleMembership, Unit, User
 from server.notify.mail import Mail, queue_mail
 from server.people.permissions import UNIT_ROLES
 
@@ -29,12 +30,16 @@ KINDS = {
 }
 TO_UNIT = ("explanation_requested", "finalised", "published", "deadline")
 REMINDER_ACTION = "assessment.deadline_reminder"
+# A PAR plan task's deadline (server.records.task_progress): the lead unit's heads and editors.
+TASK_REMINDER_ACTION = "par_task.deadline_reminder"
 
 
 @hookimpl
 def parindex_event(event):
     if event.action == "publication.published":
         return _published(event)
+    if event.action == TASK_REMINDER_ACTION:
+        return _task_reminder(event)
     if event.object_type != "assessment" or event.object_id is None:
         return
     if event.action == REMINDER_ACTION:
@@ -70,6 +75,33 @@ def _published(event) -> None:
     for assessment in dossiers:
         for _user_id, user in sorted(people.get(assessment.unit_id, {}).items()):
             notify(user, assessment, "published", "published", reason=event.reason)
+
+
+def _task_reminder(event) -> None:
+    extra = event.extra
+    campaign = db.session.get(Campaign, extra["campaign_id"])
+    unit = db.session.get(Unit, extra["lead_unit_id"])
+    plan_unit = db.session.scalar(select(Unit).where(Unit.code == extra["plan_unit"]))
+    path = current_app.url_map.bind("localhost").build(
+        "web.par_plan_page", {"campaign_id": campaign.id, "unit_code": plan_unit.code})
+    users = db.session.scalars(select(User).join(RoleMembership).where(
+        RoleMembership.unit_id == unit.id, RoleMembership.role.in_(UNIT_ROLES), User.active)
+        .order_by(User.id)).unique()
+    for user in users:
+        with force_locale("vi"):
+            values = {"user": user, "unit": unit, "plan_unit": plan_unit, "campaign": campaign,
+                      "title": extra["title"], "days": extra["days"],
+                      "deadline": extra["deadline"].strftime("%d/%m/%Y"),
+                      "link": current_app.config["BASE_URL"] + path}
+            jinja = current_app.jinja_env.get_template("email/task_deadline.txt")
+            rendered = jinja.new_context(values)
+            subject = "".join(jinja.blocks["subject"](rendered)).strip()
+            body = "".join(jinja.blocks["body"](rendered)).strip() + "\n"
+        db.session.add(Notification(user_id=user.id, kind=f"task_deadline_{extra['days']}",
+                                    subject=subject[:255], body=body, link=values["link"],
+                                    unit_id=unit.id))
+        if user.email:
+            queue_mail(db.session, Mail(to=user.email, subject=subject, body=body))
 
 
 def recipients(assessment: Assessment, template: str) -> list[User]:

@@ -18,6 +18,7 @@ from server.cli.exclusions import exclusions_group
 from server.cli.groups import groups_group
 from server.cli.jobs import jobs_group, wait_for_job, worker_command
 from server.cli.output import refuse_table_file, table_file_content
+from server.cli.par_plans import par_plans_group
 from server.cli.plans import plan_command, plan_weights_command
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
 from server.cli.scores import scores_group
@@ -57,6 +58,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(jobs_group)
     cli.add_command(plan_command)
     cli.add_command(plan_weights_command)
+    cli.add_command(par_plans_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)
@@ -302,7 +304,8 @@ def audit_anchor(file):
 @click.option("--now", "now", default=None, help="Pretend it is this ISO time (for testing).")
 @with_appcontext
 def notify_deadlines_command(now):
-    """Remind units 7 days and 1 day before their deadlines; safe to run as often as cron likes."""
+    """Remind units 7 days and 1 day before their deadlines (the dossiers' and their PAR plan
+    tasks'); safe to run as often as cron likes."""
     from datetime import UTC, datetime
 
     from server.campaigns.reminders import send_deadline_reminders
@@ -312,6 +315,9 @@ def notify_deadlines_command(now):
         moment = datetime.fromisoformat(now)
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     click.echo(f"{send_deadline_reminders(moment)} reminder(s) sent")
+    from server.records.task_progress import send_task_reminders
+
+    click.echo(f"{send_task_reminders(moment)} task reminder(s) sent")
 
 
 @click.command("assign-reviewer")
