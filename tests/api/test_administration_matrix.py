@@ -43,6 +43,9 @@ from server.models import (
     Campaign,
     ExcludedItem,
     LoginThrottle,
+    ParPlan,
+    PlanTask,
+    PlanVersion,
     Publication,
     ReviewerAssignment,
     Unit,
@@ -146,6 +149,22 @@ MATRIX = {
     "plans.group_xlsx":    ADMIN_200,
     "plan_weights.get":    ADMIN_200,
     "plan_weights.put":    ADMIN_200,
+    # PAR plans (of the own unit QNI): its people write it, whoever reads the unit reads it,
+    # another unit's people get 404; a campaign's list and grid show what the caller may read.
+    "par_plans.list":      EVERYONE,
+    "par_plans.create":    "201  403  403  201  403  201  403  401",
+    "par_plans.get":       "200  403  200  200  404  200  200  401",
+    "par_plans.patch":     "200  403  403  200  404  200  403  401",
+    "par_plans.version":   "201  403  403  201  404  201  403  401",
+    "par_plans.task_add":  "201  403  403  201  404  201  403  401",
+    "par_plans.task_put":  "200  403  403  200  404  200  403  401",
+    "par_plans.task_done": "200  403  403  200  404  200  403  401",
+    "par_plans.take_over": "201  403  403  201  404  201  403  401",
+    "par_plans.import":    "202  403  403  202  404  202  403  401",
+    "par_plans.export":    "200  403  200  200  404  200  200  401",
+    "par_plans.progress":  EVERYONE,
+    "par_plans.progress_xlsx": EVERYONE,
+    "par_plans.from_target": "201 403  403  201  404  201  403  401",
 }
 # For the dossier list: who finds the own unit's dossier (QNI) in it.
 SEES_OWN_DOSSIER = {"admin", "reviewer", "head_own", "editor_own", "viewer"}
@@ -234,6 +253,36 @@ def _delete_own_token(client, world, headers, user):
     if user is not None:
         token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user.id))
     return client.delete(f"/api/v1/tokens/{token_id}", headers=headers)
+
+
+PAR_TASKS = ("Nhiệm vụ giao cho QNI", "Rà soát TTHC")
+
+
+def _par_plan(world) -> dict:
+    """QNI's PAR plan in the open campaign, under HPG's plan, which gives QNI a task to take
+    over; a task of its own and a document of QNI to complete it with."""
+    from datetime import date
+
+    from server.models import EvidenceDocument
+
+    campaign = world["campaign"]
+    above = ParPlan(campaign_id=campaign.id, unit_id=world["other"].id)
+    above.tasks.append(PlanTask(title=PAR_TASKS[0], lead_unit_id=world["own"].id))
+    db.session.add(above)
+    db.session.flush()
+    plan = ParPlan(campaign_id=campaign.id, unit_id=world["own"].id, parent_id=above.id)
+    plan.tasks.append(PlanTask(title=PAR_TASKS[1], deadline=date(2026, 6, 30)))
+    document = EvidenceDocument(campaign_id=campaign.id, unit_id=world["own"].id,
+                                number="45/BC", issued_on=date(2026, 6, 1))
+    db.session.add_all([plan, document])
+    db.session.commit()
+    return {"plan": plan.id, "task": plan.tasks[0].id, "document": document.id}
+
+
+def _with_par_plan(request):
+    def action(client, world, headers, _user):
+        return request(client, _campaign_url(world, "/par-plans"), _par_plan(world), headers)
+    return action
 
 
 def _others_token(world):
@@ -377,6 +426,35 @@ ACTIONS = {
     "plan_weights.put": lambda c, w, h, u: c.put(
         _campaign_url(w, "/plan-weights?group=province"), headers=h,
         json={"weights": {"1.1.1": 3}, "reason": "Khó cải thiện"}),
+    "par_plans.list": _with_par_plan(lambda c, url, p, h: c.get(url, headers=h)),
+    "par_plans.create": lambda c, w, h, u: c.post(
+        _campaign_url(w, "/par-plans"), headers=h, json={"unit_code": "QNI"}),
+    "par_plans.get": _with_par_plan(lambda c, url, p, h: c.get(f"{url}/QNI", headers=h)),
+    "par_plans.patch": _with_par_plan(lambda c, url, p, h: c.patch(
+        f"{url}/QNI", headers=h, json={"title": "Kế hoạch CCHC năm 2021"})),
+    "par_plans.version": _with_par_plan(lambda c, url, p, h: c.post(
+        f"{url}/QNI/versions", headers=h,
+        json={"decision_number": "15/KH", "issued_on": "2021-01-20"})),
+    "par_plans.task_add": _with_par_plan(lambda c, url, p, h: c.post(
+        f"{url}/QNI/tasks", headers=h, json={"title": "Tuyên truyền CCHC"})),
+    "par_plans.task_put": _with_par_plan(lambda c, url, p, h: c.put(
+        f"{url}/QNI/tasks/{p['task']}", headers=h, json={"title": "Rà soát lại TTHC"})),
+    "par_plans.task_done": _with_par_plan(lambda c, url, p, h: c.post(
+        f"{url}/QNI/tasks/{p['task']}/done", headers=h, json={"document_id": p["document"]})),
+    "par_plans.take_over": _with_par_plan(lambda c, url, p, h: c.post(
+        f"{url}/QNI/take-over", headers=h, json={})),
+    "par_plans.import": _with_par_plan(lambda c, url, p, h: c.post(
+        f"{url}/QNI/tasks/import", headers=h, content_type="multipart/form-data",
+        data=_upload(csv(("STT", "Nhiệm vụ"), ("1", "Rà soát")), "nhiem-vu.csv"))),
+    "par_plans.export": _with_par_plan(lambda c, url, p, h: c.get(
+        f"{url}/QNI/tasks.xlsx", headers=h)),
+    "par_plans.progress": _with_par_plan(lambda c, url, p, h: c.get(
+        f"{url}/progress", headers=h)),
+    "par_plans.progress_xlsx": _with_par_plan(lambda c, url, p, h: c.get(
+        f"{url}/progress.xlsx?by=lead", headers=h)),
+    "par_plans.from_target": _with_par_plan(lambda c, url, p, h: c.post(
+        url.replace("/par-plans", "/units/QNI/plan/tasks"), headers=h,
+        json={"index": "90", "lead_unit_code": "QNI", "deadline": "2021-09-30"})),
 }
 
 # What a refused write must leave untouched: (model, filter) counted before and after.
@@ -398,6 +476,12 @@ UNCHANGED = {
     "publications.publish": lambda: _count(Publication),
     "publications.import": lambda: _count(Publication),
     "tokens.delete_others": lambda: _count(ApiToken),
+    "par_plans.create": lambda: _count(ParPlan),
+    "par_plans.version": lambda: _count(PlanVersion),
+    # The tasks a write would add (the plans' own two are made with the action).
+    "par_plans.task_add": lambda: _count(PlanTask, PlanTask.title.not_in(PAR_TASKS)),
+    "par_plans.take_over": lambda: _count(PlanTask, PlanTask.inherited_from_id.is_not(None)),
+    "par_plans.from_target": lambda: _count(PlanTask, PlanTask.title.not_in(PAR_TASKS)),
 }
 
 
@@ -510,6 +594,30 @@ ROUTES = {
     ("GET", "/api/v1/campaigns/<int:campaign_id>/plans.xlsx"): "plans.group_xlsx",
     ("GET", "/api/v1/campaigns/<int:campaign_id>/plan-weights"): "plan_weights.get",
     ("PUT", "/api/v1/campaigns/<int:campaign_id>/plan-weights"): "plan_weights.put",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/par-plans"): "par_plans.list",
+    ("POST", "/api/v1/campaigns/<int:campaign_id>/par-plans"): "par_plans.create",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>"): "par_plans.get",
+    ("PATCH", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>"): "par_plans.patch",
+    ("POST", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>/versions"):
+        "par_plans.version",
+    ("POST", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>/tasks"):
+        "par_plans.task_add",
+    ("PUT", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>/tasks/<int:task_id>"):
+        "par_plans.task_put",
+    ("POST",
+     "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>/tasks/<int:task_id>/done"):
+        "par_plans.task_done",
+    ("POST", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>/take-over"):
+        "par_plans.take_over",
+    ("POST", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>/tasks/import"):
+        "par_plans.import",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/par-plans/<unit_code>/tasks.xlsx"):
+        "par_plans.export",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/par-plans/progress"): "par_plans.progress",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/par-plans/progress.xlsx"):
+        "par_plans.progress_xlsx",
+    ("POST", "/api/v1/campaigns/<int:campaign_id>/units/<unit_code>/plan/tasks"):
+        "par_plans.from_target",
 }
 
 # A unit's own dossier (self-assessment, evidence, its reports): who may call these is tested
