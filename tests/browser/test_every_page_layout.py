@@ -10,13 +10,14 @@ PARINDEX_SCREENSHOTS), for a person to look at.
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from server.extensions import db
-from server.models import Job
+from server.models import Job, ParPlan, PlanTask
 from server.models.types import utcnow
 from tests.helpers import PASSWORD
 from tests.two_years import two_years
@@ -50,6 +51,8 @@ EXCLUDED = {
     "web.ranking_long_table": "download (.csv)",
     "web.job_state": "a job's state (JSON), which the job page polls",
     "web.job_file": "download (.xlsx) a job wrote",
+    "web.par_plan_export": "download (.xlsx)",
+    "web.par_plans_progress_download": "download (.xlsx)",
 }
 RANKING_PAGES = ("web.ranking", "web.public_ranking")
 # The pages people spend their day on: photographed at both widths.
@@ -91,6 +94,9 @@ def visits(world) -> list[tuple[str, str | None, str]]:
          f"/plans?campaign={before.id}&group=province&index=95&domain_min=50"),
         ("web.plan_weights_page", f"/plans/weights?campaign={before.id}&group=province"),
         ("web.job_page", f"/jobs/{world['job'].id}"),
+        ("web.par_plans_home", "/par-plans"),
+        ("web.par_plans_page", f"/campaigns/{now.id}/par-plans"),
+        ("web.par_plans_progress", f"/campaigns/{now.id}/par-plans/progress"),
     ]
     unit_p02 = [
         ("web.index", "/"), ("web.assessment_form", f"/assessments/{p02.id}"),
@@ -101,6 +107,8 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.unit_scorecard", f"/scorecards/{before.id}/P02"),
         ("web.ranking", f"/rankings/{before.id}/province"),
         ("web.unit_plan_page", f"/assessments/{last.id}/plan?rank=1&domain_min=60"),
+        ("web.par_plan_page", f"/campaigns/{now.id}/par-plans/P02"),
+        ("web.par_task_page", f"/campaigns/{now.id}/par-plans/P02/tasks/{world.get('task', 0)}"),
     ]
     unit_p01 = [("web.assessment_form", f"/assessments/{p01.id}"),
                 ("web.assessment_submit", f"/assessments/{p01.id}/submit")]
@@ -122,8 +130,15 @@ def world(app, make):
               progress_total=3, created_by=world["admin"].id, campaign_id=world["now"].id,
               finished_at=utcnow())
     db.session.add(job)
+    # P02's PAR plan with a task, for its pages.
+    plan = ParPlan(campaign_id=world["now"].id, unit_id=world["p02"].unit_id,
+                   title="Kế hoạch CCHC năm 2021", due_on=date(2021, 1, 31))
+    plan.tasks.append(PlanTask(number="1", title="Rà soát, đánh giá thủ tục hành chính",
+                               expected_result="Báo cáo kết quả rà soát", domain="3",
+                               cooperating=["P01"], deadline=date(2021, 6, 30)))
+    db.session.add(plan)
     db.session.commit()
-    return {**world, "job": job}
+    return {**world, "job": job, "task": plan.tasks[0].id}
 
 
 def screenshots_folder() -> Path:
