@@ -31,6 +31,7 @@ from server.records.plans import (
     is_admin,
     issue_version,
     plan_of,
+    plan_parent_code,
     vietnam_today,
 )
 from server.records.standing import plan_issued_state, task_standing
@@ -175,7 +176,7 @@ def _plan_page(campaign: Campaign, plan: ParPlan, errors=None, typed=None, statu
         done_allowed={task.id for task in plan.tasks if can_mark_done(current_user, task)},
         domains=domain_codes(plan) or [], inheritable=inheritable_tasks(plan),
         errors=errors or {}, typed=typed or {}, row_problems=row_problems or [], form=form,
-        headers=HEADERS), status
+        headers=HEADERS, parent_code=plan_parent_code(plan)), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/par-plans/<unit_code>")
