@@ -101,6 +101,10 @@ class TaskSchema(StrictSchema):
 
 
 class TaskEditSchema(TaskSchema):
+    status = ma.fields.String(load_default="open", validate=ma.validate.OneOf(
+        ("open", "in_progress", "done")), metadata={
+        "description": "done keeps a done task done (a task becomes done only with its "
+                       "evidence, through /done); open or in_progress drops the completion"})
     row_version = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                                     validate=ma.validate.Range(min=1, max=2**31 - 1))
 

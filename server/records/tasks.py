@@ -140,8 +140,9 @@ def edit_task(task: PlanTask, fields: TaskFields, user: User,
     if task.cancelled_in is not None:
         raise RecordError(_l("A cancelled task is kept as it was."), 409, "task")
     status = fields.status
-    if task.status == "done" and status == "done":
-        fields = TaskFields(**{**fields.__dict__, "status": "open"})  # checked as still open
+    if status == "done" and task.status == "done":
+        # A done task keeps its completion; it is checked as any task in force.
+        fields = TaskFields(**{**fields.__dict__, "status": "in_progress"})
     _refuse(task_problems(task.plan, fields))
     before = task_record(task)
     lead = unit_by_code(fields.lead_unit_code) if fields.lead_unit_code.strip() else None

@@ -163,6 +163,14 @@ def test_the_lead_unit_marks_its_task_done_with_its_evidence_dated_by_the_docume
     mark_done(other, late.id, world["finance_head"])
     assert task_standing(other, date(2026, 7, 1)) == DONE_LATE
     assert [e.unit_id for e in events("par_task.done")] == [world["province"].id] * 2
+    # Edited and kept done: the completion stays; an open task cannot be made done so.
+    edit_task(job, TaskFields(title="Rà soát, đánh giá TTHC", lead_unit_code="STP",
+                              deadline=job.deadline, status="done"), world["admin"])
+    assert (job.title, job.completed_on) == ("Rà soát, đánh giá TTHC", date(2026, 6, 12))
+    fresh = task(plan, world, "Chưa làm")
+    with pytest.raises(RecordError) as not_so:
+        edit_task(fresh, TaskFields(title="Chưa làm", status="done"), world["admin"])
+    assert not_so.value.field == "status"
     # Edited back to open: the completion goes.
     edit_task(job, TaskFields(title=job.title, lead_unit_code="STP",
                               deadline=job.deadline, status="open"), world["admin"])
