@@ -150,16 +150,16 @@ def read_task_rows(plan: ParPlan, filename: str, content: bytes) -> list[TaskFie
             deadline = parse_deadline(raw_deadline, year)
         except ValueError:
             problems.append(TaskRowProblem(number, "not_a_date", str(
-                f"{raw_deadline!s} is not a date (dd/mm/yyyy, Tháng M/YYYY, Quý I/YYYY)"),
-                column=COLUMNS["deadline"][0]))
+                f"{COLUMNS['deadline'][0]}: {raw_deadline!s} is not a date (dd/mm/yyyy, "
+                "Tháng M/YYYY, Quý I/YYYY)"), column=COLUMNS["deadline"][0]))
         fields = TaskFields(title=text("title"), expected_result=text("expected_result"),
                             domain=text("domain"), lead_unit_code=text("lead_unit_code"),
                             cooperating=_codes(text("cooperating")), deadline=deadline,
                             number=_number(cells, columns))
         for key, message in task_problems(plan, fields, domains).items():
-            column = {"lead_unit": "lead_unit_code"}.get(key, key)
-            problems.append(TaskRowProblem(number, f"bad_{key}", message,
-                                           column=COLUMNS.get(column, (key,))[0]))
+            column = COLUMNS.get({"lead_unit": "lead_unit_code"}.get(key, key), (key,))[0]
+            problems.append(TaskRowProblem(number, f"bad_{key}", f"{column}: {message}",
+                                           column=column))
         accepted.append(fields)
     if not accepted and not problems:
         problems.append(TaskRowProblem(0, "empty", "the table has no task", column=""))

@@ -107,3 +107,31 @@ def test_a_task_row_shows_where_it_stands(client, login, world):
     login(world["admin"])
     page = client.get(f"/campaigns/{world['campaign'].id}/par-plans/QB")
     assert f'data-task="{late.id}" class="standing-overdue"' in page.get_data(as_text=True)
+
+
+def test_the_import_form_names_each_bad_row_and_column_on_the_jobs_page(client, login, world):
+    import io
+
+    from tests.records.test_par_plans_table import xlsx
+
+    plan = issued_plan(world, "province")
+    login(world["province_editor"])
+    url = f"/campaigns/{world['campaign'].id}/par-plans/QB"
+    token = csrf_token(client.get(url))
+    bad = xlsx((1, "Rà soát", "", "99", "STP", "", "30/06/2026"))
+    queued = client.post(f"{url}/tasks/import", data={
+        "csrf_token": token, "file": (io.BytesIO(bad), "ke-hoach.xlsx")},
+        content_type="multipart/form-data")
+    assert queued.status_code == 302 and "/jobs/" in queued.location
+    job_page = client.get(queued.location).get_data(as_text=True)
+    assert "Lĩnh vực: 99" in job_page
+    db.session.refresh(plan)
+    assert plan.tasks == []
+    good = xlsx((1, "Rà soát", "", "3", "STP", "", "30/06/2026"))
+    client.post(f"{url}/tasks/import", data={
+        "csrf_token": token, "file": (io.BytesIO(good), "ke-hoach.xlsx")},
+        content_type="multipart/form-data")
+    db.session.refresh(plan)
+    assert [t.title for t in plan.tasks] == ["Rà soát"]
+    empty = client.post(f"{url}/tasks/import", data={"csrf_token": token})
+    assert empty.status_code == 422
