@@ -12,6 +12,7 @@ from server.campaigns.criteria import group_criteria_set
 from server.downloads import unit_file_name, xlsx_download
 from server.extensions import db
 from server.models import Campaign
+from server.people.permissions import can_edit_unit
 from server.planning.group_plans import group_plans
 from server.planning.plan_workbook import write_group_plans, write_unit_plan
 from server.planning.planner import PlanError
@@ -64,9 +65,12 @@ def _unit_plan(assessment_id: int):
 @login_required
 def unit_plan_page(assessment_id):
     assessment, bands, plan, errors = _unit_plan(assessment_id)
+    # "Make tasks" of the unit's PAR plan: for those who write it (server.records.plans).
+    may_make_tasks = current_user.has_role("admin") or can_edit_unit(current_user,
+                                                                     assessment.unit_id)
     return render_template("plans/unit.html", assessment=assessment, bands=bands, plan=plan,
-                           errors=errors, asked=_asked(), words=OUTCOME_WORDS), \
-        422 if errors else 200
+                           errors=errors, asked=_asked(), words=OUTCOME_WORDS,
+                           may_make_tasks=may_make_tasks), 422 if errors else 200
 
 
 @bp.route("/assessments/<int:assessment_id>/plan.xlsx")

@@ -79,3 +79,9 @@ def test_the_api_the_page_and_the_command_make_tasks(app, client, login, group):
                  "index=95", "--lead", "P05", "--deadline", "30/09/2026")
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(db.func.count(PlanTask.id))) == 3 * count
+
+
+def test_readers_of_the_plan_get_no_make_tasks_form(client, login, make, group):
+    login(make.user("viewer"))
+    page = client.get(f"/assessments/{group['dossiers']['P05'].id}/plan?index=95")
+    assert page.status_code == 200 and 'id="make-tasks"' not in page.get_data(as_text=True)
