@@ -70,9 +70,9 @@ class PlanCreateSchema(StrictSchema):
 
 
 class PlanEditSchema(StrictSchema):
-    title = ma.fields.String(load_default=None, allow_none=True,
-                             validate=ma.validate.Length(max=2000))
-    due_on = ma.fields.Date(load_default=None, allow_none=True)
+    title = ma.fields.String(validate=ma.validate.Length(max=2000))
+    due_on = ma.fields.Date(allow_none=True, metadata={
+        "description": "the day the plan must be issued by; null clears it"})
 
 
 class VersionSchema(StrictSchema):
@@ -210,10 +210,10 @@ class UnitPlan(MethodView):
     @blp.arguments(PlanEditSchema)
     @problems(403, 409)
     def patch(self, payload, campaign_id, unit_code):
-        """Change the plan's title or due day."""
+        """Change the plan's title or due day (what the body leaves out stays)."""
         plan = _plan(campaign_id, unit_code)
         try:
-            edit_plan(plan, g.api_user, title=payload["title"], due_on=payload["due_on"])
+            edit_plan(plan, g.api_user, **payload)
         except RecordError as error:
             return refused(error)
         db.session.commit()

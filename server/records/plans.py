@@ -202,17 +202,20 @@ def create_plan(campaign: Campaign, unit_code: str, user: User, *, title: str = 
     return plan
 
 
-def edit_plan(plan: ParPlan, user: User, *, title: str | None = None,
-              due_on: date | None = None) -> ParPlan:
-    """Change the plan's title or due day."""
+KEEP = object()  # edit_plan: leave this field as it is
+
+
+def edit_plan(plan: ParPlan, user: User, *, title=KEEP, due_on=KEEP) -> ParPlan:
+    """Change the plan's title or due day (None clears the due day)."""
     writable_plan(plan, user)
     before = {"title": plan.title, "due_on": plan.due_on.isoformat() if plan.due_on else None}
-    if title is not None:
-        plan.title = title.strip()
-    plan.due_on = due_on
+    if title is not KEEP:
+        plan.title = (title or "").strip()
+    if due_on is not KEEP:
+        plan.due_on = due_on
     emit("par_plan.edit", "par_plan", plan.id, unit_id=plan.unit_id, actor_id=_actor(user),
          before=before, after={"title": plan.title,
-                               "due_on": due_on.isoformat() if due_on else None})
+                               "due_on": plan.due_on.isoformat() if plan.due_on else None})
     return plan
 
 

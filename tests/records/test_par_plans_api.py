@@ -132,3 +132,16 @@ def test_a_table_with_bad_rows_fails_its_job_naming_rows_and_columns(client, wor
     other = client.post(_url(world, "/QB/tasks/import"), headers=headers,
                         data={"file": (io.BytesIO(b"x"), "ke-hoach.pdf")})
     _problem(other, 422)
+
+
+def test_a_patch_changes_only_what_it_sends(client, world):
+    headers = _headers(world["justice_editor"])
+    client.post(_url(world), json={"unit_code": "STP", "due_on": "2026-01-31"},
+                headers=headers)
+    titled = client.patch(_url(world, "/STP"), json={"title": "Kế hoạch CCHC 2026"},
+                          headers=headers).get_json()
+    assert (titled["title"], titled["due_on"]) == ("Kế hoạch CCHC 2026", "2026-01-31")
+    cleared = client.patch(_url(world, "/STP"), json={"due_on": None},
+                           headers=headers).get_json()
+    assert (cleared["title"], cleared["due_on"]) == ("Kế hoạch CCHC 2026", None)
+    assert len(events("par_plan.edit")) == 2
