@@ -28,6 +28,7 @@ from server.records.plans import (
     can_mark_done,
     can_write_plan,
     create_plan,
+    edit_plan,
     is_admin,
     issue_version,
     plan_of,
@@ -195,6 +196,25 @@ def _refused(campaign, plan, error: RecordError, form: str):
     db.session.refresh(plan)
     errors = dict(getattr(error, "problems", None) or {error.field or "form": error.message})
     return _plan_page(campaign, plan, errors, dict(request.form), error.status, form=form)
+
+
+@bp.route("/campaigns/<int:campaign_id>/par-plans/<unit_code>/edit", methods=["POST"])
+@login_required
+def par_plan_edit(campaign_id, unit_code):
+    campaign = _campaign(campaign_id)
+    plan = _plan(campaign, unit_code)
+    _csrf()
+    errors: dict = {}
+    due_on = _day("due_on", errors)
+    if errors:
+        return _plan_page(campaign, plan, errors, dict(request.form), 422, form="plan")
+    try:
+        edit_plan(plan, current_user, title=request.form.get("title", ""), due_on=due_on)
+    except RecordError as error:
+        return _refused(campaign, plan, error, "plan")
+    db.session.commit()
+    flash(_("The plan is saved."), "info")
+    return redirect(url_for("web.par_plan_page", campaign_id=campaign.id, unit_code=unit_code))
 
 
 @bp.route("/campaigns/<int:campaign_id>/par-plans/<unit_code>/versions", methods=["POST"])

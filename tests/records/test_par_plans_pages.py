@@ -135,3 +135,20 @@ def test_the_import_form_names_each_bad_row_and_column_on_the_jobs_page(client, 
     assert [t.title for t in plan.tasks] == ["Rà soát"]
     empty = client.post(f"{url}/tasks/import", data={"csrf_token": token})
     assert empty.status_code == 422
+
+
+def test_the_plans_title_and_due_day_are_edited_on_its_page(client, login, world):
+    plan = issued_plan(world, "province", due=date(2026, 1, 31), issued=date(2026, 2, 3))
+    login(world["province_editor"])
+    url = f"/campaigns/{world['campaign'].id}/par-plans/QB"
+    page = client.get(url)
+    assert "issued-late" in page.get_data(as_text=True)
+    saved = client.post(f"{url}/edit", data={"csrf_token": csrf_token(page),
+                                             "title": "Kế hoạch CCHC năm 2026",
+                                             "due_on": "2026-02-15"})
+    assert saved.status_code == 302
+    db.session.refresh(plan)
+    assert (plan.title, plan.due_on) == ("Kế hoạch CCHC năm 2026", date(2026, 2, 15))
+    assert "issued-on_time" in client.get(url).get_data(as_text=True)
+    bad = client.post(f"{url}/edit", data={"csrf_token": csrf_token(page), "due_on": "mai"})
+    assert bad.status_code == 422
