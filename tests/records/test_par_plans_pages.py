@@ -24,7 +24,7 @@ def test_a_unit_editor_creates_issues_and_fills_its_plan_through_the_pages(clien
     home = client.get("/par-plans")
     assert home.status_code == 302 and f"/campaigns/{campaign.id}/par-plans" in home.location
     page = client.get(f"/campaigns/{campaign.id}/par-plans")
-    assert page.status_code == 200
+    assert page.status_code == 200 and 'href="/par-plans"' in page.get_data(as_text=True)
     created = client.post(f"/campaigns/{campaign.id}/par-plans", data={
         "csrf_token": csrf_token(page), "unit_code": "STP", "due_on": "2026-01-31"})
     assert created.status_code == 302
