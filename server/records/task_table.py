@@ -239,7 +239,6 @@ class _Console:
         return role == "admin"
 
 
-CONSOLE = _Console()
 
 
 def _day(value: date | None) -> str:
