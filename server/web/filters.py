@@ -2,6 +2,7 @@
 
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import g
@@ -18,14 +19,17 @@ HUNDREDTH = Decimal("0.01")
 def points(value) -> str:
     """A number shown the Vietnamese way: "0,5", "9,25", "1.234,5" (at most 2 places, no
     trailing zeros): what babel's format_decimal(value, "#,##0.##") gives, at a small part of
-    its cost (a 1,000-unit ranking page shows 14,000 numbers)."""
+    its cost (a 1,000-unit ranking page shows 14,000 numbers, most of them repeated)."""
     if value is None:
         return "–"
-    if isinstance(value, str) and _TWO_PLACES.fullmatch(value):
-        text = value  # ranking data is already rounded to two places: "82.50"
-    else:
-        text = format(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN), "f")
-    decimal_symbol, group_symbol = _symbols()
+    if not (isinstance(value, str) and _TWO_PLACES.fullmatch(value)):
+        value = format(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN), "f")
+    return _shown(value, *_symbols())
+
+
+@lru_cache(maxsize=8192)
+def _shown(text: str, decimal_symbol: str, group_symbol: str) -> str:
+    """`text` (a number with at most two places, "-1234.50") written with the symbols."""
     sign = "-" if text.startswith("-") else ""
     whole, _dot, fraction = text.lstrip("-").partition(".")
     fraction = fraction.rstrip("0")
