@@ -38,7 +38,8 @@ def init_app(app) -> None:
     )
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime)
+    app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime,
+                                 number_symbols=filters.number_symbols)
     app.jinja_env.filters["points"] = filters.points
     app.jinja_env.filters["change_mark"] = filters.change_mark
     app.jinja_env.filters["vn_date"] = filters.vn_date
