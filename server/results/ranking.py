@@ -99,8 +99,8 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
     # 10,600 of them.
     dossiers = _group_dossiers(campaign, group, DossierScore.assessment_id.label("scored"),
                                DossierScore.survey_absent, DossierScore.inputs_digest,
-                               DossierScore.domains, *(getattr(DossierScore, name).label(
-                                   f"total_{name}") for name in TOTALS))
+                               DossierScore.domains,
+                               *(getattr(DossierScore, name) for name in TOTALS))  # last
     missing = [row.code for row in dossiers if row.scored is None]
     if missing:
         raise RankingError(f"no stored score for {', '.join(missing[:10])}: "
@@ -115,7 +115,7 @@ def stored_group(campaign: Campaign, group: str, *, detail: bool = False) -> Sco
         if detail:
             result = from_stored_leaves(criteria_set, leaves[row.id], row.survey_absent)
         else:
-            totals = {name: row._mapping[f"total_{name}"] for name in TOTALS}
+            totals = dict(zip(TOTALS, row[-len(TOTALS):], strict=True))
             components = stored_components(criteria_set, {
                 code: (status, points) for code, (status, _outcome, points)
                 in parts[row.id].items()}) if criteria_set.components else None
