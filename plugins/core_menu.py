@@ -19,6 +19,7 @@ def parindex_menu_items(user):
         _("Records"), _("Appraisal"), _("Results"), _("Administration"))
     entries = [(records, _("Self-assessments"), "web.assessments", True),
                (records, _("Criteria sets"), "web.criteria_sets", True),
+               (records, _("Periodic reports"), "web.periodic_reports_home", True),
                (appraisal, _("Dossiers to appraise"), "web.appraisal_queue", reviewer or admin),
                (appraisal, _("Progress"), "web.progress", reviewer or admin),
                (appraisal, _("Reviewer assignments"), "web.reviewer_assignments", admin),

@@ -21,6 +21,7 @@ from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import (
+    Assessment,
     Campaign,
     EvidenceDocument,
     ReportPeriod,
@@ -29,7 +30,7 @@ from server.models import (
     Unit,
     User,
 )
-from server.people.permissions import can_edit_unit
+from server.people.permissions import GLOBAL_ROLES, can_edit_unit, own_unit_ids
 from server.records.appendices import check_figures
 from server.records.schedule import ReportError, check_admin, expected_senders, periods
 from server.records.standing import document_date, report_on_time
@@ -78,6 +79,20 @@ def submission_record(submission: ReportSubmission) -> dict:
 def find_submission(period: ReportPeriod, unit: Unit, domain: str = "") -> ReportSubmission | None:
     return db.session.scalar(select(ReportSubmission).filter_by(
         period_id=period.id, unit_id=unit.id, domain=domain))
+
+
+def readable_unit_ids(period: ReportPeriod, user: User | None) -> set[int] | None:
+    """The units whose reports `user` may read in `period`: every unit (None) for the command
+    line, administrators, reviewers and viewers; for a unit's people their own units and the
+    units under them (a district office reads its communes)."""
+    if user is None or any(user.has_role(role) for role in GLOBAL_ROLES):
+        return None
+    own = own_unit_ids(user)
+    below = set(db.session.scalars(select(Unit.id).where(Unit.parent_id.in_(own or {-1}))))
+    below |= set(db.session.scalars(select(Assessment.unit_id).where(
+        Assessment.campaign_id == period.campaign_id,
+        Assessment.parent_id.in_(own or {-1}))))
+    return own | below
 
 
 def unit_documents(campaign: Campaign, unit: Unit) -> list[EvidenceDocument]:

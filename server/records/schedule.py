@@ -35,6 +35,8 @@ from server.models import (
 )
 
 KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")
+# Names the pages and the API use beside a period's key.
+RESERVED_KEYS = {"proposal", "domain-offices", "templates", "late", "schedule", "offices"}
 MAX_LABEL = 120
 MAX_PERIODS = 24
 MAX_SCHEDULE_BYTES = 256 * 1024
@@ -143,6 +145,8 @@ def clean_schedule(campaign: Campaign, rows) -> tuple[list[dict], dict]:
         if not KEY.fullmatch(key):
             errors[f"{at}.key"] = _l("A short code of lowercase letters, digits, - or _ (q1, "
                                      "h1, q3, year).")
+        elif key in RESERVED_KEYS:
+            errors[f"{at}.key"] = _l("%(key)s is a reserved word; choose another key.", key=key)
         elif key in seen:
             errors[f"{at}.key"] = _l("The key %(key)s is already used by report %(index)s.",
                                      key=key, index=seen[key] + 1)
