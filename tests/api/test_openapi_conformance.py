@@ -181,6 +181,7 @@ UPLOADS = {
     ("POST", "/api/v1/campaigns/{campaign_id}/survey-import"): "file",
     ("POST", "/api/v1/assessments/{assessment_id}/evidence"): "files",
     ("POST", "/api/v1/evidence/{document_id}/revisions"): "files",
+    ("POST", "/api/v1/campaigns/{campaign_id}/report-periods/templates"): "file",
 }
 
 
