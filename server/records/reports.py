@@ -202,7 +202,10 @@ def record_outside(period: ReportPeriod, unit: Unit, received_on, reason: str,
                                       count=MAX_REASON)
     document = None
     if document_id not in (None, ""):
-        document = db.session.get(EvidenceDocument, int(document_id))
+        try:
+            document = db.session.get(EvidenceDocument, int(document_id))
+        except (TypeError, ValueError):
+            document = None
         if (document is None or document.campaign_id != campaign.id
                 or document.unit_id != unit.id):
             errors["document_id"] = _l("Document %(id)s is not in this unit's evidence for the "

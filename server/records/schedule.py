@@ -345,6 +345,3 @@ def expected_senders(period: ReportPeriod) -> list[tuple[Unit, str]]:
             select(DomainOffice).where(DomainOffice.campaign_id == period.campaign_id))]
     return sorted(pairs, key=lambda pair: (pair[0].code, pair[1]))
 
-
-def is_expected(period: ReportPeriod, unit: Unit, domain: str = "") -> bool:
-    return any(u.id == unit.id and d == domain for u, d in expected_senders(period))
