@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from server.campaigns.phases import may_keep_records
 from server.campaigns.settings import parse_day
@@ -117,12 +118,18 @@ def _save(period, unit, domain, actor, action, **values) -> ReportSubmission:
     before = None if submission is None else submission_record(submission)
     if submission is None:
         submission = ReportSubmission(period_id=period.id, unit_id=unit.id, domain=domain)
-        db.session.add(submission)
     for name, value in values.items():
         setattr(submission, name, value)
     submission.submitted_by = actor.id if actor else None
     submission.submitted_at = datetime.now(UTC)
-    db.session.flush()
+    try:
+        # Two sends of one report at once: the unique row (or its version) lets one through.
+        with db.session.begin_nested():
+            db.session.add(submission)
+            db.session.flush()
+    except (IntegrityError, StaleDataError) as error:
+        raise ReportError({"": _l("This report was sent by someone else at the same moment; "
+                                  "look at it again before sending.")}, status=409) from error
     db.session.refresh(submission)
     if before is not None and action == "report.submitted":
         action = "report.resubmitted"

@@ -5,10 +5,12 @@ roll-up equals the sum of the appendices; reminders once."""
 
 import io
 from datetime import UTC, date, datetime
+from unittest import mock
 
 import openpyxl
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.extensions import db
 from server.models import AuditEvent, Notification, ReportSubmission, SentReminder
@@ -308,3 +310,19 @@ def test_reminders_go_out_once_per_period_unit_and_threshold(world):
         Notification.user_id == world["head2"].id)).all()
     assert len(notes) == 2 and all(n.kind.startswith("report_due") for n in notes)
     assert all("13/03/2021" in n.body for n in notes)
+
+
+def test_two_sends_at_once_let_one_through(world):
+    # Another session sends X1's Q1 report between this one's read and its write.
+    q1, x1 = world["periods"]["q1"], world["x1"]
+    doc = document(world["campaign"], x1, date(2021, 3, 12))
+    with Session(db.engine) as other:
+        other.add(ReportSubmission(period_id=q1.id, unit_id=x1.id, domain="",
+                                   document_id=doc.id, figures={}))
+        other.commit()
+    with mock.patch("server.records.reports.find_submission", return_value=None), \
+            pytest.raises(ReportError) as refused:
+        submit_report(q1, x1, doc.id, FIGURES, world["editor"])
+    assert refused.value.status == 409
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count(ReportSubmission.id))) == 1
