@@ -8,7 +8,6 @@ against them (`check_figures`), each refusal naming the field.
 
 import re
 import unicodedata
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -217,4 +216,9 @@ def figure_value(field: dict, value):
     """A stored figure as a Decimal (numbers) or text, None when not given."""
     if value is None:
         return None
-    return value if field["type"] == "text" else Decimal(str(value))
+    if field["type"] == "text":
+        return str(value)
+    try:
+        return parse_decimal(value)
+    except NotANumber:
+        return None  # kept under a template whose field was text then: not a figure now
