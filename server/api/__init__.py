@@ -27,6 +27,7 @@ def init_api(app) -> None:
         progress,
         publications,
         rankings,
+        report_periods,
         reviewers,
         survey,
         tokens,
@@ -44,6 +45,6 @@ def init_api(app) -> None:
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
                    progress, explanations, units, unit_groups, campaigns, users, account,
-                   exclusions, jobs, plans):
+                   exclusions, jobs, plans, report_periods):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

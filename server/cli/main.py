@@ -20,6 +20,7 @@ from server.cli.jobs import jobs_group, wait_for_job, worker_command
 from server.cli.output import refuse_table_file, table_file_content
 from server.cli.plans import plan_command, plan_weights_command
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
+from server.cli.reports import reports_group
 from server.cli.scores import scores_group
 from server.cli.units import units_group
 from server.cli.users import users_group
@@ -57,6 +58,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(jobs_group)
     cli.add_command(plan_command)
     cli.add_command(plan_weights_command)
+    cli.add_command(reports_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)

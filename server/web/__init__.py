@@ -26,6 +26,7 @@ def init_app(app) -> None:
         group_admin_views,
         job_views,
         notification_views,
+        periodic_report_views,
         plan_views,
         progress_views,
         publication_views,

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from server.extensions import db
 from server.models import Job
 from server.models.types import utcnow
+from server.records.schedule import default_schedule, set_schedule
 from tests.helpers import PASSWORD
 from tests.two_years import two_years
 
@@ -50,6 +51,7 @@ EXCLUDED = {
     "web.ranking_long_table": "download (.csv)",
     "web.job_state": "a job's state (JSON), which the job page polls",
     "web.job_file": "download (.xlsx) a job wrote",
+    "web.periodic_report_rollup": "download (.xlsx)",
 }
 RANKING_PAGES = ("web.ranking", "web.public_ranking")
 # The pages people spend their day on: photographed at both widths.
@@ -91,6 +93,12 @@ def visits(world) -> list[tuple[str, str | None, str]]:
          f"/plans?campaign={before.id}&group=province&index=95&domain_min=50"),
         ("web.plan_weights_page", f"/plans/weights?campaign={before.id}&group=province"),
         ("web.job_page", f"/jobs/{world['job'].id}"),
+        ("web.periodic_reports_home", "/reports"),
+        ("web.periodic_reports", f"/campaigns/{now.id}/reports"),
+        ("web.periodic_report_schedule", f"/campaigns/{now.id}/reports/schedule?proposal=1"),
+        ("web.periodic_report_templates", f"/campaigns/{now.id}/reports/templates"),
+        ("web.periodic_report_period", f"/campaigns/{now.id}/reports/periods/q1"),
+        ("web.periodic_report_outside", f"/campaigns/{now.id}/reports/periods/q1/outside"),
     ]
     unit_p02 = [
         ("web.index", "/"), ("web.assessment_form", f"/assessments/{p02.id}"),
@@ -101,6 +109,7 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.unit_scorecard", f"/scorecards/{before.id}/P02"),
         ("web.ranking", f"/rankings/{before.id}/province"),
         ("web.unit_plan_page", f"/assessments/{last.id}/plan?rank=1&domain_min=60"),
+        ("web.periodic_report_unit", f"/campaigns/{now.id}/reports/units/P02"),
     ]
     unit_p01 = [("web.assessment_form", f"/assessments/{p01.id}"),
                 ("web.assessment_submit", f"/assessments/{p01.id}/submit")]
@@ -122,6 +131,8 @@ def world(app, make):
               progress_total=3, created_by=world["admin"].id, campaign_id=world["now"].id,
               finished_at=utcnow())
     db.session.add(job)
+    # The year's periodic reports, for their pages.
+    set_schedule(world["now"], default_schedule(world["now"].year), None)
     db.session.commit()
     return {**world, "job": job}
 
