@@ -129,6 +129,7 @@ class Records:
     domains: list[str]  # the reform domains this unit is the responsible office of
     submissions: list[ReportSubmission]
     plans_kept: bool = True  # whether any unit's plan is recorded in the campaign
+    kept: frozenset = frozenset()  # the figures the campaign keeps records for
     documents: dict = field(default_factory=dict)  # id -> EvidenceDocument the evidence names
 
     def document(self, document_id: int | None) -> dict | None:
@@ -184,7 +185,7 @@ def load_records(assessment: Assessment, need: set[str] | None = None) -> Record
     documents = {document.id: document for document in db.session.execute(
         db.select(EvidenceDocument).where(EvidenceDocument.id.in_(ids))).scalars()} if ids else {}
     return Records(assessment.unit, assessment.campaign, plan, inherited, periods, domains,
-                   submissions, bool(plans_kept), documents)
+                   submissions, bool(plans_kept), kept=frozenset(need), documents=documents)
 
 
 def standing_needs(need):
@@ -330,7 +331,9 @@ def figures(assessment: Assessment, need: set[str] | None = None,
     today = today or vietnam_today()
     need = set(standing_needs(need))
     records = load_records(assessment, need)
-    found = {}
+    # A figure the campaign keeps no records for: none, and no evidence to show.
+    found = {record: Figure(record, None) for record in need - records.kept}
+    need &= records.kept
     if PLAN_ISSUED in need:
         found[PLAN_ISSUED] = plan_issued(records)
     if PLAN_COMPLETION in need:

@@ -229,3 +229,13 @@ def test_the_api_appraisal_view_shows_both(client, world, in_appraisal, token_fo
     assert items["1.2.1"]["self"]["proposal"] == 2 and items["1.2.1"]["records"]["value"] == 2
     assert items["1.2.1"]["records"]["unit_answer_matches"] is False
     assert items["1.2.1"]["self"]["explanation"] == "Báo cáo 6 tháng gửi đúng hạn qua văn thư"
+
+
+def test_a_year_keeping_no_records_shows_no_proposal_box(client, login, make):
+    world = build(make, periods=False, plan=False)
+    login(make.user("unit_editor", world.province))
+    html = client.get(f"/assessments/{world.dossier.id}?domain=1").get_data(as_text=True)
+    assert 'class="proposal"' not in html and 'name="use-1.1.1"' not in html
+    sa.save_answers(world.dossier, make.user("unit_editor", world.province),
+                    {"1.1.1": {"value": "timely"}})  # nothing proposed: no explanation asked
+    assert _row(world.dossier, "1.1.1").proposal is None
