@@ -15,6 +15,7 @@ from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
 from server.cli.exclusions import exclusions_group
+from server.cli.feeds import proposals_command
 from server.cli.groups import groups_group
 from server.cli.jobs import jobs_group, wait_for_job, worker_command
 from server.cli.output import refuse_table_file, table_file_content
@@ -53,6 +54,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(backup_command)
     cli.add_command(restore_command)
     cli.add_command(exclusions_group)
+    cli.add_command(proposals_command)
     cli.add_command(scores_group)
     cli.add_command(worker_command)
     cli.add_command(jobs_group)
