@@ -213,20 +213,22 @@ def plan_issued(records: Records) -> Figure:
 def counted_tasks(records: Records) -> list[PlanTask]:
     """The tasks that count for the unit's plan completion, each once:
 
-    - the tasks of the unit's own plan, as its last version stands (standing.live_tasks), whose
-      lead unit is the unit or is not set;
-    - the tasks taken over (inherited) into other units' plans of the campaign that the unit
-      leads.
+    - the tasks of the unit's own plan, as its last version stands (standing.live_tasks),
+      whoever leads them: the plan is the unit's, even where it names a department as the
+      lead agency (cơ quan chủ trì) of a task;
+    - except the tasks it took over (inherited) from the plan above that another unit leads:
+      those count for the unit that leads them;
+    - and the tasks taken over into other units' plans of the campaign that this unit leads.
 
-    A task of the unit's plan led by another unit does not count for this unit: when it was
-    taken over from the plan above, it counts for the unit that leads it. A task taken over
-    into several plans counts once (by the task it was taken over from), the unit's own
-    plan's copy first.
+    A task taken over into several plans counts once (by the task it was taken over from),
+    the unit's own plan's copy first.
     """
     unit_id = records.unit.id
     found, origins = [], set()
     own = standing.live_tasks(records.plan) if records.plan is not None else []
-    for task in [t for t in own if t.lead_unit_id in (None, unit_id)] + records.inherited:
+    mine = [task for task in own
+            if task.inherited_from_id is None or task.lead_unit_id in (None, unit_id)]
+    for task in mine + records.inherited:
         origin = task.inherited_from_id or task.id
         if origin in origins:
             continue
@@ -262,7 +264,7 @@ def plan_completion(records: Records, today: date) -> Figure:
     rows = [_task_dict(task, cutoff, today, records) for task in tasks]
     counted_ids = {task.id for task in tasks}
     own = records.plan.tasks if records.plan is not None else []
-    # Listed, not counted: cancelled tasks and the plan's tasks another unit leads.
+    # Listed, not counted: cancelled tasks, and tasks taken over that another unit leads.
     left_out = [_task_dict(task, cutoff, today, records) for task in own
                 if task.id not in counted_ids]
     done = sum(1 for row in rows if row["done_by_cutoff"])

@@ -8,9 +8,9 @@ from sqlalchemy import event
 
 from server.assessment import self_assessment as sa
 from server.extensions import db
-from server.models import Campaign, PlanVersion, ReportPeriod
+from server.models import Campaign, PlanTask, PlanVersion, ReportPeriod
 from server.records import feeds
-from tests.records.feeds_world import TODAY, build
+from tests.records.feeds_world import TODAY, build, document
 
 
 def _leaf(dossier, code):
@@ -76,6 +76,24 @@ def test_an_inherited_task_counts_for_the_unit_that_leads_it(make):
     assert proposed["1.1.1"].points == 0
     # The department set's report item is yes/no: not fed.
     assert "1.2.1" not in proposed
+
+
+def test_a_task_of_the_units_own_plan_counts_for_it_whoever_leads_it(make):
+    # The province's plan names Sở Tư pháp as the lead agency of a task it did not take over:
+    # the plan, and its completion, are the province's; STP's figure does not take it.
+    world = build(make)
+    proof = document(world.campaign, world.justice, "BC-T10", date(2021, 7, 1))
+    db.session.add(PlanTask(plan_id=world.plan.id, number="10", title="Rà soát quy chế",
+                            lead_unit_id=world.justice.id, deadline=date(2021, 8, 31),
+                            status="done", completed_on=date(2021, 7, 1),
+                            completion_document_id=proof.id))
+    db.session.commit()
+    province = feeds.proposals(world.dossier, sa.criteria_set_for(world.dossier), TODAY)
+    assert province["1.1.2"].value == 62.5  # 5 of 8: T10 joins the 4 of 7
+    assert "10" in [row["number"] for row in province["1.1.2"].evidence["tasks"]]
+    justice = feeds.proposals(world.justice_dossier, sa.criteria_set_for(
+        world.justice_dossier), TODAY)
+    assert [row["number"] for row in justice["1.1.2"].evidence["tasks"]] == ["8"]
 
 
 def test_reports_use_the_document_date_not_the_upload_and_count_outside_reports(make):
