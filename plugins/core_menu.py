@@ -23,8 +23,10 @@ def parindex_menu_items(user):
                (appraisal, _("Progress"), "web.progress", reviewer or admin),
                (appraisal, _("Reviewer assignments"), "web.reviewer_assignments", admin),
                (results, _("Rankings"), "web.rankings", True),
-               # Gathered under Records in a folded menu; after Rankings in a flat one.
+               # Listed after the rankings so a unit's short menu keeps its first entries;
+               # an administrator's folds them under "Records".
                (records, _("PAR plans"), "web.par_plans_home", True),
+               (records, _("Periodic reports"), "web.periodic_reports_home", True),
                (results, _("Points lost"), "web.group_points_lost_page", admin),
                (results, _("Target planner"), "web.group_plans_page", admin),
                (results, _("Publication"), "web.publications_home", admin),

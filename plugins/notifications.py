@@ -32,6 +32,7 @@ TO_UNIT = ("explanation_requested", "finalised", "published", "deadline")
 REMINDER_ACTION = "assessment.deadline_reminder"
 # A PAR plan task's deadline (server.records.task_progress): the lead unit's heads and editors.
 TASK_REMINDER_ACTION = "par_task.deadline_reminder"
+REPORT_REMINDER_ACTION = "report.due_reminder"
 
 
 @hookimpl
@@ -40,6 +41,8 @@ def parindex_event(event):
         return _published(event)
     if event.action == TASK_REMINDER_ACTION:
         return _task_reminder(event)
+    if event.action == REPORT_REMINDER_ACTION:
+        return _report_due(event)
     if event.object_type != "assessment" or event.object_id is None:
         return
     if event.action == REMINDER_ACTION:
@@ -99,6 +102,35 @@ def _task_reminder(event) -> None:
             body = "".join(jinja.blocks["body"](rendered)).strip() + "\n"
         db.session.add(Notification(user_id=user.id, kind=f"task_deadline_{extra['days']}",
                                     subject=subject[:255], body=body, link=values["link"],
+                                    unit_id=unit.id))
+        if user.email:
+            queue_mail(db.session, Mail(to=user.email, subject=subject, body=body))
+
+
+def _report_due(event) -> None:
+    """A periodic report not yet sent, due in a few days: the unit's heads and editors hear of
+    it (server.records.reports.send_report_reminders), linked to the unit's report page."""
+    unit = db.session.get(Unit, event.unit_id)
+    if unit is None:
+        return
+    users = db.session.scalars(select(User).join(RoleMembership).where(
+        RoleMembership.unit_id == unit.id, RoleMembership.role.in_(UNIT_ROLES),
+        User.active).order_by(User.id)).unique()
+    extra = event.extra
+    path = current_app.url_map.bind("localhost").build(
+        "web.periodic_report_unit", {"campaign_id": extra["campaign_id"], "unit_code": unit.code})
+    link = current_app.config["BASE_URL"] + path
+    for user in users:
+        with force_locale("vi"):
+            values = {"user": user, "unit": unit, "days": extra["days"],
+                      "label": extra["label"], "domain": extra.get("domain", ""),
+                      "due": extra["due_on"].strftime("%d/%m/%Y"), "link": link}
+            jinja = current_app.jinja_env.get_template("email/report_due.txt")
+            rendered = jinja.new_context(values)
+            subject = "".join(jinja.blocks["subject"](rendered)).strip()
+            body = "".join(jinja.blocks["body"](rendered)).strip() + "\n"
+        db.session.add(Notification(user_id=user.id, kind=f"report_due_{extra['days']}",
+                                    subject=subject[:255], body=body, link=link,
                                     unit_id=unit.id))
         if user.email:
             queue_mail(db.session, Mail(to=user.email, subject=subject, body=body))

@@ -28,6 +28,7 @@ def init_api(app) -> None:
         progress,
         publications,
         rankings,
+        report_periods,
         reviewers,
         survey,
         tokens,
@@ -45,6 +46,6 @@ def init_api(app) -> None:
     for module in (criteria_sets, tokens, assessments, evidence, transitions, audit, reviewers,
                    notifications, survey, rankings, appraisal, publications, unit_reports,
                    progress, explanations, units, unit_groups, campaigns, users, account,
-                   exclusions, jobs, plans, par_plans):
+                   exclusions, jobs, plans, report_periods, par_plans):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -25,6 +25,10 @@ class AnswerInputSchema(StrictSchema):
     not_applicable = ma.fields.Boolean(load_default=False)
     explanation = ma.fields.String(allow_none=True, load_default=None)
     version = DbInt(allow_none=True, load_default=None)
+    use_proposal = ma.fields.Boolean(load_default=False, metadata={
+        "description": "for an item fed by the year's records: answer the records' proposal "
+                       "(`proposals` of the dossier); an answer other than the proposal needs "
+                       "an explanation"})
 
 
 class AnswersInputSchema(StrictSchema):
@@ -97,6 +101,9 @@ def dossier(assessment) -> dict:
                          "version": assessment.criteria_set_version},
         "deadline": deadline.isoformat() if deadline else None,
         "answers": {code: sa.row_dict(row) for code, row in rows.items()},
+        # Record-fed items: what the year's records propose now, with the evidence.
+        "proposals": {code: proposal.to_dict()
+                      for code, proposal in sa.record_proposals(assessment).items()},
         "links": {code: [link_dict(link) for link in found] for code, found in links.items()},
         "totals": figures,
         # Decided by the Department of Home Affairs; the unit cannot answer these.

@@ -37,6 +37,7 @@ from server.events import emit
 from server.extensions import db
 from server.models import Answer, Assessment, User
 from server.people.permissions import can_read_unit
+from server.records import feeds
 
 APPRAISAL = "appraisal"
 APPRAISAL_STATES = ("in_appraisal", "explained")
@@ -62,6 +63,19 @@ def appraisal_rows(assessment: Assessment) -> dict[str, Answer]:
     rows = db.session.execute(db.select(Answer).filter_by(
         assessment_id=assessment.id, source=APPRAISAL)).scalars()
     return {row.code: row for row in rows}
+
+
+def _records_dict(proposal, self_row) -> dict | None:
+    """The records' current proposal for a record-fed item, and whether the unit's answer is
+    it (`unit_answer_matches`; None without both)."""
+    if proposal is None:
+        return None
+    matches = None
+    if proposal.value is not None and self_row is not None and (
+            self_row.value is not None or self_row.not_applicable):
+        matches = not self_row.not_applicable and feeds.same_answer(self_row.value,
+                                                                    proposal.value)
+    return {**proposal.to_dict(), "unit_answer_matches": matches}
 
 
 def _rows_by_source(assessment: Assessment) -> tuple[dict, dict]:
@@ -272,6 +286,10 @@ def appraisal_view(assessment: Assessment, user: User) -> dict:
     merged = {**engine_input(self_rows.values()), **engine_input(rows.values())}
     result = score(criteria_set, merged, excluded)
     left_out = excluded_nodes(criteria_set, excluded)
+    # The records' current proposal for the record-fed items shown (no query when none).
+    proposed = feeds.proposals(assessment, criteria_set, codes={
+        leaf.code for leaf in feeds.fed_leaves(criteria_set)
+        if criteria_set.leaf_domain(leaf.code) in domains and leaf.code not in left_out})
     items = []
     for domain in criteria_set.domains:
         if domain.code not in domains:
@@ -286,8 +304,12 @@ def appraisal_view(assessment: Assessment, user: User) -> dict:
                 "max_points": plain(leaf.max_points),
                 "self": None if self_row is None else {
                     "value": self_row.value, "not_applicable": self_row.not_applicable,
-                    "explanation": self_row.explanation, "version": self_row.row_version},
+                    "explanation": self_row.explanation, "version": self_row.row_version,
+                    # For a record-fed item: the proposal the unit saved its answer against.
+                    "proposal": self_row.proposal},
                 "self_points": plain(self_result.nodes[leaf.code].points),
+                # For a record-fed item: what the year's records propose now, with evidence.
+                "records": _records_dict(proposed.get(leaf.code), self_row),
                 "evidence": [{"document_id": link.document_id, "revision_id": link.revision_id}
                              for link in links.get(leaf.code, [])],
                 "appraisal": appraisal_dict(

@@ -16,7 +16,7 @@ from server.assessment.self_assessment import SELF, criteria_set_for
 from server.campaigns.stored_scores import rescore
 from server.campaigns.workflow import TransitionError
 from server.engine.results import SCORED, UNANSWERED
-from server.extensions import db
+from server.extensions import db, id_in
 from server.models import Answer, Assessment, DossierScore, LeafScore, Unit
 
 
@@ -72,20 +72,23 @@ def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
         return []
     ids = [a.id for a in assessments]
     stored = set(db.session.scalars(select(DossierScore.assessment_id)
-                                    .where(DossierScore.assessment_id.in_(ids))))
+                                    .where(id_in(DossierScore.assessment_id, ids))))
     if len(stored) < len(ids):  # not scored yet (e.g. just upgraded): score them now
         rescore(set(ids) - stored)
     appraisal_value = func.coalesce(cast(Answer.value, Text), "null") != "null"
-    decided = select(Answer.id).where(
-        Answer.assessment_id == LeafScore.assessment_id, Answer.code == LeafScore.code,
-        Answer.source == APPRAISAL, or_(appraisal_value, Answer.not_applicable)).exists()
+    # An outer join, not NOT EXISTS: inside the OR PostgreSQL runs a NOT EXISTS once per
+    # leaf (740,000 probes for an unappraised national group, 4x the join's time).
+    decision = and_(Answer.assessment_id == LeafScore.assessment_id,
+                    Answer.code == LeafScore.code, Answer.source == APPRAISAL,
+                    or_(appraisal_value, Answer.not_applicable))
     found: dict[int, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
     for id_, domain, status, count in db.session.execute(
             select(LeafScore.assessment_id, LeafScore.domain, LeafScore.self_status,
                    func.count())
-            .where(LeafScore.assessment_id.in_(ids), LeafScore.part == SELF,
+            .outerjoin(Answer, decision)
+            .where(id_in(LeafScore.assessment_id, ids), LeafScore.part == SELF,
                    or_(LeafScore.self_status == UNANSWERED,
-                       and_(LeafScore.self_status == SCORED, ~decided)))
+                       and_(LeafScore.self_status == SCORED, Answer.id.is_(None))))
             .group_by(LeafScore.assessment_id, LeafScore.domain, LeafScore.self_status)):
         unanswered, unappraised = found[id_]
         (unanswered if status == UNANSWERED else unappraised)[domain] = count
@@ -93,7 +96,7 @@ def dossier_gaps(assessments: Sequence[Assessment]) -> list[DossierGaps]:
         return []
     units = {id_: (code, name) for id_, code, name in db.session.execute(
         select(Assessment.id, Unit.code, Unit.name).join(Unit, Assessment.unit_id == Unit.id)
-        .where(Assessment.id.in_(list(found))))}
+        .where(id_in(Assessment.id, found)))}
     gaps = []
     for assessment in assessments:
         if assessment.id not in found:

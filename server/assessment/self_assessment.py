@@ -33,6 +33,7 @@ from server.extensions import db
 from server.models import Answer, Assessment, DeadlineExtension, EvidenceLink, Submission, User
 from server.models.types import utcnow
 from server.people.permissions import can_edit_unit, can_read_unit, roles_for_unit
+from server.records import feeds
 
 SELF = "self"
 
@@ -57,6 +58,9 @@ KIND_MESSAGES = {
     "evidence_or_explanation": _l(
         "A positive self score needs evidence or an explanation."),
     "explanation_too_long": _l("The explanation is too long (at most 10,000 characters)."),
+    "differs_from_proposal": _l(
+        "This answer differs from the value proposed from the year's records: explain why."),
+    "no_proposal": _l("The year's records propose no value for this sub-criterion yet."),
     "excluded": _l("Not applicable (decided by the Department of Home Affairs)"),
     "too_many_answers": _l("More answers were sent than the criteria set has sub-criteria."),
     "unanswered": _l("Some sub-criteria of this domain are not answered; confirm to submit "
@@ -185,10 +189,21 @@ def engine_input(rows) -> dict:
 
 
 def row_dict(row: Answer | None) -> dict:
+    """An answer as the pages and the API show it; `proposal` is what the year's records
+    proposed when a record-fed item was saved (None for other items)."""
     if row is None:
-        return {"value": None, "not_applicable": False, "explanation": "", "version": None}
+        return {"value": None, "not_applicable": False, "explanation": "", "version": None,
+                "proposal": None}
     return {"value": row.value, "not_applicable": row.not_applicable,
-            "explanation": row.explanation, "version": row.row_version}
+            "explanation": row.explanation, "version": row.row_version,
+            "proposal": row.proposal}
+
+
+def record_proposals(assessment: Assessment, criteria_set=None, codes=None) -> dict:
+    """code -> feeds.Proposal for the dossier's record-fed items (of `codes` when given); no
+    query when the set has none."""
+    criteria_set = criteria_set or criteria_set_for(assessment)
+    return feeds.proposals(assessment, criteria_set, codes=codes)
 
 
 def unanswered_items(criteria_set, rows: dict, excluded) -> dict[str, list[str]]:
@@ -349,13 +364,18 @@ def _clean(item) -> dict:
     explanation = item.get("explanation")
     return {"value": value, "not_applicable": item.get("not_applicable", False),
             "explanation": None if explanation is None else str(explanation).strip(),
-            "version": item.get("version")}
+            "version": item.get("version"), "use_proposal": bool(item.get("use_proposal"))}
 
 
 def save_answers(assessment: Assessment, user: User, items: dict,
                  links: dict[str, list[int]] | None = None) -> None:
     """Save the unit's draft answers: code -> {value, not_applicable, explanation, version},
     and with them `links`: code -> ids of library documents to link (the form's choices).
+
+    An item fed by the year's records (`fed_by`) may ask `use_proposal`: its value is then the
+    records' proposal. A record-fed answer is saved with the proposal it was given against
+    (Answer.proposal, stamped when its value changes); an answer other than that proposal needs
+    an explanation. Proposals are computed once per save, only for record-fed items in it.
 
     `version` is the row version the user started from (None for a new answer). Any stale row
     refuses the whole save (409) with the newer values; any invalid value or link target refuses
@@ -374,9 +394,21 @@ def save_answers(assessment: Assessment, user: User, items: dict,
                                f"{max(len(items), len(links))} > {len(leaves)}")])
     items = {str(code): _clean(item) for code, item in items.items()}
     check_not_excluded(assessment, criteria_set, items)
+    fed = {leaf.code for leaf in feeds.fed_leaves(criteria_set)} & set(items)
+    proposed = feeds.proposals(assessment, criteria_set, codes=fed) if fed else {}
+    problems = []
+    for code in fed:
+        if items[code]["use_proposal"]:
+            if proposed[code].value is None:
+                problems.append(Problem(code, "value", "no_proposal"))
+            items[code].update(value=proposed[code].value, not_applicable=False)
     # One save of a dossier at a time: the versions read next are the ones written over.
     lock_dossiers([assessment.id])
     rows = self_rows(assessment)
+    for code in fed:  # the same number typed another way ("92,5", 92.5) is the stored answer
+        row = rows.get(code)
+        if row is not None and feeds.same_answer(row.value, items[code]["value"]):
+            items[code]["value"] = row.value
     # A row saved by someone else since the user loaded it conflicts, unless the user's input
     # equals what is stored now (nothing would be overwritten).
     stale = {code: row_dict(rows.get(code)) for code, item in items.items()
@@ -386,7 +418,6 @@ def save_answers(assessment: Assessment, user: User, items: dict,
         raise StaleWrite(_l("Someone saved newer answers; your input is kept, compare and "
                             "save again."),
                          [Problem(code, "", "stale") for code in stale], current=stale)
-    problems = []
     try:
         read_answers(criteria_set, {code: {"value": i["value"],
                                            "not_applicable": i["not_applicable"]}
@@ -401,6 +432,13 @@ def save_answers(assessment: Assessment, user: User, items: dict,
         if code not in refused and leaf is not None and leaf.source != SELF:
             problems.append(Problem(code, "", "not_a_leaf",
                                     "survey sub-criteria are not self-assessed"))
+    stamps = _proposal_stamps(items, rows, proposed)
+    for code, stamp in stamps.items():
+        item, row = items[code], rows.get(code)
+        explanation = item["explanation"] if item["explanation"] is not None else (
+            row.explanation if row is not None else "")
+        if code not in refused and _differs(item, stamp) and not explanation:
+            problems.append(Problem(code, "explanation", "differs_from_proposal"))
     targets, link_problems = _link_targets(assessment, links)
     problems += link_problems
     if problems:
@@ -417,6 +455,8 @@ def save_answers(assessment: Assessment, user: User, items: dict,
         new = {"value": item["value"], "not_applicable": item["not_applicable"],
                "explanation": (row.explanation if row is not None else "")
                if item["explanation"] is None else item["explanation"]}
+        if code in stamps:
+            new["proposal"] = stamps[code]
         if row is not None and all(before[key] == new[key] for key in new):
             continue
         if row is None:  # inserted below in one statement; a concurrent insert is a 409
@@ -429,6 +469,26 @@ def save_answers(assessment: Assessment, user: User, items: dict,
         changed[code] = (before, new)
     if changed or targets:
         _commit_answers(assessment, user, changed, targets, updates, inserts)
+
+
+def _proposal_stamps(items: dict, rows: dict, proposed: dict) -> dict:
+    """code -> the proposal each record-fed item of the save stands against: the records'
+    proposal now when its answer is new or changes (or the unit used the proposal), else the
+    one it was saved against."""
+    stamps = {}
+    for code, proposal in proposed.items():
+        item, row = items[code], rows.get(code)
+        changed = (row is None or item["use_proposal"] or row.value != item["value"]
+                   or row.not_applicable != item["not_applicable"])
+        stamps[code] = proposal.value if changed else row.proposal
+    return stamps
+
+
+def _differs(item: dict, proposal) -> bool:
+    """Whether an answer is other than the records' proposal (none proposed: never)."""
+    if proposal is None or (item["value"] is None and not item["not_applicable"]):
+        return False
+    return item["not_applicable"] or not feeds.same_answer(item["value"], proposal)
 
 
 def _link_targets(assessment: Assessment, links: dict[str, list[int]]):

@@ -25,7 +25,7 @@ from server.campaigns.criteria import RankingError, group_criteria_set
 from server.campaigns.exclusions import excluded_codes
 from server.engine import CriteriaSet, ScoreResult, score
 from server.engine.answers import AnswersError, effective_answers
-from server.extensions import db
+from server.extensions import db, id_in
 from server.models import (
     Answer,
     Assessment,
@@ -67,7 +67,7 @@ def lock_dossiers(assessment_ids: Collection[int]) -> None:
     locked = db.session.info.setdefault(_LOCKED, set())
     wanted = sorted(set(assessment_ids) - locked)
     if wanted:
-        db.session.execute(select(Assessment.id).where(Assessment.id.in_(wanted))
+        db.session.execute(select(Assessment.id).where(id_in(Assessment.id, wanted))
                            .order_by(Assessment.id).with_for_update(key_share=True))
         locked.update(wanted)
 
@@ -80,8 +80,8 @@ def rescore(assessment_ids: Collection[int]) -> int:
     if not ids:
         return 0
     figures = dict(_figures(ids, lock=True))
-    db.session.execute(delete(LeafScore).where(LeafScore.assessment_id.in_(ids)))
-    db.session.execute(delete(DossierScore).where(DossierScore.assessment_id.in_(ids)))
+    db.session.execute(delete(LeafScore).where(id_in(LeafScore.assessment_id, ids)))
+    db.session.execute(delete(DossierScore).where(id_in(DossierScore.assessment_id, ids)))
     if figures:
         # render_nulls: rows with and without an outcome go in one batch, not one per run.
         db.session.execute(insert(DossierScore).execution_options(render_nulls=True),
@@ -150,9 +150,9 @@ def _compare(stored, engine) -> Iterable[tuple[str, object, object]]:
 
 def _stored(ids: list[int]) -> dict[int, tuple[dict, list[dict]]]:
     rows = {row.assessment_id: row for row in db.session.scalars(
-        select(DossierScore).where(DossierScore.assessment_id.in_(ids)))}
+        select(DossierScore).where(id_in(DossierScore.assessment_id, ids)))}
     leaves = defaultdict(list)
-    for leaf in db.session.scalars(select(LeafScore).where(LeafScore.assessment_id.in_(ids))):
+    for leaf in db.session.scalars(select(LeafScore).where(id_in(LeafScore.assessment_id, ids))):
         leaves[leaf.assessment_id].append(
             {column: getattr(leaf, column) for column in _LEAF_COLUMNS})
     return {id_: ({column: getattr(row, column) for column in _ROW_COLUMNS}, leaves[id_])
@@ -168,7 +168,7 @@ def _figures(ids: list[int], *, lock: bool):
     """(assessment id, (dossier row, leaf rows)) as the engine scores them now."""
     query = (select(Assessment.id, Assessment.campaign_id, Assessment.unit_group,
                     Assessment.unit_id, Unit.code)
-             .join(Unit, Assessment.unit_id == Unit.id).where(Assessment.id.in_(ids))
+             .join(Unit, Assessment.unit_id == Unit.id).where(id_in(Assessment.id, ids))
              .order_by(Assessment.id))
     if lock:  # the later of two saves of one dossier waits here, then reads both saves' answers
         lock_dossiers(ids)
@@ -176,7 +176,7 @@ def _figures(ids: list[int], *, lock: bool):
     answers = defaultdict(list)
     for row in db.session.execute(
             select(Answer.assessment_id, Answer.code, Answer.source, Answer.value,
-                   Answer.not_applicable).where(Answer.assessment_id.in_(ids))):
+                   Answer.not_applicable).where(id_in(Answer.assessment_id, ids))):
         answers[row.assessment_id].append(tuple(row)[1:])
     sets, scored = {}, {}
     excluded = defaultdict(dict)
@@ -288,7 +288,7 @@ def _note_bulk(state) -> None:
         # an UPDATE by primary key, one parameter set a row
         ids = [row["id"] for row in state.parameters]
         found = state.session.scalars(
-            select(Answer.assessment_id).where(Answer.id.in_(ids)).distinct())
+            select(Answer.assessment_id).where(id_in(Answer.id, ids)).distinct())
         state.session.info.setdefault(_PENDING, set()).update(found)
     elif entity is Answer:
         query = select(Answer.assessment_id).distinct()

@@ -18,7 +18,7 @@ from sqlalchemy import update
 
 from server.campaigns.phases import PhaseError, check_dossier_writable
 from server.events import emit
-from server.extensions import db
+from server.extensions import db, id_in
 from server.models import Assessment, User
 from server.people.permissions import roles_for_unit
 
@@ -136,7 +136,7 @@ def apply_transition_to_all(assessments: list[Assessment], key: str, user: User,
         _transition, reason = _checked(assessment, key, user, reason)
         before[assessment.id] = assessment.state
     if before:
-        db.session.execute(update(Assessment).where(Assessment.id.in_(list(before)))
+        db.session.execute(update(Assessment).where(id_in(Assessment.id, before))
                            .values(state=TRANSITIONS[key].target)
                            .execution_options(synchronize_session="fetch"))
     return before

@@ -15,12 +15,14 @@ from server.cli.campaigns import campaign_group
 from server.cli.criteria import COMMANDS as CRITERIA_IO_COMMANDS
 from server.cli.evidence import evidence_group
 from server.cli.exclusions import exclusions_group
+from server.cli.feeds import proposals_command
 from server.cli.groups import groups_group
 from server.cli.jobs import jobs_group, wait_for_job, worker_command
 from server.cli.output import refuse_table_file, table_file_content
 from server.cli.par_plans import par_plans_group
 from server.cli.plans import plan_command, plan_weights_command
 from server.cli.publications import COMMANDS as PUBLICATION_COMMANDS
+from server.cli.reports import reports_group
 from server.cli.scores import scores_group
 from server.cli.units import units_group
 from server.cli.users import users_group
@@ -53,12 +55,14 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     cli.add_command(backup_command)
     cli.add_command(restore_command)
     cli.add_command(exclusions_group)
+    cli.add_command(proposals_command)
     cli.add_command(scores_group)
     cli.add_command(worker_command)
     cli.add_command(jobs_group)
     cli.add_command(plan_command)
     cli.add_command(plan_weights_command)
     cli.add_command(par_plans_group)
+    cli.add_command(reports_group)
     for command in PUBLICATION_COMMANDS:
         cli.add_command(command)
     pm.hook.parindex_register_commands(cli=cli)

@@ -41,6 +41,9 @@ def parse_decimal(value) -> Decimal:
     raise NotANumber(f"{value!r} is not a number")
 
 
+_HUNDREDTH = Decimal("0.01")
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """`value` rounded half-up (0.005 -> 0.01), the way published PAR INDEX figures are rounded."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -71,7 +74,9 @@ def plain(value: Decimal) -> str:
 def two_places(value: Decimal) -> str:
     """A total, points or an index as the API and stored totals give it: rounded half-up once,
     always two decimals ("82.00", "9.50"), whatever the value's own exponent."""
-    return format(round_half_up(value, 2), "f")
+    # str() of a value quantized to hundredths never uses an exponent, and is twice as fast as
+    # format(): a national ranking formats 200,000 figures.
+    return str(value.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
 
 
 def vn_number(value: Decimal) -> str:

@@ -31,7 +31,7 @@ from server.engine.rules import RuleType
 DERIVED_ONLY = ("extends", "override", "add", "drop")
 NOT_INHERITED = ("totals", "verified", "carry_over")
 OVERRIDABLE = ("title", "max_points", "rule", "verified", "source", "not_applicable_allowed",
-               "evidence_required", "responsible_agency")
+               "evidence_required", "responsible_agency", "fed_by")
 
 BaseLookup = Callable[[str, str], CriteriaSet | None]
 
@@ -149,7 +149,13 @@ def _override(nodes: dict, code: str, fields, log: ProblemLog) -> None:
         log.add(code, f"'override' cannot change {', '.join(unknown)} "
                       f"(allowed: {', '.join(OVERRIDABLE)})")
         return
-    nodes[code][0].update(copy.deepcopy(dict(fields)))
+    node = nodes[code][0]
+    if ("rule" in fields or "source" in fields) and "fed_by" not in fields:
+        # The base's record feed mapped the base's rule; a new rule needs its own (or none).
+        node.pop("fed_by", None)
+    node.update(copy.deepcopy(dict(fields)))
+    if "fed_by" in fields and fields["fed_by"] is None:  # `fed_by: null`: not fed any more
+        node.pop("fed_by", None)
 
 
 def _add(domains: list, nodes: dict, item, position: int, log: ProblemLog) -> None:

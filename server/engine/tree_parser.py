@@ -128,6 +128,8 @@ class TreeParser:
             return None
         if record is None or rule is None:
             return None
+        if record == "plan_issued" and (not values or any(a is None for _, a in values)):
+            return None  # the missing values are reported above
         answers = [answer for _, answer in values] if values else [0, 100]
         for answer in answers:
             try:

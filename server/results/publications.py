@@ -36,7 +36,7 @@ from server.engine.decimals import NotANumber, parse_decimal
 from server.engine.ranking import RankedRow
 from server.engine.results import UNANSWERED
 from server.events import emit
-from server.extensions import db
+from server.extensions import db, id_in
 from server.models import (
     Assessment,
     Campaign,
@@ -141,16 +141,18 @@ class PublicationPlan:
     inputs_digest: str
     reason: str
     confirm_gaps: bool
-    # The gaps the check found, when the write follows in the same transaction (`publish`);
-    # None for a worker, which reads them again.
+    # The dossiers and gaps the check found, when the write follows in the same transaction
+    # (`publish`); None for a worker, which reads them again.
     gaps: list[DossierGaps] | None = None
+    dossiers: list[tuple[Assessment, str]] | None = None
 
 
 def _stored_digest(campaign: Campaign, group: str, dossiers) -> str:
     """The group's inputs digest from its stored scores, as the ranking will compute it."""
     digests = dict(db.session.execute(
         select(DossierScore.assessment_id, DossierScore.inputs_digest).where(
-            DossierScore.assessment_id.in_([assessment.id for assessment, _code in dossiers]))
+            id_in(DossierScore.assessment_id,
+                  [assessment.id for assessment, _code in dossiers]))
     ).all()) if dossiers else {}
     missing = [code for assessment, code in dossiers if assessment.id not in digests]
     if missing:
@@ -209,7 +211,7 @@ def check_publication(campaign: Campaign, group: str, user: User, reason: str = 
         if previous.inputs_digest == digest:
             _refuse_unchanged(campaign, group, previous)
     return PublicationPlan(campaign.id, group, 1 if previous is None else previous.number + 1,
-                           digest, reason, bool(confirm_gaps), gaps)
+                           digest, reason, bool(confirm_gaps), gaps, dossiers)
 
 
 def _refuse_unchanged(campaign: Campaign, group: str, previous: Publication) -> None:
@@ -244,7 +246,8 @@ def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> 
         raise PublicationError(_l(
             "Another publication of the group was made meanwhile: look at it before publishing "
             "again."), field="group")
-    dossiers = _group_assessments(campaign, group)
+    dossiers = plan.dossiers if plan.dossiers is not None else _group_assessments(campaign,
+                                                                                  group)
     pending = [code for assessment, code in dossiers
                if assessment.state not in PUBLISHABLE_STATES]
     try:

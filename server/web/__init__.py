@@ -27,6 +27,7 @@ def init_app(app) -> None:
         job_views,
         notification_views,
         par_plan_views,
+        periodic_report_views,
         plan_views,
         progress_views,
         publication_views,
@@ -39,7 +40,8 @@ def init_app(app) -> None:
     )
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime)
+    app.jinja_env.globals.update(get_locale=get_locale, format_datetime=format_datetime,
+                                 number_symbols=filters.number_symbols)
     app.jinja_env.filters["points"] = filters.points
     app.jinja_env.filters["change_mark"] = filters.change_mark
     app.jinja_env.filters["vn_date"] = filters.vn_date

@@ -51,7 +51,9 @@ def form_items(criteria_set, form) -> dict:
         items[code] = {"value": posted_value(leaf, form),
                        "not_applicable": form.get(f"na-{code}") == "1",
                        "explanation": form.get(f"ex-{code}", ""),
-                       "version": whole_number(version)}
+                       "version": whole_number(version),
+                       # A record-fed item's "use the proposal" box.
+                       "use_proposal": form.get(f"use-{code}") == "1"}
     return items
 
 
@@ -71,6 +73,7 @@ def _render_form(assessment, typed=None, problems=(), newer=None, status=200):
         "assessment/form.html", assessment=assessment, cs=criteria_set, stored=stored,
         typed=typed or {}, newer=newer or {}, errors=by_field, totals=figures,
         links=sa.links_by_code(assessment), editable=editable, states=STATES,
+        proposals=sa.record_proposals(assessment, criteria_set),
         library=evidence.library(assessment.campaign_id, assessment.unit_id),
         deadline=sa.local_deadline(assessment),
         excluded=sa.excluded_items(assessment, criteria_set),

@@ -2,6 +2,7 @@
 
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import g
@@ -15,17 +16,21 @@ from server.labels import vn_day
 HUNDREDTH = Decimal("0.01")
 
 
-def points(value) -> str:
+def points(value, symbols: tuple[str, str] | None = None) -> str:
     """A number shown the Vietnamese way: "0,5", "9,25", "1.234,5" (at most 2 places, no
     trailing zeros): what babel's format_decimal(value, "#,##0.##") gives, at a small part of
-    its cost (a 1,000-unit ranking page shows 14,000 numbers)."""
+    its cost (a 1,000-unit ranking page shows 14,000 numbers, most of them repeated).
+    `symbols` (number_symbols()), when a page passes them, saves reading the locale again."""
     if value is None:
         return "–"
-    if isinstance(value, str) and _TWO_PLACES.fullmatch(value):
-        text = value  # ranking data is already rounded to two places: "82.50"
-    else:
-        text = format(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN), "f")
-    decimal_symbol, group_symbol = _symbols()
+    if not (isinstance(value, str) and _TWO_PLACES.fullmatch(value)):
+        value = format(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN), "f")
+    return _shown(value, *(symbols or number_symbols()))
+
+
+@lru_cache(maxsize=8192)
+def _shown(text: str, decimal_symbol: str, group_symbol: str) -> str:
+    """`text` (a number with at most two places, "-1234.50") written with the symbols."""
     sign = "-" if text.startswith("-") else ""
     whole, _dot, fraction = text.lstrip("-").partition(".")
     fraction = fraction.rstrip("0")
@@ -41,7 +46,7 @@ def points(value) -> str:
 _TWO_PLACES = re.compile(r"-?\d+(\.\d{1,2})?")
 
 
-def _symbols() -> tuple[str, str]:
+def number_symbols() -> tuple[str, str]:
     """The current locale's decimal and group symbols (force_locale included); babel's own
     lookups cost more than the formatting itself. The locale is read where flask_babel keeps
     it for the request (get_locale when it is not there yet), and the last one seen is

@@ -31,6 +31,7 @@ have their own matrix and the same rule (tests/web/test_admin_pages_matrix.py).
 """
 
 import io
+from datetime import date
 
 import pytest
 from flask import current_app
@@ -39,19 +40,24 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import (
     ApiToken,
+    AppendixTemplate,
     Assessment,
     Campaign,
+    EvidenceDocument,
     ExcludedItem,
     LoginThrottle,
     ParPlan,
     PlanTask,
     PlanVersion,
     Publication,
+    ReportPeriod,
+    ReportSubmission,
     ReviewerAssignment,
     Unit,
     User,
 )
 from server.people.auth import issue_token
+from server.records.schedule import default_schedule, set_schedule
 from server.results.publications import publish
 from tests.administration_world import (
     PIN,
@@ -66,6 +72,7 @@ from tests.administration_world import (
 from tests.api.test_authorization_matrix import ROUTES as APPRAISAL_ROUTES
 from tests.helpers import PASSWORD
 from tests.imported_data import table_csv
+from tests.records.periodic_world import template_file
 
 ACTORS = ("admin", "admin_otp", "reviewer", "head_own", "head_other", "editor_own", "viewer",
           "anonymous")
@@ -165,6 +172,18 @@ MATRIX = {
     "par_plans.progress":  EVERYONE,
     "par_plans.progress_xlsx": EVERYONE,
     "par_plans.from_target": "201 403  403  201  404  201  403  401",
+    # Periodic reports: the schedule is read by everyone, set by administrators; a unit's
+    # people send their own unit's report; the roll-up is the Department's (or a district's).
+    "report_periods.list": EVERYONE,
+    "report_periods.set":  ADMIN_200,
+    "report_periods.proposal": EVERYONE,
+    "report_periods.offices": ADMIN_200,
+    "report_periods.template": ADMIN_201,
+    "report_periods.late": EVERYONE,
+    "report_periods.get":  EVERYONE,
+    "report_periods.submit": "200  403  403  200  403  200  403  401",
+    "report_periods.outside": ADMIN_200,
+    "report_periods.rollup": ADMIN_200,
 }
 # For the dossier list: who finds the own unit's dossier (QNI) in it.
 SEES_OWN_DOSSIER = {"admin", "reviewer", "head_own", "editor_own", "viewer"}
@@ -295,6 +314,29 @@ def _campaign_url(world, tail="", key="campaign"):
 
 def _exclusion_url(world, code):
     return _campaign_url(world, f"/units/QNI/exclusions/{code}")
+
+
+def _reports(world) -> str:
+    """The open campaign's reporting schedule (seed 003's four reports); its reports' URL."""
+    set_schedule(world["campaign"], default_schedule(2021), None)
+    db.session.commit()
+    return _campaign_url(world, "/report-periods")
+
+
+def _report_document(world) -> int:
+    """A dated evidence document of the own unit, to sign its report with."""
+    document = EvidenceDocument(campaign_id=world["campaign"].id, unit_id=world["own"].id,
+                                number="12/BC-UBND", issued_on=date(2021, 3, 12),
+                                title="Báo cáo CCHC quý I")
+    db.session.add(document)
+    db.session.commit()
+    return document.id
+
+
+def _report_template(client, world, headers, _user):
+    return client.post(_campaign_url(world, "/report-periods/templates"), headers=headers,
+                       data={"name": "Phụ lục 3B", **_upload(template_file(), "3b.xlsx")},
+                       content_type="multipart/form-data")
 
 
 SCORE = {"answers": {"1.1.1": {"value": "timely"}}}
@@ -455,6 +497,27 @@ ACTIONS = {
     "par_plans.from_target": _with_par_plan(lambda c, url, p, h: c.post(
         url.replace("/par-plans", "/units/QNI/plan/tasks"), headers=h,
         json={"index": "90", "lead_unit_code": "QNI", "deadline": "2021-09-30"})),
+    "report_periods.list": lambda c, w, h, u: c.get(_reports(w), headers=h),
+    "report_periods.set": lambda c, w, h, u: c.put(
+        _campaign_url(w, "/report-periods"), headers=h,
+        json={"periods": [{"key": "q1", "label": "Quý I", "covers_from": "2020-12-15",
+                           "covers_to": "2021-03-10", "due_on": "2021-03-13"}]}),
+    "report_periods.proposal": lambda c, w, h, u: c.get(
+        _campaign_url(w, "/report-periods/proposal"), headers=h),
+    "report_periods.offices": lambda c, w, h, u: c.put(
+        _campaign_url(w, "/report-periods/domain-offices"), headers=h,
+        json={"offices": {"1": "HPG"}}),
+    "report_periods.template": _report_template,
+    "report_periods.late": lambda c, w, h, u: c.get(f"{_reports(w)}/late", headers=h),
+    "report_periods.get": lambda c, w, h, u: c.get(f"{_reports(w)}/q1", headers=h),
+    "report_periods.submit": lambda c, w, h, u: c.put(
+        f"{_reports(w)}/q1/units/QNI", headers=h,
+        json={"document_id": _report_document(w)}),
+    "report_periods.outside": lambda c, w, h, u: c.put(
+        f"{_reports(w)}/q1/units/QNI/outside", headers=h,
+        json={"received_on": "2021-03-12", "outside_reason": "Gửi bản giấy"}),
+    "report_periods.rollup": lambda c, w, h, u: c.get(f"{_reports(w)}/q1/rollup.xlsx",
+                                                      headers=h),
 }
 
 # What a refused write must leave untouched: (model, filter) counted before and after.
@@ -482,6 +545,10 @@ UNCHANGED = {
     "par_plans.task_add": lambda: _count(PlanTask, PlanTask.title.not_in(PAR_TASKS)),
     "par_plans.take_over": lambda: _count(PlanTask, PlanTask.inherited_from_id.is_not(None)),
     "par_plans.from_target": lambda: _count(PlanTask, PlanTask.title.not_in(PAR_TASKS)),
+    "report_periods.set": lambda: _count(ReportPeriod),
+    "report_periods.submit": lambda: _count(ReportSubmission),
+    "report_periods.outside": lambda: _count(ReportSubmission),
+    "report_periods.template": lambda: _count(AppendixTemplate),
 }
 
 
@@ -618,6 +685,23 @@ ROUTES = {
         "par_plans.progress_xlsx",
     ("POST", "/api/v1/campaigns/<int:campaign_id>/units/<unit_code>/plan/tasks"):
         "par_plans.from_target",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/report-periods"): "report_periods.list",
+    ("PUT", "/api/v1/campaigns/<int:campaign_id>/report-periods"): "report_periods.set",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/report-periods/proposal"):
+        "report_periods.proposal",
+    ("PUT", "/api/v1/campaigns/<int:campaign_id>/report-periods/domain-offices"):
+        "report_periods.offices",
+    ("POST", "/api/v1/campaigns/<int:campaign_id>/report-periods/templates"):
+        "report_periods.template",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/report-periods/late"): "report_periods.late",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/report-periods/<key>"): "report_periods.get",
+    ("PUT", "/api/v1/campaigns/<int:campaign_id>/report-periods/<key>/units/<unit_code>"):
+        "report_periods.submit",
+    ("PUT",
+     "/api/v1/campaigns/<int:campaign_id>/report-periods/<key>/units/<unit_code>/outside"):
+        "report_periods.outside",
+    ("GET", "/api/v1/campaigns/<int:campaign_id>/report-periods/<key>/rollup.xlsx"):
+        "report_periods.rollup",
 }
 
 # A unit's own dossier (self-assessment, evidence, its reports): who may call these is tested
@@ -678,7 +762,8 @@ ADMIN_WRITES = [(method, rule) for (method, rule), action in ROUTES.items()
 
 def _concrete(rule: str, world) -> str:
     ids = {"campaign_id": world["campaign"].id, "assessment_id": world["assessment"].id,
-           "publication_id": 1, "code": "HPG", "unit_code": "QNI", "username": "target"}
+           "publication_id": 1, "code": "HPG", "unit_code": "QNI", "username": "target",
+           "key": "q1"}
     for name, value in ids.items():
         rule = rule.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     return rule

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Answer, ApiToken, Notification
 from server.people.auth import issue_token
+from server.records.schedule import default_schedule, set_schedule
 
 
 def required_inputs_documented(_ctx, response, case):
@@ -77,6 +78,7 @@ def world(app, make, client):
     editor = make.user("unit_editor", own, username="bientap")
     make.user("viewer", other, username="xem")
     db.session.add(Notification(user_id=editor.id, kind="submitted", subject="Hồ sơ đã gửi"))
+    set_schedule(campaign, default_schedule(2021), None)  # periodic reports, for their keys
     tokens = {"admin": issue_token(admin, "fuzz"), "editor": issue_token(editor, "fuzz")}
     issue_token(editor, "spare")  # the one whose revocation the run tries, not its own
     db.session.commit()
@@ -97,7 +99,7 @@ def world(app, make, client):
         "document_id": [document["id"]], "revision_id": [document["revisions"][0]["id"]],
         "link_id": [link.get_json().get("id", 1) if link.status_code == 201 else 1],
         "notification_id": [1], "token_id": [tokens["spare"]], "assignment_id": [1],
-        "publication_id": [1], "kind": ["xlsx", "csv"],
+        "publication_id": [1], "kind": ["xlsx", "csv"], "key": ["q1", "year"],
     }
     return {"tokens": tokens, "real": real}
 
@@ -182,6 +184,7 @@ UPLOADS = {
     ("POST", "/api/v1/assessments/{assessment_id}/evidence"): "files",
     ("POST", "/api/v1/evidence/{document_id}/revisions"): "files",
     ("POST", "/api/v1/campaigns/{campaign_id}/par-plans/{unit_code}/tasks/import"): "file",
+    ("POST", "/api/v1/campaigns/{campaign_id}/report-periods/templates"): "file",
 }
 
 

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from server.extensions import db
 from server.models import Job, ParPlan, PlanTask
 from server.models.types import utcnow
+from server.records.schedule import default_schedule, set_schedule
 from tests.helpers import PASSWORD
 from tests.two_years import two_years
 
@@ -53,6 +54,7 @@ EXCLUDED = {
     "web.job_file": "download (.xlsx) a job wrote",
     "web.par_plan_export": "download (.xlsx)",
     "web.par_plans_progress_download": "download (.xlsx)",
+    "web.periodic_report_rollup": "download (.xlsx)",
 }
 RANKING_PAGES = ("web.ranking", "web.public_ranking")
 # The pages people spend their day on: photographed at both widths.
@@ -97,6 +99,12 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.par_plans_home", "/par-plans"),
         ("web.par_plans_page", f"/campaigns/{now.id}/par-plans"),
         ("web.par_plans_progress", f"/campaigns/{now.id}/par-plans/progress"),
+        ("web.periodic_reports_home", "/reports"),
+        ("web.periodic_reports", f"/campaigns/{now.id}/reports"),
+        ("web.periodic_report_schedule", f"/campaigns/{now.id}/reports/schedule?proposal=1"),
+        ("web.periodic_report_templates", f"/campaigns/{now.id}/reports/templates"),
+        ("web.periodic_report_period", f"/campaigns/{now.id}/reports/periods/q1"),
+        ("web.periodic_report_outside", f"/campaigns/{now.id}/reports/periods/q1/outside"),
     ]
     unit_p02 = [
         ("web.index", "/"), ("web.assessment_form", f"/assessments/{p02.id}"),
@@ -109,6 +117,7 @@ def visits(world) -> list[tuple[str, str | None, str]]:
         ("web.unit_plan_page", f"/assessments/{last.id}/plan?rank=1&domain_min=60"),
         ("web.par_plan_page", f"/campaigns/{now.id}/par-plans/P02"),
         ("web.par_task_page", f"/campaigns/{now.id}/par-plans/P02/tasks/{world.get('task', 0)}"),
+        ("web.periodic_report_unit", f"/campaigns/{now.id}/reports/units/P02"),
     ]
     unit_p01 = [("web.assessment_form", f"/assessments/{p01.id}"),
                 ("web.assessment_submit", f"/assessments/{p01.id}/submit")]
@@ -137,6 +146,8 @@ def world(app, make):
                                expected_result="Báo cáo kết quả rà soát", domain="3",
                                cooperating=["P01"], deadline=date(2021, 6, 30)))
     db.session.add(plan)
+    # The year's periodic reports, for their pages.
+    set_schedule(world["now"], default_schedule(world["now"].year), None)
     db.session.commit()
     return {**world, "job": job, "task": plan.tasks[0].id}
 
