@@ -60,7 +60,9 @@ def init_app(app) -> None:
 
 
 # A menu this short holds on one line as it is: longer ones (an administrator's) fold by group.
-FLAT_MENU = 6
+# A unit's people have seven entries (their dossier, the criteria sets, the rankings, the PAR
+# plans, the periodic reports, their audit log, the notifications), a reviewer eight.
+FLAT_MENU = 8
 
 
 def _grouped(items: list[dict]) -> list[dict]:
