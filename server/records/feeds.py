@@ -21,13 +21,12 @@ per task or report.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import exists
 from sqlalchemy.orm import selectinload
 
-from server.config import LOCAL_TIME
 from server.engine.decimals import NotANumber, parse_decimal, round_half_up
 from server.extensions import db
 from server.models import (
@@ -74,10 +73,6 @@ class Proposal:
         return {"record": self.record, "value": self.value, "figure": self.figure,
                 "points": None if self.points is None else str(self.points),
                 "evidence": self.evidence}
-
-
-def vietnam_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 def fed_leaves(criteria_set) -> list:
@@ -330,7 +325,7 @@ def reports_on_time(records: Records, today: date) -> Figure:
 def figures(assessment: Assessment, need: set[str] | None = None,
             today: date | None = None) -> dict[str, Figure]:
     """record -> Figure for the `need`ed figures (all when None) of the dossier's unit."""
-    today = today or vietnam_today()
+    today = today or standing.vietnam_today()
     need = set(standing_needs(need))
     records = load_records(assessment, need)
     # A figure the campaign keeps no records for: none, and no evidence to show.

@@ -33,11 +33,6 @@ class RecordError(Exception):
         self.message, self.status, self.field = message, status, field
 
 
-def vietnam_today() -> date:
-    """Today's date on the Vietnam calendar (deadlines and due days are such dates)."""
-    return datetime.now(LOCAL_TIME).date()
-
-
 # --- reading and authorization ------------------------------------------------------------
 
 def is_admin(user: User) -> bool:

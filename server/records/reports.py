@@ -18,7 +18,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from server.campaigns.phases import may_keep_records
 from server.campaigns.settings import parse_day
-from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import (
@@ -34,7 +33,7 @@ from server.models import (
 from server.people.permissions import GLOBAL_ROLES, can_edit_unit, own_unit_ids
 from server.records.appendices import check_figures
 from server.records.schedule import ReportError, check_admin, expected_senders, periods
-from server.records.standing import document_date, report_on_time
+from server.records.standing import document_date, report_on_time, vietnam_today
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
 STANDINGS = (ON_TIME, LATE, MISSING, PENDING)
@@ -42,11 +41,6 @@ STANDING_LABELS = {ON_TIME: _l("On time"), LATE: _l("Late"), MISSING: _l("Missin
                    PENDING: _l("Not yet due")}
 REMINDER_DAYS = (1, 7)  # days before the due day, most urgent first
 MAX_REASON = 2_000
-
-
-def vietnam_today(now: datetime | None = None) -> date:
-    """Today's date on the Vietnam calendar (due days are Vietnam dates)."""
-    return (now or datetime.now(UTC)).astimezone(LOCAL_TIME).date()
 
 
 def campaign_of(period: ReportPeriod) -> Campaign:

@@ -23,8 +23,9 @@ from server.extensions import db
 from server.models import Assessment, ReportPeriod, Unit, User
 from server.people.permissions import own_unit_ids
 from server.records.appendices import figure_value
-from server.records.reports import Expected, period_standing, vietnam_today
+from server.records.reports import Expected, period_standing
 from server.records.schedule import ReportError
+from server.records.standing import vietnam_today
 
 SUMMED = ("number", "integer")
 

@@ -11,8 +11,9 @@ record-fed answers share (docs/records.md).
 - A plan is issued on time when its first version is dated on or before the plan's due day.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from server.config import LOCAL_TIME
 from server.models import ParPlan, PlanTask, ReportSubmission
 
 DONE_ON_TIME = "done_on_time"
@@ -21,6 +22,11 @@ OVERDUE = "overdue"
 OPEN = "open"
 CANCELLED = "cancelled"
 TASK_STANDINGS = (DONE_ON_TIME, DONE_LATE, OVERDUE, OPEN, CANCELLED)
+
+
+def vietnam_today(now: datetime | None = None) -> date:
+    """Today (or `now`) on the Vietnam calendar: deadlines and due days are such dates."""
+    return (now or datetime.now(UTC)).astimezone(LOCAL_TIME).date()
 
 
 def live_tasks(plan: ParPlan) -> list[PlanTask]:

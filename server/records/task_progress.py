@@ -20,8 +20,8 @@ from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import Campaign, ParPlan, PlanTask, SentReminder, User
-from server.records.plans import can_read_plan, vietnam_today
-from server.records.standing import CANCELLED, TASK_STANDINGS, task_standing
+from server.records.plans import can_read_plan
+from server.records.standing import CANCELLED, TASK_STANDINGS, task_standing, vietnam_today
 
 STANDING_LABELS = {
     "done_on_time": _l("Done on time"),

@@ -4,12 +4,12 @@ the upload time, decides on time; refusals naming the field; the outside-ParInde
 roll-up equals the sum of the appendices; reminders once."""
 
 import io
+import re
 from datetime import UTC, date, datetime
-from unittest import mock
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from server.extensions import db
@@ -213,10 +213,10 @@ def test_bad_templates_name_the_column(app):
     assert "B (Ghi chú)" in wrong_type.value.errors["file"]
     with pytest.raises(ReportError) as no_label:
         parse_template("t.xlsx", xlsx(["Số TTHC", None, "Khác"], ["số", "số", "chữ"]))
-    assert "Column B" in no_label.value.errors["file"]
+    assert re.search(r"\bB\b", no_label.value.errors["file"])  # the column, in any language
     with pytest.raises(ReportError) as bad_mark:
         parse_template("t.xlsx", xlsx(["A1"], ["percent"], ["maybe"]))
-    assert "Column A (A1)" in bad_mark.value.errors["file"]
+    assert "A (A1)" in bad_mark.value.errors["file"]
     with pytest.raises(ReportError):
         parse_template("t.csv", b"a,b\n")
     fields = parse_template("t.xlsx", xlsx(["Tỷ lệ %", "Số đơn vị"],
@@ -313,15 +313,18 @@ def test_reminders_go_out_once_per_period_unit_and_threshold(world):
 
 
 def test_two_sends_at_once_let_one_through(world):
-    # Another session sends X1's Q1 report between this one's read and its write.
+    # Another session sends X1's Q1 report between this one's read and its first write.
     q1, x1 = world["periods"]["q1"], world["x1"]
     doc = document(world["campaign"], x1, date(2021, 3, 12))
-    with Session(db.engine) as other:
-        other.add(ReportSubmission(period_id=q1.id, unit_id=x1.id, domain="",
-                                   document_id=doc.id, figures={}))
-        other.commit()
-    with mock.patch("server.records.reports.find_submission", return_value=None), \
-            pytest.raises(ReportError) as refused:
+
+    def the_other_sends_first(_session, _context, _instances):
+        with Session(db.engine) as other:
+            other.add(ReportSubmission(period_id=q1.id, unit_id=x1.id, domain="",
+                                       document_id=doc.id, figures={}))
+            other.commit()
+
+    event.listen(db.session(), "before_flush", the_other_sends_first, once=True)
+    with pytest.raises(ReportError) as refused:
         submit_report(q1, x1, doc.id, FIGURES, world["editor"])
     assert refused.value.status == 409
     db.session.rollback()
