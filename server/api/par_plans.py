@@ -34,9 +34,8 @@ from server.records.plans import (
     issue_version,
     plan_of,
     plan_record,
-    vietnam_today,
 )
-from server.records.standing import task_standing
+from server.records.standing import task_standing, vietnam_today
 from server.records.task_progress import (
     BY_LEAD,
     BY_PLAN,

@@ -20,9 +20,8 @@ from server.records.plans import (
     create_plan,
     issue_version,
     plan_of,
-    vietnam_today,
 )
-from server.records.standing import task_standing
+from server.records.standing import task_standing, vietnam_today
 from server.records.task_progress import (
     BY_LEAD,
     BY_PLAN,

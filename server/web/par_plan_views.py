@@ -33,9 +33,8 @@ from server.records.plans import (
     issue_version,
     plan_of,
     plan_parent_code,
-    vietnam_today,
 )
-from server.records.standing import plan_issued_state, task_standing
+from server.records.standing import plan_issued_state, task_standing, vietnam_today
 from server.records.task_progress import (
     BY_LEAD,
     BY_PLAN,

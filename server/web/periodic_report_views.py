@@ -27,7 +27,6 @@ from server.records.reports import (
     submit_report,
     unit_documents,
     unit_reports,
-    vietnam_today,
 )
 from server.records.rollup import period_rollup, rollup_scope
 from server.records.schedule import (
@@ -41,6 +40,7 @@ from server.records.schedule import (
     set_domain_offices,
     set_schedule,
 )
+from server.records.standing import vietnam_today
 from server.results.exports.report_rollup_workbook import write_rollup_workbook
 from server.web.access import admin_only
 from server.web.blueprint import bp
