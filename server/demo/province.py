@@ -10,6 +10,7 @@ from sqlalchemy import select
 from server.campaigns.setup import CampaignFields, create_campaign, open_campaign
 from server.config import LOCAL_TIME
 from server.demo.published_year import load_demo_publications
+from server.demo.records import load_demo_records
 from server.demo.reviewers import assign_demo_reviewers
 from server.events import emit
 from server.extensions import db
@@ -95,6 +96,7 @@ def load_demo(only_if_empty: bool = False) -> bool:
         confirm_unverified=True), actor_id=admin.id)
     assign_demo_reviewers(campaign, _reviewers(users), admin)
     open_campaign(campaign, actor_id=admin.id)  # at once: the demo loads before a worker runs
+    load_demo_records(campaign, admin, users["canbo"])
     emit("demo.loaded", "campaign", campaign.id, actor_id=admin.id,
          after={"units": db.session.query(Unit).count()})
     db.session.commit()
