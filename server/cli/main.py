@@ -308,20 +308,21 @@ def audit_anchor(file):
 @click.option("--now", "now", default=None, help="Pretend it is this ISO time (for testing).")
 @with_appcontext
 def notify_deadlines_command(now):
-    """Remind units 7 days and 1 day before their deadlines (the dossiers' and their PAR plan
-    tasks'); safe to run as often as cron likes."""
+    """Remind units 7 days and 1 day before their deadlines: the dossiers', their PAR plan
+    tasks' and their periodic reports' (each once); safe to run as often as cron likes."""
     from datetime import UTC, datetime
 
     from server.campaigns.reminders import send_deadline_reminders
+    from server.records.reports import send_report_reminders
+    from server.records.task_progress import send_task_reminders
 
     moment = None
     if now:
         moment = datetime.fromisoformat(now)
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     click.echo(f"{send_deadline_reminders(moment)} reminder(s) sent")
-    from server.records.task_progress import send_task_reminders
-
     click.echo(f"{send_task_reminders(moment)} task reminder(s) sent")
+    click.echo(f"{send_report_reminders(moment)} report reminder(s) sent")
 
 
 @click.command("assign-reviewer")

@@ -25,7 +25,6 @@ from server.records.standing import task_standing, vietnam_today
 from server.records.task_progress import (
     BY_LEAD,
     BY_PLAN,
-    send_task_reminders,
     task_progress,
     write_progress_workbook,
 )
@@ -295,16 +294,3 @@ def from_target_command(campaign_id, unit_code, targets, lead, deadline, usernam
     click.echo(f"{len(tasks)} task(s) added: " + ", ".join(
         code for task in tasks for code in task.target_codes))
 
-
-@par_plans_group.command("remind")
-@click.option("--now", "now", default=None, help="Pretend it is this ISO time (for testing).")
-@with_appcontext
-def remind_command(now):
-    """Remind lead units 7 days and 1 day before their tasks' deadlines (once each)."""
-    from datetime import UTC, datetime
-
-    moment = None
-    if now:
-        moment = datetime.fromisoformat(now)
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    click.echo(f"{send_task_reminders(moment)} task reminder(s) sent")

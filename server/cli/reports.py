@@ -3,7 +3,6 @@ schedule, domain offices and appendix templates, sending a report, recording one
 outside ParIndex, the late and missing reports, a period's roll-up and the reminders."""
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -18,7 +17,6 @@ from server.records.appendices import save_template
 from server.records.reports import (
     late_and_missing,
     record_outside,
-    send_report_reminders,
     submit_report,
 )
 from server.records.rollup import period_rollup
@@ -249,14 +247,3 @@ def late_command(campaign_id, today):
     if not found:
         click.echo("no late or missing reports")
 
-
-@reports_group.command("remind")
-@click.option("--now", default=None, help="Pretend it is this ISO time (for testing).")
-@with_appcontext
-def remind_command(now):
-    """Remind units 7 days and 1 day before a report is due, once each; cron-safe."""
-    moment = None
-    if now:
-        moment = datetime.fromisoformat(now)
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    click.echo(f"{send_report_reminders(moment)} reminder(s) sent")

@@ -62,7 +62,9 @@ MAIN_PAGES = {"web.index", "web.login", "web.public_ranking", "web.ranking", "we
               "web.assessment_form", "web.explanation_page", "web.evidence_library",
               "web.appraisal_page", "web.appraisal_queue", "web.notifications", "web.progress",
               "web.publications_home", "web.unit_points_lost_page", "web.campaign_page",
-              "web.group_plans_page", "web.plan_weights_page"}
+              "web.group_plans_page", "web.plan_weights_page", "web.periodic_reports",
+              "web.periodic_report_unit", "web.par_plans_page", "web.par_plan_page",
+              "web.par_plans_progress"}
 
 
 def html_routes(app) -> set[str]:

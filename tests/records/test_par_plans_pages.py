@@ -98,7 +98,8 @@ def test_the_command_line_keeps_a_plan(app, world, tmp_path):
     assert progress.exit_code == 0 and "STP\t0\t0\t2\t0\t0\t2" in progress.output
     refused = run(app, "par-plans", "add-task", str(campaign.id), "QB", "X", "--lead", "NOPE")
     assert refused.exit_code != 0 and "lead_unit" in refused.output
-    assert run(app, "par-plans", "remind", "--now", "2026-06-25T03:00:00").exit_code == 0
+    reminded = run(app, "notify-deadlines", "--now", "2026-06-25T03:00:00")
+    assert reminded.exit_code == 0 and "task reminder(s) sent" in reminded.output
 
 
 def test_a_task_row_shows_where_it_stands(client, login, world):

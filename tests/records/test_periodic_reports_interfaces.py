@@ -235,8 +235,8 @@ def test_the_commands(app, world, tmp_path):
     assert rolled.exit_code == 0 and "2 of 4" in rolled.output
     sheet = openpyxl.load_workbook(out)["Tổng hợp"]
     assert sheet.cell(sheet.max_row, 3).value == "Tổng cộng"
-    reminded = run(app, "reports", "remind", "--now", "2021-09-10T03:00:00")
-    assert reminded.exit_code == 0 and "4 reminder(s) sent" in reminded.output
+    reminded = run(app, "notify-deadlines", "--now", "2021-09-10T03:00:00")
+    assert reminded.exit_code == 0 and "4 report reminder(s) sent" in reminded.output
 
 
 def test_submitting_is_shared_by_every_interface(world):
