@@ -23,7 +23,8 @@ def test_each_step_becomes_a_task_aiming_at_its_sub_criterion(group):
     with pytest.raises(RecordError) as refused:
         make_tasks(campaign, "P05", target, head, lead_unit_code="P05",
                    deadline=date(2026, 9, 30))
-    assert refused.value.status == 409 and "no PAR plan" in str(refused.value.message)
+    assert (refused.value.status, refused.value.field) == (409, "unit")
+    assert "P05" in str(refused.value.message)
     create_plan(campaign, "P05", head)
     tasks = make_tasks(campaign, "P05", target, head, lead_unit_code="P01",
                        deadline=date(2026, 9, 30))
