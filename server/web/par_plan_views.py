@@ -26,6 +26,7 @@ from server.records.plans import (
     VersionFields,
     campaign_plans,
     can_mark_done,
+    can_read_plan,
     can_write_plan,
     create_plan,
     edit_plan,
@@ -176,7 +177,10 @@ def _plan_page(campaign: Campaign, plan: ParPlan, errors=None, typed=None, statu
         done_allowed={task.id for task in plan.tasks if can_mark_done(current_user, task)},
         domains=domain_codes(plan) or [], inheritable=inheritable_tasks(plan),
         errors=errors or {}, typed=typed or {}, row_problems=row_problems or [], form=form,
-        headers=HEADERS, parent_code=plan_parent_code(plan)), status
+        headers=HEADERS, parent_code=plan_parent_code(plan),
+        # Linked only for those who may read it (a unit's people may not read the plan above).
+        parent_readable=plan.parent_id is not None and can_read_plan(
+            current_user, db.session.get(ParPlan, plan.parent_id))), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/par-plans/<unit_code>")

@@ -53,7 +53,7 @@ def test_a_unit_sends_its_q1_report(live_server, page, make):
     q1 = page.locator("section[data-period='q1'][data-domain='']")
     expect(q1).to_have_attribute("data-standing", "on_time")
     expect(q1.locator("select[name='document_id']")).to_have_value(str(signed.id))
-    expect(q1.locator(f"input[name='fig-{KEYS[1]}']")).to_have_value("150.5")
+    expect(q1.locator(f"input[name='fig-{KEYS[1]}']")).to_have_value("150,5")
     db.session.expire_all()
     sent = db.session.scalars(select(ReportSubmission)).one()
     assert sent.document_id == signed.id and sent.figures[KEYS[2]] == "98.5"

@@ -7,6 +7,7 @@ import pytest
 
 from server.extensions import db
 from server.models import PlanTask
+from server.records.plans import create_plan
 from tests.cli.test_commands import run
 from tests.helpers import csrf_token
 from tests.records.par_plan_data import build_world, document, issued_plan, task
@@ -153,3 +154,19 @@ def test_the_plans_title_and_due_day_are_edited_on_its_page(client, login, world
     assert "issued-on_time" in client.get(url).get_data(as_text=True)
     bad = client.post(f"{url}/edit", data={"csrf_token": csrf_token(page), "due_on": "mai"})
     assert bad.status_code == 422
+
+
+def test_the_plan_above_is_linked_only_for_those_who_may_read_it(client, login, world):
+    campaign = world["campaign"]
+    above = issued_plan(world, "province")
+    create_plan(campaign, "STC", world["admin"], parent_unit_code="QB")
+    db.session.commit()
+    link = f'href="/campaigns/{campaign.id}/par-plans/QB"'
+    login(world["finance_head"])
+    page = client.get(f"/campaigns/{campaign.id}/par-plans/STC").get_data(as_text=True)
+    assert link not in page and "QB" in page  # named, not linked: STC may not read it
+    assert client.get(f"/campaigns/{campaign.id}/par-plans/QB").status_code == 404
+    task(above, world, "Rà soát định mức chi", lead="STC")  # now STC leads one of its tasks
+    page = client.get(f"/campaigns/{campaign.id}/par-plans/STC").get_data(as_text=True)
+    assert link in page
+    assert client.get(f"/campaigns/{campaign.id}/par-plans/QB").status_code == 200
