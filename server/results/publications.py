@@ -9,9 +9,7 @@ one before. Publishing moves the group's finalised dossiers to `published` (whic
 units) and is one transaction.
 """
 
-import gc
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -47,7 +45,13 @@ from server.models import (
     User,
 )
 from server.people.groups import group_label
-from server.results.ranking import GroupRanking, RankingError, rank_group, stored_leaf_reader
+from server.results.ranking import (
+    GroupRanking,
+    RankingError,
+    collection_paused,
+    rank_group,
+    stored_leaf_reader,
+)
 from server.results.ranking_data import ranking_dict
 
 # Fields of a ranking row compared between a publication and its correction.
@@ -282,7 +286,7 @@ def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> 
     # The snapshot from the stored leaf points, a chunk of units at a time (memory stays flat
     # for a national group).
     leaves_of, order = stored_leaf_reader(campaign.id, group), list(ranking.criteria_set.leaf_index)
-    with _collection_paused():
+    with collection_paused():
         for start in range(0, len(ranking.rows), SNAPSHOT_CHUNK):
             chunk = ranking.rows[start:start + SNAPSHOT_CHUNK]
             found = leaves_of([row.unit_code for row in chunk])
@@ -303,19 +307,6 @@ def write_publication(campaign: Campaign, plan: PublicationPlan, user: User) -> 
                 **({"confirmed_gaps": [gap.to_dict() for gap in gaps]} if gaps else {})},
          reason=reason)
     return publication
-
-
-@contextmanager
-def _collection_paused():
-    """Garbage collection paused while a snapshot is built: a national one makes a million
-    small lists, none in a reference cycle, and each collection would scan them all again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _number(value: Decimal | None) -> str | None:
