@@ -96,20 +96,29 @@ class TieRule:
 RECORD_FIGURES = ("plan_issued", "plan_completion", "reports_on_time")
 # The states of the plan_issued figure, each mapped to one of the item's answers.
 PLAN_ISSUED_STATES = ("on_time", "late", "missing")
+# The states the reports_on_time count maps to when an item takes a state rather than the
+# count (a yes/no item "đủ số lượng và đúng thời gian"): no failure, or at least one.
+REPORT_STATES = ("all_on_time", "missing_or_late")
+# The figures whose `values` name states: required for plan_issued, optional for reports.
+FIGURE_STATES = {"plan_issued": PLAN_ISSUED_STATES, "reports_on_time": REPORT_STATES}
 
 
 @dataclass(frozen=True)
 class RecordFeed:
     """Where an item's proposed answer comes from: `record` is one of RECORD_FIGURES; for a
-    figure that is a state, `values` maps each state to the rule's answer; a number figure is
-    the answer itself."""
+    figure that is a state (or a report count taken as a state, REPORT_STATES), `values` maps
+    each state to the rule's answer; otherwise the number figure is the answer itself."""
 
     record: str
     values: tuple[tuple[str, object], ...] = ()
 
     def answer_for(self, figure):
         """The rule's answer for the records' figure (a state or a number)."""
-        return dict(self.values)[figure] if self.values else figure
+        if not self.values:
+            return figure
+        if self.record == "reports_on_time":
+            figure = REPORT_STATES[0] if figure == 0 else REPORT_STATES[1]
+        return dict(self.values)[figure]
 
     def to_dict(self) -> dict:
         data = {"record": self.record}

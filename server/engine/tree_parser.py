@@ -7,7 +7,7 @@ from decimal import Decimal
 from server.engine.decimals import plain
 from server.engine.fields import FieldReader, shown
 from server.engine.model import (
-    PLAN_ISSUED_STATES,
+    FIGURE_STATES,
     RECORD_FIGURES,
     Criterion,
     Domain,
@@ -116,11 +116,11 @@ class TreeParser:
             return None
         record = feed.one_of("record", RECORD_FIGURES, required=True)
         values = ()
-        if record == "plan_issued":
+        states = FIGURE_STATES.get(record)
+        if states and (record == "plan_issued" or feed.has("values")):
             mapping = feed.section("values", required=True)
             if mapping is not None:
-                values = tuple((state, mapping.raw(state, required=True))
-                               for state in PLAN_ISSUED_STATES)
+                values = tuple((state, mapping.raw(state, required=True)) for state in states)
                 mapping.finish()
         feed.finish()
         if source == "survey":
@@ -128,7 +128,7 @@ class TreeParser:
             return None
         if record is None or rule is None:
             return None
-        if record == "plan_issued" and (not values or any(a is None for _, a in values)):
+        if (record == "plan_issued" and not values) or any(a is None for _, a in values):
             return None  # the missing values are reported above
         answers = [answer for _, answer in values] if values else [0, 100]
         for answer in answers:

@@ -41,6 +41,21 @@ def test_the_three_figures_are_read_and_answer_through_the_rule(make):
     assert criteria_set.leaf("1.2.1").to_dict()["fed_by"] == {"record": "reports_on_time"}
 
 
+REPORTS_YES_NO = {"record": "reports_on_time",
+                  "values": {"all_on_time": True, "missing_or_late": False}}
+
+
+def test_a_yes_no_report_item_takes_the_count_as_a_state(make):
+    # "Đủ số lượng và đúng thời gian" as Đạt / Không đạt: reached only with no report missing
+    # or late.
+    criteria_set = make.set(make.leaf("1.2.1", 1, {"type": "yes_no"}, fed_by=REPORTS_YES_NO))
+    leaf = criteria_set.leaf("1.2.1")
+    assert [leaf.fed_by.answer_for(count) for count in (0, 1, 4)] == [True, False, False]
+    assert leaf.rule.score(leaf.fed_by.answer_for(0)).points == 1
+    assert leaf.rule.score(leaf.fed_by.answer_for(3)).points == 0
+    assert leaf.to_dict()["fed_by"] == REPORTS_YES_NO
+
+
 @pytest.mark.parametrize(("leaf", "problem"), [
     ({"rule": CHOICE, "fed_by": {"record": "budget"}},
      "'fed_by.record' must be one of plan_issued, plan_completion, reports_on_time, "
@@ -57,6 +72,11 @@ def test_the_three_figures_are_read_and_answer_through_the_rule(make):
      "fed_by: the choice rule does not take the answer 'slow' that plan_issued proposes"),
     ({"rule": {"type": "yes_no"}, "fed_by": {"record": "reports_on_time"}},
      "fed_by: the yes_no rule does not take the answer 0 that reports_on_time proposes"),
+    ({"rule": {"type": "yes_no"}, "fed_by": {"record": "reports_on_time",
+                                             "values": {"all_on_time": True}}},
+     "required field 'fed_by.values.missing_or_late' is missing"),
+    ({"rule": DEDUCTION, "fed_by": {"record": "plan_completion", "values": {"x": 1}}},
+     "unknown key 'fed_by.values'"),
     ({"rule": {"type": "survey"}, "source": "survey", "fed_by": {"record": "plan_completion"}},
      "fed_by is only allowed on self-assessed items"),
     ({"rule": CHOICE, "fed_by": {**ISSUED, "when": "always"}},
@@ -101,11 +121,16 @@ def test_an_adaptation_keeps_chooses_or_drops_the_feed(make):
 @pytest.mark.parametrize(("name", "marked"), [
     ("province_2020", {"1.1.1": "plan_issued", "1.1.2": "plan_completion",
                        "1.2.1": "reports_on_time"}),
-    ("province_2017", {"1.1.1": "plan_issued", "1.2.1": "plan_completion"}),
-    ("ministry_2022", {"1.1.1": "plan_issued", "1.1.2": "plan_completion"}),
-    ("department", {"1.1.1": "plan_issued", "1.1.2": "plan_completion"}),
-    ("district", {"1.1.1": "plan_issued", "1.1.2": "plan_completion"}),
-    ("commune", {"1.1.1": "plan_issued", "1.1.2": "plan_completion"}),
+    ("province_2017", {"1.1.1": "plan_issued", "1.2.1": "plan_completion",
+                       "1.3.1": "reports_on_time"}),
+    ("ministry_2022", {"1.1.1": "plan_issued", "1.1.2": "plan_completion",
+                       "1.1.3": "reports_on_time"}),
+    ("department", {"1.1.1": "plan_issued", "1.1.2": "plan_completion",
+                    "1.2.1": "reports_on_time"}),
+    ("district", {"1.1.1": "plan_issued", "1.1.2": "plan_completion",
+                  "1.2.1": "reports_on_time"}),
+    ("commune", {"1.1.1": "plan_issued", "1.1.2": "plan_completion",
+                 "1.2.1": "reports_on_time"}),
 ])
 def test_the_built_in_sets_mark_their_plan_and_report_items(name, marked):
     from pathlib import Path
@@ -114,6 +139,10 @@ def test_the_built_in_sets_mark_their_plan_and_report_items(name, marked):
     criteria_set = load_criteria_set(path)
     assert {leaf.code: leaf.fed_by.record for leaf in criteria_set.leaves()
             if leaf.fed_by} == marked
+    for leaf in criteria_set.leaves():  # every report is in and on time: full points
+        if leaf.fed_by and leaf.fed_by.record == "reports_on_time":
+            assert leaf.rule.score(leaf.fed_by.answer_for(0)).points == leaf.max_points
+            assert leaf.rule.score(leaf.fed_by.answer_for(2)).points < leaf.max_points
     issued = criteria_set.leaf("1.1.1")
     # Issued on time earns the item's full points; not issued earns none.
     assert issued.rule.score(issued.fed_by.answer_for("on_time")).points == issued.max_points

@@ -74,8 +74,10 @@ def test_an_inherited_task_counts_for_the_unit_that_leads_it(make):
     # STP keeps no plan of its own while the campaign keeps plans: missing.
     assert (proposed["1.1.1"].figure, proposed["1.1.1"].value) == ("missing", "none")
     assert proposed["1.1.1"].points == 0
-    # The department set's report item is yes/no: not fed.
-    assert "1.2.1" not in proposed
+    # The department set's report item is yes/no: STP's missing domain report of the 6
+    # months makes it "no" (Không đạt).
+    assert (proposed["1.2.1"].figure, proposed["1.2.1"].value) == (1, False)
+    assert proposed["1.2.1"].points == 0
 
 
 def test_a_task_of_the_units_own_plan_counts_for_it_whoever_leads_it(make):

@@ -60,6 +60,23 @@ def test_using_the_proposal_answers_it(world, editor):
     assert figures["domains"]["1"]["points"] == "1.00"  # 0.5 + 0 + 0.5
 
 
+def test_a_yes_no_report_item_is_proposed_and_explained_like_the_others(client, login, world,
+                                                                        make):
+    # STP (department set, item 1.2.1 yes/no) owes the 6 months' domain report and has not
+    # sent it: the records propose "no"; "yes" needs an explanation.
+    stp_editor = make.user("unit_editor", world.justice)
+    login(stp_editor)
+    html = client.get(f"/assessments/{world.justice_dossier.id}?domain=1").get_data(as_text=True)
+    assert 'data-record="reports_on_time" data-proposal="False"' in html
+    with pytest.raises(sa.Invalid) as refused:
+        sa.save_answers(world.justice_dossier, stp_editor, {"1.2.1": {"value": True}})
+    assert [(p.code, p.kind) for p in refused.value.problems] == [
+        ("1.2.1", "differs_from_proposal")]
+    sa.save_answers(world.justice_dossier, stp_editor, {"1.2.1": {"use_proposal": True}})
+    row = _row(world.justice_dossier, "1.2.1")
+    assert (row.value, row.proposal) == (False, False)
+
+
 def test_the_proposal_typed_by_hand_needs_no_explanation(world, editor):
     sa.save_answers(world.dossier, editor, {"1.1.2": {"value": "57,14"},
                                             "1.1.1": {"value": "late"}})
