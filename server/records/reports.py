@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.campaigns.phases import may_keep_records
@@ -249,7 +250,8 @@ def period_standing(period: ReportPeriod, today: date | None = None,
     (Vietnam date); `unit_ids` keeps only those units."""
     today = today or vietnam_today()
     sent = {(s.unit_id, s.domain): s for s in db.session.scalars(
-        select(ReportSubmission).where(ReportSubmission.period_id == period.id))}
+        select(ReportSubmission).where(ReportSubmission.period_id == period.id)
+        .options(selectinload(ReportSubmission.document)))}
     rows = []
     for unit, domain in expected_senders(period):
         if unit_ids is not None and unit.id not in unit_ids:

@@ -20,7 +20,7 @@ from server.config import LOCAL_TIME
 from server.events import emit
 from server.extensions import db
 from server.models import Campaign, ParPlan, PlanTask, SentReminder, User
-from server.records.plans import can_read_plan
+from server.records.plans import PLAN_ROWS, can_read_plan
 from server.records.standing import CANCELLED, TASK_STANDINGS, task_standing, vietnam_today
 
 STANDING_LABELS = {
@@ -91,7 +91,7 @@ def task_progress(campaign: Campaign, user: User, *, by: str = BY_PLAN,
     lines: dict[str, ProgressLine] = {}
     totals = ProgressLine("", str(_l("Total")))
     plans = db.session.scalars(select(ParPlan).where(ParPlan.campaign_id == campaign.id)
-                               .order_by(ParPlan.id)).unique()
+                               .options(*PLAN_ROWS).order_by(ParPlan.id)).unique()
     for plan in plans:
         if not can_read_plan(user, plan):
             continue
