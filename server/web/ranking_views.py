@@ -16,6 +16,7 @@ from server.models import Unit
 from server.people.permissions import own_unit_ids
 from server.results.exports.long_table import HEADERS, frozen_leaves, long_table_rows
 from server.results.exports.ranking_workbook import write_ranking_workbook
+from server.results.ranking import collection_paused
 from server.results.visible import (
     NotShown,
     campaign_or_not_shown,
@@ -62,6 +63,13 @@ def _unpublished(campaign, group):
 @bp.route("/rankings/<int:campaign_id>/<group>")
 @login_required
 def ranking(campaign_id, group):
+    # A ranking page builds and renders a thousand rows of small objects, none in a cycle:
+    # collections while it does would scan the whole heap again and again.
+    with collection_paused():
+        return _ranking(campaign_id, group)
+
+
+def _ranking(campaign_id, group):
     try:
         campaign = campaign_or_not_shown(campaign_id)
         page = ranking_page(campaign, group, current_user, live=_live_asked())
