@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from server.campaigns.criteria import group_criteria_set
+from server.campaigns.settings import parse_day
 from server.downloads import xlsx_download
 from server.extensions import db
 from server.models import Campaign, EvidenceDocument, ParPlan, Unit
@@ -76,15 +77,10 @@ def _day(name: str, errors: dict) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
-        try:
-            from server.campaigns.settings import parse_day
-
-            return parse_day(text)
-        except ValueError:
-            errors[name] = _("Write a date as dd/mm/yyyy.")
-            return None
+        errors[name] = _("Write a date as dd/mm/yyyy.")
+        return None
 
 
 def _int(name: str) -> int | None:

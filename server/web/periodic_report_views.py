@@ -4,7 +4,6 @@ templates and "received outside ParIndex" forms, a unit's own report-sending pag
 period's roll-up workbook. Thin: server.records checks and writes. (A unit's score reports are
 another thing: server/web/report_views.py.)"""
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from sqlalchemy import select
 
 from server.downloads import xlsx_download
 from server.extensions import db
+from server.labels import vn_day
 from server.models import Assessment, Campaign, ReportPeriod, Unit
 from server.people.permissions import can_edit_unit, can_read_unit, own_unit_ids
 from server.people.units import unit_by_code
@@ -70,7 +70,8 @@ def _csrf() -> None:
 
 
 def _day(value) -> str:
-    return value.strftime("%d/%m/%Y") if isinstance(value, date) else (value or "")
+    """A date (or ISO text) as dd/mm/yyyy for the pages; nothing for none."""
+    return vn_day(value) if value else ""
 
 
 def _may_roll_up(period: ReportPeriod) -> bool:
