@@ -234,8 +234,7 @@ def counted_tasks(records: Records) -> list[PlanTask]:
 
 def _task_dict(task: PlanTask, cutoff: date, today: date, records: Records) -> dict:
     unit_id = records.unit.id
-    done = (task.status == "done" and task.completion_document_id is not None
-            and task.completed_on is not None)
+    done = standing.is_done(task)
     return {
         "id": task.id, "plan_id": task.plan_id, "number": task.number, "title": task.title,
         "lead_unit": task.lead_unit.name if task.lead_unit is not None else None,

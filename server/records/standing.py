@@ -4,8 +4,9 @@ record-fed answers share (docs/records.md).
 - A plan's tasks are those of its last version: every task not cancelled (`cancelled_in` unset).
   An amendment's added tasks count from its date; cancelled ones leave the plan, but stay in
   its history.
-- A task is done on time when its completion evidence is dated on or before its deadline, late
-  when after; an unfinished task is overdue once its deadline has passed.
+- A task is done when it is marked done with its completion evidence (a document and its date);
+  done on time when that date is on or before its deadline, late when after; an unfinished task
+  is overdue once its deadline has passed.
 - A report is on time when its document's date (not the upload time) is on or before the due
   day; for a report received outside ParIndex the date the administrator recorded counts.
 - A plan is issued on time when its first version is dated on or before the plan's due day.
@@ -34,11 +35,17 @@ def live_tasks(plan: ParPlan) -> list[PlanTask]:
     return [task for task in plan.tasks if task.cancelled_in is None]
 
 
+def is_done(task: PlanTask) -> bool:
+    """Done with its completion evidence: status done, a completion document and its date."""
+    return (task.status == "done" and task.completion_document_id is not None
+            and task.completed_on is not None)
+
+
 def task_standing(task: PlanTask, today: date) -> str:
     """One of TASK_STANDINGS for `task` on the Vietnam calendar day `today`."""
     if task.cancelled_in is not None:
         return CANCELLED
-    if task.status == "done" and task.completed_on is not None:
+    if is_done(task):
         if task.deadline is None or task.completed_on <= task.deadline:
             return DONE_ON_TIME
         return DONE_LATE

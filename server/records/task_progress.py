@@ -50,11 +50,12 @@ def standing_on(task: PlanTask, day: date, issued: dict[int, date]) -> str | Non
         if when is not None and when <= day:
             return CANCELLED
         task = SimpleNamespace(cancelled_in=None, status=task.status,
-                               completed_on=task.completed_on, deadline=task.deadline)
+                               completed_on=task.completed_on, deadline=task.deadline,
+                               completion_document_id=task.completion_document_id)
     if task.completed_on is not None and task.completed_on > day:
         # Not done yet on that day.
         task = SimpleNamespace(cancelled_in=None, status="open", completed_on=None,
-                               deadline=task.deadline)
+                               deadline=task.deadline, completion_document_id=None)
     return task_standing(task, day)
 
 
